@@ -1,0 +1,28 @@
+package io.contrail.storage;
+
+import io.contrail.dag.Dag;
+import io.contrail.dag.ImportError;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+/** Serialized DAGs, their paused flags and the import errors of the DAG files. */
+public interface DagStore {
+  /** Inserts or updates a DAG; a new DAG starts paused when {@code pausedIfNew}. Returns true if it was new. */
+  boolean upsert(Dag dag, String fileHash, boolean pausedIfNew, Instant now);
+
+  /** Marks every active DAG not in {@code present} inactive (its file is gone or broken). */
+  void deactivateAllExcept(Collection<String> present);
+
+  Optional<StoredDag> find(String dagId);
+
+  List<StoredDag> list();
+
+  /** Returns false when there is no such DAG. */
+  boolean setPaused(String dagId, boolean paused);
+
+  void replaceImportErrors(List<ImportError> errors, Instant now);
+
+  List<ImportError> importErrors();
+}

@@ -1,0 +1,100 @@
+package io.contrail.storage;
+
+import io.contrail.dag.Dag;
+import io.contrail.dag.ImportError;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/** {@link DagStore} on the metadata database (H2 or PostgreSQL). */
+public final class JdbcDagStore implements DagStore {
+  private static final String COLUMNS = "dag_id, serialized, file_hash, is_paused, is_active, last_parsed_at";
+  private final Sql sql;
+
+  public JdbcDagStore(Sql sql) {
+    this.sql = sql;
+  }
+
+  @Override
+  public boolean upsert(Dag dag, String fileHash, boolean pausedIfNew, Instant now) {
+    String serialized = Json.write(dag);
+    return sql.inTransaction(tx -> {
+      int updated = tx.update(
+          "UPDATE dag SET fileloc = ?, file_hash = ?, serialized = ?, is_active = TRUE, schedule = ?,"
+              + " description = ?, last_parsed_at = ? WHERE dag_id = ?",
+          dag.fileloc(), fileHash, serialized, dag.schedule(), dag.description(), now, dag.dagId());
+      if (updated > 0) {
+        return false;
+      }
+      tx.update("INSERT INTO dag (dag_id, fileloc, file_hash, serialized, is_paused, is_active, schedule,"
+              + " description, last_parsed_at) VALUES (?, ?, ?, ?, ?, TRUE, ?, ?, ?)",
+          dag.dagId(), dag.fileloc(), fileHash, serialized, pausedIfNew, dag.schedule(),
+          dag.description(), now);
+      return true;
+    });
+  }
+
+  @Override
+  public void deactivateAllExcept(Collection<String> present) {
+    Set<String> keep = new HashSet<>(present);
+    sql.inTransaction(tx -> {
+      List<String> active = tx.query("SELECT dag_id FROM dag WHERE is_active = TRUE", rs -> rs.getString(1));
+      List<Object[]> gone = new ArrayList<>();
+      for (String id : active) {
+        if (!keep.contains(id)) {
+          gone.add(new Object[] {id});
+        }
+      }
+      return tx.batch("UPDATE dag SET is_active = FALSE WHERE dag_id = ?", gone);
+    });
+  }
+
+  @Override
+  public Optional<StoredDag> find(String dagId) {
+    return sql.queryOne("SELECT " + COLUMNS + " FROM dag WHERE dag_id = ?", JdbcDagStore::map, dagId);
+  }
+
+  @Override
+  public List<StoredDag> list() {
+    return sql.query("SELECT " + COLUMNS + " FROM dag ORDER BY dag_id", JdbcDagStore::map);
+  }
+
+  @Override
+  public boolean setPaused(String dagId, boolean paused) {
+    return sql.update("UPDATE dag SET is_paused = ? WHERE dag_id = ?", paused, dagId) > 0;
+  }
+
+  @Override
+  public void replaceImportErrors(List<ImportError> errors, Instant now) {
+    sql.inTransaction(tx -> {
+      tx.update("DELETE FROM import_error");
+      List<Object[]> rows = new ArrayList<>();
+      for (ImportError e : errors) {
+        rows.add(new Object[] {e.file(), e.line(), truncate(e.message(), 10_000), now});
+      }
+      return tx.batch("INSERT INTO import_error (filename, line, message, created_at) VALUES (?, ?, ?, ?)", rows);
+    });
+  }
+
+  @Override
+  public List<ImportError> importErrors() {
+    return sql.query("SELECT filename, line, message FROM import_error ORDER BY filename, line",
+        rs -> new ImportError(rs.getString(1), rs.getInt(2), rs.getString(3)));
+  }
+
+  private static StoredDag map(ResultSet rs) throws SQLException {
+    Dag dag = Json.read(rs.getString("serialized"), Dag.class);
+    return new StoredDag(dag, rs.getString("file_hash"), rs.getBoolean("is_paused"),
+        rs.getBoolean("is_active"), Sql.instant(rs, "last_parsed_at"));
+  }
+
+  static String truncate(String s, int max) {
+    return s == null || s.length() <= max ? s : s.substring(0, max);
+  }
+}

@@ -1,0 +1,58 @@
+package io.contrail.storage;
+
+import io.contrail.run.DagRun;
+import io.contrail.run.RunKey;
+import io.contrail.run.RunState;
+import io.contrail.run.TaskAttempt;
+import io.contrail.run.TaskInstance;
+import io.contrail.run.TaskInstanceKey;
+import io.contrail.run.TaskState;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * DAG runs, their task instances and the attempts of each. Every state change is a
+ * compare-and-set on the current state (and try number): it returns false, changing nothing, when
+ * another process got there first.
+ */
+public interface RunStore {
+  /** Creates the run and its task instances in one transaction; false if the run id exists. */
+  boolean createRun(DagRun run, List<TaskInstance> taskInstances);
+
+  Optional<DagRun> findRun(RunKey key);
+
+  /** Newest first; {@code dagId} null for every DAG. */
+  List<DagRun> listRuns(String dagId, int limit);
+
+  List<DagRun> runsInState(RunState state);
+
+  int countRuns(String dagId, RunState state);
+
+  /** Logical date of the latest run of these types, for the next scheduled slot. */
+  Optional<Instant> latestLogicalDate(String dagId, Collection<io.contrail.run.RunType> types);
+
+  boolean runExists(String dagId, io.contrail.run.RunType type, Instant logicalDate);
+
+  /** Compare-and-set of the run state; {@code startDate}/{@code endDate} are set when not null. */
+  boolean transitionRun(RunKey key, RunState from, RunState to, Instant startDate, Instant endDate);
+
+  List<TaskInstance> taskInstances(RunKey key);
+
+  Optional<TaskInstance> taskInstance(TaskInstanceKey key);
+
+  /** Task instances in these states, across all runs. */
+  List<TaskInstance> taskInstancesInStates(Collection<TaskState> states);
+
+  /**
+   * Writes {@code next} over the task instance if it is still in {@code current}'s state and try
+   * number; when {@code attempt} is not null it is inserted or updated in the same transaction.
+   */
+  boolean update(TaskInstance current, TaskInstance next, TaskAttempt attempt);
+
+  /** Attempts of one run, ordered by task and try. */
+  List<TaskAttempt> attempts(RunKey key);
+
+  Optional<TaskAttempt> attempt(TaskInstanceKey key, int tryNumber);
+}
