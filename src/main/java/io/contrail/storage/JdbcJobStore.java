@@ -1,0 +1,56 @@
+package io.contrail.storage;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** {@link JobStore} on the metadata database. */
+public final class JdbcJobStore implements JobStore {
+  private static final String COLUMNS = "id, job_type, hostname, pid, state, start_date, end_date, latest_heartbeat";
+  private final Sql sql;
+
+  public JdbcJobStore(Sql sql) {
+    this.sql = sql;
+  }
+
+  @Override
+  public long start(String jobType, String hostname, long pid, Instant now) {
+    return sql.inTransaction(tx -> tx.insertReturningId(
+        "INSERT INTO job (job_type, hostname, pid, state, start_date, latest_heartbeat) VALUES (?, ?, ?, 'running', ?, ?)",
+        jobType, hostname, pid, now, now));
+  }
+
+  @Override
+  public boolean heartbeat(long id, Instant now) {
+    return sql.update("UPDATE job SET latest_heartbeat = ? WHERE id = ? AND state = 'running'", now, id) == 1;
+  }
+
+  @Override
+  public void end(long id, String state, Instant now) {
+    sql.update("UPDATE job SET state = ?, end_date = ? WHERE id = ? AND state = 'running'", state, now, id);
+  }
+
+  @Override
+  public Optional<Job> find(long id) {
+    return sql.queryOne("SELECT " + COLUMNS + " FROM job WHERE id = ?", JdbcJobStore::map, id);
+  }
+
+  @Override
+  public List<Job> staleJobs(Instant before) {
+    return sql.query("SELECT " + COLUMNS + " FROM job WHERE state = 'running' AND latest_heartbeat < ? ORDER BY id",
+        JdbcJobStore::map, before);
+  }
+
+  @Override
+  public boolean markFailed(long id, Instant now) {
+    return sql.update("UPDATE job SET state = 'failed', end_date = ? WHERE id = ? AND state = 'running'", now, id) == 1;
+  }
+
+  private static Job map(ResultSet rs) throws SQLException {
+    return new Job(rs.getLong("id"), rs.getString("job_type"), rs.getString("hostname"),
+        rs.getLong("pid"), rs.getString("state"), Sql.instant(rs, "start_date"),
+        Sql.instant(rs, "end_date"), Sql.instant(rs, "latest_heartbeat"));
+  }
+}
