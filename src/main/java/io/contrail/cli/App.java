@@ -1,0 +1,159 @@
+package io.contrail.cli;
+
+import io.contrail.config.ConfigLoader;
+import io.contrail.config.ContrailConfig;
+import io.contrail.dag.DagProcessor;
+import io.contrail.executor.AttemptRunner;
+import io.contrail.executor.Executor;
+import io.contrail.executor.LocalExecutor;
+import io.contrail.run.DagRun;
+import io.contrail.run.RunKey;
+import io.contrail.scheduler.DagSync;
+import io.contrail.scheduler.Scheduler;
+import io.contrail.storage.Database;
+import io.contrail.storage.JdbcDagStore;
+import io.contrail.storage.JdbcJobStore;
+import io.contrail.storage.JdbcPoolStore;
+import io.contrail.storage.JdbcRunStore;
+import io.contrail.telemetry.Telemetry;
+import java.net.InetAddress;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+
+/**
+ * The composition root of every process role: configuration, database, stores, and on demand the
+ * DAG sync, executor and scheduler — wired with plain constructors.
+ */
+public final class App implements AutoCloseable {
+  private final ContrailConfig config;
+  private final Database database;
+  private final Scheduler.Stores stores;
+  private final Clock clock = Clock.systemUTC();
+  private final Telemetry telemetry = Telemetry.NOOP;
+  private final String hostname = hostname();
+
+  private App(ContrailConfig config, boolean migrate) {
+    this.config = config;
+    ContrailConfig.Database db = config.database();
+    this.database = new Database(db.url(), db.user(), db.password(), db.poolSize());
+    if (migrate) {
+      database.migrate();
+    }
+    this.stores = new Scheduler.Stores(new JdbcDagStore(database.sql()), new JdbcRunStore(database.sql()),
+        new JdbcPoolStore(database.sql()), new JdbcJobStore(database.sql()));
+    if (migrate) {
+      stores.pools().ensure("default_pool", config.core().defaultPoolSlots(), "Default pool");
+    }
+  }
+
+  /** Loads contrail.cfg from CONTRAIL_HOME and opens the database, migrating it to the current schema. */
+  public static App open() {
+    return open(true);
+  }
+
+  public static App open(boolean migrate) {
+    Map<String, String> env = System.getenv();
+    ContrailConfig config = ConfigLoader.load(ConfigLoader.resolveHome(env), env);
+    return new App(config, migrate);
+  }
+
+  public ContrailConfig config() {
+    return config;
+  }
+
+  public Database database() {
+    return database;
+  }
+
+  public Scheduler.Stores stores() {
+    return stores;
+  }
+
+  public Clock clock() {
+    return clock;
+  }
+
+  public String hostname() {
+    return hostname;
+  }
+
+  public DagSync dagSync() {
+    DagProcessor processor = new DagProcessor(config.core().dagsFolder(), config.core().loadExamples());
+    return new DagSync(processor, stores.dags(), stores.pools(), clock, telemetry,
+        config.core().dagsArePausedAtCreation(), config.core().defaultPoolSlots());
+  }
+
+  /**
+   * A scheduler with its own executor. {@code runFilter} limits it to some runs ({@code dags test},
+   * backfill); {@code createScheduledRuns} and {@code sync} are on for the scheduler role.
+   */
+  public Scheduler scheduler(boolean createScheduledRuns, boolean sync, Predicate<RunKey> runFilter,
+      Consumer<DagRun> onRunFinished) {
+    var s = config.scheduler();
+    Scheduler[] self = new Scheduler[1];
+    Executor executor = executor(key -> self[0].wake(key.runKey()));
+    self[0] = new Scheduler(stores, executor, sync ? dagSync() : null, clock, telemetry,
+        new Scheduler.Options(Duration.ofMillis(s.loopIntervalMs()), Duration.ofMillis(s.jobHeartbeatMs()),
+            Duration.ofMillis(s.zombieThresholdMs()), Duration.ofMillis(s.dagDirListIntervalMs()),
+            Duration.ofMillis(s.gracefulShutdownTimeoutMs()), createScheduledRuns, runFilter, onRunFinished),
+        hostname);
+    return self[0];
+  }
+
+  private Executor executor(Consumer<io.contrail.run.TaskInstanceKey> onFinished) {
+    String name = config.core().executor();
+    int parallelism = "sequential".equals(name) ? 1 : config.core().parallelism();
+    AttemptRunner runner = new AttemptRunner(stores.runs(), clock, telemetry,
+        new AttemptRunner.Settings(name, config.logs().baseLogFolder(), config.core().dagsFolder(), hostname, Map.of()),
+        this::taskClassLoader, onFinished);
+    return new LocalExecutor(name, parallelism, runner, stores.runs());
+  }
+
+  private volatile ClassLoader taskClassLoader;
+
+  /** Java tasks load from the application classpath plus every jar in dags_folder. */
+  private ClassLoader taskClassLoader() {
+    if (taskClassLoader == null) {
+      List<URL> jars = new ArrayList<>();
+      Path folder = config.core().dagsFolder();
+      if (Files.isDirectory(folder)) {
+        try (Stream<Path> files = Files.walk(folder)) {
+          for (Path p : files.filter(f -> f.toString().endsWith(".jar")).sorted().toList()) {
+            jars.add(p.toUri().toURL());
+          }
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }
+      taskClassLoader = new URLClassLoader(jars.toArray(URL[]::new), App.class.getClassLoader());
+    }
+    return taskClassLoader;
+  }
+
+  private static String hostname() {
+    String env = System.getenv("HOSTNAME");
+    if (env != null && !env.isBlank()) {
+      return env;
+    }
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (java.io.IOException e) {
+      return "localhost";
+    }
+  }
+
+  @Override
+  public void close() {
+    database.close();
+  }
+}

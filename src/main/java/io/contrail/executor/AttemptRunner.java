@@ -1,0 +1,182 @@
+package io.contrail.executor;
+
+import io.contrail.dag.Dag;
+import io.contrail.dag.TaskDefinition;
+import io.contrail.dag.TaskType;
+import io.contrail.run.DagRun;
+import io.contrail.run.TaskAttempt;
+import io.contrail.run.TaskInstance;
+import io.contrail.run.TaskInstanceKey;
+import io.contrail.run.TaskState;
+import io.contrail.run.TraceIds;
+import io.contrail.storage.Json;
+import io.contrail.storage.RunStore;
+import io.contrail.telemetry.Telemetry;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one try of a task instance: queued -> running in the database (with its attempt row), the
+ * task's work with its log and timeout, then running -> success, failed or up_for_retry. Each step
+ * is a compare-and-set, so a task recovered by another scheduler meanwhile is left alone.
+ */
+public final class AttemptRunner {
+  private static final Logger LOG = LoggerFactory.getLogger(AttemptRunner.class);
+
+  /** Settings every attempt shares. */
+  public record Settings(String executorName, Path logsRoot, Path dagsFolder, String hostname,
+      Map<String, String> extraEnv) {}
+
+  private final RunStore runs;
+  private final Clock clock;
+  private final Telemetry telemetry;
+  private final Settings settings;
+  private final Consumer<TaskInstanceKey> onFinished;
+  private final Map<TaskType, TaskBody> bodies = new EnumMap<>(TaskType.class);
+
+  public AttemptRunner(RunStore runs, Clock clock, Telemetry telemetry, Settings settings,
+      Supplier<ClassLoader> taskClassLoader, Consumer<TaskInstanceKey> onFinished) {
+    this.runs = runs;
+    this.clock = clock;
+    this.telemetry = telemetry;
+    this.settings = settings;
+    this.onFinished = onFinished;
+    bodies.put(TaskType.NOOP, ctx -> Outcome.ok(null));
+    bodies.put(TaskType.SLEEP, new SleepTask());
+    bodies.put(TaskType.SHELL, new ShellTask());
+    bodies.put(TaskType.HTTP, new HttpTask());
+    bodies.put(TaskType.JAVA, new JavaTask(taskClassLoader));
+  }
+
+  /** Runs the attempt to its end; returns false when another process owns the task instance. */
+  public boolean run(TaskInstance queued, Dag dag, DagRun run) {
+    Instant start = clock.instant();
+    TaskInstance running = queued.toRunning(start, settings.hostname());
+    TaskAttempt attempt = new TaskAttempt(running.dagId(), running.runId(), running.taskId(),
+        running.tryNumber(), TaskState.RUNNING, start, null, settings.hostname(), null, null, null,
+        settings.executorName(), running.attemptSpanId());
+    if (!runs.update(queued, running, attempt)) {
+      LOG.info("{} try {} was taken over by another process; not running it", queued.key(), queued.tryNumber());
+      return false;
+    }
+    telemetry.taskStateChanged(queued, running);
+    Path logFile = TaskLogs.attemptLog(settings.logsRoot(), running.key(), running.tryNumber());
+    AtomicReference<TaskInstance> current = new AtomicReference<>(running);
+    AtomicReference<Long> pid = new AtomicReference<>();
+    Outcome outcome;
+    boolean interrupted = false;
+    TaskDefinition task;
+    try {
+      task = dag.task(running.taskId());
+    } catch (IllegalArgumentException e) {
+      task = null;
+    }
+    try {
+      Files.createDirectories(logFile.getParent());
+    } catch (IOException e) {
+      LOG.warn("cannot create log folder {}: {}", logFile.getParent(), e.toString());
+    }
+    try (PrintStream log = new PrintStream(new FileOutputStream(logFile.toFile(), true), true, StandardCharsets.UTF_8)) {
+      log.printf("[contrail] %s %s try %d of %d on %s started %s%n", running.key(), running.taskType(),
+          running.tryNumber(), running.maxTries(), settings.hostname(), start);
+      if (task == null) {
+        outcome = Outcome.failed(null, "task '" + running.taskId() + "' is no longer in DAG '" + dag.dagId() + "'");
+      } else {
+        AttemptContext ctx = context(running, task, dag, run, logFile, log, p -> {
+          pid.set(p);
+          TaskInstance withPid = current.get().withPid(p);
+          if (runs.update(current.get(), withPid, null)) {
+            current.set(withPid);
+          }
+        });
+        try {
+          outcome = bodies.get(task.type()).run(ctx);
+        } catch (InterruptedException e) {
+          interrupted = true;
+          outcome = Outcome.failed(null, "interrupted: the executor shut down; handed back for another try");
+        } catch (RuntimeException e) {
+          outcome = Outcome.failed(e);
+        }
+      }
+      Instant end = clock.instant();
+      log.printf("[contrail] %s after %dms%s%n", outcome.success() ? "succeeded" : "failed",
+          java.time.Duration.between(start, end).toMillis(),
+          outcome.error() == null ? "" : ": " + outcome.error());
+    } catch (IOException e) {
+      outcome = Outcome.failed(null, "cannot write log " + logFile + ": " + e.getMessage());
+    }
+    finish(current.get(), task, outcome, pid.get(), interrupted);
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+    return true;
+  }
+
+  private void finish(TaskInstance running, TaskDefinition task, Outcome outcome, Long pid, boolean interrupted) {
+    Instant end = clock.instant();
+    java.time.Duration delay = task == null ? java.time.Duration.ZERO
+        : interrupted ? java.time.Duration.ZERO : task.retryDelayBefore(running.tryNumber() + 1);
+    TaskInstance finished = running.toFinished(outcome.success(), end, delay, interrupted);
+    TaskAttempt attempt = new TaskAttempt(running.dagId(), running.runId(), running.taskId(),
+        running.tryNumber(), outcome.success() ? TaskState.SUCCESS : TaskState.FAILED,
+        running.startDate(), end, settings.hostname(), pid, outcome.exitCode(), outcome.error(),
+        settings.executorName(), running.attemptSpanId());
+    if (runs.update(running, finished, attempt)) {
+      telemetry.taskStateChanged(running, finished);
+      telemetry.attemptFinished(finished, attempt);
+      LOG.info("{} try {}: {}{}", running.key(), running.tryNumber(), finished.state().id(),
+          outcome.error() == null ? "" : " (" + outcome.error() + ")");
+    } else {
+      LOG.warn("{} try {} finished but its state had been changed by another process", running.key(), running.tryNumber());
+    }
+    onFinished.accept(running.key());
+  }
+
+  private AttemptContext context(TaskInstance ti, TaskDefinition task, Dag dag, DagRun run, Path logFile,
+      PrintStream log, java.util.function.LongConsumer onPid) {
+    Map<String, Object> conf = Json.readObject(run.conf());
+    String ds = DateTimeFormatter.ISO_LOCAL_DATE.format(run.logicalDate().atZone(java.time.ZoneOffset.UTC));
+    Map<String, Object> values = new HashMap<>();
+    values.put("ds", ds);
+    values.put("logical_date", run.logicalDate().toString());
+    values.put("run_id", run.runId());
+    values.put("dag_id", run.dagId());
+    values.put("task_id", ti.taskId());
+    values.put("try_number", ti.tryNumber());
+    values.put("conf", conf);
+    String traceparent = TraceIds.traceparent(run.traceId(), ti.attemptSpanId(), ti.traceFlags());
+    Map<String, String> env = new HashMap<>(settings.extraEnv());
+    env.put("CONTRAIL_DAG_ID", run.dagId());
+    env.put("CONTRAIL_RUN_ID", run.runId());
+    env.put("CONTRAIL_TASK_ID", ti.taskId());
+    env.put("CONTRAIL_TRY_NUMBER", String.valueOf(ti.tryNumber()));
+    env.put("CONTRAIL_LOGICAL_DATE", run.logicalDate().toString());
+    env.put("CONTRAIL_DS", ds);
+    env.put("TRACEPARENT", traceparent);
+    task.env().forEach((k, v) -> env.put(k, io.contrail.dag.Placeholders.render(v, values)));
+    return new AttemptContext(ti, task, dag, run, values, env, logFile, log, workingDir(dag),
+        task.executionTimeout(), traceparent, onPid);
+  }
+
+  /** Shell commands run in the DAG file's folder, so {@code ./script.sh} beside the YAML works. */
+  private Path workingDir(Dag dag) {
+    Path file = Path.of(dag.fileloc());
+    Path parent = file.isAbsolute() ? file.getParent() : null;
+    return parent != null && Files.isDirectory(parent) ? parent : settings.dagsFolder();
+  }
+}

@@ -1,0 +1,57 @@
+package io.contrail.executor;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+
+/**
+ * A {@code type: http} task: one request with the rendered url, headers and body; success when the
+ * status is one of expect_status. The response is written to the log (truncated).
+ */
+final class HttpTask implements TaskBody {
+  private static final int MAX_LOGGED_BODY = 10_000;
+  private final HttpClient client = HttpClient.newBuilder()
+      .connectTimeout(Duration.ofSeconds(30))
+      .followRedirects(HttpClient.Redirect.NORMAL)
+      .build();
+
+  @Override
+  public Outcome run(AttemptContext ctx) throws InterruptedException {
+    String url = ctx.render(ctx.task().url());
+    String method = ctx.task().method() == null ? "GET" : ctx.task().method().toUpperCase(java.util.Locale.ROOT);
+    String body = ctx.render(ctx.task().body());
+    HttpRequest.Builder rb;
+    try {
+      rb = HttpRequest.newBuilder(URI.create(url));
+    } catch (IllegalArgumentException e) {
+      return Outcome.failed(null, "invalid url '" + url + "': " + e.getMessage());
+    }
+    rb.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+        : HttpRequest.BodyPublishers.ofString(body));
+    ctx.task().headers().forEach((k, v) -> rb.header(k, ctx.render(v)));
+    rb.header("traceparent", ctx.traceparent());
+    if (ctx.timeout() != null) {
+      rb.timeout(ctx.timeout());
+    }
+    ctx.log().println("[contrail] " + method + " " + url);
+    try {
+      HttpResponse<String> response = client.send(rb.build(), HttpResponse.BodyHandlers.ofString());
+      String text = response.body() == null ? "" : response.body();
+      ctx.log().println("[contrail] HTTP " + response.statusCode());
+      ctx.log().println(text.length() > MAX_LOGGED_BODY ? text.substring(0, MAX_LOGGED_BODY) + "..." : text);
+      if (ctx.task().expectStatus().contains(response.statusCode())) {
+        return Outcome.ok(null);
+      }
+      return Outcome.failed(null, "HTTP status " + response.statusCode() + " not in expect_status "
+          + ctx.task().expectStatus());
+    } catch (HttpTimeoutException e) {
+      return Outcome.failed(null, "execution_timeout of " + Durations.format(ctx.timeout()) + " exceeded");
+    } catch (IOException e) {
+      return Outcome.failed(null, method + " " + url + " failed: " + e);
+    }
+  }
+}

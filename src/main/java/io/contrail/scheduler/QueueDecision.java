@@ -1,0 +1,64 @@
+package io.contrail.scheduler;
+
+import io.contrail.run.TaskInstance;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Chooses which scheduled task instances go to the executor now: highest priority weight first
+ * (then the earliest scheduled), within the executor's open slots, each DAG's max_active_tasks and
+ * each pool's free slots. Pure: capacities in, choices out.
+ */
+public final class QueueDecision {
+
+  /** Why tasks stayed scheduled, for the starving-task metrics. */
+  public record Result(List<TaskInstance> toQueue, int starvingForPool, int starvingForDag,
+      Map<String, Integer> starvingByPool) {}
+
+  private QueueDecision() {}
+
+  /**
+   * @param scheduled task instances in state scheduled
+   * @param openSlots free executor slots
+   * @param activeByDag queued or running task instances per dag_id
+   * @param maxActiveTasks each DAG's max_active_tasks
+   * @param poolSlots each pool's size (a missing pool has no slots)
+   * @param poolOccupied slots held per pool by queued or running task instances
+   */
+  public static Result select(List<TaskInstance> scheduled, int openSlots,
+      Map<String, Integer> activeByDag, Map<String, Integer> maxActiveTasks,
+      Map<String, Integer> poolSlots, Map<String, Integer> poolOccupied) {
+    List<TaskInstance> ordered = new ArrayList<>(scheduled);
+    ordered.sort(Comparator.comparingInt(TaskInstance::priorityWeight).reversed()
+        .thenComparing(ti -> ti.scheduledAt() == null ? java.time.Instant.EPOCH : ti.scheduledAt()));
+    Map<String, Integer> dagActive = new HashMap<>(activeByDag);
+    Map<String, Integer> poolUsed = new HashMap<>(poolOccupied);
+    Map<String, Integer> starvingByPool = new HashMap<>();
+    List<TaskInstance> chosen = new ArrayList<>();
+    int starvingPool = 0;
+    int starvingDag = 0;
+    for (TaskInstance ti : ordered) {
+      if (chosen.size() >= openSlots) {
+        break;
+      }
+      int active = dagActive.getOrDefault(ti.dagId(), 0);
+      if (active >= maxActiveTasks.getOrDefault(ti.dagId(), Integer.MAX_VALUE)) {
+        starvingDag++;
+        continue;
+      }
+      int used = poolUsed.getOrDefault(ti.pool(), 0);
+      if (used + ti.poolSlots() > poolSlots.getOrDefault(ti.pool(), 0)) {
+        starvingPool++;
+        starvingByPool.merge(ti.pool(), 1, Integer::sum);
+        continue;
+      }
+      chosen.add(ti);
+      dagActive.put(ti.dagId(), active + 1);
+      poolUsed.put(ti.pool(), used + ti.poolSlots());
+    }
+    return new Result(chosen, starvingPool, starvingDag, starvingByPool);
+  }
+}

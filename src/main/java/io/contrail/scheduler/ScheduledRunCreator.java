@@ -1,0 +1,78 @@
+package io.contrail.scheduler;
+
+import io.contrail.dag.Dag;
+import io.contrail.run.RunType;
+import io.contrail.schedule.DataInterval;
+import io.contrail.schedule.Schedule;
+import io.contrail.storage.DagStore;
+import io.contrail.storage.RunStore;
+import io.contrail.storage.StoredDag;
+import io.contrail.telemetry.Telemetry;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates the scheduled runs that are due for every active, unpaused DAG: with catchup every
+ * missed interval since start_date (oldest first), without it only the latest. Remembers when each
+ * DAG is next due so an idle loop asks the database nothing.
+ */
+final class ScheduledRunCreator {
+  private static final Logger LOG = LoggerFactory.getLogger(ScheduledRunCreator.class);
+  private static final int MAX_RUNS_PER_LOOP = 64;
+
+  private final DagStore dags;
+  private final RunStore runs;
+  private final Clock clock;
+  private final Telemetry telemetry;
+  private final Map<String, Instant> nextDue = new HashMap<>();
+  private final Map<String, String> dueForHash = new HashMap<>();
+
+  ScheduledRunCreator(DagStore dags, RunStore runs, Clock clock, Telemetry telemetry) {
+    this.dags = dags;
+    this.runs = runs;
+    this.clock = clock;
+    this.telemetry = telemetry;
+  }
+
+  void createDueRuns() {
+    Instant now = clock.instant();
+    for (StoredDag stored : dags.list()) {
+      Dag dag = stored.dag();
+      if (stored.paused() || !stored.active() || dag.schedule() == null) {
+        nextDue.remove(dag.dagId());
+        continue;
+      }
+      Instant due = nextDue.get(dag.dagId());
+      if (due != null && now.isBefore(due) && stored.fileHash().equals(dueForHash.get(dag.dagId()))) {
+        continue;
+      }
+      try {
+        createFor(dag, now);
+        Schedule schedule = Schedule.parse(dag.schedule());
+        Instant last = runs.latestLogicalDate(dag.dagId(), List.of(RunType.SCHEDULED)).orElse(null);
+        nextDue.put(dag.dagId(), schedule.nextRunAfter(dag.startDate(), last, now).orElse(Instant.MAX));
+        dueForHash.put(dag.dagId(), stored.fileHash());
+      } catch (RuntimeException e) {
+        LOG.error("cannot create scheduled runs of DAG {}", dag.dagId(), e);
+      }
+    }
+  }
+
+  private void createFor(Dag dag, Instant now) {
+    Schedule schedule = Schedule.parse(dag.schedule());
+    Instant last = runs.latestLogicalDate(dag.dagId(), List.of(RunType.SCHEDULED)).orElse(null);
+    for (DataInterval interval : schedule.dueIntervals(dag.startDate(), dag.catchup(), last, now, MAX_RUNS_PER_LOOP)) {
+      RunFactory.NewRun nr = RunFactory.create(dag, RunType.SCHEDULED, null, interval.logicalDate(),
+          interval, null, null, now);
+      if (runs.createRun(nr.run(), nr.taskInstances())) {
+        telemetry.runCreated(nr.run());
+        LOG.info("created run {} for data interval {} - {}", nr.run().key(), interval.start(), interval.end());
+      }
+    }
+  }
+}

@@ -1,0 +1,348 @@
+package io.contrail.scheduler;
+
+import io.contrail.dag.Dag;
+import io.contrail.executor.Executor;
+import io.contrail.run.DagRun;
+import io.contrail.run.RunKey;
+import io.contrail.run.RunState;
+import io.contrail.run.TaskInstance;
+import io.contrail.run.TaskInstanceKey;
+import io.contrail.run.TaskState;
+import io.contrail.storage.DagStore;
+import io.contrail.storage.JobStore;
+import io.contrail.storage.PoolStore;
+import io.contrail.storage.RunStore;
+import io.contrail.storage.StoredDag;
+import io.contrail.telemetry.Telemetry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The scheduler loop. Each loop: heartbeat, DAG sync, due scheduled runs, queued runs started
+ * within max_active_runs, every running run advanced ({@link RunDecision}), scheduled tasks handed
+ * to the executor ({@link QueueDecision}), tasks of dead schedulers recovered. Between loops it
+ * waits for a finished task: that run is advanced at once (the fast path), so downstream tasks
+ * start within milliseconds rather than a loop interval. A failing loop is logged and the next
+ * one runs.
+ */
+public final class Scheduler {
+  private static final Logger LOG = LoggerFactory.getLogger(Scheduler.class);
+  private static final List<TaskState> ACTIVE = List.of(TaskState.QUEUED, TaskState.RUNNING);
+
+  /** What this scheduler instance is responsible for. */
+  public record Options(Duration loopInterval, Duration heartbeatInterval, Duration zombieThreshold,
+      Duration dagSyncInterval, Duration shutdownGrace, boolean createScheduledRuns,
+      Predicate<RunKey> runFilter, Consumer<DagRun> onRunFinished) {}
+
+  /** The stores a scheduler works on. */
+  public record Stores(DagStore dags, RunStore runs, PoolStore pools, JobStore jobs) {}
+
+  private final Stores stores;
+  private final Executor executor;
+  private final DagSync dagSync;
+  private final Clock clock;
+  private final Telemetry telemetry;
+  private final Options options;
+  private final ZombieReaper reaper;
+  private final ScheduledRunCreator creator;
+  private final LinkedBlockingQueue<RunKey> wakeups = new LinkedBlockingQueue<>();
+  private final Map<String, Dag> dagCache = new HashMap<>();
+  private final Map<TaskInstanceKey, TaskInstance> pendingScheduled = new LinkedHashMap<>();
+  private final Map<RunKey, DagRun> runCache = new HashMap<>();
+  private volatile boolean stopRequested;
+  private long jobId = -1;
+  private Instant lastHeartbeat = Instant.EPOCH;
+  private Instant lastSync = Instant.EPOCH;
+  private Instant lastReap = Instant.EPOCH;
+  private Instant nextRetryAt;
+
+  public Scheduler(Stores stores, Executor executor, DagSync dagSync, Clock clock, Telemetry telemetry,
+      Options options, String hostname) {
+    this.stores = stores;
+    this.executor = executor;
+    this.dagSync = dagSync;
+    this.clock = clock;
+    this.telemetry = telemetry;
+    this.options = options;
+    this.reaper = new ZombieReaper(stores.runs(), stores.jobs(), clock, telemetry, hostname,
+        this::dag, this::wake);
+    this.creator = new ScheduledRunCreator(stores.dags(), stores.runs(), clock, telemetry);
+  }
+
+  /** Registers the scheduler job; call before {@link #loop}. */
+  public long start(String jobType, String hostname) {
+    jobId = stores.jobs().start(jobType, hostname, ProcessHandle.current().pid(), clock.instant());
+    reaper.setOwnJob(jobId);
+    LOG.info("{} job {} started on {} (pid {}) with the {} executor", jobType, jobId, hostname,
+        ProcessHandle.current().pid(), executor.name());
+    return jobId;
+  }
+
+  public long jobId() {
+    return jobId;
+  }
+
+  /** Tells the scheduler a task of this run finished: the run is advanced right away. */
+  public void wake(RunKey key) {
+    wakeups.offer(key);
+  }
+
+  public void requestStop() {
+    stopRequested = true;
+    wakeups.offer(new RunKey("", ""));
+  }
+
+  /**
+   * Runs loops until stopped, {@code maxLoops} full loops have run (0 = no limit) or
+   * {@code done} says so; then shuts the executor down gracefully and ends the job.
+   */
+  public void loop(int maxLoops, java.util.function.BooleanSupplier done) {
+    int loops = 0;
+    Instant nextFull = Instant.EPOCH;
+    try {
+      while (!stopRequested && !done.getAsBoolean()) {
+        Instant now = clock.instant();
+        if (!now.isBefore(nextFull)) {
+          fullLoop();
+          loops++;
+          nextFull = clock.instant().plus(options.loopInterval());
+          if (maxLoops > 0 && loops >= maxLoops) {
+            break;
+          }
+        }
+        if (done.getAsBoolean()) {
+          break;
+        }
+        waitForWork(nextFull);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      shutdown();
+    }
+  }
+
+  private void waitForWork(Instant nextFull) throws InterruptedException {
+    Instant wakeAt = nextFull;
+    if (nextRetryAt != null && nextRetryAt.isBefore(wakeAt)) {
+      wakeAt = nextRetryAt;
+    }
+    long waitMs = Math.max(1, Duration.between(clock.instant(), wakeAt).toMillis());
+    RunKey first = wakeups.poll(waitMs, TimeUnit.MILLISECONDS);
+    if (first == null || stopRequested) {
+      if (nextRetryAt != null && !clock.instant().isBefore(nextRetryAt)) {
+        nextRetryAt = null;
+        safely(() -> advanceRunningRuns(), "retry check");
+      }
+      return;
+    }
+    Set<RunKey> keys = new LinkedHashSet<>();
+    keys.add(first);
+    wakeups.drainTo(keys);
+    safely(() -> {
+      for (RunKey key : keys) {
+        if (!key.dagId().isEmpty()) {
+          DagRun run = runCache.get(key);
+          Optional<DagRun> fresh = run != null ? Optional.of(run) : stores.runs().findRun(key);
+          fresh.filter(r -> r.state() == RunState.RUNNING).ifPresent(this::advance);
+        }
+      }
+      queueScheduled();
+    }, "fast path");
+  }
+
+  private void fullLoop() {
+    long t0 = System.nanoTime();
+    Throwable error = null;
+    long criticalNanos = 0;
+    try {
+      Instant now = clock.instant();
+      if (Duration.between(lastHeartbeat, now).compareTo(options.heartbeatInterval()) >= 0) {
+        if (!stores.jobs().heartbeat(jobId, now)) {
+          LOG.error("job {} was declared dead by another scheduler; its tasks may have been recovered", jobId);
+        }
+        lastHeartbeat = now;
+      }
+      if (dagSync != null && Duration.between(lastSync, now).compareTo(options.dagSyncInterval()) >= 0) {
+        lastSync = now;
+        dagSync.sync().dags().forEach(dagCache::put);
+      }
+      if (options.createScheduledRuns()) {
+        creator.createDueRuns();
+      }
+      startQueuedRuns();
+      advanceRunningRuns();
+      long c0 = System.nanoTime();
+      queueScheduled();
+      criticalNanos = System.nanoTime() - c0;
+      if (Duration.between(lastReap, now).compareTo(options.heartbeatInterval()) >= 0) {
+        lastReap = now;
+        reaper.recover(options.zombieThreshold());
+      }
+      telemetry.executorState(executor.name(), executor.openSlots(), executor.queuedCount(), executor.runningCount());
+    } catch (RuntimeException e) {
+      error = e;
+      LOG.error("scheduler loop failed; the next loop will retry", e);
+    }
+    telemetry.schedulerLoop(Duration.ofNanos(System.nanoTime() - t0), Duration.ofNanos(criticalNanos), error);
+  }
+
+  private void startQueuedRuns() {
+    Map<String, Integer> runningPerDag = new HashMap<>();
+    for (DagRun run : stores.runs().runsInState(RunState.QUEUED)) {
+      if (!options.runFilter().test(run.key())) {
+        continue;
+      }
+      Dag dag = dag(run.dagId());
+      if (dag == null) {
+        continue;
+      }
+      int running = runningPerDag.computeIfAbsent(run.dagId(), id -> stores.runs().countRuns(id, RunState.RUNNING));
+      if (running >= dag.maxActiveRuns()) {
+        continue;
+      }
+      Instant now = clock.instant();
+      if (stores.runs().transitionRun(run.key(), RunState.QUEUED, RunState.RUNNING, now, null)) {
+        runningPerDag.put(run.dagId(), running + 1);
+        DagRun started = new DagRun(run.dagId(), run.runId(), run.runType(), RunState.RUNNING,
+            run.logicalDate(), run.dataIntervalStart(), run.dataIntervalEnd(), run.conf(), run.queuedAt(),
+            now, null, run.traceId(), run.spanId(), run.parentSpanId(), run.traceFlags());
+        telemetry.runStateChanged(started, RunState.QUEUED, RunState.RUNNING);
+        LOG.info("run {} started", run.key());
+      }
+    }
+  }
+
+  private void advanceRunningRuns() {
+    runCache.clear();
+    for (DagRun run : stores.runs().runsInState(RunState.RUNNING)) {
+      if (options.runFilter().test(run.key())) {
+        runCache.put(run.key(), run);
+        advance(run);
+      }
+    }
+  }
+
+  /** Applies the run's decisions; finishes the run when every task is done. */
+  private void advance(DagRun run) {
+    Dag dag = dag(run.dagId());
+    if (dag == null) {
+      LOG.warn("run {} belongs to DAG {} which is not in the database; leaving it", run.key(), run.dagId());
+      return;
+    }
+    Instant now = clock.instant();
+    List<TaskInstance> tis = stores.runs().taskInstances(run.key());
+    RunDecision decision = RunDecision.decide(dag, tis, now);
+    for (int i = 0; i < decision.changes().size(); i++) {
+      TaskInstance before = decision.previous().get(i);
+      TaskInstance after = decision.changes().get(i);
+      if (!stores.runs().update(before, after, null)) {
+        wake(run.key()); // another process changed it: look again with fresh rows
+        return;
+      }
+      telemetry.taskStateChanged(before, after);
+    }
+    Map<String, TaskInstance> latest = new HashMap<>();
+    tis.forEach(ti -> latest.put(ti.taskId(), ti));
+    decision.changes().forEach(ti -> latest.put(ti.taskId(), ti));
+    for (TaskInstance ti : latest.values()) {
+      if (ti.state() == TaskState.SCHEDULED) {
+        pendingScheduled.put(ti.key(), ti);
+      }
+    }
+    if (decision.nextRetryAt() != null && (nextRetryAt == null || decision.nextRetryAt().isBefore(nextRetryAt))) {
+      nextRetryAt = decision.nextRetryAt();
+    }
+    if (decision.outcome() != null
+        && stores.runs().transitionRun(run.key(), RunState.RUNNING, decision.outcome(), null, now)) {
+      DagRun finished = new DagRun(run.dagId(), run.runId(), run.runType(), decision.outcome(),
+          run.logicalDate(), run.dataIntervalStart(), run.dataIntervalEnd(), run.conf(), run.queuedAt(),
+          run.startDate(), now, run.traceId(), run.spanId(), run.parentSpanId(), run.traceFlags());
+      runCache.remove(run.key());
+      telemetry.runStateChanged(finished, RunState.RUNNING, decision.outcome());
+      LOG.info("run {} {}", run.key(), decision.outcome().id());
+      options.onRunFinished().accept(finished);
+    }
+  }
+
+  /** Hands scheduled task instances to the executor within its slots, pools and DAG limits. */
+  private void queueScheduled() {
+    if (pendingScheduled.isEmpty()) {
+      return;
+    }
+    int open = executor.openSlots();
+    if (open <= 0) {
+      telemetry.starvingTasks(0, pendingScheduled.size());
+      return;
+    }
+    Map<String, Integer> activeByDag = new HashMap<>();
+    for (TaskInstance ti : stores.runs().taskInstancesInStates(ACTIVE)) {
+      activeByDag.merge(ti.dagId(), 1, Integer::sum);
+    }
+    Map<String, Integer> maxActive = new HashMap<>();
+    for (TaskInstance ti : pendingScheduled.values()) {
+      Dag dag = dag(ti.dagId());
+      maxActive.put(ti.dagId(), dag == null ? 0 : dag.maxActiveTasks());
+    }
+    QueueDecision.Result result = QueueDecision.select(new ArrayList<>(pendingScheduled.values()), open,
+        activeByDag, maxActive, stores.pools().slots(), stores.pools().occupiedSlots());
+    telemetry.starvingTasks(result.starvingForPool() + result.starvingForDag(), pendingScheduled.size());
+    Instant now = clock.instant();
+    for (TaskInstance ti : result.toQueue()) {
+      pendingScheduled.remove(ti.key());
+      TaskInstance queued = ti.toQueued(now, jobId);
+      if (!stores.runs().update(ti, queued, null)) {
+        continue; // taken by another scheduler, or changed meanwhile
+      }
+      telemetry.taskStateChanged(ti, queued);
+      DagRun run = runCache.get(ti.key().runKey());
+      if (run == null) {
+        run = stores.runs().findRun(ti.key().runKey()).orElse(null);
+      }
+      executor.execute(queued, dag(ti.dagId()), run);
+    }
+  }
+
+  /** The DAG definition for a run: this process's parse, else the database's serialized copy. */
+  private Dag dag(String dagId) {
+    Dag dag = dagCache.get(dagId);
+    if (dag == null) {
+      dag = stores.dags().find(dagId).map(StoredDag::dag).orElse(null);
+      if (dag != null) {
+        dagCache.put(dagId, dag);
+      }
+    }
+    return dag;
+  }
+
+  private void shutdown() {
+    LOG.info("scheduler job {} stopping", jobId);
+    executor.shutdown(options.shutdownGrace());
+    if (jobId >= 0) {
+      stores.jobs().end(jobId, "success", clock.instant());
+    }
+  }
+
+  private static void safely(Runnable r, String what) {
+    try {
+      r.run();
+    } catch (RuntimeException e) {
+      LOG.error("scheduler {} failed; the next loop will retry", what, e);
+    }
+  }
+}
