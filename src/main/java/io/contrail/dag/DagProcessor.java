@@ -17,12 +17,14 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -83,9 +85,10 @@ public final class DagProcessor implements AutoCloseable {
       LOG.warn("Cannot list dags_folder {}", dagsFolder, e);
       results.add(FileResult.failed(dagsFolder.toString(), 0, "cannot read dags_folder: " + e));
     }
+    Set<Path> present = new HashSet<>(files);
     for (Iterator<Map.Entry<Path, CachedFile>> it = cache.entrySet().iterator(); it.hasNext(); ) {
       Map.Entry<Path, CachedFile> e = it.next();
-      if (!files.contains(e.getKey())) {
+      if (!present.contains(e.getKey())) {
         closeLoader(e.getValue());
         it.remove();
       }

@@ -8,12 +8,13 @@ import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Enumeration;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.Set;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
 
 /**
  * Loads the DAGs of one jar in {@code dags_folder}: a class loader over the jar (parent: the
@@ -31,23 +32,22 @@ final class JarDags {
 
   static Loaded load(Path jar) {
     String file = jar.toString();
-    URLClassLoader loader;
     Set<String> declared;
+    try {
+      declared = declaredFactories(jar);
+    } catch (IOException | RuntimeException e) {
+      return new Loaded(DagProcessor.FileResult.failed(file, 0, "not a readable jar: " + e), null);
+    }
+    if (declared.isEmpty()) {
+      return new Loaded(DagProcessor.FileResult.failed(file, 0,
+          "jar declares no DagFactory in " + SERVICE_FILE), null);
+    }
+    URLClassLoader loader;
     try {
       loader = new URLClassLoader("dags:" + jar.getFileName(), new URL[] {jar.toUri().toURL()},
           DagProcessor.class.getClassLoader());
     } catch (IOException | RuntimeException e) {
       return new Loaded(DagProcessor.FileResult.failed(file, 0, "cannot open jar: " + e), null);
-    }
-    try {
-      declared = declaredFactories(loader);
-    } catch (IOException | RuntimeException e) {
-      closeQuietly(loader);
-      return new Loaded(DagProcessor.FileResult.failed(file, 0, "cannot read jar: " + e), null);
-    }
-    if (declared.isEmpty()) {
-      return new Loaded(DagProcessor.FileResult.failed(file, 0,
-          "jar declares no DagFactory in " + SERVICE_FILE), loader);
     }
     List<DagProcessor.LocatedDag> dags = new ArrayList<>();
     List<ImportError> errors = new ArrayList<>();
@@ -71,24 +71,16 @@ final class JarDags {
     return new Loaded(new DagProcessor.FileResult(file, dags, errors), loader);
   }
 
-  private static void closeQuietly(URLClassLoader loader) {
-    try {
-      loader.close();
-    } catch (IOException ignored) {
-      // nothing was loaded from it; the error already reported is the one that matters
-    }
-  }
-
-  /** Provider class names listed in the jar's own service file (findResources skips the parent). */
-  private static Set<String> declaredFactories(URLClassLoader loader) throws IOException {
+  /** Provider class names listed in the jar's own service file, ignoring comments. */
+  private static Set<String> declaredFactories(Path jar) throws IOException {
     Set<String> names = new LinkedHashSet<>();
-    Enumeration<URL> urls = loader.findResources(SERVICE_FILE);
-    while (urls.hasMoreElements()) {
-      URL url = urls.nextElement();
-      var conn = url.openConnection();
-      conn.setUseCaches(false); // a replaced jar must not be read through a stale cached JarFile
+    try (JarFile jarFile = new JarFile(jar.toFile())) {
+      JarEntry entry = jarFile.getJarEntry(SERVICE_FILE);
+      if (entry == null) {
+        return names;
+      }
       try (BufferedReader r = new BufferedReader(
-          new InputStreamReader(conn.getInputStream(), StandardCharsets.UTF_8))) {
+          new InputStreamReader(jarFile.getInputStream(entry), StandardCharsets.UTF_8))) {
         for (String line = r.readLine(); line != null; line = r.readLine()) {
           int hash = line.indexOf('#');
           String name = (hash >= 0 ? line.substring(0, hash) : line).strip();

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
  * One parsed YAML file together with the source line of every node. Jackson's tree loses positions,
@@ -47,7 +48,12 @@ final class YamlDoc {
       return new YamlDoc(file, lines, MAPPER.readTree(text));
     } catch (JsonProcessingException e) {
       int line = e.getLocation() == null ? 1 : Math.max(1, e.getLocation().getLineNr());
-      throw new DagImportException(file, line, "invalid YAML: " + firstLine(e.getOriginalMessage()));
+      String reason = firstLine(e.getOriginalMessage());
+      if (e.getCause() instanceof MarkedYAMLException m && m.getProblem() != null) {
+        // SnakeYAML's own message spans several lines with a code excerpt; keep just the reason.
+        reason = (m.getContext() == null ? "" : m.getContext() + ": ") + m.getProblem();
+      }
+      throw new DagImportException(file, line, "invalid YAML: " + reason);
     } catch (IOException e) {
       throw new DagImportException(file, 1, "cannot read YAML: " + e.getMessage());
     }
