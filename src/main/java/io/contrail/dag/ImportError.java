@@ -1,4 +1,20 @@
 package io.contrail.dag;
 
-/** Why a DAG file could not be loaded: file, 1-based line (0 when unknown) and reason. */
-public record ImportError(String file, int line, String message) {}
+import java.util.Objects;
+
+/**
+ * Why one DAG file (or jar) could not be loaded, as shown by {@code dags list-import-errors} and the
+ * UI. {@code line} is 1-based, or 0 when the error has no line (a jar, an unreadable file).
+ */
+public record ImportError(String file, int line, String message) {
+
+  public ImportError {
+    Objects.requireNonNull(file, "file");
+    Objects.requireNonNull(message, "message");
+  }
+
+  @Override
+  public String toString() {
+    return file + ":" + line + ": " + message;
+  }
+}

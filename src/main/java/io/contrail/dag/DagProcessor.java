@@ -1,0 +1,273 @@
+package io.contrail.dag;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitOption;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps the {@link DagBag} of a {@code dags_folder} up to date: each {@link #refresh()} walks the
+ * folder for {@code .yaml}/{@code .yml} files and {@code .jar}s of {@link DagFactory}s, re-parses
+ * only the files whose content changed, forgets files that disappeared, and returns the whole bag.
+ * A broken file becomes an {@link ImportError} and never stops the others; a dag_id defined twice
+ * is kept from the first file in path order and reported as an error in the second.
+ */
+public final class DagProcessor implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(DagProcessor.class);
+  static final String EXAMPLES_INDEX = "io/contrail/examples/index.txt";
+  static final String EXAMPLES_DIR = "io/contrail/examples/";
+
+  private final Path dagsFolder;
+  private final boolean loadExamples;
+  private final DagParser parser = new DagParser();
+  private final Map<Path, CachedFile> cache = new HashMap<>();
+  private List<FileResult> examples;
+  private int parseCount;
+
+  /** A DAG and the line of its dag_id key (0 when it came from a jar). */
+  record LocatedDag(Dag dag, int line) {}
+
+  /** What one file yielded: its DAGs and its errors. */
+  record FileResult(String file, List<LocatedDag> dags, List<ImportError> errors) {
+    static FileResult failed(String file, int line, String message) {
+      return new FileResult(file, List.of(), List.of(new ImportError(file, line, message)));
+    }
+  }
+
+  /** A file as last parsed; the class loader of a jar stays open so java tasks can load classes. */
+  private record CachedFile(long size, long lastModified, String sha256, FileResult result,
+      URLClassLoader loader) {}
+
+  public DagProcessor(Path dagsFolder, boolean loadExamples) {
+    this.dagsFolder = dagsFolder;
+    this.loadExamples = loadExamples;
+  }
+
+  public Path dagsFolder() {
+    return dagsFolder;
+  }
+
+  /** How many files (examples included) have been parsed or loaded since construction. */
+  public synchronized int parseCount() {
+    return parseCount;
+  }
+
+  public synchronized DagBag refresh() {
+    List<FileResult> results = new ArrayList<>();
+    List<Path> files = new ArrayList<>();
+    try {
+      Files.createDirectories(dagsFolder);
+      files = listDagFiles();
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("Cannot list dags_folder {}", dagsFolder, e);
+      results.add(FileResult.failed(dagsFolder.toString(), 0, "cannot read dags_folder: " + e));
+    }
+    Set<Path> present = new HashSet<>(files);
+    for (Iterator<Map.Entry<Path, CachedFile>> it = cache.entrySet().iterator(); it.hasNext(); ) {
+      Map.Entry<Path, CachedFile> e = it.next();
+      if (!present.contains(e.getKey())) {
+        closeLoader(e.getValue());
+        it.remove();
+      }
+    }
+    for (Path file : files) {
+      FileResult r = refreshFile(file);
+      if (r != null) {
+        results.add(r);
+      }
+    }
+    if (loadExamples) {
+      if (examples == null) {
+        examples = loadExamples();
+      }
+      results.addAll(examples);
+    }
+    return assemble(results);
+  }
+
+  /** The class loader of the jar a DAG came from, for java tasks defined in that jar. */
+  public synchronized Optional<ClassLoader> classLoaderFor(String fileloc) {
+    return cache.entrySet().stream()
+        .filter(e -> e.getKey().toString().equals(fileloc) && e.getValue().loader() != null)
+        .map(e -> (ClassLoader) e.getValue().loader())
+        .findFirst();
+  }
+
+  @Override
+  public synchronized void close() {
+    cache.values().forEach(DagProcessor::closeLoader);
+    cache.clear();
+  }
+
+  private List<Path> listDagFiles() throws IOException {
+    List<Path> files = new ArrayList<>();
+    Files.walkFileTree(dagsFolder, EnumSet.of(FileVisitOption.FOLLOW_LINKS), Integer.MAX_VALUE,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+            // Hidden folders hold editor and VCS state (.git, .idea), never DAGs.
+            boolean hidden = !dir.equals(dagsFolder) && dir.getFileName().toString().startsWith(".");
+            return hidden ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
+          }
+
+          @Override
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+            String name = file.getFileName().toString();
+            if (attrs.isRegularFile() && !name.startsWith(".")
+                && (name.endsWith(".yaml") || name.endsWith(".yml") || name.endsWith(".jar"))) {
+              files.add(file);
+            }
+            return FileVisitResult.CONTINUE;
+          }
+
+          @Override
+          public FileVisitResult visitFileFailed(Path file, IOException e) {
+            LOG.warn("Cannot visit {} in dags_folder", file, e);
+            return FileVisitResult.CONTINUE;
+          }
+        });
+    files.sort(Comparator.comparing(Path::toString));
+    return files;
+  }
+
+  /** Re-parses {@code file} if its content changed; null if it vanished meanwhile. */
+  private FileResult refreshFile(Path file) {
+    byte[] bytes;
+    long size;
+    long lastModified;
+    try {
+      size = Files.size(file);
+      lastModified = Files.getLastModifiedTime(file).toMillis();
+      bytes = Files.readAllBytes(file);
+    } catch (NoSuchFileException e) {
+      return null;
+    } catch (IOException e) {
+      return FileResult.failed(file.toString(), 0, "cannot read file: " + e.getMessage());
+    }
+    String hash = sha256(bytes);
+    CachedFile old = cache.get(file);
+    if (old != null && old.sha256().equals(hash)) {
+      // Same content: a touched or copied-over file parses the same, so keep the old result.
+      if (old.size() != size || old.lastModified() != lastModified) {
+        cache.put(file, new CachedFile(size, lastModified, hash, old.result(), old.loader()));
+      }
+      return old.result();
+    }
+    if (old != null) {
+      closeLoader(old);
+    }
+    parseCount++;
+    CachedFile fresh;
+    if (file.toString().endsWith(".jar")) {
+      JarDags.Loaded jar = JarDags.load(file);
+      fresh = new CachedFile(size, lastModified, hash, jar.result(), jar.loader());
+    } else {
+      String text = new String(bytes, StandardCharsets.UTF_8);
+      fresh = new CachedFile(size, lastModified, hash, parseYaml(file, text), null);
+    }
+    cache.put(file, fresh);
+    fresh.result().errors().forEach(err -> LOG.warn("DAG import error: {}", err));
+    return fresh.result();
+  }
+
+  private FileResult parseYaml(Path file, String text) {
+    try {
+      DagParser.Parsed parsed = parser.parseDetailed(file, text);
+      return new FileResult(file.toString(),
+          List.of(new LocatedDag(parsed.dag(), parsed.dagIdLine())), List.of());
+    } catch (DagImportException e) {
+      return new FileResult(file.toString(), List.of(), List.of(e.toImportError()));
+    } catch (RuntimeException e) {
+      // A parser bug must not take the other files down with it.
+      LOG.error("Unexpected error parsing {}", file, e);
+      return FileResult.failed(file.toString(), 0, "unexpected error: " + e);
+    }
+  }
+
+  private List<FileResult> loadExamples() {
+    List<FileResult> out = new ArrayList<>();
+    ClassLoader cl = DagProcessor.class.getClassLoader();
+    for (String name : readResource(cl, EXAMPLES_INDEX).orElse("").split("\\R")) {
+      name = name.strip();
+      if (name.isEmpty() || name.startsWith("#")) {
+        continue;
+      }
+      Path fileloc = Path.of("examples", name);
+      Optional<String> text = readResource(cl, EXAMPLES_DIR + name);
+      parseCount++;
+      out.add(text.isPresent() ? parseYaml(fileloc, text.get())
+          : FileResult.failed(fileloc.toString(), 0, "bundled example is missing from the classpath"));
+    }
+    return List.copyOf(out);
+  }
+
+  private static Optional<String> readResource(ClassLoader cl, String name) {
+    try (InputStream in = cl.getResourceAsStream(name)) {
+      return in == null ? Optional.empty()
+          : Optional.of(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      LOG.warn("Cannot read resource {}", name, e);
+      return Optional.empty();
+    }
+  }
+
+  /** Builds the bag in path order: the first file to define a dag_id keeps it. */
+  private static DagBag assemble(List<FileResult> results) {
+    Map<String, Dag> dags = new LinkedHashMap<>();
+    List<ImportError> errors = new ArrayList<>();
+    for (FileResult r : results) {
+      errors.addAll(r.errors());
+      for (LocatedDag located : r.dags()) {
+        Dag dag = located.dag();
+        Dag first = dags.putIfAbsent(dag.dagId(), dag);
+        if (first != null) {
+          errors.add(new ImportError(r.file(), located.line(), "dag_id '" + dag.dagId()
+              + "' is already defined in " + first.fileloc() + "; this definition is ignored"));
+        }
+      }
+    }
+    errors.sort(Comparator.comparing(ImportError::file).thenComparingInt(ImportError::line));
+    return new DagBag(dags, errors);
+  }
+
+  private static void closeLoader(CachedFile f) {
+    if (f.loader() != null) {
+      try {
+        f.loader().close();
+      } catch (IOException e) {
+        LOG.warn("Cannot close class loader of a DAG jar", e);
+      }
+    }
+  }
+
+  private static String sha256(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is required of every JVM", e);
+    }
+  }
+}
