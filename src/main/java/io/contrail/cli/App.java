@@ -40,7 +40,7 @@ public final class App implements AutoCloseable {
   private final Scheduler.Stores stores;
   private final Clock clock = Clock.systemUTC();
   private final Telemetry telemetry = Telemetry.NOOP;
-  private final String hostname = hostname();
+  private final String hostname = localHostname();
 
   private App(ContrailConfig config, boolean migrate) {
     this.config = config;
@@ -140,7 +140,7 @@ public final class App implements AutoCloseable {
     return taskClassLoader;
   }
 
-  private static String hostname() {
+  private static String localHostname() {
     String env = System.getenv("HOSTNAME");
     if (env != null && !env.isBlank()) {
       return env;

@@ -1,0 +1,59 @@
+package io.contrail.cli;
+
+import io.contrail.dag.Dag;
+import io.contrail.run.DagRun;
+import io.contrail.run.RunState;
+import io.contrail.run.RunType;
+import io.contrail.scheduler.RunFactory;
+import java.io.PrintWriter;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code dags test}: one run now, in the foreground, paused or not; prints every task's state,
+ * try number and duration; exit code 0 when the run succeeded and 1 when it failed.
+ */
+@Command(name = "test", description = "Run one DAG run now in the foreground (paused or not); exit 0 if it succeeded, 1 if it failed.")
+final class DagTestCommand implements Callable<Integer> {
+  @Parameters(paramLabel = "DAG_ID") String dagId;
+  @Option(names = "--conf", description = "Run configuration, a JSON object.") String conf;
+  @Option(names = "--run-id", description = "Run id (default manual__<now>).") String runId;
+  @Option(names = "--json", description = "Print the run and its task instances as JSON.") boolean json;
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    try (App app = App.open()) {
+      app.dagSync().sync();
+      Dag dag = DagsCommand.require(app, dagId).dag();
+      var now = app.clock().instant();
+      RunFactory.NewRun nr = RunFactory.create(dag, RunType.MANUAL, runId, now, null, conf, null, now);
+      if (!app.stores().runs().createRun(nr.run(), nr.taskInstances())) {
+        throw new Main.UserError("run '" + nr.run().runId() + "' of DAG '" + dagId + "' already exists");
+      }
+      PrintWriter out = spec.commandLine().getOut();
+      if (!json) {
+        out.printf("testing %s: run %s (trace %s)%n", dagId, nr.run().runId(), nr.run().traceId());
+        out.flush();
+      }
+      Foreground.runToCompletion(app, Set.of(nr.run().key()), "dags_test", run -> { });
+      DagRun run = app.stores().runs().findRun(nr.run().key()).orElseThrow();
+      var tis = app.stores().runs().taskInstances(run.key());
+      if (json) {
+        var m = RunsCommand.runJson(run);
+        m.put("task_instances", tis.stream().map(RunsCommand::taskJson).toList());
+        Output.json(out, m);
+      } else {
+        out.println();
+        Output.table(out, RunsCommand.TASK_HEADER, RunsCommand.taskRows(tis));
+        out.printf("%nrun %s %s in %s%n", run.runId(), run.state().id(), Output.duration(run.startDate(), run.endDate()));
+        out.flush();
+      }
+      return run.state() == RunState.SUCCESS ? 0 : 1;
+    }
+  }
+}

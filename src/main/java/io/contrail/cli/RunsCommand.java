@@ -1,0 +1,124 @@
+package io.contrail.cli;
+
+import io.contrail.run.DagRun;
+import io.contrail.run.RunKey;
+import io.contrail.run.TaskInstance;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code runs list} and {@code runs show}. */
+@Command(name = "runs", mixinStandardHelpOptions = true, description = "DAG runs.",
+    subcommands = {RunsCommand.ListRuns.class, RunsCommand.Show.class})
+final class RunsCommand {
+
+  static Map<String, Object> runJson(DagRun r) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("dag_id", r.dagId());
+    m.put("run_id", r.runId());
+    m.put("state", r.state().id());
+    m.put("run_type", r.runType().id());
+    m.put("logical_date", r.logicalDate());
+    m.put("data_interval_start", r.dataIntervalStart());
+    m.put("data_interval_end", r.dataIntervalEnd());
+    m.put("queued_at", r.queuedAt());
+    m.put("start_date", r.startDate());
+    m.put("end_date", r.endDate());
+    m.put("conf", io.contrail.storage.Json.readObject(r.conf()));
+    m.put("trace_id", r.traceId());
+    m.put("span_id", r.spanId());
+    return m;
+  }
+
+  static Map<String, Object> taskJson(TaskInstance ti) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("task_id", ti.taskId());
+    m.put("state", ti.state().id());
+    m.put("try_number", ti.tryNumber());
+    m.put("max_tries", ti.maxTries());
+    m.put("start_date", ti.startDate());
+    m.put("end_date", ti.endDate());
+    m.put("duration_ms", ti.duration() == null ? null : ti.duration().toMillis());
+    m.put("pool", ti.pool());
+    m.put("span_id", ti.spanId());
+    return m;
+  }
+
+  static List<List<String>> taskRows(List<TaskInstance> tis) {
+    List<List<String>> rows = new ArrayList<>();
+    for (TaskInstance ti : tis) {
+      rows.add(List.of(ti.taskId(), ti.state().id(), String.valueOf(ti.tryNumber()),
+          Output.time(ti.startDate()), Output.time(ti.endDate()), Output.duration(ti.startDate(), ti.endDate())));
+    }
+    return rows;
+  }
+
+  static final List<String> TASK_HEADER = List.of("task_id", "state", "try_number", "start", "end", "duration");
+
+  @Command(name = "list", description = "List runs, newest first.")
+  static final class ListRuns implements Callable<Integer> {
+    @Option(names = "--dag", description = "Only runs of this DAG.") String dagId;
+    @Option(names = "--limit", defaultValue = "50", description = "At most this many runs (default ${DEFAULT-VALUE}).") int limit;
+    @Option(names = "--json", description = "Print JSON.") boolean json;
+    @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      try (App app = App.open()) {
+        List<DagRun> runs = app.stores().runs().listRuns(dagId, limit);
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+          Output.json(out, runs.stream().map(RunsCommand::runJson).toList());
+          return 0;
+        }
+        List<List<String>> rows = new ArrayList<>();
+        for (DagRun r : runs) {
+          rows.add(List.of(r.dagId(), r.runId(), r.state().id(), r.runType().id(), Output.time(r.logicalDate()),
+              Output.time(r.queuedAt()), Output.time(r.startDate()), Output.time(r.endDate()), r.traceId()));
+        }
+        Output.table(out, List.of("dag_id", "run_id", "state", "run_type", "logical_date", "queued_at",
+            "start_date", "end_date", "trace_id"), rows);
+        return 0;
+      }
+    }
+  }
+
+  @Command(name = "show", description = "One run with every task instance.")
+  static final class Show implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "DAG_ID") String dagId;
+    @Parameters(index = "1", paramLabel = "RUN_ID") String runId;
+    @Option(names = "--json", description = "Print JSON.") boolean json;
+    @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      try (App app = App.open()) {
+        RunKey key = new RunKey(dagId, runId);
+        DagRun run = app.stores().runs().findRun(key)
+            .orElseThrow(() -> new Main.UserError("no run '" + runId + "' of DAG '" + dagId + "'"));
+        List<TaskInstance> tis = app.stores().runs().taskInstances(key);
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+          Map<String, Object> m = runJson(run);
+          m.put("task_instances", tis.stream().map(RunsCommand::taskJson).toList());
+          Output.json(out, m);
+          return 0;
+        }
+        out.printf("dag_id:        %s%nrun_id:        %s%nstate:         %s%nrun_type:      %s%nlogical_date:  %s%n"
+                + "data_interval: %s - %s%nqueued_at:     %s%nstart_date:    %s%nend_date:      %s%nconf:          %s%ntrace_id:      %s%n%n",
+            run.dagId(), run.runId(), run.state().id(), run.runType().id(), run.logicalDate(),
+            run.dataIntervalStart(), run.dataIntervalEnd(), run.queuedAt(), Output.time(run.startDate()),
+            Output.time(run.endDate()), run.conf() == null ? "{}" : run.conf(), run.traceId());
+        Output.table(out, TASK_HEADER, taskRows(tis));
+        return 0;
+      }
+    }
+  }
+}
