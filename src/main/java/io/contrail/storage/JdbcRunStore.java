@@ -36,23 +36,45 @@ public final class JdbcRunStore implements RunStore {
 
   @Override
   public boolean createRun(DagRun run, List<TaskInstance> taskInstances) {
-    return sql.inTransaction(tx -> {
-      if (!tx.query("SELECT 1 FROM dag_run WHERE dag_id = ? AND run_id = ?", rs -> 1,
-          run.dagId(), run.runId()).isEmpty()) {
-        return false;
-      }
+    try {
+      return sql.inTransaction(tx -> {
+        if (!tx.query("SELECT 1 FROM dag_run WHERE dag_id = ? AND run_id = ?", rs -> 1,
+            run.dagId(), run.runId()).isEmpty()) {
+          return false;
+        }
+        insertRun(tx, run);
+        List<Object[]> rows = new ArrayList<>();
+        for (TaskInstance ti : taskInstances) {
+          rows.add(tiValues(ti));
+        }
+        tx.batch("INSERT INTO task_instance (" + TI_COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows);
+        return true;
+      });
+    } catch (RunIdTaken e) {
+      return false;
+    }
+  }
+
+  /** Another process inserted the same run between our check and our insert. */
+  private static final class RunIdTaken extends RuntimeException {
+    RunIdTaken() {
+      super(null, null, false, false);
+    }
+  }
+
+  private static void insertRun(Sql.Tx tx, DagRun run) throws SQLException {
+    try {
       tx.update("INSERT INTO dag_run (" + RUN_COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
           run.dagId(), run.runId(), run.runType().id(), run.state().id(), run.logicalDate(),
           Sql.ts(run.dataIntervalStart()), Sql.ts(run.dataIntervalEnd()), run.conf(), run.queuedAt(),
           Sql.ts(run.startDate()), Sql.ts(run.endDate()), run.traceId(), run.spanId(),
           run.parentSpanId(), run.traceFlags());
-      List<Object[]> rows = new ArrayList<>();
-      for (TaskInstance ti : taskInstances) {
-        rows.add(tiValues(ti));
+    } catch (SQLException e) {
+      if (Sql.isUniqueViolation(e)) {
+        throw new RunIdTaken(); // rolls the transaction back in Sql.inTransaction
       }
-      tx.batch("INSERT INTO task_instance (" + TI_COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows);
-      return true;
-    });
+      throw e;
+    }
   }
 
   private static Object[] tiValues(TaskInstance ti) {
@@ -92,9 +114,12 @@ public final class JdbcRunStore implements RunStore {
 
   @Override
   public Optional<Instant> latestLogicalDate(String dagId, Collection<RunType> types) {
+    if (types.isEmpty()) {
+      return Optional.empty(); // "IN ()" is a syntax error on PostgreSQL
+    }
     String in = types.stream().map(t -> "'" + t.id() + "'").collect(Collectors.joining(","));
     return sql.queryOne("SELECT MAX(logical_date) AS d FROM dag_run WHERE dag_id = ? AND run_type IN (" + in + ")",
-        rs -> Sql.instant(rs, "d"), dagId).filter(d -> d != null);
+        rs -> Sql.instant(rs, "d"), dagId);
   }
 
   @Override
@@ -124,6 +149,9 @@ public final class JdbcRunStore implements RunStore {
 
   @Override
   public List<TaskInstance> taskInstancesInStates(Collection<TaskState> states) {
+    if (states.isEmpty()) {
+      return List.of();
+    }
     String in = states.stream().map(s -> "'" + s.id() + "'").collect(Collectors.joining(","));
     return sql.query("SELECT " + TI_COLUMNS + " FROM task_instance WHERE state IN (" + in + ")",
         JdbcRunStore::mapTi);

@@ -47,7 +47,8 @@ public final class Sql {
 
   public <T> Optional<T> queryOne(String sql, RowMapper<T> mapper, Object... args) {
     List<T> rows = query(sql, mapper, args);
-    return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
+    // An aggregate over no rows (MAX of nothing) gives one row that maps to null: nothing found.
+    return rows.isEmpty() ? Optional.empty() : Optional.ofNullable(rows.get(0));
   }
 
   public <T> T inTransaction(TxWork<T> work) {
@@ -137,6 +138,11 @@ public final class Sql {
         ps.setObject(i + 1, a);
       }
     }
+  }
+
+  /** A duplicate primary key or unique value: SQLSTATE 23505 on both H2 and PostgreSQL. */
+  public static boolean isUniqueViolation(SQLException e) {
+    return "23505".equals(e.getSQLState());
   }
 
   /** A typed SQL NULL, for columns where a VARCHAR null would not do (PostgreSQL is strict). */
