@@ -38,7 +38,8 @@ public final class App implements AutoCloseable {
   private final ContrailConfig config;
   private final Database database;
   private final Scheduler.Stores stores;
-  private final Clock clock = Clock.systemUTC();
+  // microsecond ticks: what H2 and PostgreSQL store, so run ids and stored times agree exactly
+  private final Clock clock = Clock.tick(Clock.systemUTC(), Duration.ofNanos(1000));
   private final Telemetry telemetry = Telemetry.NOOP;
   private final String hostname = localHostname();
 

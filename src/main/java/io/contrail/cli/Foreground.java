@@ -23,8 +23,7 @@ final class Foreground {
       }
     });
     long[] lastCheck = {0};
-    Thread hook = new Thread(scheduler::requestStop);
-    Runtime.getRuntime().addShutdownHook(hook);
+    Signals.onTerminate(scheduler::requestStop);
     scheduler.start(jobType, app.hostname());
     scheduler.loop(0, () -> {
       if (finished.size() >= runs.size()) {
@@ -40,10 +39,5 @@ final class Foreground {
       }
       return finished.size() >= runs.size();
     });
-    try {
-      Runtime.getRuntime().removeShutdownHook(hook);
-    } catch (IllegalStateException shuttingDown) {
-      // already stopping
-    }
   }
 }

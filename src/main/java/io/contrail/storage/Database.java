@@ -10,7 +10,7 @@ import org.flywaydb.core.api.MigrationInfo;
 /**
  * The metadata database: a connection pool and the versioned schema migrations. H2 file URLs get
  * {@code AUTO_SERVER=TRUE} so CLI commands can use the database while {@code standalone} has it
- * open, and {@code DB_CLOSE_ON_EXIT=FALSE} so our own shutdown can still write final states.
+ * open.
  */
 public final class Database implements AutoCloseable {
   private final HikariDataSource dataSource;
@@ -32,7 +32,6 @@ public final class Database implements AutoCloseable {
     hc.setMinimumIdle(1);
     hc.setPoolName("contrail-db");
     hc.setAutoCommit(true);
-    hc.setInitializationFailTimeout(-1);
     hc.setConnectionTimeout(30_000);
     this.dataSource = new HikariDataSource(hc);
     this.flyway = Flyway.configure()
@@ -51,9 +50,6 @@ public final class Database implements AutoCloseable {
     StringBuilder b = new StringBuilder(url);
     if (!upper.contains("AUTO_SERVER=")) {
       b.append(";AUTO_SERVER=TRUE");
-    }
-    if (!upper.contains("DB_CLOSE_ON_EXIT=")) {
-      b.append(";DB_CLOSE_ON_EXIT=FALSE");
     }
     return b.toString();
   }
