@@ -148,7 +148,8 @@ final class DagsCommand {
     public Integer call() {
       try (App app = App.open()) {
         app.dagSync().sync();
-        Dag dag = require(app, dagId).dag();
+        StoredDag stored = require(app, dagId);
+        Dag dag = stored.dag();
         var now = app.clock().instant();
         RunFactory.NewRun nr = RunFactory.create(dag, RunType.MANUAL, runId, now, null, conf, traceparent, now);
         if (!app.stores().runs().createRun(nr.run(), nr.taskInstances())) {
@@ -158,6 +159,9 @@ final class DagsCommand {
           Output.json(spec.commandLine().getOut(), RunsCommand.runJson(nr.run()));
         } else {
           System.out.printf("queued run %s of %s (trace %s)%n", nr.run().runId(), dagId, nr.run().traceId());
+          if (stored.paused()) {
+            System.out.printf("note: %s is paused; the run starts once you `contrail dags unpause %s`%n", dagId, dagId);
+          }
         }
         return 0;
       }

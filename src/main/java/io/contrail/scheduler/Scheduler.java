@@ -204,13 +204,14 @@ public final class Scheduler {
 
   private void startQueuedRuns() {
     Map<String, Integer> runningPerDag = new HashMap<>();
+    Map<String, Boolean> pausedCache = new HashMap<>();
     for (DagRun run : stores.runs().runsInState(RunState.QUEUED)) {
       if (!options.runFilter().test(run.key())) {
         continue;
       }
       Dag dag = dag(run.dagId());
-      if (dag == null) {
-        continue;
+      if (dag == null || (options.createScheduledRuns() && isPaused(run.dagId(), pausedCache))) {
+        continue; // as in Airflow, a paused DAG's queued runs wait until it is unpaused
       }
       int running = runningPerDag.computeIfAbsent(run.dagId(), id -> stores.runs().countRuns(id, RunState.RUNNING));
       if (running >= dag.maxActiveRuns()) {
@@ -316,6 +317,10 @@ public final class Scheduler {
       }
       executor.execute(queued, dag(ti.dagId()), run);
     }
+  }
+
+  private boolean isPaused(String dagId, Map<String, Boolean> cache) {
+    return cache.computeIfAbsent(dagId, id -> stores.dags().find(id).map(StoredDag::paused).orElse(false));
   }
 
   /** The DAG definition for a run: this process's parse, else the database's serialized copy. */
