@@ -16,6 +16,7 @@ import io.contrail.storage.JdbcJobStore;
 import io.contrail.storage.JdbcPoolStore;
 import io.contrail.storage.JdbcRunStore;
 import io.contrail.telemetry.Telemetry;
+import io.contrail.telemetry.TelemetryFactory;
 import java.net.InetAddress;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -40,11 +41,12 @@ public final class App implements AutoCloseable {
   private final Scheduler.Stores stores;
   // microsecond ticks: what H2 and PostgreSQL store, so run ids and stored times agree exactly
   private final Clock clock = Clock.tick(Clock.systemUTC(), Duration.ofNanos(1000));
-  private final Telemetry telemetry = Telemetry.NOOP;
+  private final Telemetry telemetry;
   private final String hostname = localHostname();
 
-  private App(ContrailConfig config, boolean migrate) {
+  private App(ContrailConfig config, boolean migrate, String role) {
     this.config = config;
+    this.telemetry = TelemetryFactory.create(config, role);
     ContrailConfig.Database db = config.database();
     this.database = new Database(db.url(), db.user(), db.password(), db.poolSize());
     if (migrate) {
@@ -59,13 +61,18 @@ public final class App implements AutoCloseable {
 
   /** Loads contrail.cfg from CONTRAIL_HOME and opens the database, migrating it to the current schema. */
   public static App open() {
-    return open(true);
+    return open(true, "cli");
   }
 
-  public static App open(boolean migrate) {
+  /** @param role the process role, for telemetry (standalone, scheduler, dags_test, backfill, cli) */
+  public static App open(boolean migrate, String role) {
     Map<String, String> env = System.getenv();
     ContrailConfig config = ConfigLoader.load(ConfigLoader.resolveHome(env), env);
-    return new App(config, migrate);
+    return new App(config, migrate, role);
+  }
+
+  public Telemetry telemetry() {
+    return telemetry;
   }
 
   public ContrailConfig config() {
@@ -155,6 +162,7 @@ public final class App implements AutoCloseable {
 
   @Override
   public void close() {
+    telemetry.close();
     database.close();
   }
 }

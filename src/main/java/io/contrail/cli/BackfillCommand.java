@@ -47,7 +47,7 @@ final class BackfillCommand implements Callable<Integer> {
   public Integer call() {
     Instant start = parseTime("--from", from);
     Instant end = parseTime("--to", to);
-    try (App app = App.open()) {
+    try (App app = App.open(true, "backfill")) {
       app.dagSync().sync();
       Dag dag = DagsCommand.require(app, dagId).dag();
       List<DataInterval> intervals = Schedule.parse(dag.schedule()).intervalsBetween(dag.startDate(), start, end);

@@ -27,7 +27,7 @@ final class DagTestCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    try (App app = App.open()) {
+    try (App app = App.open(true, "dags_test")) {
       app.dagSync().sync();
       Dag dag = DagsCommand.require(app, dagId).dag();
       var now = app.clock().instant();

@@ -13,7 +13,7 @@ final class DbCommand {
   static final class Migrate implements Callable<Integer> {
     @Override
     public Integer call() {
-      try (App app = App.open(false)) {
+      try (App app = App.open(false, "cli")) {
         int applied = app.database().migrate();
         System.out.printf("applied %d migration(s); schema version %s (%s)%n", applied,
             app.database().currentVersion(), app.database().url());
@@ -26,7 +26,7 @@ final class DbCommand {
   static final class Check implements Callable<Integer> {
     @Override
     public Integer call() {
-      try (App app = App.open(false)) {
+      try (App app = App.open(false, "cli")) {
         List<String> pending = app.database().pendingMigrations();
         if (pending.isEmpty()) {
           System.out.printf("ok: schema version %s is current (%s)%n", app.database().currentVersion(), app.database().url());

@@ -11,7 +11,7 @@ final class SchedulerRole {
   private SchedulerRole() {}
 
   static int run(String jobType, int numRuns) {
-    App app = App.open();
+    App app = App.open(true, jobType);
     ContrailConfig c = app.config();
     Scheduler scheduler = app.scheduler(true, true, key -> true, run -> { });
     System.out.printf("Contrail %s%n  home:      %s%n  dags:      %s%n  database:  %s%n  executor:  %s (parallelism %d)%n  logs:      %s%n",

@@ -167,39 +167,48 @@ public final class Scheduler {
   }
 
   private void fullLoop() {
-    long t0 = System.nanoTime();
-    Throwable error = null;
-    long criticalNanos = 0;
-    try {
-      Instant now = clock.instant();
-      if (Duration.between(lastHeartbeat, now).compareTo(options.heartbeatInterval()) >= 0) {
+    Instant loopStart = clock.instant();
+    List<Telemetry.LoopPhase> phases = new ArrayList<>();
+    Instant now = loopStart;
+    if (Duration.between(lastHeartbeat, now).compareTo(options.heartbeatInterval()) >= 0) {
+      lastHeartbeat = now;
+      phase(phases, "scheduler.heartbeat", () -> {
         if (!stores.jobs().heartbeat(jobId, now)) {
           LOG.error("job {} was declared dead by another scheduler; its tasks may have been recovered", jobId);
         }
-        lastHeartbeat = now;
-      }
-      if (dagSync != null && Duration.between(lastSync, now).compareTo(options.dagSyncInterval()) >= 0) {
-        lastSync = now;
-        dagSync.sync().dags().forEach(dagCache::put);
-      }
-      if (options.createScheduledRuns()) {
-        creator.createDueRuns();
-      }
-      startQueuedRuns();
-      advanceRunningRuns();
-      long c0 = System.nanoTime();
-      queueScheduled();
-      criticalNanos = System.nanoTime() - c0;
-      if (Duration.between(lastReap, now).compareTo(options.heartbeatInterval()) >= 0) {
-        lastReap = now;
-        reaper.recover(options.zombieThreshold());
-      }
-      telemetry.executorState(executor.name(), executor.openSlots(), executor.queuedCount(), executor.runningCount());
+      });
+    }
+    if (dagSync != null && Duration.between(lastSync, now).compareTo(options.dagSyncInterval()) >= 0) {
+      lastSync = now;
+      phase(phases, "dag_processing.parse", () -> dagSync.sync().dags().forEach(dagCache::put));
+    }
+    if (options.createScheduledRuns()) {
+      phase(phases, "scheduler.create_dagruns", creator::createDueRuns);
+    }
+    phase(phases, "scheduler.start_queued_dagruns", this::startQueuedRuns);
+    phase(phases, "scheduler.advance_dagruns", this::advanceRunningRuns);
+    phase(phases, "scheduler.critical_section", this::queueScheduled);
+    if (Duration.between(lastReap, now).compareTo(options.heartbeatInterval()) >= 0) {
+      lastReap = now;
+      phase(phases, "scheduler.recover_zombies", () -> reaper.recover(options.zombieThreshold()));
+    }
+    phase(phases, "executor.heartbeat", () -> telemetry.executorState(executor.name(),
+        executor.openSlots(), executor.queuedCount(), executor.runningCount()));
+    Throwable error = phases.stream().map(Telemetry.LoopPhase::error).filter(e -> e != null).findFirst().orElse(null);
+    telemetry.schedulerLoop(new Telemetry.Loop(loopStart, clock.instant(), phases, error));
+  }
+
+  /** Runs one step of the loop, timing it; an error is logged and recorded, and the loop goes on. */
+  private void phase(List<Telemetry.LoopPhase> phases, String name, Runnable step) {
+    Instant start = clock.instant();
+    Throwable error = null;
+    try {
+      step.run();
     } catch (RuntimeException e) {
       error = e;
-      LOG.error("scheduler loop failed; the next loop will retry", e);
+      LOG.error("{} failed; the next loop will retry", name, e);
     }
-    telemetry.schedulerLoop(Duration.ofNanos(System.nanoTime() - t0), Duration.ofNanos(criticalNanos), error);
+    phases.add(new Telemetry.LoopPhase(name, start, clock.instant(), error));
   }
 
   private void startQueuedRuns() {

@@ -5,6 +5,7 @@ import io.contrail.run.RunState;
 import io.contrail.run.TaskAttempt;
 import io.contrail.run.TaskInstance;
 import java.time.Duration;
+import java.time.Instant;
 
 /**
  * Where the scheduler and executors report what happens: every run and task instance state
@@ -12,7 +13,7 @@ import java.time.Duration;
  * and metrics backends implement it without touching the scheduler's logic. Implementations must
  * never throw and never block.
  */
-public interface Telemetry {
+public interface Telemetry extends AutoCloseable {
   Telemetry NOOP = new Telemetry() {};
 
   default void runCreated(DagRun run) {}
@@ -23,8 +24,31 @@ public interface Telemetry {
 
   default void attemptFinished(TaskInstance ti, TaskAttempt attempt) {}
 
-  /** One scheduler loop: its duration, the critical section's, and an error if the loop failed. */
-  default void schedulerLoop(Duration loop, Duration criticalSection, Throwable error) {}
+  /** One timed step of a scheduler loop; {@code error} is what it threw, if anything. */
+  record LoopPhase(String name, Instant start, Instant end, Throwable error) {
+    public Duration duration() {
+      return Duration.between(start, end);
+    }
+  }
+
+  /**
+   * One full scheduler loop and its steps (scheduler.heartbeat, dag_processing.parse,
+   * scheduler.create_dagruns, scheduler.start_queued_dagruns, scheduler.advance_dagruns,
+   * scheduler.critical_section, scheduler.recover_zombies, executor.heartbeat); {@code error} is
+   * the first step's error, if any.
+   */
+  record Loop(Instant start, Instant end, java.util.List<LoopPhase> phases, Throwable error) {
+    public Duration duration() {
+      return Duration.between(start, end);
+    }
+
+    public Duration phaseDuration(String name) {
+      return phases.stream().filter(p -> p.name().equals(name)).map(LoopPhase::duration)
+          .findFirst().orElse(Duration.ZERO);
+    }
+  }
+
+  default void schedulerLoop(Loop loop) {}
 
   default void dagsParsed(int dags, int importErrors, Duration parseTime) {}
 
@@ -34,4 +58,7 @@ public interface Telemetry {
   default void starvingTasks(int starving, int executable) {}
 
   default void taskKilledExternally(TaskInstance ti) {}
+
+  /** Flushes what is buffered and releases exporters; called once when the process stops. */
+  default void close() {}
 }

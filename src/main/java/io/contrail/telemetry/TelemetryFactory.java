@@ -1,0 +1,20 @@
+package io.contrail.telemetry;
+
+import io.contrail.config.ContrailConfig;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Builds the telemetry of one process from the configuration: each enabled backend (traces,
+ * metrics ...) joins a {@link CompositeTelemetry}; with none enabled it is {@link Telemetry#NOOP}.
+ */
+public final class TelemetryFactory {
+  private TelemetryFactory() {}
+
+  /** @param role the process role (standalone, scheduler, dags_test, cli ...) */
+  public static Telemetry create(ContrailConfig config, String role) {
+    List<Telemetry> backends = new ArrayList<>();
+    // backends register here: traces (issue 3), metrics (issue 4)
+    return backends.isEmpty() ? Telemetry.NOOP : new CompositeTelemetry(backends);
+  }
+}
