@@ -17,7 +17,6 @@ import io.contrail.storage.JdbcPoolStore;
 import io.contrail.storage.JdbcRunStore;
 import io.contrail.telemetry.Telemetry;
 import io.contrail.telemetry.TelemetryFactory;
-import java.net.InetAddress;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
@@ -42,7 +41,7 @@ public final class App implements AutoCloseable {
   // microsecond ticks: what H2 and PostgreSQL store, so run ids and stored times agree exactly
   private final Clock clock = Clock.tick(Clock.systemUTC(), Duration.ofNanos(1000));
   private final Telemetry telemetry;
-  private final String hostname = localHostname();
+  private final String hostname = io.contrail.telemetry.Hostnames.local();
 
   private App(ContrailConfig config, boolean migrate, String role) {
     this.config = config;
@@ -146,18 +145,6 @@ public final class App implements AutoCloseable {
       taskClassLoader = new URLClassLoader(jars.toArray(URL[]::new), App.class.getClassLoader());
     }
     return taskClassLoader;
-  }
-
-  private static String localHostname() {
-    String env = System.getenv("HOSTNAME");
-    if (env != null && !env.isBlank()) {
-      return env;
-    }
-    try {
-      return InetAddress.getLocalHost().getHostName();
-    } catch (java.io.IOException e) {
-      return "localhost";
-    }
   }
 
   @Override
