@@ -166,6 +166,11 @@ public final class Scheduler {
     }, "fast path");
   }
 
+  /** One full loop without waiting or shutting down, for tests that step the scheduler. */
+  void runOnce() {
+    fullLoop();
+  }
+
   private void fullLoop() {
     long t0 = System.nanoTime();
     Throwable error = null;
