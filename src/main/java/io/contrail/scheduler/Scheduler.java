@@ -147,7 +147,10 @@ public final class Scheduler {
     if (first == null || stopRequested) {
       if (nextRetryAt != null && !clock.instant().isBefore(nextRetryAt)) {
         nextRetryAt = null;
-        safely(() -> advanceRunningRuns(), "retry check");
+        safely(() -> {
+          advanceRunningRuns();
+          queueScheduled(); // the retry starts now, not at the next loop
+        }, "retry check");
       }
       return;
     }

@@ -164,6 +164,20 @@ class SchedulerFlowTest {
   }
 
   @Test
+  void retryStartsWhenItsDelayIsOverWithoutWaitingForTheNextLoop() {
+    RunKey run = trigger(aDag("etl").task("flaky", b -> b.retries(1).retryDelay(Duration.ofMillis(100))).build());
+    executor.autoFinish(ti -> ti.tryNumber() > 1);
+    clock.startTicking();
+
+    assertTimeoutPreemptively(Duration.ofSeconds(10),
+        () -> scheduler.loop(0, () -> runState(run).isFinished()));
+
+    assertThat(executor.handed()).extracting(TaskInstance::tryNumber).containsExactly(1, 2);
+    assertThat(runState(run)).isEqualTo(RunState.SUCCESS);
+    assertThat(fullLoops).as("loops are an hour apart").hasValue(1);
+  }
+
+  @Test
   void failedTaskFailsTheRunAndMarksItsDownstreamUpstreamFailed() {
     RunKey run = trigger(aDag("etl").task("extract").task("transform", "extract").task("load", "transform").build());
 
