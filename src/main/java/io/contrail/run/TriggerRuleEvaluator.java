@@ -16,6 +16,9 @@ public final class TriggerRuleEvaluator {
 
   public static Decision evaluate(TriggerRule rule, Collection<TaskState> upstream) {
     int total = upstream.size();
+    if (total == 0) {
+      return Decision.RUN; // as Airflow: a task without upstream tasks runs, whatever its rule
+    }
     int success = 0;
     int failed = 0; // failed or upstream_failed
     int skipped = 0;
@@ -48,7 +51,7 @@ public final class TriggerRuleEvaluator {
       }
       case ALL_DONE -> allDone ? Decision.RUN : Decision.WAIT;
       case ONE_SUCCESS -> {
-        if (success > 0 || total == 0) {
+        if (success > 0) {
           yield Decision.RUN;
         }
         if (!allDone) {
@@ -59,9 +62,6 @@ public final class TriggerRuleEvaluator {
       case ONE_FAILED -> {
         if (failed > 0) {
           yield Decision.RUN;
-        }
-        if (total == 0) {
-          yield Decision.SKIP;
         }
         yield allDone ? Decision.SKIP : Decision.WAIT;
       }

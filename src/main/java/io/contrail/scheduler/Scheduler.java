@@ -147,7 +147,10 @@ public final class Scheduler {
     if (first == null || stopRequested) {
       if (nextRetryAt != null && !clock.instant().isBefore(nextRetryAt)) {
         nextRetryAt = null;
-        safely(() -> advanceRunningRuns(), "retry check");
+        safely(() -> {
+          advanceRunningRuns();
+          queueScheduled(); // the retry starts now, not at the next loop
+        }, "retry check");
       }
       return;
     }
@@ -164,6 +167,11 @@ public final class Scheduler {
       }
       queueScheduled();
     }, "fast path");
+  }
+
+  /** One full loop without waiting or shutting down, for tests that step the scheduler. */
+  void runOnce() {
+    fullLoop();
   }
 
   private void fullLoop() {

@@ -1,0 +1,353 @@
+package io.contrail.scheduler;
+
+import static io.contrail.scheduler.DagBuilder.aDag;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import io.contrail.dag.Dag;
+import io.contrail.run.DagRun;
+import io.contrail.run.RunKey;
+import io.contrail.run.RunState;
+import io.contrail.run.RunType;
+import io.contrail.run.TaskInstance;
+import io.contrail.run.TaskState;
+import io.contrail.storage.Job;
+import io.contrail.storage.memory.InMemoryDagStore;
+import io.contrail.storage.memory.InMemoryJobStore;
+import io.contrail.storage.memory.InMemoryPoolStore;
+import io.contrail.storage.memory.InMemoryRunStore;
+import io.contrail.telemetry.Telemetry;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The real {@link Scheduler} over in-memory stores, a test clock and a fake executor: runs are
+ * created, started, advanced and their tasks handed over as a user would see in {@code runs show}.
+ */
+class SchedulerFlowTest {
+  private static final Instant NOW = Instant.parse("2026-03-01T10:00:00Z");
+  private static final Duration HEARTBEAT = Duration.ofSeconds(5);
+  private static final Duration ZOMBIE_THRESHOLD = Duration.ofSeconds(30);
+
+  private final TestClock clock = new TestClock(NOW);
+  private final InMemoryRunStore runs = new InMemoryRunStore();
+  private final InMemoryDagStore dags = new InMemoryDagStore();
+  private final InMemoryPoolStore pools = new InMemoryPoolStore(runs);
+  private final InMemoryJobStore jobs = new InMemoryJobStore();
+  private final FakeExecutor executor = new FakeExecutor(runs, clock, 32);
+  private final List<DagRun> finishedRuns = new ArrayList<>();
+  private final AtomicInteger fullLoops = new AtomicInteger();
+  private Scheduler scheduler;
+
+  @BeforeEach
+  void startScheduler() {
+    pools.ensure("default_pool", 128, "");
+    Telemetry countingLoops = new Telemetry() {
+      @Override
+      public void schedulerLoop(Duration loop, Duration criticalSection, Throwable error) {
+        fullLoops.incrementAndGet();
+      }
+    };
+    Scheduler.Options options = new Scheduler.Options(Duration.ofHours(1), HEARTBEAT, ZOMBIE_THRESHOLD,
+        Duration.ofMinutes(1), Duration.ofSeconds(1), true, key -> true, finishedRuns::add);
+    scheduler = new Scheduler(new Scheduler.Stores(dags, runs, pools, jobs), executor, null, clock,
+        countingLoops, options, "test-host");
+    executor.onFinished(key -> scheduler.wake(key.runKey()));
+    scheduler.start("scheduler", "test-host");
+  }
+
+  // --- scheduled runs -------------------------------------------------------------------------
+
+  @Test
+  void catchupCreatesARunForEveryMissedIntervalInOneLoop() {
+    addDag(aDag("hourly").schedule("@hourly").startDate(NOW.minus(Duration.ofHours(3))).catchup(true)
+        .task("a").build());
+
+    scheduler.loop(1, () -> false);
+
+    assertThat(runs.listRuns("hourly", 10)).extracting(DagRun::runType, DagRun::logicalDate, DagRun::state)
+        .containsExactlyInAnyOrder(
+            tuple(RunType.SCHEDULED, NOW.minus(Duration.ofHours(3)), RunState.RUNNING),
+            tuple(RunType.SCHEDULED, NOW.minus(Duration.ofHours(2)), RunState.RUNNING),
+            tuple(RunType.SCHEDULED, NOW.minus(Duration.ofHours(1)), RunState.RUNNING));
+    assertThat(executor.handedTaskIds()).containsExactly("a", "a", "a");
+    assertThat(executor.isShutDown()).as("maxLoops=1 shuts the executor down").isTrue();
+    assertThat(jobs.find(scheduler.jobId()).orElseThrow().state()).isEqualTo("success");
+  }
+
+  @Test
+  void withoutCatchupOnlyTheLatestIntervalGetsARun() {
+    addDag(aDag("hourly").schedule("@hourly").startDate(NOW.minus(Duration.ofHours(3))).catchup(false)
+        .task("a").build());
+
+    scheduler.loop(1, () -> false);
+
+    assertThat(runs.listRuns("hourly", 10)).singleElement().satisfies(run -> {
+      assertThat(run.runId()).isEqualTo("scheduled__2026-03-01T09:00:00Z");
+      assertThat(run.dataIntervalEnd()).isEqualTo(NOW);
+    });
+  }
+
+  @Test
+  void pausedDagGetsNoRuns() {
+    addDag(aDag("hourly").schedule("@hourly").startDate(NOW.minus(Duration.ofHours(3))).catchup(true)
+        .task("a").build());
+    dags.setPaused("hourly", true);
+
+    scheduler.runOnce();
+
+    assertThat(runs.listRuns("hourly", 10)).isEmpty();
+  }
+
+  @Test
+  void maxActiveRunsOneKeepsTheNextRunQueuedUntilTheFirstFinishes() {
+    addDag(aDag("hourly").schedule("@hourly").startDate(NOW.minus(Duration.ofHours(2))).catchup(true)
+        .maxActiveRuns(1).task("a").build());
+    String first = "scheduled__2026-03-01T08:00:00Z";
+    String second = "scheduled__2026-03-01T09:00:00Z";
+
+    scheduler.runOnce();
+    scheduler.runOnce();
+
+    assertThat(runState("hourly", first)).isEqualTo(RunState.RUNNING);
+    assertThat(runState("hourly", second)).isEqualTo(RunState.QUEUED);
+    assertThat(executor.handed()).extracting(TaskInstance::runId).containsExactly(first);
+
+    executor.succeed(first, "a");
+    scheduler.runOnce();
+    scheduler.runOnce();
+
+    assertThat(runState("hourly", first)).isEqualTo(RunState.SUCCESS);
+    assertThat(runState("hourly", second)).isEqualTo(RunState.RUNNING);
+    assertThat(executor.handed()).extracting(TaskInstance::runId).containsExactly(first, second);
+  }
+
+  // --- task flow ------------------------------------------------------------------------------
+
+  @Test
+  void completedTaskSchedulesItsDownstreamAndTheRunSucceeds() {
+    RunKey run = trigger(aDag("etl").task("extract").task("transform", "extract").build());
+
+    scheduler.runOnce();
+    assertThat(executor.handedTaskIds()).containsExactly("extract");
+    assertThat(taskStates(run)).containsEntry("transform", TaskState.NONE);
+
+    executor.succeed("extract");
+    scheduler.runOnce();
+    assertThat(executor.handedTaskIds()).containsExactly("extract", "transform");
+
+    executor.succeed("transform");
+    scheduler.runOnce();
+    assertThat(runState(run)).isEqualTo(RunState.SUCCESS);
+    assertThat(finishedRuns).extracting(DagRun::runId).containsExactly(run.runId());
+  }
+
+  @Test
+  void finishedTaskStartsItsDownstreamWithoutWaitingForTheNextLoop() {
+    RunKey run = trigger(aDag("etl").task("extract").task("transform", "extract").task("load", "transform").build());
+    executor.autoFinish(ti -> true);
+
+    assertTimeoutPreemptively(Duration.ofSeconds(10),
+        () -> scheduler.loop(0, () -> runState(run).isFinished()));
+
+    assertThat(executor.handedTaskIds()).containsExactly("extract", "transform", "load");
+    assertThat(runState(run)).isEqualTo(RunState.SUCCESS);
+    assertThat(fullLoops).as("the clock never reached the next full loop").hasValue(1);
+  }
+
+  @Test
+  void retryStartsWhenItsDelayIsOverWithoutWaitingForTheNextLoop() {
+    RunKey run = trigger(aDag("etl").task("flaky", b -> b.retries(1).retryDelay(Duration.ofMillis(100))).build());
+    executor.autoFinish(ti -> ti.tryNumber() > 1);
+    clock.startTicking();
+
+    assertTimeoutPreemptively(Duration.ofSeconds(10),
+        () -> scheduler.loop(0, () -> runState(run).isFinished()));
+
+    assertThat(executor.handed()).extracting(TaskInstance::tryNumber).containsExactly(1, 2);
+    assertThat(runState(run)).isEqualTo(RunState.SUCCESS);
+    assertThat(fullLoops).as("loops are an hour apart").hasValue(1);
+  }
+
+  @Test
+  void failedTaskFailsTheRunAndMarksItsDownstreamUpstreamFailed() {
+    RunKey run = trigger(aDag("etl").task("extract").task("transform", "extract").task("load", "transform").build());
+
+    scheduler.runOnce();
+    executor.fail("extract");
+    scheduler.runOnce();
+
+    assertThat(taskStates(run)).containsExactlyInAnyOrderEntriesOf(Map.of("extract", TaskState.FAILED,
+        "transform", TaskState.UPSTREAM_FAILED, "load", TaskState.UPSTREAM_FAILED));
+    assertThat(runState(run)).isEqualTo(RunState.FAILED);
+  }
+
+  @Test
+  void failedTaskIsRetriedOnceItsRetryDelayHasPassed() {
+    RunKey run = trigger(aDag("etl").task("flaky", b -> b.retries(1).retryDelay(Duration.ofSeconds(30))).build());
+
+    scheduler.runOnce();
+    executor.fail("flaky");
+    scheduler.runOnce();
+    clock.advance(Duration.ofSeconds(29));
+    scheduler.runOnce();
+
+    assertThat(taskStates(run)).containsEntry("flaky", TaskState.UP_FOR_RETRY);
+    assertThat(executor.handed()).hasSize(1);
+
+    clock.advance(Duration.ofSeconds(1));
+    scheduler.runOnce();
+
+    assertThat(executor.handed()).extracting(TaskInstance::tryNumber).containsExactly(1, 2);
+    executor.succeed("flaky");
+    scheduler.runOnce();
+    assertThat(runState(run)).isEqualTo(RunState.SUCCESS);
+  }
+
+  @Test
+  void poolWithOneSlotQueuesOnlyOneOfTwoTasks() {
+    pools.setSlots("single", 1);
+    RunKey run = trigger(aDag("etl").task("a", b -> b.pool("single").priorityWeight(2))
+        .task("b", b -> b.pool("single")).build());
+
+    scheduler.runOnce();
+
+    assertThat(executor.handedTaskIds()).containsExactly("a");
+    assertThat(taskStates(run)).containsEntry("b", TaskState.SCHEDULED);
+
+    executor.succeed("a");
+    scheduler.runOnce();
+
+    assertThat(executor.handedTaskIds()).containsExactly("a", "b");
+  }
+
+  @Test
+  void maxActiveTasksLimitsTheTasksOfADagRunningAtOnce() {
+    trigger(aDag("etl").maxActiveTasks(2).task("a").task("b").task("c").build());
+
+    scheduler.runOnce();
+
+    assertThat(executor.handed()).hasSize(2);
+  }
+
+  // --- recovery of a dead scheduler's tasks ---------------------------------------------------
+
+  @Test
+  void staleJobsTasksAreRecoveredRunningOnesFailOrRetryQueuedOnesGoBack() {
+    RunKey run = trigger(aDag("etl").task("retrying", b -> b.retries(1).retryDelay(Duration.ofSeconds(30)))
+        .task("last_try").task("waiting").build());
+    scheduler.runOnce();
+    List<TaskInstance> handedToTheLiveScheduler = executor.handed();
+    long dead = jobs.start("scheduler", "dead-host", 4242, NOW.minus(Duration.ofMinutes(10)));
+    moveToJob(handedToTheLiveScheduler, dead, List.of("retrying", "last_try"));
+
+    clock.advance(HEARTBEAT);
+    scheduler.runOnce();
+
+    Map<String, TaskInstance> tis = taskInstances(run);
+    assertThat(tis.get("retrying").state()).isEqualTo(TaskState.UP_FOR_RETRY);
+    assertThat(tis.get("retrying").nextRetryAt()).isEqualTo(clock.instant().plusSeconds(30));
+    assertThat(tis.get("last_try").state()).isEqualTo(TaskState.FAILED);
+    assertThat(tis.get("waiting").state()).isEqualTo(TaskState.SCHEDULED);
+    assertThat(tis.get("waiting").tryNumber()).as("the try is given back").isZero();
+    assertThat(tis.get("waiting").jobId()).isNull();
+    assertThat(runs.attempt(tis.get("last_try").key(), 1)).hasValueSatisfying(a -> {
+      assertThat(a.state()).isEqualTo(TaskState.FAILED);
+      assertThat(a.error()).contains("stopped heartbeating");
+    });
+    assertThat(jobs.find(dead)).map(Job::state).hasValue("failed");
+
+    scheduler.runOnce();
+
+    assertThat(executor.handed()).last().satisfies(ti -> {
+      assertThat(ti.taskId()).isEqualTo("waiting");
+      assertThat(ti.tryNumber()).isEqualTo(1);
+      assertThat(ti.jobId()).isEqualTo(scheduler.jobId());
+    });
+  }
+
+  @Test
+  void zombiesAreLookedForOncePerHeartbeatInterval() {
+    RunKey run = trigger(aDag("etl").task("a").build());
+    scheduler.runOnce();
+    long dead = jobs.start("scheduler", "dead-host", 4242, NOW.minus(Duration.ofMinutes(10)));
+    moveToJob(executor.handed(), dead, List.of("a"));
+
+    clock.advance(HEARTBEAT.minusSeconds(1));
+    scheduler.runOnce();
+    assertThat(taskStates(run)).containsEntry("a", TaskState.RUNNING);
+
+    clock.advance(Duration.ofSeconds(1));
+    scheduler.runOnce();
+    assertThat(taskStates(run)).containsEntry("a", TaskState.FAILED);
+  }
+
+  @Test
+  void tasksOfAJobThatStillHeartbeatsAreLeftAlone() {
+    RunKey run = trigger(aDag("etl").task("a").build());
+    scheduler.runOnce();
+    long alive = jobs.start("scheduler", "other-host", 4242, NOW);
+    moveToJob(executor.handed(), alive, List.of("a"));
+
+    clock.advance(HEARTBEAT);
+    jobs.heartbeat(alive, clock.instant());
+    scheduler.runOnce();
+
+    assertThat(taskStates(run)).containsEntry("a", TaskState.RUNNING);
+  }
+
+  // --- helpers --------------------------------------------------------------------------------
+
+  private void addDag(Dag dag) {
+    dags.upsert(dag, "hash-" + dag.dagId(), false, clock.instant());
+  }
+
+  /** Adds the DAG (manual only) and triggers a run of it. */
+  private RunKey trigger(Dag dag) {
+    addDag(dag);
+    RunFactory.NewRun nr = RunFactory.create(dag, RunType.MANUAL, null, clock.instant(), null, null,
+        null, clock.instant());
+    runs.createRun(nr.run(), nr.taskInstances());
+    return nr.run().key();
+  }
+
+  /**
+   * Pretends the handed tasks were queued by {@code job} instead, and the ones named in
+   * {@code running} started there: what the database shows after that scheduler died.
+   */
+  private void moveToJob(List<TaskInstance> handed, long job, List<String> running) {
+    for (TaskInstance queued : handed) {
+      TaskInstance stored = runs.taskInstance(queued.key()).orElseThrow();
+      TaskInstance theirs = stored.toHandedBack().toQueued(NOW, job);
+      assertThat(runs.update(stored, stored.toHandedBack(), null)).isTrue();
+      assertThat(runs.update(stored.toHandedBack(), theirs, null)).isTrue();
+      if (running.contains(queued.taskId())) {
+        assertThat(runs.update(theirs, theirs.toRunning(NOW, "dead-host"), null)).isTrue();
+      }
+    }
+  }
+
+  private RunState runState(RunKey key) {
+    return runs.findRun(key).orElseThrow().state();
+  }
+
+  private RunState runState(String dagId, String runId) {
+    return runState(new RunKey(dagId, runId));
+  }
+
+  private Map<String, TaskInstance> taskInstances(RunKey key) {
+    return runs.taskInstances(key).stream().collect(Collectors.toMap(TaskInstance::taskId, ti -> ti));
+  }
+
+  private Map<String, TaskState> taskStates(RunKey key) {
+    return runs.taskInstances(key).stream().collect(Collectors.toMap(TaskInstance::taskId, TaskInstance::state));
+  }
+}
