@@ -70,6 +70,11 @@ public final class App implements AutoCloseable {
     return new App(config, migrate, role);
   }
 
+  /** An app on a given configuration (benchmarks, tests), migrating its database. */
+  public static App create(ContrailConfig config, String role) {
+    return new App(config, true, role);
+  }
+
   public Telemetry telemetry() {
     return telemetry;
   }

@@ -12,10 +12,10 @@ import java.util.function.Consumer;
  * a scheduler limited to those runs, with its own executor and job, that stops when all finished.
  * Runs finished by another process sharing the database count too.
  */
-final class Foreground {
+public final class Foreground {
   private Foreground() {}
 
-  static void runToCompletion(App app, Set<RunKey> runs, String jobType, Consumer<DagRun> onFinished) {
+  public static void runToCompletion(App app, Set<RunKey> runs, String jobType, Consumer<DagRun> onFinished) {
     Set<RunKey> finished = ConcurrentHashMap.newKeySet();
     Scheduler scheduler = app.scheduler(false, false, runs::contains, run -> {
       if (finished.add(run.key())) {

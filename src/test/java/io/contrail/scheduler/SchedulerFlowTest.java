@@ -52,7 +52,7 @@ class SchedulerFlowTest {
     pools.ensure("default_pool", 128, "");
     Telemetry countingLoops = new Telemetry() {
       @Override
-      public void schedulerLoop(Duration loop, Duration criticalSection, Throwable error) {
+      public void schedulerLoop(Loop loop) {
         fullLoops.incrementAndGet();
       }
     };

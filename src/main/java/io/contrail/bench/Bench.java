@@ -1,0 +1,41 @@
+package io.contrail.bench;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Runs one benchmark scenario on a fresh installation and records its figures. */
+public final class Bench {
+  private final String db;
+  private final Path results;
+  private final Path projectDir;
+
+  public Bench(String db, Path results, Path projectDir) {
+    this.db = db;
+    this.results = results;
+    this.projectDir = projectDir;
+  }
+
+  public Map<String, Object> run(String scenario, Integer tasks, int chain, boolean shell, int rounds, int runs)
+      throws Exception {
+    Map<String, Object> figures = new LinkedHashMap<>();
+    figures.put("scenario", scenario);
+    figures.put("db", db);
+    try (BenchEnvironment env = new BenchEnvironment(db)) {
+      Map<String, Object> r = switch (scenario) {
+        case "throughput" -> Scenarios.throughput(env, tasks == null ? 1000 : tasks, shell, Map.of());
+        case "latency" -> Scenarios.latency(env, chain, Map.of());
+        case "db-ceiling" -> Scenarios.dbCeiling(env, tasks == null ? 1000 : tasks);
+        case "overhead" -> Overhead.run(env, tasks == null ? 1000 : tasks, rounds, projectDir);
+        case "memory" -> Scenarios.memory(env, runs, tasks == null ? 10_000 : tasks, Map.of(
+            "CONTRAIL__TRACES__OTEL_ON", "true", "CONTRAIL__TRACES__OTEL_PORT", "4999",
+            "CONTRAIL__METRICS__OTEL_ON", "true", "CONTRAIL__METRICS__OTEL_PORT", "4999"));
+        default -> throw new IllegalArgumentException(
+            "unknown scenario '" + scenario + "' (throughput, latency, db-ceiling, overhead or memory)");
+      };
+      figures.putAll(r);
+    }
+    ResultsFile.append(projectDir.resolve(results), scenario, db, figures);
+    return figures;
+  }
+}

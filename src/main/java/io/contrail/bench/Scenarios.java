@@ -1,0 +1,152 @@
+package io.contrail.bench;
+
+import io.contrail.cli.App;
+import io.contrail.dag.Dag;
+import io.contrail.run.DagRun;
+import io.contrail.run.RunState;
+import io.contrail.run.TaskInstance;
+import io.contrail.storage.Sql;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The benchmark scenarios. Each returns its figures as an ordered map (printed as JSON and
+ * appended to bench/RESULTS.md). Every figure comes from timestamps stored in the database or
+ * from the process itself, measured in this run.
+ */
+final class Scenarios {
+  private Scenarios() {}
+
+  /** One DAG with {@code tasks} independent tasks: tasks per second from run start to run end. */
+  static Map<String, Object> throughput(BenchEnvironment env, int tasks, boolean shell, Map<String, String> overrides) {
+    try (App app = env.app(overrides, "bench")) {
+      Dag dag = BenchDags.wide("bench_throughput_" + System.nanoTime(), tasks, shell);
+      DagRun run = BenchDags.run(app, dag, 1).get(0);
+      double seconds = Duration.between(run.startDate(), run.endDate()).toNanos() / 1e9;
+      Map<String, Object> r = new LinkedHashMap<>();
+      r.put("tasks", tasks);
+      r.put("task_type", shell ? "shell" : "noop");
+      r.put("state", run.state().id());
+      r.put("run_seconds", round(seconds, 3));
+      r.put("tasks_per_second", round(tasks / seconds, 1));
+      return r;
+    }
+  }
+
+  /** A chain of noop tasks: downstream start minus upstream end, and queued to first task start. */
+  static Map<String, Object> latency(BenchEnvironment env, int chain, Map<String, String> overrides) {
+    try (App app = env.app(overrides, "bench")) {
+      Dag dag = BenchDags.chain("bench_latency_" + System.nanoTime(), chain);
+      DagRun run = BenchDags.run(app, dag, 1).get(0);
+      List<TaskInstance> tis = new ArrayList<>(app.stores().runs().taskInstances(run.key()));
+      tis.sort(Comparator.comparing(TaskInstance::taskId));
+      List<Double> gaps = new ArrayList<>();
+      for (int i = 1; i < tis.size(); i++) {
+        gaps.add(Duration.between(tis.get(i - 1).endDate(), tis.get(i).startDate()).toNanos() / 1e6);
+      }
+      gaps.sort(Double::compare);
+      Map<String, Object> r = new LinkedHashMap<>();
+      r.put("chain", chain);
+      r.put("state", run.state().id());
+      r.put("p50_ms", round(percentile(gaps, 50), 2));
+      r.put("p95_ms", round(percentile(gaps, 95), 2));
+      r.put("p99_ms", round(percentile(gaps, 99), 2));
+      r.put("max_ms", round(gaps.isEmpty() ? 0 : gaps.get(gaps.size() - 1), 2));
+      r.put("queued_to_first_start_ms", round(Duration.between(run.queuedAt(), tis.get(0).startDate()).toNanos() / 1e6, 2));
+      r.put("run_seconds", round(Duration.between(run.startDate(), run.endDate()).toNanos() / 1e9, 3));
+      return r;
+    }
+  }
+
+  /**
+   * Single-row conditional UPDATE commits per second on the same database — the physical bound of
+   * a scheduler that commits every state change — and the throughput scenario divided by it.
+   */
+  static Map<String, Object> dbCeiling(BenchEnvironment env, int tasks) {
+    Map<String, Object> r = new LinkedHashMap<>();
+    try (App app = env.app(Map.of(), "bench")) {
+      Sql sql = app.database().sql();
+      sql.update("CREATE TABLE bench_ceiling (id INTEGER PRIMARY KEY, v BIGINT NOT NULL)");
+      sql.update("INSERT INTO bench_ceiling (id, v) VALUES (1, 0)");
+      long v = 0;
+      long end = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+      long t0 = System.nanoTime();
+      while (System.nanoTime() < end) {
+        if (sql.update("UPDATE bench_ceiling SET v = ? WHERE id = 1 AND v = ?", v + 1, v) != 1) {
+          throw new IllegalStateException("compare-and-set lost on a private table");
+        }
+        v++;
+      }
+      double perSecond = v / ((System.nanoTime() - t0) / 1e9);
+      r.put("commits_per_second", round(perSecond, 1));
+      Map<String, Object> tp = throughput(env, tasks, false, Map.of());
+      r.put("tasks", tasks);
+      r.put("tasks_per_second", tp.get("tasks_per_second"));
+      r.put("tasks_per_commit_ceiling", round((Double) tp.get("tasks_per_second") / perSecond, 4));
+    }
+    return r;
+  }
+
+  /** Heap after GC and RSS while {@code runs} runs of {@code tasks} tasks finish, sampled after each run. */
+  static Map<String, Object> memory(BenchEnvironment env, int runs, int tasks, Map<String, String> overrides) {
+    Map<String, Object> r = new LinkedHashMap<>();
+    List<Long> heapMb = new ArrayList<>();
+    int finished = 0;
+    int failedRuns = 0;
+    try (App app = env.app(overrides, "bench")) {
+      Dag dag = BenchDags.wide("bench_memory_" + System.nanoTime(), tasks, false);
+      for (int i = 0; i < runs; i++) {
+        DagRun run = BenchDags.run(app, dag, 1).get(0);
+        failedRuns += run.state() == RunState.SUCCESS ? 0 : 1;
+        finished += tasks;
+        heapMb.add(heapAfterGcMb());
+      }
+      r.put("finished_task_instances", finished);
+      r.put("failed_runs", failedRuns);
+      r.put("heap_after_gc_mb_per_run", heapMb);
+      r.put("heap_after_gc_mb", heapMb.get(heapMb.size() - 1));
+      r.put("rss_mb", rssMb());
+    }
+    return r;
+  }
+
+  static long heapAfterGcMb() {
+    for (int i = 0; i < 3; i++) {
+      System.gc();
+    }
+    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / (1024 * 1024);
+  }
+
+  static long rssMb() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("VmRSS:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
+        }
+      }
+    } catch (java.io.IOException | NumberFormatException e) {
+      return -1;
+    }
+    return -1;
+  }
+
+  static double percentile(List<Double> sorted, int p) {
+    if (sorted.isEmpty()) {
+      return 0;
+    }
+    int idx = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
+    return sorted.get(Math.max(0, Math.min(sorted.size() - 1, idx)));
+  }
+
+  static double round(double v, int digits) {
+    double f = Math.pow(10, digits);
+    return Math.round(v * f) / f;
+  }
+}
