@@ -113,7 +113,13 @@ public final class App implements AutoCloseable {
       Consumer<DagRun> onRunFinished) {
     var s = config.scheduler();
     Scheduler[] self = new Scheduler[1];
-    Executor executor = executor(key -> self[0].wake(key.runKey()));
+    Executor executor = executor((key, stored) -> {
+      if (stored != null) {
+        self[0].taskChanged(stored);
+      } else {
+        self[0].wake(key.runKey());
+      }
+    });
     self[0] = new Scheduler(stores, executor, sync ? dagSync() : null, clock, telemetry,
         new Scheduler.Options(Duration.ofMillis(s.loopIntervalMs()), Duration.ofMillis(s.jobHeartbeatMs()),
             Duration.ofMillis(s.zombieThresholdMs()), Duration.ofMillis(s.dagDirListIntervalMs()),
@@ -122,7 +128,7 @@ public final class App implements AutoCloseable {
     return self[0];
   }
 
-  private Executor executor(Consumer<io.contrail.run.TaskInstanceKey> onFinished) {
+  private Executor executor(java.util.function.BiConsumer<io.contrail.run.TaskInstanceKey, io.contrail.run.TaskInstance> onFinished) {
     String name = config.core().executor();
     int parallelism = "sequential".equals(name) ? 1 : config.core().parallelism();
     AttemptRunner runner = new AttemptRunner(stores.runs(), clock, telemetry,

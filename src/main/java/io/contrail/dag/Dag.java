@@ -1,5 +1,6 @@
 package io.contrail.dag;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -18,6 +19,7 @@ import java.util.regex.Pattern;
  *
  * @param schedule cron expression or preset, null for manual runs only
  * @param paused initial paused state when first seen, null for the configured default
+ * @param taskIndex derived: the tasks by task_id (whatever is passed is ignored)
  */
 public record Dag(
     String dagId,
@@ -30,7 +32,8 @@ public record Dag(
     int maxActiveTasks,
     List<String> tags,
     List<TaskDefinition> tasks,
-    String fileloc) {
+    String fileloc,
+    @JsonIgnore Map<String, TaskDefinition> taskIndex) {
 
   public static final Pattern DAG_ID = Pattern.compile("[A-Za-z0-9_.-]{1,250}");
   public static final Pattern TASK_ID = Pattern.compile("[A-Za-z0-9_.-]{1,250}");
@@ -48,10 +51,18 @@ public record Dag(
     tags = List.copyOf(tags == null ? List.of() : tags);
     tasks = List.copyOf(tasks == null ? List.of() : tasks);
     fileloc = fileloc == null ? "" : fileloc;
-    validateGraph(tasks);
+    taskIndex = validateGraph(tasks);
   }
 
-  private static void validateGraph(List<TaskDefinition> tasks) {
+  public Dag(String dagId, String description, String schedule, Instant startDate, boolean catchup,
+      Boolean paused, int maxActiveRuns, int maxActiveTasks, List<String> tags,
+      List<TaskDefinition> tasks, String fileloc) {
+    this(dagId, description, schedule, startDate, catchup, paused, maxActiveRuns, maxActiveTasks, tags,
+        tasks, fileloc, null);
+  }
+
+  /** Checks ids, upstream references and cycles; returns the tasks by id. */
+  private static Map<String, TaskDefinition> validateGraph(List<TaskDefinition> tasks) {
     Map<String, TaskDefinition> byId = new HashMap<>();
     for (TaskDefinition t : tasks) {
       if (!TASK_ID.matcher(t.taskId()).matches()) {
@@ -74,6 +85,7 @@ public record Dag(
     if (!cycle.isEmpty()) {
       throw new IllegalArgumentException("cycle between tasks: " + String.join(" -> ", cycle));
     }
+    return java.util.Collections.unmodifiableMap(byId);
   }
 
   /** Depth-first search for a cycle; returns the task ids along it, or an empty list. */
@@ -116,12 +128,11 @@ public record Dag(
   }
 
   public TaskDefinition task(String taskId) {
-    for (TaskDefinition t : tasks) {
-      if (t.taskId().equals(taskId)) {
-        return t;
-      }
+    TaskDefinition t = taskIndex.get(taskId);
+    if (t == null) {
+      throw new IllegalArgumentException("DAG '" + dagId + "' has no task '" + taskId + "'");
     }
-    throw new IllegalArgumentException("DAG '" + dagId + "' has no task '" + taskId + "'");
+    return t;
   }
 
   /** Task id to the ids of the tasks that depend on it directly. */
@@ -172,6 +183,6 @@ public record Dag(
 
   public Dag withFileloc(String newFileloc) {
     return new Dag(dagId, description, schedule, startDate, catchup, paused, maxActiveRuns,
-        maxActiveTasks, tags, tasks, newFileloc);
+        maxActiveTasks, tags, tasks, newFileloc, null);
   }
 }

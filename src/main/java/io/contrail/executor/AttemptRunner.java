@@ -25,7 +25,7 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,7 +33,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs one try of a task instance: queued -> running in the database (with its attempt row), the
  * task's work with its log and timeout, then running -> success, failed or up_for_retry. Each step
- * is a compare-and-set, so a task recovered by another scheduler meanwhile is left alone.
+ * is a compare-and-set, so a task recovered by another scheduler meanwhile is left alone. At the
+ * end {@code onFinished} is told the task instance as stored (null when another process changed
+ * it), so the scheduler can advance the run without reading it again.
  */
 public final class AttemptRunner {
   private static final Logger LOG = LoggerFactory.getLogger(AttemptRunner.class);
@@ -46,11 +48,11 @@ public final class AttemptRunner {
   private final Clock clock;
   private final Telemetry telemetry;
   private final Settings settings;
-  private final Consumer<TaskInstanceKey> onFinished;
+  private final BiConsumer<TaskInstanceKey, TaskInstance> onFinished;
   private final Map<TaskType, TaskBody> bodies = new EnumMap<>(TaskType.class);
 
   public AttemptRunner(RunStore runs, Clock clock, Telemetry telemetry, Settings settings,
-      Supplier<ClassLoader> taskClassLoader, Consumer<TaskInstanceKey> onFinished) {
+      Supplier<ClassLoader> taskClassLoader, BiConsumer<TaskInstanceKey, TaskInstance> onFinished) {
     this.runs = runs;
     this.clock = clock;
     this.telemetry = telemetry;
@@ -136,7 +138,8 @@ public final class AttemptRunner {
         running.tryNumber(), outcome.success() ? TaskState.SUCCESS : TaskState.FAILED,
         running.startDate(), end, settings.hostname(), pid, outcome.exitCode(), outcome.error(),
         settings.executorName(), running.attemptSpanId());
-    if (runs.update(running, finished, attempt)) {
+    boolean stored = runs.update(running, finished, attempt);
+    if (stored) {
       telemetry.taskStateChanged(running, finished);
       telemetry.attemptFinished(finished, attempt);
       LOG.info("{} try {}: {}{}", running.key(), running.tryNumber(), finished.state().id(),
@@ -144,7 +147,7 @@ public final class AttemptRunner {
     } else {
       LOG.warn("{} try {} finished but its state had been changed by another process", running.key(), running.tryNumber());
     }
-    onFinished.accept(running.key());
+    onFinished.accept(running.key(), stored ? finished : null);
   }
 
   private AttemptContext context(TaskInstance ti, TaskDefinition task, Dag dag, DagRun run, Path logFile,

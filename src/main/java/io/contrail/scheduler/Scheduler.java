@@ -60,10 +60,12 @@ public final class Scheduler {
   private final Options options;
   private final ZombieReaper reaper;
   private final ScheduledRunCreator creator;
-  private final LinkedBlockingQueue<RunKey> wakeups = new LinkedBlockingQueue<>();
+  private final LinkedBlockingQueue<Wake> wakeups = new LinkedBlockingQueue<>();
   private final Map<String, Dag> dagCache = new HashMap<>();
+  private final Map<Dag, Map<String, List<String>>> downstreamCache = new java.util.IdentityHashMap<>();
   private final Map<TaskInstanceKey, TaskInstance> pendingScheduled = new LinkedHashMap<>();
-  private final Map<RunKey, DagRun> runCache = new HashMap<>();
+  private final Map<RunKey, RunProgress> progress = new HashMap<>();
+  private Map<String, Integer> poolSlots = Map.of();
   private volatile boolean stopRequested;
   private long jobId = -1;
   private Instant lastHeartbeat = Instant.EPOCH;
@@ -97,14 +99,22 @@ public final class Scheduler {
     return jobId;
   }
 
-  /** Tells the scheduler a task of this run finished: the run is advanced right away. */
+  /** Something changed a run: {@code changed} is the task instance as now stored, or null to re-read the run. */
+  private record Wake(RunKey key, TaskInstance changed) {}
+
+  /** Tells the scheduler a run changed in the database: it is re-read and advanced right away. */
   public void wake(RunKey key) {
-    wakeups.offer(key);
+    wakeups.offer(new Wake(key, null));
+  }
+
+  /** Tells the scheduler a task instance reached this stored state: its run is advanced right away. */
+  public void taskChanged(TaskInstance stored) {
+    wakeups.offer(new Wake(stored.key().runKey(), stored));
   }
 
   public void requestStop() {
     stopRequested = true;
-    wakeups.offer(new RunKey("", ""));
+    wakeups.offer(new Wake(new RunKey("", ""), null));
   }
 
   /**
@@ -143,26 +153,41 @@ public final class Scheduler {
       wakeAt = nextRetryAt;
     }
     long waitMs = Math.max(1, Duration.between(clock.instant(), wakeAt).toMillis());
-    RunKey first = wakeups.poll(waitMs, TimeUnit.MILLISECONDS);
+    Wake first = wakeups.poll(waitMs, TimeUnit.MILLISECONDS);
     if (first == null || stopRequested) {
       if (nextRetryAt != null && !clock.instant().isBefore(nextRetryAt)) {
         nextRetryAt = null;
         safely(() -> {
-          advanceRunningRuns();
+          progress.values().forEach(this::advance);
           queueScheduled(); // the retry starts now, not at the next loop
         }, "retry check");
       }
       return;
     }
-    Set<RunKey> keys = new LinkedHashSet<>();
-    keys.add(first);
-    wakeups.drainTo(keys);
+    List<Wake> wakes = new ArrayList<>();
+    wakes.add(first);
+    wakeups.drainTo(wakes);
     safely(() -> {
-      for (RunKey key : keys) {
-        if (!key.dagId().isEmpty()) {
-          DagRun run = runCache.get(key);
-          Optional<DagRun> fresh = run != null ? Optional.of(run) : stores.runs().findRun(key);
-          fresh.filter(r -> r.state() == RunState.RUNNING).ifPresent(this::advance);
+      Set<RunKey> touched = new LinkedHashSet<>();
+      for (Wake w : wakes) {
+        if (w.key().dagId().isEmpty()) {
+          continue;
+        }
+        RunProgress p = progress.get(w.key());
+        if (p == null || w.changed() == null) {
+          progress.remove(w.key()); // re-read below
+        } else {
+          p.update(w.changed());
+        }
+        touched.add(w.key());
+      }
+      for (RunKey key : touched) {
+        RunProgress p = progress.get(key);
+        if (p == null) {
+          p = load(key);
+        }
+        if (p != null) {
+          advance(p);
         }
       }
       queueScheduled();
@@ -193,6 +218,7 @@ public final class Scheduler {
     if (options.createScheduledRuns()) {
       phase(phases, "scheduler.create_dagruns", creator::createDueRuns);
     }
+    poolSlots = Map.of(); // re-read once per loop: `pools set` takes effect within a loop interval
     phase(phases, "scheduler.start_queued_dagruns", this::startQueuedRuns);
     phase(phases, "scheduler.advance_dagruns", this::advanceRunningRuns);
     phase(phases, "scheduler.critical_section", this::queueScheduled);
@@ -246,54 +272,90 @@ public final class Scheduler {
     }
   }
 
+  /** Re-reads every running run from the database (the truth) and advances it. */
   private void advanceRunningRuns() {
-    runCache.clear();
+    Map<RunKey, RunProgress> fresh = new HashMap<>();
     for (DagRun run : stores.runs().runsInState(RunState.RUNNING)) {
       if (options.runFilter().test(run.key())) {
-        runCache.put(run.key(), run);
-        advance(run);
+        RunProgress p = progress(run);
+        if (p != null) {
+          fresh.put(run.key(), p);
+        }
       }
     }
+    progress.clear();
+    progress.putAll(fresh);
+    pendingScheduled.clear();
+    for (RunProgress p : fresh.values()) {
+      for (TaskInstance ti : p.taskInstances()) {
+        if (ti.state() == TaskState.SCHEDULED) {
+          pendingScheduled.put(ti.key(), ti);
+        }
+      }
+    }
+    List.copyOf(fresh.values()).forEach(this::advance);
   }
 
-  /** Applies the run's decisions; finishes the run when every task is done. */
-  private void advance(DagRun run) {
+  private RunProgress load(RunKey key) {
+    return stores.runs().findRun(key).filter(r -> r.state() == RunState.RUNNING).map(this::progress).orElse(null);
+  }
+
+  /** A working copy of a running run from the database; null when its DAG is unknown. */
+  private RunProgress progress(DagRun run) {
     Dag dag = dag(run.dagId());
     if (dag == null) {
       LOG.warn("run {} belongs to DAG {} which is not in the database; leaving it", run.key(), run.dagId());
+      return null;
+    }
+    RunProgress p = RunProgress.of(run, dag, downstreamCache.computeIfAbsent(dag, Dag::downstreamMap),
+        stores.runs().taskInstances(run.key()));
+    progress.put(run.key(), p);
+    return p;
+  }
+
+  /**
+   * Applies the run's decisions as one batch of compare-and-sets; when another process changed a
+   * row meanwhile, re-reads the run and decides again. Finishes the run when every task is done.
+   */
+  private void advance(RunProgress p) {
+    for (int attempt = 0; attempt < 3 && p != null; attempt++) {
+      Instant now = clock.instant();
+      RunDecision decision = p.decide(now);
+      boolean[] applied = stores.runs().updateAll(decision.previous(), decision.changes());
+      boolean conflict = false;
+      for (int i = 0; i < applied.length; i++) {
+        if (applied[i]) {
+          TaskInstance after = decision.changes().get(i);
+          telemetry.taskStateChanged(decision.previous().get(i), after);
+          if (after.state() == TaskState.SCHEDULED) {
+            pendingScheduled.put(after.key(), after);
+          }
+        } else {
+          conflict = true;
+        }
+      }
+      if (conflict) {
+        p = progress(p.run()); // another process changed the run: decide again on fresh rows
+        continue;
+      }
+      if (decision.nextRetryAt() != null && (nextRetryAt == null || decision.nextRetryAt().isBefore(nextRetryAt))) {
+        nextRetryAt = decision.nextRetryAt();
+      }
+      if (decision.outcome() != null) {
+        finishRun(p.run(), decision.outcome(), now);
+      }
       return;
     }
-    Instant now = clock.instant();
-    List<TaskInstance> tis = stores.runs().taskInstances(run.key());
-    RunDecision decision = RunDecision.decide(dag, tis, now);
-    for (int i = 0; i < decision.changes().size(); i++) {
-      TaskInstance before = decision.previous().get(i);
-      TaskInstance after = decision.changes().get(i);
-      if (!stores.runs().update(before, after, null)) {
-        wake(run.key()); // another process changed it: look again with fresh rows
-        return;
-      }
-      telemetry.taskStateChanged(before, after);
-    }
-    Map<String, TaskInstance> latest = new HashMap<>();
-    tis.forEach(ti -> latest.put(ti.taskId(), ti));
-    decision.changes().forEach(ti -> latest.put(ti.taskId(), ti));
-    for (TaskInstance ti : latest.values()) {
-      if (ti.state() == TaskState.SCHEDULED) {
-        pendingScheduled.put(ti.key(), ti);
-      }
-    }
-    if (decision.nextRetryAt() != null && (nextRetryAt == null || decision.nextRetryAt().isBefore(nextRetryAt))) {
-      nextRetryAt = decision.nextRetryAt();
-    }
-    if (decision.outcome() != null
-        && stores.runs().transitionRun(run.key(), RunState.RUNNING, decision.outcome(), null, now)) {
-      DagRun finished = new DagRun(run.dagId(), run.runId(), run.runType(), decision.outcome(),
+  }
+
+  private void finishRun(DagRun run, RunState outcome, Instant now) {
+    progress.remove(run.key());
+    if (stores.runs().transitionRun(run.key(), RunState.RUNNING, outcome, null, now)) {
+      DagRun finished = new DagRun(run.dagId(), run.runId(), run.runType(), outcome,
           run.logicalDate(), run.dataIntervalStart(), run.dataIntervalEnd(), run.conf(), run.queuedAt(),
           run.startDate(), now, run.traceId(), run.spanId(), run.parentSpanId(), run.traceFlags());
-      runCache.remove(run.key());
-      telemetry.runStateChanged(finished, RunState.RUNNING, decision.outcome());
-      LOG.info("run {} {}", run.key(), decision.outcome().id());
+      telemetry.runStateChanged(finished, RunState.RUNNING, outcome);
+      LOG.info("run {} {}", run.key(), outcome.id());
       options.onRunFinished().accept(finished);
     }
   }
@@ -309,30 +371,45 @@ public final class Scheduler {
       return;
     }
     Map<String, Integer> activeByDag = new HashMap<>();
-    for (TaskInstance ti : stores.runs().taskInstancesInStates(ACTIVE)) {
-      activeByDag.merge(ti.dagId(), 1, Integer::sum);
+    Map<String, Integer> poolOccupied = new HashMap<>();
+    for (RunStore.ActiveCount c : stores.runs().activeCounts()) {
+      activeByDag.merge(c.dagId(), c.taskInstances(), Integer::sum);
+      poolOccupied.merge(c.pool(), c.slots(), Integer::sum);
     }
     Map<String, Integer> maxActive = new HashMap<>();
     for (TaskInstance ti : pendingScheduled.values()) {
-      Dag dag = dag(ti.dagId());
-      maxActive.put(ti.dagId(), dag == null ? 0 : dag.maxActiveTasks());
+      maxActive.computeIfAbsent(ti.dagId(), id -> {
+        Dag dag = dag(id);
+        return dag == null ? 0 : dag.maxActiveTasks();
+      });
+    }
+    if (poolSlots.isEmpty()) {
+      poolSlots = stores.pools().slots();
     }
     QueueDecision.Result result = QueueDecision.select(new ArrayList<>(pendingScheduled.values()), open,
-        activeByDag, maxActive, stores.pools().slots(), stores.pools().occupiedSlots());
+        activeByDag, maxActive, poolSlots, poolOccupied);
     telemetry.starvingTasks(result.starvingForPool() + result.starvingForDag(), pendingScheduled.size());
     Instant now = clock.instant();
+    List<TaskInstance> queued = new ArrayList<>();
     for (TaskInstance ti : result.toQueue()) {
       pendingScheduled.remove(ti.key());
-      TaskInstance queued = ti.toQueued(now, jobId);
-      if (!stores.runs().update(ti, queued, null)) {
-        continue; // taken by another scheduler, or changed meanwhile
+      queued.add(ti.toQueued(now, jobId));
+    }
+    boolean[] applied = stores.runs().updateAll(result.toQueue(), queued);
+    for (int i = 0; i < applied.length; i++) {
+      TaskInstance before = result.toQueue().get(i);
+      if (!applied[i]) {
+        wake(before.key().runKey()); // taken by another scheduler, or changed meanwhile
+        continue;
       }
-      telemetry.taskStateChanged(ti, queued);
-      DagRun run = runCache.get(ti.key().runKey());
-      if (run == null) {
-        run = stores.runs().findRun(ti.key().runKey()).orElse(null);
+      TaskInstance after = queued.get(i);
+      telemetry.taskStateChanged(before, after);
+      RunProgress p = progress.get(after.key().runKey());
+      if (p != null) {
+        p.update(after);
       }
-      executor.execute(queued, dag(ti.dagId()), run);
+      DagRun run = p != null ? p.run() : stores.runs().findRun(after.key().runKey()).orElse(null);
+      executor.execute(after, dag(after.dagId()), run);
     }
   }
 

@@ -157,19 +157,23 @@ public final class JdbcRunStore implements RunStore {
         JdbcRunStore::mapTi);
   }
 
+  private static final String UPDATE_TI = "UPDATE task_instance SET state = ?, try_number = ?, max_tries = ?,"
+      + " scheduled_at = ?, queued_at = ?, start_date = ?, end_date = ?, next_retry_at = ?,"
+      + " hostname = ?, pid = ?, job_id = ?, attempt_span_id = ?"
+      + " WHERE dag_id = ? AND run_id = ? AND task_id = ? AND state = ? AND try_number = ?";
+
+  private static Object[] updateValues(TaskInstance current, TaskInstance next) {
+    return new Object[] {next.state().id(), next.tryNumber(), next.maxTries(), Sql.ts(next.scheduledAt()),
+        Sql.ts(next.queuedAt()), Sql.ts(next.startDate()), Sql.ts(next.endDate()),
+        Sql.ts(next.nextRetryAt()), next.hostname(), Sql.num(next.pid()), Sql.num(next.jobId()),
+        next.attemptSpanId(), current.dagId(), current.runId(), current.taskId(),
+        current.state().id(), current.tryNumber()};
+  }
+
   @Override
   public boolean update(TaskInstance current, TaskInstance next, TaskAttempt attempt) {
     return sql.inTransaction(tx -> {
-      int n = tx.update("UPDATE task_instance SET state = ?, try_number = ?, max_tries = ?,"
-              + " scheduled_at = ?, queued_at = ?, start_date = ?, end_date = ?, next_retry_at = ?,"
-              + " hostname = ?, pid = ?, job_id = ?, attempt_span_id = ?"
-              + " WHERE dag_id = ? AND run_id = ? AND task_id = ? AND state = ? AND try_number = ?",
-          next.state().id(), next.tryNumber(), next.maxTries(), Sql.ts(next.scheduledAt()),
-          Sql.ts(next.queuedAt()), Sql.ts(next.startDate()), Sql.ts(next.endDate()),
-          Sql.ts(next.nextRetryAt()), next.hostname(), Sql.num(next.pid()), Sql.num(next.jobId()),
-          next.attemptSpanId(), current.dagId(), current.runId(), current.taskId(),
-          current.state().id(), current.tryNumber());
-      if (n != 1) {
+      if (tx.update(UPDATE_TI, updateValues(current, next)) != 1) {
         return false;
       }
       if (attempt != null) {
@@ -177,6 +181,30 @@ public final class JdbcRunStore implements RunStore {
       }
       return true;
     });
+  }
+
+  @Override
+  public boolean[] updateAll(List<TaskInstance> current, List<TaskInstance> next) {
+    if (current.isEmpty()) {
+      return new boolean[0];
+    }
+    List<Object[]> rows = new ArrayList<>(current.size());
+    for (int i = 0; i < current.size(); i++) {
+      rows.add(updateValues(current.get(i), next.get(i)));
+    }
+    int[] counts = sql.inTransaction(tx -> tx.batchCounts(UPDATE_TI, rows));
+    boolean[] applied = new boolean[counts.length];
+    for (int i = 0; i < counts.length; i++) {
+      applied[i] = counts[i] == 1;
+    }
+    return applied;
+  }
+
+  @Override
+  public List<ActiveCount> activeCounts() {
+    return sql.query("SELECT dag_id, pool, COUNT(*), SUM(pool_slots) FROM task_instance"
+        + " WHERE state IN ('queued', 'running') GROUP BY dag_id, pool",
+        rs -> new ActiveCount(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getInt(4)));
   }
 
   private static void upsertAttempt(Sql.Tx tx, TaskAttempt a) throws SQLException {

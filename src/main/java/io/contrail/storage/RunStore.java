@@ -51,6 +51,33 @@ public interface RunStore {
    */
   boolean update(TaskInstance current, TaskInstance next, TaskAttempt attempt);
 
+  /**
+   * {@link #update} for many task instances in one transaction (no attempts); element i of the
+   * result says whether {@code next.get(i)} was written.
+   */
+  default boolean[] updateAll(List<TaskInstance> current, List<TaskInstance> next) {
+    boolean[] applied = new boolean[current.size()];
+    for (int i = 0; i < applied.length; i++) {
+      applied[i] = update(current.get(i), next.get(i), null);
+    }
+    return applied;
+  }
+
+  /** Queued and running task instances per (dag_id, pool): how many, and the pool slots they hold. */
+  record ActiveCount(String dagId, String pool, int taskInstances, int slots) {}
+
+  default List<ActiveCount> activeCounts() {
+    java.util.Map<List<String>, int[]> counts = new java.util.LinkedHashMap<>();
+    for (TaskInstance ti : taskInstancesInStates(List.of(TaskState.QUEUED, TaskState.RUNNING))) {
+      int[] c = counts.computeIfAbsent(List.of(ti.dagId(), ti.pool()), k -> new int[2]);
+      c[0]++;
+      c[1] += ti.poolSlots();
+    }
+    List<ActiveCount> out = new java.util.ArrayList<>();
+    counts.forEach((k, c) -> out.add(new ActiveCount(k.get(0), k.get(1), c[0], c[1])));
+    return out;
+  }
+
   /** Attempts of one run, ordered by task and try. */
   List<TaskAttempt> attempts(RunKey key);
 

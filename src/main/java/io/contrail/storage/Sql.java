@@ -100,6 +100,17 @@ public final class Sql {
       }
     }
 
+    /** A JDBC batch; the update count of every row, in order. */
+    public int[] batchCounts(String sql, List<Object[]> rows) throws SQLException {
+      try (PreparedStatement ps = connection.prepareStatement(sql)) {
+        for (Object[] row : rows) {
+          bind(ps, row);
+          ps.addBatch();
+        }
+        return ps.executeBatch();
+      }
+    }
+
     public <T> List<T> query(String sql, RowMapper<T> mapper, Object... args) throws SQLException {
       try (PreparedStatement ps = connection.prepareStatement(sql)) {
         bind(ps, args);
