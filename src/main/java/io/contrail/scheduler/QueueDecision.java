@@ -32,8 +32,23 @@ public final class QueueDecision {
       Map<String, Integer> activeByDag, Map<String, Integer> maxActiveTasks,
       Map<String, Integer> poolSlots, Map<String, Integer> poolOccupied) {
     List<TaskInstance> ordered = new ArrayList<>(scheduled);
-    ordered.sort(Comparator.comparingInt(TaskInstance::priorityWeight).reversed()
-        .thenComparing(ti -> ti.scheduledAt() == null ? java.time.Instant.EPOCH : ti.scheduledAt()));
+    ordered.sort(PRIORITY_ORDER);
+    return selectOrdered(ordered, openSlots, activeByDag, maxActiveTasks, poolSlots, poolOccupied);
+  }
+
+  /** Highest priority weight first, then the earliest scheduled, then by key for a stable order. */
+  public static final Comparator<TaskInstance> PRIORITY_ORDER =
+      Comparator.comparingInt(TaskInstance::priorityWeight).reversed()
+          .thenComparing(ti -> ti.scheduledAt() == null ? java.time.Instant.EPOCH : ti.scheduledAt())
+          .thenComparing(TaskInstance::dagId).thenComparing(TaskInstance::runId).thenComparing(TaskInstance::taskId);
+
+  /**
+   * {@link #select} over task instances already in {@link #PRIORITY_ORDER}; stops as soon as the
+   * executor's slots are filled, so the starving counts cover the task instances looked at.
+   */
+  public static Result selectOrdered(Iterable<TaskInstance> ordered, int openSlots,
+      Map<String, Integer> activeByDag, Map<String, Integer> maxActiveTasks,
+      Map<String, Integer> poolSlots, Map<String, Integer> poolOccupied) {
     Map<String, Integer> dagActive = new HashMap<>(activeByDag);
     Map<String, Integer> poolUsed = new HashMap<>(poolOccupied);
     Map<String, Integer> starvingByPool = new HashMap<>();

@@ -63,7 +63,7 @@ public final class Scheduler {
   private final LinkedBlockingQueue<Wake> wakeups = new LinkedBlockingQueue<>();
   private final Map<String, Dag> dagCache = new HashMap<>();
   private final Map<Dag, Map<String, List<String>>> downstreamCache = new java.util.IdentityHashMap<>();
-  private final Map<TaskInstanceKey, TaskInstance> pendingScheduled = new LinkedHashMap<>();
+  private final ScheduledQueue pendingScheduled = new ScheduledQueue();
   private final Map<RunKey, RunProgress> progress = new HashMap<>();
   private Map<String, Integer> poolSlots = Map.of();
   private volatile boolean stopRequested;
@@ -289,7 +289,7 @@ public final class Scheduler {
     for (RunProgress p : fresh.values()) {
       for (TaskInstance ti : p.taskInstances()) {
         if (ti.state() == TaskState.SCHEDULED) {
-          pendingScheduled.put(ti.key(), ti);
+          pendingScheduled.put(ti);
         }
       }
     }
@@ -328,7 +328,7 @@ public final class Scheduler {
           TaskInstance after = decision.changes().get(i);
           telemetry.taskStateChanged(decision.previous().get(i), after);
           if (after.state() == TaskState.SCHEDULED) {
-            pendingScheduled.put(after.key(), after);
+            pendingScheduled.put(after);
           }
         } else {
           conflict = true;
@@ -377,16 +377,14 @@ public final class Scheduler {
       poolOccupied.merge(c.pool(), c.slots(), Integer::sum);
     }
     Map<String, Integer> maxActive = new HashMap<>();
-    for (TaskInstance ti : pendingScheduled.values()) {
-      maxActive.computeIfAbsent(ti.dagId(), id -> {
-        Dag dag = dag(id);
-        return dag == null ? 0 : dag.maxActiveTasks();
-      });
+    for (String dagId : pendingScheduled.dagIds()) {
+      Dag dag = dag(dagId);
+      maxActive.put(dagId, dag == null ? 0 : dag.maxActiveTasks());
     }
     if (poolSlots.isEmpty()) {
       poolSlots = stores.pools().slots();
     }
-    QueueDecision.Result result = QueueDecision.select(new ArrayList<>(pendingScheduled.values()), open,
+    QueueDecision.Result result = QueueDecision.selectOrdered(pendingScheduled.inPriorityOrder(), open,
         activeByDag, maxActive, poolSlots, poolOccupied);
     telemetry.starvingTasks(result.starvingForPool() + result.starvingForDag(), pendingScheduled.size());
     Instant now = clock.instant();
