@@ -69,6 +69,8 @@ public final class Scheduler {
   private Instant lastHeartbeat = Instant.EPOCH;
   private Instant lastSync = Instant.EPOCH;
   private Instant lastReap = Instant.EPOCH;
+  private Instant lastPoolReport = Instant.EPOCH;
+  private Map<String, Integer> starvingByPool = Map.of();
   private Instant nextRetryAt;
 
   public Scheduler(Stores stores, Executor executor, DagSync dagSync, Clock clock, Telemetry telemetry,
@@ -192,6 +194,10 @@ public final class Scheduler {
       lastReap = now;
       phase(phases, "scheduler.recover_zombies", () -> reaper.recover(options.zombieThreshold()));
     }
+    if (Duration.between(lastPoolReport, now).compareTo(options.heartbeatInterval()) >= 0) {
+      lastPoolReport = now;
+      phase(phases, "scheduler.pool_metrics", this::reportPools);
+    }
     phase(phases, "executor.heartbeat", () -> telemetry.executorState(executor.name(),
         executor.openSlots(), executor.queuedCount(), executor.runningCount()));
     Throwable error = phases.stream().map(Telemetry.LoopPhase::error).filter(e -> e != null).findFirst().orElse(null);
@@ -209,6 +215,21 @@ public final class Scheduler {
       LOG.error("{} failed; the next loop will retry", name, e);
     }
     phases.add(new Telemetry.LoopPhase(name, start, clock.instant(), error));
+  }
+
+  /** Reports every pool's open, queued and running slots (in slots) and its starving tasks. */
+  private void reportPools() {
+    Map<String, int[]> used = new HashMap<>(); // pool -> {queued slots, running slots}
+    for (TaskInstance ti : stores.runs().taskInstancesInStates(ACTIVE)) {
+      used.computeIfAbsent(ti.pool(), p -> new int[2])[ti.state() == TaskState.QUEUED ? 0 : 1] += ti.poolSlots();
+    }
+    List<Telemetry.PoolSlots> pools = new ArrayList<>();
+    stores.pools().slots().forEach((pool, slots) -> {
+      int[] u = used.getOrDefault(pool, new int[2]);
+      pools.add(new Telemetry.PoolSlots(pool, slots, slots - u[0] - u[1], u[0], u[1],
+          starvingByPool.getOrDefault(pool, 0)));
+    });
+    telemetry.poolsState(pools);
   }
 
   private void startQueuedRuns() {
@@ -240,12 +261,15 @@ public final class Scheduler {
 
   private void advanceRunningRuns() {
     runCache.clear();
+    int running = 0;
     for (DagRun run : stores.runs().runsInState(RunState.RUNNING)) {
       if (options.runFilter().test(run.key())) {
+        running++;
         runCache.put(run.key(), run);
         advance(run);
       }
     }
+    telemetry.dagRunsRunning(running);
   }
 
   /** Applies the run's decisions; finishes the run when every task is done. */
@@ -285,6 +309,7 @@ public final class Scheduler {
           run.startDate(), now, run.traceId(), run.spanId(), run.parentSpanId(), run.traceFlags());
       runCache.remove(run.key());
       telemetry.runStateChanged(finished, RunState.RUNNING, decision.outcome());
+      telemetry.runFinished(finished, List.copyOf(latest.values()));
       LOG.info("run {} {}", run.key(), decision.outcome().id());
       options.onRunFinished().accept(finished);
     }
@@ -293,11 +318,13 @@ public final class Scheduler {
   /** Hands scheduled task instances to the executor within its slots, pools and DAG limits. */
   private void queueScheduled() {
     if (pendingScheduled.isEmpty()) {
+      starvingByPool = Map.of();
+      telemetry.starvingTasks(0, 0); // gauges report the current value: nothing waits now
       return;
     }
     int open = executor.openSlots();
     if (open <= 0) {
-      telemetry.starvingTasks(0, pendingScheduled.size());
+      telemetry.starvingTasks(0, 0); // no executor slot: nothing is executable now
       return;
     }
     Map<String, Integer> activeByDag = new HashMap<>();
@@ -311,7 +338,9 @@ public final class Scheduler {
     }
     QueueDecision.Result result = QueueDecision.select(new ArrayList<>(pendingScheduled.values()), open,
         activeByDag, maxActive, stores.pools().slots(), stores.pools().occupiedSlots());
-    telemetry.starvingTasks(result.starvingForPool() + result.starvingForDag(), pendingScheduled.size());
+    starvingByPool = Map.copyOf(result.starvingByPool());
+    // executable as in Airflow: the tasks chosen to be queued in this pass
+    telemetry.starvingTasks(result.starvingForPool() + result.starvingForDag(), result.toQueue().size());
     Instant now = clock.instant();
     for (TaskInstance ti : result.toQueue()) {
       pendingScheduled.remove(ti.key());
