@@ -40,6 +40,7 @@ final class OtelMetricsSdk {
     p.put("otel.exporter.otlp.endpoint", (m.otelSslActive() ? "https" : "http") + "://" + m.otelHost() + ":" + m.otelPort());
     p.put("otel.exporter.otlp.protocol", m.otelProtocol());
     p.put("otel.exporter.prometheus.port", Integer.toString(m.prometheusPort()));
+    p.put("otel.exporter.prometheus.host", "0.0.0.0"); // a Prometheus in another container scrapes it
     return p;
   }
 
