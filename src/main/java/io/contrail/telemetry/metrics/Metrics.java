@@ -1,7 +1,6 @@
 package io.contrail.telemetry.metrics;
 
 import io.contrail.config.ContrailConfig;
-import io.contrail.telemetry.Telemetry;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +18,11 @@ public final class Metrics {
 
   private Metrics() {}
 
-  public static Optional<Telemetry> create(ContrailConfig config) {
+  /**
+   * The metrics backend, or empty when every backend is off. Other telemetry reports its health
+   * through {@link MetricsTelemetry#selfMetrics()} (e.g. spans waiting for export).
+   */
+  public static Optional<MetricsTelemetry> create(ContrailConfig config) {
     ContrailConfig.Metrics m = config.metrics();
     SelfMetrics self = new SelfMetrics();
     MetricFilter filter = new MetricFilter(m.metricsAllowList(), m.metricsBlockList());
