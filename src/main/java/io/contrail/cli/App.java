@@ -58,6 +58,11 @@ public final class App implements AutoCloseable {
     }
   }
 
+  /** Opens an App on a configuration built elsewhere (tests, embedding). */
+  public static App open(ContrailConfig config, boolean migrate, String role) {
+    return new App(config, migrate, role);
+  }
+
   /** Loads contrail.cfg from CONTRAIL_HOME and opens the database, migrating it to the current schema. */
   public static App open() {
     return open(true, "cli");

@@ -62,6 +62,7 @@ final class BackfillCommand implements Callable<Integer> {
         }
         RunFactory.NewRun nr = RunFactory.create(dag, RunType.BACKFILL, null, di.logicalDate(), di, conf, null, now);
         if (runs.createRun(nr.run(), nr.taskInstances())) {
+          app.telemetry().taskInstancesCreated(nr.run(), nr.taskInstances());
           keys.add(nr.run().key());
         }
       }

@@ -35,6 +35,7 @@ final class DagTestCommand implements Callable<Integer> {
       if (!app.stores().runs().createRun(nr.run(), nr.taskInstances())) {
         throw new Main.UserError("run '" + nr.run().runId() + "' of DAG '" + dagId + "' already exists");
       }
+      app.telemetry().taskInstancesCreated(nr.run(), nr.taskInstances());
       PrintWriter out = spec.commandLine().getOut();
       if (!json) {
         out.printf("testing %s: run %s (trace %s)%n", dagId, nr.run().runId(), nr.run().traceId());

@@ -155,6 +155,7 @@ final class DagsCommand {
         if (!app.stores().runs().createRun(nr.run(), nr.taskInstances())) {
           throw new Main.UserError("run '" + nr.run().runId() + "' of DAG '" + dagId + "' already exists");
         }
+        app.telemetry().taskInstancesCreated(nr.run(), nr.taskInstances());
         if (json) {
           Output.json(spec.commandLine().getOut(), RunsCommand.runJson(nr.run()));
         } else {

@@ -1,16 +1,48 @@
 package io.contrail.executor;
 
 import io.contrail.run.TaskInstanceKey;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.HexFormat;
+import java.util.zip.CRC32;
 
-/** Where each attempt's output lives: {@code logs/dag_id=D/run_id=R/task_id=T/attempt=N.log}. */
+/**
+ * Where each attempt's output lives: {@code logs/dag_id=D/run_id=R/task_id=T/attempt=N.log}. A
+ * folder name over the file systems' 255-byte limit (a 250-character dag_id plus "dag_id=") is cut
+ * and ends in a checksum of the whole name, so it stays unique and the same for every reader.
+ */
 public final class TaskLogs {
+  private static final int MAX_NAME_BYTES = 255;
+
   private TaskLogs() {}
 
   public static Path attemptLog(Path logsRoot, TaskInstanceKey key, int tryNumber) {
-    return logsRoot.resolve("dag_id=" + key.dagId())
-        .resolve("run_id=" + key.runId())
-        .resolve("task_id=" + key.taskId())
+    return logsRoot.resolve(folder("dag_id=" + key.dagId()))
+        .resolve(folder("run_id=" + key.runId()))
+        .resolve(folder("task_id=" + key.taskId()))
         .resolve("attempt=" + tryNumber + ".log");
+  }
+
+  static String folder(String name) {
+    byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
+    if (bytes.length <= MAX_NAME_BYTES) {
+      return name;
+    }
+    CRC32 crc = new CRC32();
+    crc.update(bytes);
+    String suffix = "~" + HexFormat.of().toHexDigits((int) crc.getValue());
+    StringBuilder cut = new StringBuilder();
+    int used = 0;
+    for (int i = 0; i < name.length(); ) {
+      int cp = name.codePointAt(i);
+      int len = new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8).length;
+      if (used + len > MAX_NAME_BYTES - suffix.length()) {
+        break;
+      }
+      cut.appendCodePoint(cp);
+      used += len;
+      i += Character.charCount(cp);
+    }
+    return cut + suffix;
   }
 }

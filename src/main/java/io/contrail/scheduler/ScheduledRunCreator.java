@@ -71,6 +71,7 @@ final class ScheduledRunCreator {
           interval, null, null, now);
       if (runs.createRun(nr.run(), nr.taskInstances())) {
         telemetry.runCreated(nr.run());
+        telemetry.taskInstancesCreated(nr.run(), nr.taskInstances());
         LOG.info("created run {} for data interval {} - {}", nr.run().key(), interval.start(), interval.end());
       }
     }

@@ -71,6 +71,8 @@ public final class Scheduler {
   private Instant lastHeartbeat = Instant.EPOCH;
   private Instant lastSync = Instant.EPOCH;
   private Instant lastReap = Instant.EPOCH;
+  private Instant lastPoolReport = Instant.EPOCH;
+  private Map<String, Integer> starvingByPool = Map.of();
   private Instant nextRetryAt;
 
   public Scheduler(Stores stores, Executor executor, DagSync dagSync, Clock clock, Telemetry telemetry,
@@ -226,6 +228,10 @@ public final class Scheduler {
       lastReap = now;
       phase(phases, "scheduler.recover_zombies", () -> reaper.recover(options.zombieThreshold()));
     }
+    if (Duration.between(lastPoolReport, now).compareTo(options.heartbeatInterval()) >= 0) {
+      lastPoolReport = now;
+      phase(phases, "scheduler.pool_metrics", this::reportPools);
+    }
     phase(phases, "executor.heartbeat", () -> telemetry.executorState(executor.name(),
         executor.openSlots(), executor.queuedCount(), executor.runningCount()));
     Throwable error = phases.stream().map(Telemetry.LoopPhase::error).filter(e -> e != null).findFirst().orElse(null);
@@ -243,6 +249,21 @@ public final class Scheduler {
       LOG.error("{} failed; the next loop will retry", name, e);
     }
     phases.add(new Telemetry.LoopPhase(name, start, clock.instant(), error));
+  }
+
+  /** Reports every pool's open, queued and running slots (in slots) and its starving tasks. */
+  private void reportPools() {
+    Map<String, int[]> used = new HashMap<>(); // pool -> {queued slots, running slots}
+    for (TaskInstance ti : stores.runs().taskInstancesInStates(ACTIVE)) {
+      used.computeIfAbsent(ti.pool(), p -> new int[2])[ti.state() == TaskState.QUEUED ? 0 : 1] += ti.poolSlots();
+    }
+    List<Telemetry.PoolSlots> pools = new ArrayList<>();
+    stores.pools().slots().forEach((pool, slots) -> {
+      int[] u = used.getOrDefault(pool, new int[2]);
+      pools.add(new Telemetry.PoolSlots(pool, slots, slots - u[0] - u[1], u[0], u[1],
+          starvingByPool.getOrDefault(pool, 0)));
+    });
+    telemetry.poolsState(pools);
   }
 
   private void startQueuedRuns() {
@@ -293,6 +314,7 @@ public final class Scheduler {
         }
       }
     }
+    telemetry.dagRunsRunning(fresh.size());
     List.copyOf(fresh.values()).forEach(this::advance);
   }
 
@@ -342,19 +364,22 @@ public final class Scheduler {
         nextRetryAt = decision.nextRetryAt();
       }
       if (decision.outcome() != null) {
-        finishRun(p.run(), decision.outcome(), now);
+        List<TaskInstance> tis = new ArrayList<>();
+        p.taskInstances().forEach(tis::add);
+        finishRun(p.run(), decision.outcome(), now, tis);
       }
       return;
     }
   }
 
-  private void finishRun(DagRun run, RunState outcome, Instant now) {
+  private void finishRun(DagRun run, RunState outcome, Instant now, List<TaskInstance> taskInstances) {
     progress.remove(run.key());
     if (stores.runs().transitionRun(run.key(), RunState.RUNNING, outcome, null, now)) {
       DagRun finished = new DagRun(run.dagId(), run.runId(), run.runType(), outcome,
           run.logicalDate(), run.dataIntervalStart(), run.dataIntervalEnd(), run.conf(), run.queuedAt(),
           run.startDate(), now, run.traceId(), run.spanId(), run.parentSpanId(), run.traceFlags());
       telemetry.runStateChanged(finished, RunState.RUNNING, outcome);
+      telemetry.runFinished(finished, taskInstances);
       LOG.info("run {} {}", run.key(), outcome.id());
       options.onRunFinished().accept(finished);
     }
@@ -363,11 +388,13 @@ public final class Scheduler {
   /** Hands scheduled task instances to the executor within its slots, pools and DAG limits. */
   private void queueScheduled() {
     if (pendingScheduled.isEmpty()) {
+      starvingByPool = Map.of();
+      telemetry.starvingTasks(0, 0); // gauges report the current value: nothing waits now
       return;
     }
     int open = executor.openSlots();
     if (open <= 0) {
-      telemetry.starvingTasks(0, pendingScheduled.size());
+      telemetry.starvingTasks(0, 0); // no executor slot: nothing is executable now
       return;
     }
     Map<String, Integer> activeByDag = new HashMap<>();
@@ -386,7 +413,9 @@ public final class Scheduler {
     }
     QueueDecision.Result result = QueueDecision.selectOrdered(pendingScheduled.inPriorityOrder(), open,
         activeByDag, maxActive, poolSlots, poolOccupied);
-    telemetry.starvingTasks(result.starvingForPool() + result.starvingForDag(), pendingScheduled.size());
+    starvingByPool = Map.copyOf(result.starvingByPool());
+    // executable as in Airflow: the tasks chosen to be queued in this pass
+    telemetry.starvingTasks(result.starvingForPool() + result.starvingForDag(), result.toQueue().size());
     Instant now = clock.instant();
     List<TaskInstance> queued = new ArrayList<>();
     for (TaskInstance ti : result.toQueue()) {

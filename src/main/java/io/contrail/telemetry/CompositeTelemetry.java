@@ -78,6 +78,26 @@ public final class CompositeTelemetry implements Telemetry {
   }
 
   @Override
+  public void taskInstancesCreated(DagRun run, List<TaskInstance> created) {
+    each("taskInstancesCreated", t -> t.taskInstancesCreated(run, created));
+  }
+
+  @Override
+  public void runFinished(DagRun run, List<TaskInstance> taskInstances) {
+    each("runFinished", t -> t.runFinished(run, taskInstances));
+  }
+
+  @Override
+  public void dagRunsRunning(int running) {
+    each("dagRunsRunning", t -> t.dagRunsRunning(running));
+  }
+
+  @Override
+  public void poolsState(List<PoolSlots> pools) {
+    each("poolsState", t -> t.poolsState(pools));
+  }
+
+  @Override
   public void close() {
     each("close", Telemetry::close);
   }

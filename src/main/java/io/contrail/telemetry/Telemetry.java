@@ -54,10 +54,31 @@ public interface Telemetry extends AutoCloseable {
 
   default void executorState(String executor, int openSlots, int queued, int running) {}
 
-  /** Tasks left scheduled for lack of pool slots or DAG concurrency in the last queueing pass. */
+  /**
+   * Tasks left scheduled for lack of pool slots or DAG concurrency in the last queueing pass
+   * ({@code starving}), and the tasks that pass chose to queue ({@code executable}).
+   */
   default void starvingTasks(int starving, int executable) {}
 
   default void taskKilledExternally(TaskInstance ti) {}
+
+  /** The task instances created with a new run (scheduled, manual, backfill). */
+  default void taskInstancesCreated(DagRun run, java.util.List<TaskInstance> created) {}
+
+  /** A run reached success or failed; {@code taskInstances} are its task instances at that moment. */
+  default void runFinished(DagRun run, java.util.List<TaskInstance> taskInstances) {}
+
+  /** Runs in state running that this scheduler advanced in its last loop. */
+  default void dagRunsRunning(int running) {}
+
+  /**
+   * Slots of one pool: {@code open} = slots - queued - running (in pool slots, not tasks);
+   * {@code starving} = scheduled tasks left waiting for this pool in the last queueing pass.
+   */
+  record PoolSlots(String pool, int slots, int open, int queued, int running, int starving) {}
+
+  /** Every pool's slots, reported periodically by the scheduler. */
+  default void poolsState(java.util.List<PoolSlots> pools) {}
 
   /** Flushes what is buffered and releases exporters; called once when the process stops. */
   default void close() {}

@@ -15,6 +15,7 @@ public final class TelemetryFactory {
   public static Telemetry create(ContrailConfig config, String role) {
     List<Telemetry> backends = new ArrayList<>();
     // backends register here: traces (issue 3), metrics (issue 4)
+    io.contrail.telemetry.metrics.Metrics.create(config).ifPresent(backends::add);
     return backends.isEmpty() ? Telemetry.NOOP : new CompositeTelemetry(backends);
   }
 }

@@ -1,0 +1,205 @@
+package io.contrail.telemetry.metrics;
+
+import io.contrail.run.DagRun;
+import io.contrail.run.RunKey;
+import io.contrail.run.RunState;
+import io.contrail.run.RunType;
+import io.contrail.run.TaskAttempt;
+import io.contrail.run.TaskInstance;
+import io.contrail.run.TaskState;
+import io.contrail.telemetry.Telemetry;
+import io.opentelemetry.context.Context;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * Turns what the scheduler and executors report into Airflow's metric catalog (docs/metrics.md):
+ * counters, gauges and timers named as in Airflow, with the ids as tags and, for StatsD, the legacy
+ * names with the ids baked in. Run and task durations are recorded in the run's or attempt's span
+ * context, so histograms carry exemplars that point at the trace.
+ */
+public final class MetricsTelemetry implements Telemetry {
+  private static final int TRACE_IDS_KEPT = 10_000;
+
+  private final Stats stats;
+  private final SelfMetrics self;
+  // task rows do not hold the run's trace id; runs seen by this process are remembered (bounded)
+  private final Map<RunKey, String> traceIds = Collections.synchronizedMap(
+      new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<RunKey, String> eldest) {
+          return size() > TRACE_IDS_KEPT;
+        }
+      });
+
+  public MetricsTelemetry(Stats stats, SelfMetrics self) {
+    this.stats = Objects.requireNonNull(stats);
+    this.self = Objects.requireNonNull(self);
+  }
+
+  /** Where other telemetry (the traces backend) reports its own health. */
+  public SelfMetrics selfMetrics() {
+    return self;
+  }
+
+  @Override
+  public void runCreated(DagRun run) {
+    remember(run);
+  }
+
+  @Override
+  public void taskInstancesCreated(DagRun run, List<TaskInstance> created) {
+    remember(run);
+    Map<String, Integer> byType = new TreeMap<>();
+    created.forEach(ti -> byType.merge(ti.taskType(), 1, Integer::sum));
+    byType.forEach((type, n) -> stats.incr("task_instance_created", n,
+        Tags.of("dag_id", run.dagId(), "run_type", run.runType().id(), "task_type", type)
+            .legacy("task_instance_created_" + type)));
+  }
+
+  @Override
+  public void runStateChanged(DagRun run, RunState from, RunState to) {
+    remember(run);
+    String dagId = run.dagId();
+    if (to == RunState.RUNNING && run.runType() == RunType.SCHEDULED
+        && run.startDate() != null && run.dataIntervalEnd() != null) {
+      // as in Airflow: how late a scheduled run started after its data interval ended
+      stats.timing("dagrun.schedule_delay", between(run.dataIntervalEnd(), run.startDate()),
+          Tags.of("dag_id", dagId).legacy("dagrun.schedule_delay." + dagId));
+    }
+    if ((to == RunState.SUCCESS || to == RunState.FAILED) && run.startDate() != null && run.endDate() != null) {
+      String state = to.id();
+      stats.timing("dagrun.duration." + state, between(run.startDate(), run.endDate()),
+          Tags.of("dag_id", dagId, "run_type", run.runType().id()).legacy("dagrun.duration." + state + "." + dagId),
+          SpanContexts.of(run.traceId(), run.spanId(), run.traceFlags()));
+    }
+  }
+
+  @Override
+  public void runFinished(DagRun run, List<TaskInstance> taskInstances) {
+    if (run.state() != RunState.SUCCESS || run.runType() != RunType.SCHEDULED || run.dataIntervalEnd() == null) {
+      return; // Airflow reports it for successful scheduled runs only
+    }
+    taskInstances.stream().map(TaskInstance::startDate).filter(Objects::nonNull).min(Instant::compareTo)
+        .ifPresent(first -> stats.timing("dagrun.first_task_scheduling_delay",
+            between(run.dataIntervalEnd(), first),
+            Tags.of("dag_id", run.dagId()).legacy("dagrun." + run.dagId() + ".first_task_scheduling_delay")));
+  }
+
+  @Override
+  public void taskStateChanged(TaskInstance before, TaskInstance after) {
+    String dagId = after.dagId();
+    String taskId = after.taskId();
+    if (after.state() == TaskState.QUEUED && after.scheduledAt() != null && after.queuedAt() != null) {
+      stats.timing("task.scheduled_duration", between(after.scheduledAt(), after.queuedAt()),
+          Tags.of("dag_id", dagId, "task_id", taskId).legacy("dag." + dagId + "." + taskId + ".scheduled_duration"));
+    }
+    if (after.state() == TaskState.RUNNING && before.state() != TaskState.RUNNING) {
+      stats.incr("ti.start", Tags.of("dag_id", dagId, "task_id", taskId).legacy("ti.start." + dagId + "." + taskId));
+      if (after.queuedAt() != null && after.startDate() != null) {
+        stats.timing("task.queued_duration", between(after.queuedAt(), after.startDate()),
+            Tags.of("dag_id", dagId, "task_id", taskId).legacy("dag." + dagId + "." + taskId + ".queued_duration"));
+      }
+    }
+  }
+
+  @Override
+  public void attemptFinished(TaskInstance ti, TaskAttempt attempt) {
+    String dagId = ti.dagId();
+    String taskId = ti.taskId();
+    String state = ti.state().id();
+    stats.incr("ti.finish", Tags.of("dag_id", dagId, "task_id", taskId, "state", state)
+        .legacy("ti.finish." + dagId + "." + taskId + "." + state));
+    boolean success = ti.state() == TaskState.SUCCESS;
+    Tags tiTags = Tags.of("dag_id", dagId, "task_id", taskId);
+    stats.incr(success ? "ti_successes" : "ti_failures", tiTags);
+    String operator = ti.taskType();
+    String operatorMetric = success ? "operator_successes" : "operator_failures";
+    stats.incr(operatorMetric, Tags.of("dag_id", dagId, "task_id", taskId, "operator", operator)
+        .legacy(operatorMetric + "_" + operator));
+    if (attempt.startDate() != null && attempt.endDate() != null) {
+      String traceId = traceIds.get(ti.key().runKey());
+      Context context = SpanContexts.of(traceId, attempt.spanId(), ti.traceFlags());
+      stats.timing("task.duration", between(attempt.startDate(), attempt.endDate()),
+          tiTags.legacy("dag." + dagId + "." + taskId + ".duration"), context);
+    }
+  }
+
+  @Override
+  public void taskKilledExternally(TaskInstance ti) {
+    stats.incr("scheduler.tasks.killed_externally", Tags.of("dag_id", ti.dagId(), "task_id", ti.taskId()));
+  }
+
+  @Override
+  public void schedulerLoop(Loop loop) {
+    if (loop.phases().stream().anyMatch(p -> p.name().equals("scheduler.heartbeat") && p.error() == null)) {
+      stats.incr("scheduler_heartbeat", Tags.NONE);
+    }
+    stats.timing("scheduler.scheduler_loop_duration", loop.duration(), Tags.NONE);
+    loop.phases().stream().filter(p -> p.name().equals("scheduler.critical_section")).findFirst()
+        .ifPresent(p -> stats.timing("scheduler.critical_section_duration", p.duration(), Tags.NONE));
+    self.report(stats);
+  }
+
+  @Override
+  public void dagsParsed(int dags, int importErrors, Duration parseTime) {
+    stats.gauge("dagbag_size", dags, Tags.NONE);
+    stats.gauge("dag_processing.import_errors", importErrors, Tags.NONE);
+    stats.gauge("dag_processing.total_parse_time", parseTime.toNanos() / 1e9, Tags.NONE); // seconds, as Airflow
+    stats.timing("dag_processing.last_duration", parseTime, Tags.NONE);
+    if (importErrors > 0) {
+      stats.incr("dag_file_refresh_error", importErrors, Tags.NONE);
+    }
+  }
+
+  @Override
+  public void executorState(String executor, int openSlots, int queued, int running) {
+    stats.gauge("executor.open_slots", openSlots, Tags.of("executor", executor));
+    stats.gauge("executor.queued_tasks", queued, Tags.of("executor", executor));
+    stats.gauge("executor.running_tasks", running, Tags.of("executor", executor));
+  }
+
+  @Override
+  public void starvingTasks(int starving, int executable) {
+    stats.gauge("scheduler.tasks.starving", starving, Tags.NONE);
+    stats.gauge("scheduler.tasks.executable", executable, Tags.NONE);
+  }
+
+  @Override
+  public void dagRunsRunning(int running) {
+    stats.gauge("scheduler.dagruns.running", running, Tags.NONE);
+  }
+
+  @Override
+  public void poolsState(List<PoolSlots> pools) {
+    for (PoolSlots p : pools) {
+      String pool = p.pool();
+      stats.gauge("pool.open_slots", p.open(), Tags.of("pool_name", pool).legacy("pool.open_slots." + pool));
+      stats.gauge("pool.queued_slots", p.queued(), Tags.of("pool_name", pool).legacy("pool.queued_slots." + pool));
+      stats.gauge("pool.running_slots", p.running(), Tags.of("pool_name", pool).legacy("pool.running_slots." + pool));
+      stats.gauge("pool.starving_tasks", p.starving(), Tags.of("pool_name", pool).legacy("pool.starving_tasks." + pool));
+    }
+  }
+
+  @Override
+  public void close() {
+    self.report(stats);
+    stats.close();
+  }
+
+  private void remember(DagRun run) {
+    if (run.traceId() != null) {
+      traceIds.put(run.key(), run.traceId());
+    }
+  }
+
+  private static Duration between(Instant from, Instant to) {
+    return Duration.between(from, to);
+  }
+}

@@ -1,0 +1,61 @@
+package io.contrail.telemetry.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.contrail.cli.App;
+import io.contrail.run.DagRun;
+import io.contrail.run.RunState;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A dag_id of the maximum length runs and succeeds with StatsD, OTLP and Prometheus all on. */
+class LongDagIdTest {
+  private static final String DAG_ID = "long_" + "x".repeat(245);
+
+  @Test
+  @Timeout(value = 60, unit = TimeUnit.SECONDS)
+  void dagWith250CharacterIdRunsWithEveryBackendOnAndDropsOnlyTheTooLongLegacyNames(@TempDir Path home) throws Exception {
+    assertThat(DAG_ID).hasSize(250);
+    int prometheusPort = ContrailUnderTest.freePort();
+    try (StatsdReceiver statsd = new StatsdReceiver()) {
+      ContrailUnderTest contrail = new ContrailUnderTest(home).dag("long.yaml", """
+          dag_id: %s
+          schedule: null
+          start_date: 2026-01-01
+          tasks:
+            - task_id: say_hello
+              type: shell
+              command: "echo hello"
+          """.formatted(DAG_ID))
+          .set("CONTRAIL__METRICS__STATSD_ON", true).set("CONTRAIL__METRICS__STATSD_HOST", "127.0.0.1")
+          .set("CONTRAIL__METRICS__STATSD_PORT", statsd.port()).set("CONTRAIL__METRICS__STATSD_DATADOG_TAGS", true)
+          .set("CONTRAIL__METRICS__PROMETHEUS_ON", true).set("CONTRAIL__METRICS__PROMETHEUS_PORT", prometheusPort)
+          // nobody listens there: exports fail, are counted, and the run does not notice
+          .set("CONTRAIL__METRICS__OTEL_ON", true).set("CONTRAIL__METRICS__OTEL_HOST", "127.0.0.1")
+          .set("CONTRAIL__METRICS__OTEL_PORT", ContrailUnderTest.freePort())
+          .set("CONTRAIL__METRICS__OTEL_INTERVAL_MILLISECONDS", 100);
+      String scrape;
+      DagRun run;
+      try (App app = contrail.open()) {
+        run = ContrailUnderTest.run(app, DAG_ID);
+        scrape = PrometheusEndpointTest.scrape(prometheusPort, "text/plain");
+      }
+
+      assertThat(run.state()).isEqualTo(RunState.SUCCESS);
+      List<String> lines = statsd.awaitLine(l -> l.startsWith("contrail.telemetry.metrics.dropped:"), Duration.ofSeconds(5));
+      assertThat(lines)
+          .contains("contrail.ti.finish:1|c|#dag_id:" + DAG_ID + ",task_id:say_hello,state:success")
+          .anyMatch(l -> l.startsWith("contrail.dagrun.duration.success:") && l.endsWith("|ms|#dag_id:" + DAG_ID + ",run_type:manual"))
+          .anyMatch(l -> l.matches("contrail\\.telemetry\\.metrics\\.dropped:\\d+\\|c\\|#backend:statsd,reason:name_too_long"))
+          .noneMatch(l -> l.startsWith("contrail.ti.finish." + DAG_ID))
+          .allMatch(l -> l.indexOf(':') <= MetricNames.STATSD_MAX);
+      assertThat(scrape).contains("contrail_ti_finish_total{dag_id=\"" + DAG_ID
+          + "\",otel_scope_name=\"io.contrail\",state=\"success\",task_id=\"say_hello\"} 1.0");
+    }
+  }
+}

@@ -1,0 +1,105 @@
+package io.contrail.telemetry.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.contrail.run.DagRun;
+import io.contrail.run.RunState;
+import io.contrail.run.RunType;
+import io.contrail.run.TaskInstance;
+import io.contrail.telemetry.Telemetry;
+import io.opentelemetry.context.Context;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The catalog's moments that a short manual run does not reach: scheduled runs, pools, zombies, import errors. */
+class MetricsTelemetryTest {
+  private static final Instant T0 = Instant.parse("2026-01-01T01:00:00Z");
+
+  private final List<String> recorded = new ArrayList<>();
+  private final Stats recording = new Stats() {
+    @Override
+    public void incr(String name, long count, Tags tags) {
+      recorded.add("incr " + name + " " + count + " " + tags.values() + " legacy=" + tags.legacyName());
+    }
+
+    @Override
+    public void decr(String name, long count, Tags tags) {
+      recorded.add("decr " + name + " " + count + " " + tags.values());
+    }
+
+    @Override
+    public void gauge(String name, double value, Tags tags) {
+      recorded.add("gauge " + name + " " + value + " " + tags.values() + " legacy=" + tags.legacyName());
+    }
+
+    @Override
+    public void timing(String name, Duration duration, Tags tags, Context context) {
+      recorded.add("timing " + name + " " + duration.toMillis() + " " + tags.values() + " legacy=" + tags.legacyName());
+    }
+  };
+  private final MetricsTelemetry telemetry = new MetricsTelemetry(recording, new SelfMetrics());
+
+  private static DagRun scheduledRun(RunState state, Instant start, Instant end) {
+    return new DagRun("hourly", "scheduled__2026-01-01T00:00:00Z", RunType.SCHEDULED, state, T0.minusSeconds(3600),
+        T0.minusSeconds(3600), T0, null, T0, start, end, "0af7651916cd43dd8448eb211c80319c", "b7ad6b7169203331", null, 1);
+  }
+
+  @Test
+  void scheduledRunReportsScheduleDelayWhenItStarts() {
+    telemetry.runStateChanged(scheduledRun(RunState.RUNNING, T0.plusMillis(1500), null), RunState.QUEUED, RunState.RUNNING);
+
+    assertThat(recorded).containsExactly(
+        "timing dagrun.schedule_delay 1500 {dag_id=hourly} legacy=dagrun.schedule_delay.hourly");
+  }
+
+  @Test
+  void successfulScheduledRunReportsDurationAndFirstTaskSchedulingDelay() {
+    DagRun done = scheduledRun(RunState.SUCCESS, T0.plusSeconds(1), T0.plusSeconds(61));
+    TaskInstance first = TaskInstance.create("hourly", done.runId(), "a", "shell", 1, "default_pool", 1, 1, 1)
+        .toScheduled(T0.plusSeconds(1)).toQueued(T0.plusSeconds(2), 1).toRunning(T0.plusSeconds(3), "h");
+    TaskInstance later = TaskInstance.create("hourly", done.runId(), "b", "shell", 1, "default_pool", 1, 1, 1)
+        .toScheduled(T0.plusSeconds(1)).toQueued(T0.plusSeconds(2), 1).toRunning(T0.plusSeconds(9), "h");
+
+    telemetry.runStateChanged(done, RunState.RUNNING, RunState.SUCCESS);
+    telemetry.runFinished(done, List.of(later, first));
+
+    assertThat(recorded).containsExactly(
+        "timing dagrun.duration.success 60000 {dag_id=hourly, run_type=scheduled} legacy=dagrun.duration.success.hourly",
+        "timing dagrun.first_task_scheduling_delay 3000 {dag_id=hourly} legacy=dagrun.hourly.first_task_scheduling_delay");
+  }
+
+  @Test
+  void poolStateReportsSlotGaugesPerPool() {
+    telemetry.poolsState(List.of(new Telemetry.PoolSlots("etl", 4, 1, 1, 2, 3)));
+
+    assertThat(recorded).containsExactly(
+        "gauge pool.open_slots 1.0 {pool_name=etl} legacy=pool.open_slots.etl",
+        "gauge pool.queued_slots 1.0 {pool_name=etl} legacy=pool.queued_slots.etl",
+        "gauge pool.running_slots 2.0 {pool_name=etl} legacy=pool.running_slots.etl",
+        "gauge pool.starving_tasks 3.0 {pool_name=etl} legacy=pool.starving_tasks.etl");
+  }
+
+  @Test
+  void zombieKillCountsTasksKilledExternally() {
+    TaskInstance ti = TaskInstance.create("d", "r", "t", "shell", 1, "default_pool", 1, 1, 1);
+
+    telemetry.taskKilledExternally(ti);
+
+    assertThat(recorded).containsExactly("incr scheduler.tasks.killed_externally 1 {dag_id=d, task_id=t} legacy=null");
+  }
+
+  @Test
+  void importErrorsAreAGaugeAndCountRefreshErrors() {
+    telemetry.dagsParsed(3, 2, Duration.ofMillis(250));
+
+    assertThat(recorded).containsExactly(
+        "gauge dagbag_size 3.0 {} legacy=null",
+        "gauge dag_processing.import_errors 2.0 {} legacy=null",
+        "gauge dag_processing.total_parse_time 0.25 {} legacy=null",
+        "timing dag_processing.last_duration 250 {} legacy=null",
+        "incr dag_file_refresh_error 2 {} legacy=null");
+  }
+}

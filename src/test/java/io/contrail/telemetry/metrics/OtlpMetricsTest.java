@@ -1,0 +1,164 @@
+package io.contrail.telemetry.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.contrail.cli.App;
+import io.contrail.run.DagRun;
+import io.contrail.run.RunState;
+import io.contrail.run.TaskInstance;
+import io.contrail.testing.MockOtlpServer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.StreamSupport;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** OTLP metrics from a real run reach a real OTLP receiver (@elastic/mockotlpserver). */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class OtlpMetricsTest {
+  private MockOtlpServer collector;
+
+  @BeforeAll
+  void startCollector() {
+    collector = MockOtlpServer.start();
+  }
+
+  @AfterAll
+  void stopCollector() {
+    collector.close();
+  }
+
+  /** Every metric received so far, each with its resource's attributes under "resource". */
+  private List<JsonNode> metrics() {
+    List<JsonNode> out = new ArrayList<>();
+    for (JsonNode req : collector.metricRequests()) {
+      for (JsonNode rm : req.path("resourceMetrics")) {
+        for (JsonNode sm : rm.path("scopeMetrics")) {
+          for (JsonNode m : sm.path("metrics")) {
+            var copy = (com.fasterxml.jackson.databind.node.ObjectNode) m.deepCopy();
+            copy.set("resource", rm.path("resource").path("attributes"));
+            out.add(copy);
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  private List<JsonNode> awaitMetrics(String name, String dagId) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+    while (System.nanoTime() < deadline) {
+      if (points(metrics(), name).stream().anyMatch(p -> p.path("attributes").path("dag_id").asText().equals(dagId))) {
+        break;
+      }
+      Thread.sleep(100);
+    }
+    return metrics();
+  }
+
+  private static List<JsonNode> points(List<JsonNode> metrics, String name) {
+    List<JsonNode> out = new ArrayList<>();
+    for (JsonNode m : metrics) {
+      if (m.path("name").asText().equals(name)) {
+        for (String kind : List.of("sum", "gauge", "histogram")) {
+          m.path(kind).path("dataPoints").forEach(out::add);
+        }
+      }
+    }
+    return out;
+  }
+
+  private static String hex(JsonNode buffer) {
+    byte[] b = new byte[buffer.path("data").size()];
+    for (int i = 0; i < b.length; i++) {
+      b[i] = (byte) buffer.path("data").get(i).asInt();
+    }
+    return HexFormat.of().formatHex(b);
+  }
+
+  @Test
+  void grpcExportCarriesTheCatalogWithAttributesResourceAndExemplars(@TempDir Path home) throws Exception {
+    ContrailUnderTest contrail = new ContrailUnderTest(home).dag("mixed.yaml", ContrailUnderTest.MIXED_DAG)
+        .set("CONTRAIL__METRICS__OTEL_ON", true).set("CONTRAIL__METRICS__OTEL_HOST", "127.0.0.1")
+        .set("CONTRAIL__METRICS__OTEL_INTERVAL_MILLISECONDS", 200)
+        .set("CONTRAIL__METRICS__OTEL_PREFIX", "airflow");
+    DagRun run;
+    TaskInstance ok;
+    try (App app = contrail.open()) {
+      run = ContrailUnderTest.run(app, "metrics_mixed");
+      ok = app.stores().runs().taskInstances(run.key()).stream().filter(t -> t.taskId().equals("ok")).findFirst().orElseThrow();
+    }
+    assertThat(run.state()).isEqualTo(RunState.FAILED);
+
+    List<JsonNode> metrics = awaitMetrics("airflow.dagrun.duration.failed", "metrics_mixed");
+    Set<String> names = metrics.stream().map(m -> m.path("name").asText()).collect(Collectors.toSet());
+    assertThat(names).contains("airflow.scheduler_heartbeat", "airflow.ti.start", "airflow.ti.finish",
+        "airflow.ti_successes", "airflow.ti_failures", "airflow.operator_successes", "airflow.operator_failures",
+        "airflow.task_instance_created", "airflow.dagbag_size", "airflow.dag_processing.import_errors",
+        "airflow.dag_processing.total_parse_time", "airflow.scheduler.tasks.starving",
+        "airflow.scheduler.tasks.executable", "airflow.scheduler.dagruns.running", "airflow.executor.open_slots",
+        "airflow.executor.queued_tasks", "airflow.executor.running_tasks", "airflow.pool.open_slots",
+        "airflow.pool.queued_slots", "airflow.pool.running_slots", "airflow.pool.starving_tasks",
+        "airflow.dagrun.duration.failed", "airflow.task.duration", "airflow.task.queued_duration",
+        "airflow.task.scheduled_duration", "airflow.scheduler.scheduler_loop_duration",
+        "airflow.scheduler.critical_section_duration", "airflow.dag_processing.last_duration");
+
+    assertThat(points(metrics, "airflow.ti.finish")).anySatisfy(p -> {
+      assertThat(p.path("attributes").path("dag_id").asText()).isEqualTo("metrics_mixed");
+      assertThat(p.path("attributes").path("task_id").asText()).isEqualTo("broken");
+      assertThat(p.path("attributes").path("state").asText()).isEqualTo("failed");
+    });
+    JsonNode finish = metrics.stream().filter(m -> m.path("name").asText().equals("airflow.ti.finish")).findFirst().orElseThrow();
+    assertThat(finish.path("sum").path("isMonotonic").asBoolean()).isTrue();
+    assertThat(finish.path("resource").path("service.instance.id").asText()).hasSize(36);
+    assertThat(finish.path("resource").path("service.name").asText()).isEqualTo("contrail");
+    JsonNode dagbag = metrics.stream().filter(m -> m.path("name").asText().equals("airflow.dagbag_size")).findFirst().orElseThrow();
+    assertThat(dagbag.has("gauge")).as("dagbag_size is a gauge").isTrue();
+    JsonNode duration = metrics.stream().filter(m -> m.path("name").asText().equals("airflow.task.duration")).findFirst().orElseThrow();
+    assertThat(duration.path("unit").asText()).isEqualTo("ms");
+
+    List<String> exemplarSpans = new ArrayList<>();
+    for (JsonNode p : points(metrics, "airflow.task.duration")) {
+      for (JsonNode e : p.path("exemplars")) {
+        assertThat(hex(e.path("traceId"))).isEqualTo(run.traceId());
+        exemplarSpans.add(hex(e.path("spanId")));
+      }
+    }
+    assertThat(exemplarSpans).contains(ok.attemptSpanId());
+    assertThat(points(metrics, "airflow.dagrun.duration.failed")).anySatisfy(p ->
+        assertThat(StreamSupport.stream(p.path("exemplars").spliterator(), false).map(e -> hex(e.path("spanId"))))
+            .contains(run.spanId()));
+  }
+
+  @Test
+  void httpProtobufExportWorksToo(@TempDir Path home) throws Exception {
+    ContrailUnderTest contrail = new ContrailUnderTest(home).dag("ok.yaml", """
+        dag_id: metrics_over_http
+        schedule: null
+        start_date: 2026-01-01
+        tasks:
+          - task_id: only
+            type: noop
+        """)
+        .set("CONTRAIL__METRICS__OTEL_ON", true).set("CONTRAIL__METRICS__OTEL_HOST", "127.0.0.1")
+        .set("CONTRAIL__METRICS__OTEL_PORT", 4318).set("CONTRAIL__METRICS__OTEL_PROTOCOL", "http/protobuf")
+        .set("CONTRAIL__METRICS__OTEL_INTERVAL_MILLISECONDS", 200);
+    try (App app = contrail.open()) {
+      assertThat(ContrailUnderTest.run(app, "metrics_over_http").state()).isEqualTo(RunState.SUCCESS);
+    }
+
+    assertThat(points(awaitMetrics("contrail.dagrun.duration.success", "metrics_over_http"), "contrail.dagrun.duration.success"))
+        .anySatisfy(p -> assertThat(p.path("attributes").path("dag_id").asText()).isEqualTo("metrics_over_http"));
+  }
+}
