@@ -101,7 +101,6 @@ final class Cli implements AutoCloseable {
       throw new UncheckedIOException(e);
     }
     env.put("CONTRAIL__CORE__LOAD_EXAMPLES", "false");
-    env.put("CONTRAIL__CORE__DAGS_ARE_PAUSED_AT_CREATION", "false");
     env.put("CONTRAIL__SCHEDULER__LOOP_INTERVAL_MS", "200");
     env.put("CONTRAIL__SCHEDULER__JOB_HEARTBEAT_MS", "200");
     env.put("CONTRAIL__SCHEDULER__DAG_DIR_LIST_INTERVAL_MS", "1000");
