@@ -87,7 +87,8 @@ final class Cli implements AutoCloseable {
 
     @Override
     public String toString() {
-      return "background pid " + pid() + "\n--- stdout\n" + stdout() + "--- stderr\n" + stderr();
+      String alive = process.isAlive() ? "running" : "exited " + process.exitValue();
+      return "background pid " + pid() + " (" + alive + ")\n--- stdout\n" + stdout() + "--- stderr\n" + stderr();
     }
   }
 
@@ -175,8 +176,12 @@ final class Cli implements AutoCloseable {
       }
       sleep(Duration.ofMillis(300));
     }
+    StringBuilder servers = new StringBuilder();
+    for (Background b : started) {
+      servers.append("\n=== ").append(b);
+    }
     throw new AssertionError("run " + dagId + "/" + runId + " did not reach the expected state within "
-        + timeout + "; last: " + last);
+        + timeout + "; last: " + last + "\nbackground commands:" + servers);
   }
 
   /** Starts a command in the background; {@link #close} kills it if the test did not stop it. */

@@ -56,6 +56,7 @@ class RecoveryE2eTest {
     cli.ok("dags", "trigger", "crashy", "--run-id", "r1");
 
     Cli.Background first = cli.start("standalone");
+    awaitOutput(first, "Press Ctrl+C to stop.");
     cli.awaitRun("crashy", "r1", Duration.ofSeconds(30),
         r -> Cli.task(r, "slow").get("state").asText().equals("running") && Files.exists(home.resolve("try1.pid")));
     long orphan = Cli.readPid(home.resolve("try1.pid"));
@@ -65,6 +66,7 @@ class RecoveryE2eTest {
     assertThat(Cli.isAlive(orphan)).as("the task process outlives a SIGKILLed scheduler").isTrue();
 
     Cli.Background second = cli.env("CONTRAIL__SCHEDULER__ZOMBIE_THRESHOLD_MS", "2000").start("standalone");
+    awaitOutput(second, "Press Ctrl+C to stop.");
     JsonNode run = cli.awaitRun("crashy", "r1", Duration.ofSeconds(40),
         r -> r.get("state").asText().matches("success|failed"));
     second.process.destroy();
@@ -100,6 +102,7 @@ class RecoveryE2eTest {
         """.formatted(home));
     cli.ok("dags", "trigger", "long", "--run-id", "r1");
     Cli.Background standalone = cli.env("CONTRAIL__SCHEDULER__GRACEFUL_SHUTDOWN_TIMEOUT_MS", "1000").start("standalone");
+    awaitOutput(standalone, "Press Ctrl+C to stop.");
     cli.awaitRun("long", "r1", Duration.ofSeconds(30),
         r -> Cli.task(r, "sleeps").get("state").asText().equals("running") && Files.exists(home.resolve("sleeps.pid")));
     long task = Cli.readPid(home.resolve("sleeps.pid"));

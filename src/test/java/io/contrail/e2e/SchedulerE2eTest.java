@@ -103,6 +103,10 @@ class SchedulerE2eTest {
     assertThat(standalone.stderr()).contains("received SIGTERM");
   }
 
+  /**
+   * Waits for a server's start-up banner, printed once it holds the embedded database: CLI commands
+   * started from then on join it as clients rather than racing it for H2's lock file.
+   */
   static void awaitOutput(Cli.Background b, String text) {
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (!b.stdout().contains(text)) {
