@@ -33,6 +33,13 @@ public final class Database implements AutoCloseable {
     hc.setPoolName("contrail-db");
     hc.setAutoCommit(true);
     hc.setConnectionTimeout(30_000);
+    if (this.url.toUpperCase(java.util.Locale.ROOT).contains(";AUTO_SERVER=TRUE")) {
+      // Two processes opening the embedded database at the same moment (standalone starting while a
+      // CLI command runs, or a restart right after a crash) race for H2's lock file, and the loser
+      // fails with "Locked by another process" / "Lock file recently modified". Retrying the first
+      // connection lets it find the winner's server and join it instead of exiting.
+      hc.setInitializationFailTimeout(20_000);
+    }
     this.dataSource = new HikariDataSource(hc);
     this.flyway = Flyway.configure()
         .dataSource(dataSource)

@@ -1,0 +1,132 @@
+package io.contrail.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The scheduler and standalone roles creating, picking up and finishing runs. */
+class SchedulerE2eTest {
+  @TempDir Path home;
+  Cli cli;
+
+  @BeforeEach
+  void setUp() {
+    cli = new Cli(home);
+  }
+
+  @AfterEach
+  void tearDown() {
+    cli.close();
+  }
+
+  @Test
+  void catchupCreatesOneRunPerMissedInterval() {
+    Instant hour = Instant.now().truncatedTo(ChronoUnit.HOURS);
+    cli.dag("hourly_catchup", hourlyDag("hourly_catchup", hour.minus(Duration.ofHours(3)), true));
+    cli.dag("hourly_latest", hourlyDag("hourly_latest", hour.minus(Duration.ofHours(3)), false));
+
+    cli.ok("scheduler", "--num-runs", "25");
+    Instant hourAfter = Instant.now().truncatedTo(ChronoUnit.HOURS);
+
+    JsonNode caughtUp = cli.json("runs", "list", "--dag", "hourly_catchup", "--json");
+    List<Instant> logicalDates = new ArrayList<>();
+    for (JsonNode run : caughtUp) {
+      Instant logical = Instant.parse(run.get("logical_date").asText());
+      logicalDates.add(logical);
+      assertThat(run.get("run_type").asText()).isEqualTo("scheduled");
+      assertThat(run.get("run_id").asText()).isEqualTo("scheduled__" + logical);
+      assertThat(run.get("state").asText()).as("state of %s", run).isEqualTo("success");
+      assertThat(Instant.parse(run.get("data_interval_end").asText())).isEqualTo(logical.plus(Duration.ofHours(1)));
+    }
+    logicalDates.sort(null);
+    // the hour may turn while the scheduler runs: then the interval that just ended is due too
+    List<Instant> expected = new ArrayList<>();
+    for (Instant t = hour.minus(Duration.ofHours(3)); t.isBefore(hourAfter); t = t.plus(Duration.ofHours(1))) {
+      expected.add(t);
+    }
+    if (hourAfter.equals(hour)) {
+      assertThat(logicalDates).containsExactlyElementsOf(expected);
+    } else {
+      assertThat(logicalDates).isIn(expected.subList(0, 3), expected);
+    }
+
+    JsonNode latest = cli.json("runs", "list", "--dag", "hourly_latest", "--json");
+    assertThat(latest).as("runs of the catchup: false DAG").hasSize(1);
+    assertThat(Instant.parse(latest.get(0).get("logical_date").asText()))
+        .isIn(hour.minus(Duration.ofHours(1)), hourAfter.minus(Duration.ofHours(1)));
+    assertThat(latest.get(0).get("state").asText()).isEqualTo("success");
+  }
+
+  @Test
+  void triggerWhileStandaloneRunsIsPickedUp() throws Exception {
+    cli.dag("on_demand", """
+        dag_id: on_demand
+        schedule: null
+        paused: false
+        start_date: 2026-01-01
+        tasks:
+          - task_id: greet
+            type: shell
+            command: 'echo "x is {{ conf.x }}"'
+          - task_id: done
+            type: noop
+            depends_on: [greet]
+        """);
+    Cli.Background standalone = cli.start("standalone");
+    awaitOutput(standalone, "Press Ctrl+C to stop.");
+
+    JsonNode queued = cli.json("dags", "trigger", "on_demand", "--conf", "{\"x\":1}", "--json");
+    String runId = queued.get("run_id").asText();
+    assertThat(runId).startsWith("manual__");
+
+    JsonNode run = cli.awaitRun("on_demand", runId, Duration.ofSeconds(30),
+        r -> r.get("state").asText().equals("success") || r.get("state").asText().equals("failed"));
+    assertThat(run.get("state").asText()).as("%s", run.toPrettyString()).isEqualTo("success");
+    assertThat(run.get("conf").get("x").asInt()).isEqualTo(1);
+    assertThat(Cli.task(run, "greet").get("state").asText()).isEqualTo("success");
+    assertThat(Cli.task(run, "done").get("state").asText()).isEqualTo("success");
+    assertThat(cli.ok("tasks", "logs", "on_demand", runId, "greet").stdout()).contains("x is 1");
+
+    standalone.process.destroy(); // SIGTERM
+    Integer exit = standalone.waitFor(Duration.ofSeconds(15));
+    assertThat(exit).as("standalone exit code after SIGTERM\n%s", standalone).isEqualTo(0);
+    assertThat(standalone.stderr()).contains("received SIGTERM");
+  }
+
+  /**
+   * Waits for a server's start-up banner, printed once it holds the embedded database: CLI commands
+   * started from then on join it as clients rather than racing it for H2's lock file.
+   */
+  static void awaitOutput(Cli.Background b, String text) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (!b.stdout().contains(text)) {
+      assertThat(b.process.isAlive()).as("%s", b).isTrue();
+      assertThat(System.nanoTime()).as("'%s' printed within 30s by %s", text, b).isLessThan(deadline);
+      Cli.sleep(Duration.ofMillis(100));
+    }
+  }
+
+  private static String hourlyDag(String dagId, Instant start, boolean catchup) {
+    return """
+        dag_id: %s
+        schedule: "@hourly"
+        start_date: %s
+        catchup: %s
+        paused: false
+        tasks:
+          - task_id: work
+            type: shell
+            command: echo "interval {{ ds }}"
+        """.formatted(dagId, start, catchup);
+  }
+}
