@@ -2,6 +2,7 @@ package io.contrail.cli;
 
 import io.contrail.run.DagRun;
 import io.contrail.run.RunKey;
+import io.contrail.run.TaskAttempt;
 import io.contrail.run.TaskInstance;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -51,6 +52,21 @@ final class RunsCommand {
     return m;
   }
 
+  static Map<String, Object> attemptJson(TaskAttempt a) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("task_id", a.taskId());
+    m.put("try_number", a.tryNumber());
+    m.put("state", a.state().id());
+    m.put("start_date", a.startDate());
+    m.put("end_date", a.endDate());
+    m.put("hostname", a.hostname());
+    m.put("pid", a.pid());
+    m.put("exit_code", a.exitCode());
+    m.put("error", a.error());
+    m.put("span_id", a.spanId());
+    return m;
+  }
+
   static List<List<String>> taskRows(List<TaskInstance> tis) {
     List<List<String>> rows = new ArrayList<>();
     for (TaskInstance ti : tis) {
@@ -90,7 +106,7 @@ final class RunsCommand {
     }
   }
 
-  @Command(name = "show", description = "One run with every task instance.")
+  @Command(name = "show", description = "One run with every task instance and every attempt (with why it failed).")
   static final class Show implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "DAG_ID") String dagId;
     @Parameters(index = "1", paramLabel = "RUN_ID") String runId;
@@ -104,10 +120,12 @@ final class RunsCommand {
         DagRun run = app.stores().runs().findRun(key)
             .orElseThrow(() -> new Main.UserError("no run '" + runId + "' of DAG '" + dagId + "'"));
         List<TaskInstance> tis = app.stores().runs().taskInstances(key);
+        List<TaskAttempt> attempts = app.stores().runs().attempts(key);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
           Map<String, Object> m = runJson(run);
           m.put("task_instances", tis.stream().map(RunsCommand::taskJson).toList());
+          m.put("attempts", attempts.stream().map(RunsCommand::attemptJson).toList());
           Output.json(out, m);
           return 0;
         }
@@ -117,6 +135,16 @@ final class RunsCommand {
             run.dataIntervalStart(), run.dataIntervalEnd(), run.queuedAt(), Output.time(run.startDate()),
             Output.time(run.endDate()), run.conf() == null ? "{}" : run.conf(), run.traceId());
         Output.table(out, TASK_HEADER, taskRows(tis));
+        if (!attempts.isEmpty()) {
+          out.println();
+          List<List<String>> rows = new ArrayList<>();
+          for (TaskAttempt a : attempts) {
+            rows.add(List.of(a.taskId(), String.valueOf(a.tryNumber()), a.state().id(),
+                Output.duration(a.startDate(), a.endDate()), a.hostname() == null ? "" : a.hostname(),
+                a.exitCode() == null ? "" : String.valueOf(a.exitCode()), a.error() == null ? "" : a.error()));
+          }
+          Output.table(out, List.of("task_id", "try", "state", "duration", "host", "exit_code", "error"), rows);
+        }
         return 0;
       }
     }
