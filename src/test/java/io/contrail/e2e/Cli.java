@@ -32,6 +32,11 @@ final class Cli {
     return this;
   }
 
+  /** Child output is kept under target/e2e-logs for a failing test's post-mortem. */
+  private static Path logDir() throws IOException {
+    return Files.createDirectories(Path.of("target", "e2e-logs"));
+  }
+
   Path dags() {
     return home.resolve("dags");
   }
@@ -41,7 +46,7 @@ final class Cli {
         "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-cp", System.getProperty("java.class.path"), "io.contrail.cli.Main"));
     cmd.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
-        .redirectOutput(home.resolve("out-" + System.nanoTime() + ".log").toFile());
+        .redirectOutput(logDir().resolve("out-" + System.nanoTime() + ".log").toFile());
     pb.environment().keySet().removeIf(k -> k.startsWith("OTEL_") || k.startsWith("CONTRAIL"));
     pb.environment().putAll(env);
     return pb.start();
@@ -51,7 +56,7 @@ final class Cli {
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), "io.contrail.cli.Main"));
     cmd.addAll(List.of(args));
-    File out = home.resolve("out-" + System.nanoTime() + ".log").toFile();
+    File out = logDir().resolve("out-" + System.nanoTime() + ".log").toFile();
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out);
     pb.environment().keySet().removeIf(k -> k.startsWith("OTEL_") || k.startsWith("CONTRAIL"));
     pb.environment().putAll(env);
