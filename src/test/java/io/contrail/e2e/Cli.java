@@ -41,12 +41,26 @@ final class Cli {
     return home.resolve("dags");
   }
 
+  private Path lastStartLog;
+
+  /** Waits until the last started process printed {@code text} (e.g. that its job started). */
+  void awaitStartOutput(String text, long timeoutMs) throws Exception {
+    long deadline = System.currentTimeMillis() + timeoutMs;
+    while (System.currentTimeMillis() < deadline) {
+      if (Files.exists(lastStartLog) && Files.readString(lastStartLog, StandardCharsets.UTF_8).contains(text)) {
+        return;
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("no '" + text + "' within " + timeoutMs + " ms:\n" + Files.readString(lastStartLog));
+  }
+
   Process start(String... args) throws IOException {
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-cp", System.getProperty("java.class.path"), "io.contrail.cli.Main"));
     cmd.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
-        .redirectOutput(logDir().resolve("out-" + System.nanoTime() + ".log").toFile());
+    lastStartLog = logDir().resolve("out-" + System.nanoTime() + ".log");
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(lastStartLog.toFile());
     pb.environment().keySet().removeIf(k -> k.startsWith("OTEL_") || k.startsWith("CONTRAIL"));
     pb.environment().putAll(env);
     return pb.start();
