@@ -45,12 +45,13 @@ public final class App implements AutoCloseable {
 
   private App(ContrailConfig config, boolean migrate, String role) {
     this.config = config;
-    this.telemetry = TelemetryFactory.create(config, role);
     ContrailConfig.Database db = config.database();
     this.database = new Database(db.url(), db.user(), db.password(), db.poolSize());
     if (migrate) {
       database.migrate();
     }
+    // after the migration: the traces backend ships finished spans from the database
+    this.telemetry = TelemetryFactory.create(config, role, migrate ? database : null);
     this.stores = new Scheduler.Stores(new JdbcDagStore(database.sql()), new JdbcRunStore(database.sql()),
         new JdbcPoolStore(database.sql()), new JdbcJobStore(database.sql()));
     if (migrate) {
@@ -137,9 +138,30 @@ public final class App implements AutoCloseable {
     String name = config.core().executor();
     int parallelism = "sequential".equals(name) ? 1 : config.core().parallelism();
     AttemptRunner runner = new AttemptRunner(stores.runs(), clock, telemetry,
-        new AttemptRunner.Settings(name, config.logs().baseLogFolder(), config.core().dagsFolder(), hostname, Map.of()),
+        new AttemptRunner.Settings(name, config.logs().baseLogFolder(), config.core().dagsFolder(), hostname,
+            otlpEnvForTasks(config, System.getenv())),
         this::taskClassLoader, onFinished);
     return new LocalExecutor(name, parallelism, runner, stores.runs());
+  }
+
+  /**
+   * The OTLP settings in force, for instrumented task processes: OTEL_EXPORTER_OTLP_* variables
+   * set for Contrail are inherited anyway; contrail.cfg's [traces] endpoint and protocol fill in.
+   */
+  static Map<String, String> otlpEnvForTasks(ContrailConfig config, Map<String, String> env) {
+    if (!config.traces().otelOn()) {
+      return Map.of();
+    }
+    Map<String, String> out = new java.util.HashMap<>();
+    env.forEach((k, v) -> {
+      if (k.startsWith("OTEL_EXPORTER_OTLP_")) {
+        out.put(k, v);
+      }
+    });
+    out.putIfAbsent("OTEL_EXPORTER_OTLP_ENDPOINT",
+        io.contrail.telemetry.traces.TraceSdk.endpoint(config.traces()));
+    out.putIfAbsent("OTEL_EXPORTER_OTLP_PROTOCOL", config.traces().otelProtocol());
+    return Map.copyOf(out);
   }
 
   private volatile ClassLoader taskClassLoader;

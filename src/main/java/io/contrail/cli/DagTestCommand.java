@@ -52,6 +52,8 @@ final class DagTestCommand implements Callable<Integer> {
         out.println();
         Output.table(out, RunsCommand.TASK_HEADER, RunsCommand.taskRows(tis));
         out.printf("%nrun %s %s in %s%n", run.runId(), run.state().id(), Output.duration(run.startDate(), run.endDate()));
+        out.println();
+        TraceTree.print(out, app.stores().runs(), run);
         out.flush();
       }
       return run.state() == RunState.SUCCESS ? 0 : 1;

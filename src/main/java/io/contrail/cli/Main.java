@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
 @Command(name = "contrail", mixinStandardHelpOptions = true, version = "contrail 0.1.0",
     description = "A workflow orchestrator whose every run leaves a trail.",
     subcommands = {StandaloneCommand.class, SchedulerCommand.class, DbCommand.class, DagsCommand.class,
-        RunsCommand.class, TasksCommand.class, PoolsCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        RunsCommand.class, TasksCommand.class, PoolsCommand.class, TracesCommand.class, BenchCommand.class,
+        CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;

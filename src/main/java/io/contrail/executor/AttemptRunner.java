@@ -29,6 +29,7 @@ import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Runs one try of a task instance: queued -> running in the database (with its attempt row), the
@@ -77,6 +78,18 @@ public final class AttemptRunner {
       return false;
     }
     telemetry.taskStateChanged(queued, running);
+    // component log lines written while the attempt runs carry its trace context
+    MDC.put("trace_id", run.traceId());
+    MDC.put("span_id", running.attemptSpanId());
+    try {
+      return runAttempt(running, dag, run, start);
+    } finally {
+      MDC.remove("trace_id");
+      MDC.remove("span_id");
+    }
+  }
+
+  private boolean runAttempt(TaskInstance running, Dag dag, DagRun run, Instant start) {
     Path logFile = TaskLogs.attemptLog(settings.logsRoot(), running.key(), running.tryNumber());
     AtomicReference<TaskInstance> current = new AtomicReference<>(running);
     AtomicReference<Long> pid = new AtomicReference<>();
@@ -136,7 +149,7 @@ public final class AttemptRunner {
     TaskInstance finished = running.toFinished(outcome.success(), end, delay, interrupted);
     TaskAttempt attempt = new TaskAttempt(running.dagId(), running.runId(), running.taskId(),
         running.tryNumber(), outcome.success() ? TaskState.SUCCESS : TaskState.FAILED,
-        running.startDate(), end, settings.hostname(), pid, outcome.exitCode(), outcome.error(),
+        running.startDate(), end, settings.hostname(), pid, outcome.exitCode(), errorText(outcome),
         settings.executorName(), running.attemptSpanId());
     boolean stored = runs.update(running, finished, attempt);
     if (stored) {
@@ -148,6 +161,17 @@ public final class AttemptRunner {
       LOG.warn("{} try {} finished but its state had been changed by another process", running.key(), running.tryNumber());
     }
     onFinished.accept(running.key(), stored ? finished : null);
+  }
+
+  /** The failure reason; for a thrown exception "type: message" followed by its stack trace. */
+  private static String errorText(Outcome outcome) {
+    if (outcome.exception() == null) {
+      return outcome.error();
+    }
+    java.io.StringWriter trace = new java.io.StringWriter();
+    outcome.exception().printStackTrace(new java.io.PrintWriter(trace));
+    String text = trace.toString().stripTrailing();
+    return text.startsWith(outcome.error()) ? text : outcome.error() + "\n" + text;
   }
 
   private AttemptContext context(TaskInstance ti, TaskDefinition task, Dag dag, DagRun run, Path logFile,

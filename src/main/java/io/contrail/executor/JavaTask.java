@@ -3,6 +3,12 @@ package io.contrail.executor;
 import io.contrail.api.Task;
 import io.contrail.api.TaskContext;
 import io.contrail.storage.Json;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.TraceFlags;
+import io.opentelemetry.api.trace.TraceState;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -27,6 +33,20 @@ final class JavaTask implements TaskBody {
     this.classLoader = classLoader;
   }
 
+  /** The attempt's span as a remote parent, from its W3C traceparent. */
+  static Context attemptContext(String traceparent) {
+    if (traceparent == null) {
+      return Context.root();
+    }
+    String[] p = traceparent.split("-");
+    if (p.length != 4) {
+      return Context.root();
+    }
+    SpanContext sc = SpanContext.createFromRemoteParent(p[1], p[2],
+        TraceFlags.fromByte((byte) Integer.parseInt(p[3], 16)), TraceState.getDefault());
+    return sc.isValid() ? Context.root().with(Span.wrap(sc)) : Context.root();
+  }
+
   @Override
   public Outcome run(AttemptContext ctx) throws InterruptedException {
     Task task;
@@ -42,8 +62,12 @@ final class JavaTask implements TaskBody {
     TaskContext context = new TaskContext(ctx.run().dagId(), ctx.run().runId(), ctx.ti().taskId(),
         ctx.ti().tryNumber(), ctx.run().logicalDate(), Json.readObject(ctx.run().conf()), ctx.log(),
         ctx.traceparent());
+    Context attempt = attemptContext(ctx.traceparent());
     Future<?> f = threads.submit(() -> {
-      task.execute(context);
+      // spans the task starts become children of the attempt span
+      try (Scope ignored = attempt.makeCurrent()) {
+        task.execute(context);
+      }
       return null;
     });
     try {

@@ -4,6 +4,7 @@ import io.contrail.dag.Dag;
 import io.contrail.dag.TaskDefinition;
 import io.contrail.run.DagRun;
 import io.contrail.run.RunState;
+import io.contrail.run.RunSampler;
 import io.contrail.run.RunType;
 import io.contrail.run.TaskInstance;
 import io.contrail.run.TraceIds;
@@ -20,7 +21,8 @@ import java.util.regex.Pattern;
 /**
  * Builds a new DAG run and its task instances, with trace ids allocated now: a fresh trace, or
  * the caller's trace when a W3C {@code traceparent} is given (argument or conf key). The sampling
- * decision is stored as trace flags; conf {@code contrail.trace_sampled} overrides it.
+ * decision (OTEL_TRACES_SAMPLER, parent-based always-on by default) is stored as trace flags;
+ * conf {@code contrail.trace_sampled} overrides it.
  */
 public final class RunFactory {
   private static final Pattern TRACEPARENT =
@@ -38,13 +40,20 @@ public final class RunFactory {
    */
   public static NewRun create(Dag dag, RunType type, String runId, Instant logicalDate,
       DataInterval interval, String confJson, String traceparent, Instant now) {
+    return create(dag, type, runId, logicalDate, interval, confJson, traceparent, now,
+        RunSampler.FROM_ENVIRONMENT);
+  }
+
+  /** As above, with the sampler that takes the sampling decision (conf can still override it). */
+  public static NewRun create(Dag dag, RunType type, String runId, Instant logicalDate,
+      DataInterval interval, String confJson, String traceparent, Instant now, RunSampler sampler) {
     Map<String, Object> conf = Json.readObject(confJson);
     if (traceparent == null && conf.get("traceparent") instanceof String s) {
       traceparent = s;
     }
     String traceId = TraceIds.newTraceId();
     String parentSpanId = null;
-    int flags = TraceIds.SAMPLED;
+    Boolean parentSampled = null;
     if (traceparent != null) {
       Matcher m = TRACEPARENT.matcher(traceparent.trim().toLowerCase(java.util.Locale.ROOT));
       if (!m.matches() || m.group(1).matches("0+") || m.group(2).matches("0+")) {
@@ -53,8 +62,9 @@ public final class RunFactory {
       }
       traceId = m.group(1);
       parentSpanId = m.group(2);
-      flags = Integer.parseInt(m.group(3), 16) & TraceIds.SAMPLED;
+      parentSampled = (Integer.parseInt(m.group(3), 16) & TraceIds.SAMPLED) != 0;
     }
+    int flags = sampler.sample(traceId, parentSampled) ? TraceIds.SAMPLED : 0;
     Object sampled = conf.get("contrail.trace_sampled");
     if (sampled != null) {
       flags = Boolean.parseBoolean(String.valueOf(sampled)) ? TraceIds.SAMPLED : 0;

@@ -19,13 +19,13 @@ import java.util.stream.Collectors;
 
 /** {@link RunStore} on the metadata database (H2 or PostgreSQL). */
 public final class JdbcRunStore implements RunStore {
-  private static final String RUN_COLUMNS = "dag_id, run_id, run_type, state, logical_date,"
+  static final String RUN_COLUMNS = "dag_id, run_id, run_type, state, logical_date,"
       + " data_interval_start, data_interval_end, conf, queued_at, start_date, end_date, trace_id,"
       + " span_id, parent_span_id, trace_flags";
-  private static final String TI_COLUMNS = "dag_id, run_id, task_id, state, try_number, max_tries,"
+  static final String TI_COLUMNS = "dag_id, run_id, task_id, state, try_number, max_tries,"
       + " task_type, pool, pool_slots, priority_weight, scheduled_at, queued_at, start_date, end_date,"
       + " next_retry_at, hostname, pid, job_id, span_id, attempt_span_id, trace_flags";
-  private static final String ATTEMPT_COLUMNS = "dag_id, run_id, task_id, try_number, state,"
+  static final String ATTEMPT_COLUMNS = "dag_id, run_id, task_id, try_number, state,"
       + " start_date, end_date, hostname, pid, exit_code, error, executor, span_id";
 
   private final Sql sql;
@@ -235,7 +235,7 @@ public final class JdbcRunStore implements RunStore {
         key.dagId(), key.runId(), key.taskId(), tryNumber);
   }
 
-  private static DagRun mapRun(ResultSet rs) throws SQLException {
+  static DagRun mapRun(ResultSet rs) throws SQLException {
     return new DagRun(rs.getString("dag_id"), rs.getString("run_id"),
         RunType.parse(rs.getString("run_type")), RunState.parse(rs.getString("state")),
         Sql.instant(rs, "logical_date"), Sql.instant(rs, "data_interval_start"),
@@ -244,7 +244,7 @@ public final class JdbcRunStore implements RunStore {
         rs.getString("span_id"), rs.getString("parent_span_id"), rs.getInt("trace_flags"));
   }
 
-  private static TaskInstance mapTi(ResultSet rs) throws SQLException {
+  static TaskInstance mapTi(ResultSet rs) throws SQLException {
     return new TaskInstance(rs.getString("dag_id"), rs.getString("run_id"), rs.getString("task_id"),
         TaskState.parse(rs.getString("state")), rs.getInt("try_number"), rs.getInt("max_tries"),
         rs.getString("task_type"), rs.getString("pool"), rs.getInt("pool_slots"),
@@ -254,7 +254,7 @@ public final class JdbcRunStore implements RunStore {
         rs.getString("span_id"), rs.getString("attempt_span_id"), rs.getInt("trace_flags"));
   }
 
-  private static TaskAttempt mapAttempt(ResultSet rs) throws SQLException {
+  static TaskAttempt mapAttempt(ResultSet rs) throws SQLException {
     return new TaskAttempt(rs.getString("dag_id"), rs.getString("run_id"), rs.getString("task_id"),
         rs.getInt("try_number"), TaskState.parse(rs.getString("state")),
         Sql.instant(rs, "start_date"), Sql.instant(rs, "end_date"), rs.getString("hostname"),

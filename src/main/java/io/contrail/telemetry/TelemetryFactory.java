@@ -13,8 +13,14 @@ public final class TelemetryFactory {
 
   /** @param role the process role (standalone, scheduler, dags_test, cli ...) */
   public static Telemetry create(ContrailConfig config, String role) {
+    return create(config, role, null);
+  }
+
+  /** @param database the metadata database (the traces outbox), or null */
+  public static Telemetry create(ContrailConfig config, String role, io.contrail.storage.Database database) {
     List<Telemetry> backends = new ArrayList<>();
     // backends register here: traces (issue 3), metrics (issue 4)
+    io.contrail.telemetry.traces.TracesTelemetry.create(config, role, database).ifPresent(backends::add);
     io.contrail.telemetry.metrics.Metrics.create(config).ifPresent(backends::add);
     return backends.isEmpty() ? Telemetry.NOOP : new CompositeTelemetry(backends);
   }

@@ -74,10 +74,34 @@ abstract class StoreContractTest {
 
   @Test
   void migratingAnUpToDateDatabaseAppliesNothing() {
-    assertThat(migrationsOnEmptyDatabase).isEqualTo(1);
+    assertThat(migrationsOnEmptyDatabase).isEqualTo(2);
     assertThat(db.migrate()).isZero();
     assertThat(db.pendingMigrations()).isEmpty();
-    assertThat(db.currentVersion()).isEqualTo("1");
+    assertThat(db.currentVersion()).isEqualTo("2");
+  }
+
+  @Test
+  void spanOutboxHandsEachFinishedRowToOneClaimUntilMarkedExported() {
+    DagRun run = aRun("d").state(RunState.SUCCESS).started(at(1)).ended(at(9)).build();
+    TaskInstance ti = aTaskInstance(run, "t");
+    runs.createRun(run, List.of(ti));
+    TaskInstance r = running(ti, 1);
+    runs.update(ti, r, attemptOf(r, null, null));
+    TaskInstance done = r.toFinished(true, at(5), Duration.ZERO, false);
+    runs.update(r, done, attemptOf(done, 0, null));
+    SpanOutbox outbox = new JdbcSpanOutbox(db.sql());
+
+    assertThat(outbox.pending()).isEqualTo(3);
+    SpanOutbox.Batch first = outbox.claim("a", 10, at(10), Duration.ofSeconds(30));
+    assertThat(first.size()).isEqualTo(3);
+    assertThat(outbox.claim("b", 10, at(11), Duration.ofSeconds(30)).size()).isZero();
+    outbox.release("a");
+    assertThat(outbox.claim("c", 10, at(12), Duration.ofSeconds(30)).size()).isEqualTo(3);
+    // c's process died: after the lease another one may take the rows
+    assertThat(outbox.claim("d", 10, at(43), Duration.ofSeconds(30)).size()).isEqualTo(3);
+    outbox.markExported("d", at(44));
+    assertThat(outbox.pending()).isZero();
+    assertThat(outbox.claim("e", 10, at(100), Duration.ofSeconds(30)).size()).isZero();
   }
 
   // --- DAGs -----------------------------------------------------------------------------------

@@ -1,0 +1,86 @@
+package io.contrail.telemetry.traces;
+
+import io.contrail.executor.TaskLogs;
+import io.contrail.run.TaskAttempt;
+import io.contrail.run.TaskInstance;
+import io.contrail.storage.RunStore;
+import io.opentelemetry.api.logs.Logger;
+import io.opentelemetry.api.logs.Severity;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.sdk.logs.SdkLoggerProvider;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.LoggerFactory;
+
+/**
+ * With {@code [logs] otel_on}: after an attempt ends, its log file's lines become OTel log
+ * records carrying the attempt span's context (so a backend shows them on that span). Done on a
+ * background thread; at most {@link #MAX_LINES} lines per attempt.
+ */
+final class AttemptLogs implements AutoCloseable {
+  static final int MAX_LINES = 10_000;
+  private final Logger logger;
+  private final RunStore runs;
+  private final Path logsRoot;
+  private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "contrail-attempt-logs");
+    t.setDaemon(true);
+    return t;
+  });
+  private final SdkLoggerProvider provider;
+
+  AttemptLogs(SdkLoggerProvider provider, RunStore runs, Path logsRoot) {
+    this.provider = provider;
+    this.logger = provider.get("io.contrail.task");
+    this.runs = runs;
+    this.logsRoot = logsRoot;
+  }
+
+  void ship(TaskInstance ti, TaskAttempt attempt) {
+    thread.execute(() -> {
+      try {
+        runs.findRun(ti.key().runKey()).filter(r -> r.sampled()).ifPresent(run -> emit(run.traceId(), ti, attempt));
+      } catch (RuntimeException e) {
+        LoggerFactory.getLogger(AttemptLogs.class).warn("cannot export the log of {}: {}", ti.key(), e.toString());
+      }
+    });
+  }
+
+  private void emit(String traceId, TaskInstance ti, TaskAttempt attempt) {
+    Path file = TaskLogs.attemptLog(logsRoot, ti.key(), attempt.tryNumber());
+    Context ctx = Context.root().with(Span.wrap(SpanMapper.context(traceId, attempt.spanId(), ti.traceFlags())));
+    Instant at = attempt.endDate() != null ? attempt.endDate() : Instant.now();
+    try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      String line;
+      int n = 0;
+      while ((line = r.readLine()) != null && n++ < MAX_LINES) {
+        logger.logRecordBuilder().setContext(ctx).setTimestamp(at).setSeverity(Severity.INFO)
+            .setBody(Redaction.truncate(line))
+            .setAttribute(io.opentelemetry.api.common.AttributeKey.stringKey("contrail.task_id"), ti.taskId())
+            .setAttribute(io.opentelemetry.api.common.AttributeKey.longKey("contrail.try_number"), (long) attempt.tryNumber())
+            .emit();
+      }
+    } catch (IOException e) {
+      LoggerFactory.getLogger(AttemptLogs.class).debug("no log for {}: {}", ti.key(), e.toString());
+    }
+  }
+
+  @Override
+  public void close() {
+    thread.shutdown();
+    try {
+      thread.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    provider.forceFlush().join(5, TimeUnit.SECONDS);
+  }
+}
