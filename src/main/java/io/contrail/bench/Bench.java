@@ -7,11 +7,13 @@ import java.util.Map;
 /** Runs one benchmark scenario on a fresh installation and records its figures. */
 public final class Bench {
   private final String db;
+  private final Integer parallelism;
   private final Path results;
   private final Path projectDir;
 
-  public Bench(String db, Path results, Path projectDir) {
+  public Bench(String db, Integer parallelism, Path results, Path projectDir) {
     this.db = db;
+    this.parallelism = parallelism;
     this.results = results;
     this.projectDir = projectDir;
   }
@@ -21,7 +23,8 @@ public final class Bench {
     Map<String, Object> figures = new LinkedHashMap<>();
     figures.put("scenario", scenario);
     figures.put("db", db);
-    try (BenchEnvironment env = new BenchEnvironment(db)) {
+    try (BenchEnvironment env = new BenchEnvironment(db, parallelism)) {
+      figures.put("parallelism", env.config(Map.of()).core().parallelism());
       Map<String, Object> r = switch (scenario) {
         case "throughput" -> Scenarios.throughput(env, tasks == null ? 1000 : tasks, shell, Map.of());
         case "latency" -> Scenarios.latency(env, chain, Map.of());

@@ -24,8 +24,11 @@ final class BenchEnvironment implements AutoCloseable {
   private final String dbUrl;
   private final String db;
 
-  BenchEnvironment(String db) {
+  private final Integer parallelism;
+
+  BenchEnvironment(String db, Integer parallelism) {
     this.db = db;
+    this.parallelism = parallelism;
     try {
       home = Files.createTempDirectory("contrail-bench-");
       if ("postgres".equals(db)) {
@@ -65,6 +68,9 @@ final class BenchEnvironment implements AutoCloseable {
     env.put("CONTRAIL__CORE__LOAD_EXAMPLES", "false");
     env.put("CONTRAIL__DATABASE__URL", dbUrl);
     env.put("CONTRAIL__DATABASE__USER", postgres != null ? "postgres" : "sa");
+    if (parallelism != null) {
+      env.put("CONTRAIL__CORE__PARALLELISM", String.valueOf(parallelism));
+    }
     env.putAll(overrides);
     return ConfigLoader.load(home, env);
   }

@@ -11,6 +11,7 @@ import io.contrail.run.RunKey;
 import io.contrail.scheduler.DagSync;
 import io.contrail.scheduler.Scheduler;
 import io.contrail.storage.Database;
+import io.contrail.storage.GroupCommit;
 import io.contrail.storage.JdbcDagStore;
 import io.contrail.storage.JdbcJobStore;
 import io.contrail.storage.JdbcPoolStore;
@@ -41,6 +42,7 @@ public final class App implements AutoCloseable {
   // microsecond ticks: what H2 and PostgreSQL store, so run ids and stored times agree exactly
   private final Clock clock = Clock.tick(Clock.systemUTC(), Duration.ofNanos(1000));
   private final Telemetry telemetry;
+  private final List<AutoCloseable> closeables = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final String hostname = io.contrail.telemetry.Hostnames.local();
 
   private App(ContrailConfig config, boolean migrate, String role) {
@@ -137,7 +139,9 @@ public final class App implements AutoCloseable {
   private Executor executor(java.util.function.BiConsumer<io.contrail.run.TaskInstanceKey, io.contrail.run.TaskInstance> onFinished) {
     String name = config.core().executor();
     int parallelism = "sequential".equals(name) ? 1 : config.core().parallelism();
-    AttemptRunner runner = new AttemptRunner(stores.runs(), clock, telemetry,
+    GroupCommit groupCommit = new GroupCommit(stores.runs());
+    closeables.add(groupCommit);
+    AttemptRunner runner = new AttemptRunner(groupCommit::write, clock, telemetry,
         new AttemptRunner.Settings(name, config.logs().baseLogFolder(), config.core().dagsFolder(), hostname,
             otlpEnvForTasks(config, System.getenv())),
         this::taskClassLoader, onFinished);
@@ -187,6 +191,13 @@ public final class App implements AutoCloseable {
 
   @Override
   public void close() {
+    for (AutoCloseable c : closeables) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        org.slf4j.LoggerFactory.getLogger(App.class).warn("closing {} failed: {}", c, e.toString());
+      }
+    }
     telemetry.close();
     database.close();
   }

@@ -10,7 +10,6 @@ import io.contrail.run.TaskInstanceKey;
 import io.contrail.run.TaskState;
 import io.contrail.run.TraceIds;
 import io.contrail.storage.Json;
-import io.contrail.storage.RunStore;
 import io.contrail.telemetry.Telemetry;
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -45,16 +44,16 @@ public final class AttemptRunner {
   public record Settings(String executorName, Path logsRoot, Path dagsFolder, String hostname,
       Map<String, String> extraEnv) {}
 
-  private final RunStore runs;
+  private final StateWriter writer;
   private final Clock clock;
   private final Telemetry telemetry;
   private final Settings settings;
   private final BiConsumer<TaskInstanceKey, TaskInstance> onFinished;
   private final Map<TaskType, TaskBody> bodies = new EnumMap<>(TaskType.class);
 
-  public AttemptRunner(RunStore runs, Clock clock, Telemetry telemetry, Settings settings,
+  public AttemptRunner(StateWriter writer, Clock clock, Telemetry telemetry, Settings settings,
       Supplier<ClassLoader> taskClassLoader, BiConsumer<TaskInstanceKey, TaskInstance> onFinished) {
-    this.runs = runs;
+    this.writer = writer;
     this.clock = clock;
     this.telemetry = telemetry;
     this.settings = settings;
@@ -73,7 +72,7 @@ public final class AttemptRunner {
     TaskAttempt attempt = new TaskAttempt(running.dagId(), running.runId(), running.taskId(),
         running.tryNumber(), TaskState.RUNNING, start, null, settings.hostname(), null, null, null,
         settings.executorName(), running.attemptSpanId());
-    if (!runs.update(queued, running, attempt)) {
+    if (!writer.write(queued, running, attempt)) {
       LOG.info("{} try {} was taken over by another process; not running it", queued.key(), queued.tryNumber());
       return false;
     }
@@ -115,7 +114,7 @@ public final class AttemptRunner {
         AttemptContext ctx = context(running, task, dag, run, logFile, log, p -> {
           pid.set(p);
           TaskInstance withPid = current.get().withPid(p);
-          if (runs.update(current.get(), withPid, null)) {
+          if (writer.write(current.get(), withPid, null)) {
             current.set(withPid);
           }
         });
@@ -151,7 +150,7 @@ public final class AttemptRunner {
         running.tryNumber(), outcome.success() ? TaskState.SUCCESS : TaskState.FAILED,
         running.startDate(), end, settings.hostname(), pid, outcome.exitCode(), errorText(outcome),
         settings.executorName(), running.attemptSpanId());
-    boolean stored = runs.update(running, finished, attempt);
+    boolean stored = writer.write(running, finished, attempt);
     if (stored) {
       telemetry.taskStateChanged(running, finished);
       telemetry.attemptFinished(finished, attempt);

@@ -159,10 +159,7 @@ public final class Scheduler {
     if (first == null || stopRequested) {
       if (nextRetryAt != null && !clock.instant().isBefore(nextRetryAt)) {
         nextRetryAt = null;
-        safely(() -> {
-          progress.values().forEach(this::advance);
-          queueScheduled(); // the retry starts now, not at the next loop
-        }, "retry check");
+        safely(() -> advanceAndQueue(List.copyOf(progress.values())), "retry check"); // the retry starts now
       }
       return;
     }
@@ -183,16 +180,17 @@ public final class Scheduler {
         }
         touched.add(w.key());
       }
+      List<RunProgress> runs = new ArrayList<>();
       for (RunKey key : touched) {
         RunProgress p = progress.get(key);
         if (p == null) {
           p = load(key);
         }
         if (p != null) {
-          advance(p);
+          runs.add(p);
         }
       }
-      queueScheduled();
+      advanceAndQueue(runs);
     }, "fast path");
   }
 
@@ -315,7 +313,7 @@ public final class Scheduler {
       }
     }
     telemetry.dagRunsRunning(fresh.size());
-    List.copyOf(fresh.values()).forEach(this::advance);
+    advanceAndQueue(List.copyOf(fresh.values()));
   }
 
   private RunProgress load(RunKey key) {
@@ -336,40 +334,94 @@ public final class Scheduler {
   }
 
   /**
-   * Applies the run's decisions as one batch of compare-and-sets; when another process changed a
-   * row meanwhile, re-reads the run and decides again. Finishes the run when every task is done.
+   * Advances runs and hands what became runnable to the executor, writing every state change of
+   * the pass (none -> scheduled/skipped/upstream_failed, scheduled -> queued) as one batch of
+   * compare-and-sets in one transaction: a commit is the scarce resource of a database-backed
+   * scheduler. Runs whose rows another process changed meanwhile are re-read and advanced again.
    */
-  private void advance(RunProgress p) {
-    for (int attempt = 0; attempt < 3 && p != null; attempt++) {
+  private void advanceAndQueue(List<RunProgress> runs) {
+    for (int round = 0; round < 3 && !runs.isEmpty(); round++) {
       Instant now = clock.instant();
-      RunDecision decision = p.decide(now);
-      boolean[] applied = stores.runs().updateAll(decision.previous(), decision.changes());
-      boolean conflict = false;
-      for (int i = 0; i < applied.length; i++) {
-        if (applied[i]) {
-          TaskInstance after = decision.changes().get(i);
-          telemetry.taskStateChanged(decision.previous().get(i), after);
-          if (after.state() == TaskState.SCHEDULED) {
-            pendingScheduled.put(after);
+      Pass pass = new Pass();
+      Map<RunKey, RunDecision> decisions = new LinkedHashMap<>();
+      for (RunProgress p : runs) {
+        RunDecision d = p.decide(now);
+        decisions.put(p.run().key(), d);
+        for (int i = 0; i < d.changes().size(); i++) {
+          pass.add(d.previous().get(i), d.changes().get(i), false);
+          if (d.changes().get(i).state() == TaskState.SCHEDULED) {
+            pendingScheduled.put(d.changes().get(i));
           }
-        } else {
-          conflict = true;
         }
       }
-      if (conflict) {
-        p = progress(p.run()); // another process changed the run: decide again on fresh rows
+      planQueue(pass, now);
+      Set<RunKey> conflicts = commit(pass);
+      List<RunProgress> again = new ArrayList<>();
+      for (RunProgress p : runs) {
+        RunKey key = p.run().key();
+        RunDecision d = decisions.get(key);
+        if (conflicts.contains(key)) {
+          RunProgress fresh = progress(p.run()); // another process changed the run: decide again
+          if (fresh != null) {
+            again.add(fresh);
+          }
+          continue;
+        }
+        if (d.nextRetryAt() != null && (nextRetryAt == null || d.nextRetryAt().isBefore(nextRetryAt))) {
+          nextRetryAt = d.nextRetryAt();
+        }
+        if (d.outcome() != null) {
+          List<TaskInstance> tis = new ArrayList<>();
+          p.taskInstances().forEach(tis::add);
+          finishRun(p.run(), d.outcome(), now, tis);
+        }
+      }
+      runs = again;
+    }
+  }
+
+  /** The state changes of one scheduler pass, written together. */
+  private static final class Pass {
+    final List<TaskInstance> before = new ArrayList<>();
+    final List<TaskInstance> after = new ArrayList<>();
+    final List<Boolean> queueing = new ArrayList<>();
+
+    void add(TaskInstance from, TaskInstance to, boolean queue) {
+      before.add(from);
+      after.add(to);
+      queueing.add(queue);
+    }
+  }
+
+  /**
+   * Writes the pass; reports each applied change, hands queued task instances to the executor,
+   * and returns the runs where a compare-and-set lost.
+   */
+  private Set<RunKey> commit(Pass pass) {
+    Set<RunKey> conflicts = new LinkedHashSet<>();
+    if (pass.before.isEmpty()) {
+      return conflicts;
+    }
+    boolean[] applied = stores.runs().updateAll(pass.before, pass.after);
+    for (int i = 0; i < applied.length; i++) {
+      TaskInstance before = pass.before.get(i);
+      TaskInstance after = pass.after.get(i);
+      if (!applied[i]) {
+        pendingScheduled.remove(after.key());
+        conflicts.add(after.key().runKey());
         continue;
       }
-      if (decision.nextRetryAt() != null && (nextRetryAt == null || decision.nextRetryAt().isBefore(nextRetryAt))) {
-        nextRetryAt = decision.nextRetryAt();
+      telemetry.taskStateChanged(before, after);
+      if (pass.queueing.get(i)) {
+        RunProgress p = progress.get(after.key().runKey());
+        if (p != null) {
+          p.update(after);
+        }
+        DagRun run = p != null ? p.run() : stores.runs().findRun(after.key().runKey()).orElse(null);
+        executor.execute(after, dag(after.dagId()), run);
       }
-      if (decision.outcome() != null) {
-        List<TaskInstance> tis = new ArrayList<>();
-        p.taskInstances().forEach(tis::add);
-        finishRun(p.run(), decision.outcome(), now, tis);
-      }
-      return;
     }
+    return conflicts;
   }
 
   private void finishRun(DagRun run, RunState outcome, Instant now, List<TaskInstance> taskInstances) {
@@ -387,6 +439,15 @@ public final class Scheduler {
 
   /** Hands scheduled task instances to the executor within its slots, pools and DAG limits. */
   private void queueScheduled() {
+    Pass pass = new Pass();
+    planQueue(pass, clock.instant());
+    for (RunKey conflicted : commit(pass)) {
+      wake(conflicted); // taken by another scheduler, or changed meanwhile
+    }
+  }
+
+  /** Adds to the pass the scheduled task instances that fit the executor's slots, pools and DAG limits. */
+  private void planQueue(Pass pass, Instant now) {
     if (pendingScheduled.isEmpty()) {
       starvingByPool = Map.of();
       telemetry.starvingTasks(0, 0); // gauges report the current value: nothing waits now
@@ -416,27 +477,9 @@ public final class Scheduler {
     starvingByPool = Map.copyOf(result.starvingByPool());
     // executable as in Airflow: the tasks chosen to be queued in this pass
     telemetry.starvingTasks(result.starvingForPool() + result.starvingForDag(), result.toQueue().size());
-    Instant now = clock.instant();
-    List<TaskInstance> queued = new ArrayList<>();
     for (TaskInstance ti : result.toQueue()) {
       pendingScheduled.remove(ti.key());
-      queued.add(ti.toQueued(now, jobId));
-    }
-    boolean[] applied = stores.runs().updateAll(result.toQueue(), queued);
-    for (int i = 0; i < applied.length; i++) {
-      TaskInstance before = result.toQueue().get(i);
-      if (!applied[i]) {
-        wake(before.key().runKey()); // taken by another scheduler, or changed meanwhile
-        continue;
-      }
-      TaskInstance after = queued.get(i);
-      telemetry.taskStateChanged(before, after);
-      RunProgress p = progress.get(after.key().runKey());
-      if (p != null) {
-        p.update(after);
-      }
-      DagRun run = p != null ? p.run() : stores.runs().findRun(after.key().runKey()).orElse(null);
-      executor.execute(after, dag(after.dagId()), run);
+      pass.add(ti, ti.toQueued(now, jobId), true);
     }
   }
 

@@ -201,24 +201,70 @@ public final class JdbcRunStore implements RunStore {
   }
 
   @Override
+  public boolean[] updateAll(List<TaskInstance> current, List<TaskInstance> next, List<TaskAttempt> attempts) {
+    if (current.isEmpty()) {
+      return new boolean[0];
+    }
+    return sql.inTransaction(tx -> {
+      List<Object[]> rows = new ArrayList<>(current.size());
+      for (int i = 0; i < current.size(); i++) {
+        rows.add(updateValues(current.get(i), next.get(i)));
+      }
+      int[] counts = tx.batchCounts(UPDATE_TI, rows);
+      boolean[] applied = new boolean[counts.length];
+      List<TaskAttempt> written = new ArrayList<>();
+      for (int i = 0; i < counts.length; i++) {
+        applied[i] = counts[i] == 1;
+        if (applied[i] && attempts.get(i) != null) {
+          written.add(attempts.get(i));
+        }
+      }
+      if (!written.isEmpty()) {
+        List<Object[]> updates = new ArrayList<>();
+        for (TaskAttempt a : written) {
+          updates.add(attemptUpdateValues(a));
+        }
+        int[] updated = tx.batchCounts(UPDATE_ATTEMPT, updates);
+        List<Object[]> inserts = new ArrayList<>();
+        for (int i = 0; i < updated.length; i++) {
+          if (updated[i] == 0) {
+            inserts.add(attemptInsertValues(written.get(i)));
+          }
+        }
+        tx.batch(INSERT_ATTEMPT, inserts);
+      }
+      return applied;
+    });
+  }
+
+  @Override
   public List<ActiveCount> activeCounts() {
     return sql.query("SELECT dag_id, pool, COUNT(*), SUM(pool_slots) FROM task_instance"
         + " WHERE state IN ('queued', 'running') GROUP BY dag_id, pool",
         rs -> new ActiveCount(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getInt(4)));
   }
 
+  private static final String UPDATE_ATTEMPT = "UPDATE task_instance_history SET state = ?, start_date = ?,"
+      + " end_date = ?, hostname = ?, pid = ?, exit_code = ?, error = ?, executor = ?"
+      + " WHERE dag_id = ? AND run_id = ? AND task_id = ? AND try_number = ?";
+  private static final String INSERT_ATTEMPT = "INSERT INTO task_instance_history (" + ATTEMPT_COLUMNS
+      + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)";
+
+  private static Object[] attemptUpdateValues(TaskAttempt a) {
+    return new Object[] {a.state().id(), Sql.ts(a.startDate()), Sql.ts(a.endDate()), a.hostname(),
+        Sql.num(a.pid()), Sql.integer(a.exitCode()), JdbcDagStore.truncate(a.error(), 100_000), a.executor(),
+        a.dagId(), a.runId(), a.taskId(), a.tryNumber()};
+  }
+
+  private static Object[] attemptInsertValues(TaskAttempt a) {
+    return new Object[] {a.dagId(), a.runId(), a.taskId(), a.tryNumber(), a.state().id(), Sql.ts(a.startDate()),
+        Sql.ts(a.endDate()), a.hostname(), Sql.num(a.pid()), Sql.integer(a.exitCode()),
+        JdbcDagStore.truncate(a.error(), 100_000), a.executor(), a.spanId()};
+  }
+
   private static void upsertAttempt(Sql.Tx tx, TaskAttempt a) throws SQLException {
-    int n = tx.update("UPDATE task_instance_history SET state = ?, start_date = ?, end_date = ?,"
-            + " hostname = ?, pid = ?, exit_code = ?, error = ?, executor = ?"
-            + " WHERE dag_id = ? AND run_id = ? AND task_id = ? AND try_number = ?",
-        a.state().id(), Sql.ts(a.startDate()), Sql.ts(a.endDate()), a.hostname(), Sql.num(a.pid()),
-        Sql.integer(a.exitCode()), JdbcDagStore.truncate(a.error(), 100_000), a.executor(),
-        a.dagId(), a.runId(), a.taskId(), a.tryNumber());
-    if (n == 0) {
-      tx.update("INSERT INTO task_instance_history (" + ATTEMPT_COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-          a.dagId(), a.runId(), a.taskId(), a.tryNumber(), a.state().id(), Sql.ts(a.startDate()),
-          Sql.ts(a.endDate()), a.hostname(), Sql.num(a.pid()), Sql.integer(a.exitCode()),
-          JdbcDagStore.truncate(a.error(), 100_000), a.executor(), a.spanId());
+    if (tx.update(UPDATE_ATTEMPT, attemptUpdateValues(a)) == 0) {
+      tx.update(INSERT_ATTEMPT, attemptInsertValues(a));
     }
   }
 

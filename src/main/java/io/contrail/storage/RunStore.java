@@ -63,6 +63,18 @@ public interface RunStore {
     return applied;
   }
 
+  /**
+   * {@link #update} for many task instances, each with its attempt (or null), in one transaction;
+   * element i of the result says whether change i was written.
+   */
+  default boolean[] updateAll(List<TaskInstance> current, List<TaskInstance> next, List<TaskAttempt> attempts) {
+    boolean[] applied = new boolean[current.size()];
+    for (int i = 0; i < applied.length; i++) {
+      applied[i] = update(current.get(i), next.get(i), attempts.get(i));
+    }
+    return applied;
+  }
+
   /** Queued and running task instances per (dag_id, pool): how many, and the pool slots they hold. */
   record ActiveCount(String dagId, String pool, int taskInstances, int slots) {}
 

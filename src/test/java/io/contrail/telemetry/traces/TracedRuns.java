@@ -65,7 +65,7 @@ final class TracedRuns implements AutoCloseable {
     stores.runs().createRun(nr.run(), nr.taskInstances());
     RunKey key = nr.run().key();
     Scheduler[] self = new Scheduler[1];
-    AttemptRunner runner = new AttemptRunner(stores.runs(), clock, Telemetry.NOOP,
+    AttemptRunner runner = new AttemptRunner(stores.runs()::update, clock, Telemetry.NOOP,
         new AttemptRunner.Settings("local", logs, dags, "testhost", Map.of()),
         () -> TracedRuns.class.getClassLoader(), (k, stored) -> self[0].wake(k.runKey()));
     self[0] = new Scheduler(stores, new LocalExecutor("local", 4, runner, stores.runs()), null, clock, Telemetry.NOOP,

@@ -1,0 +1,126 @@
+package io.contrail.storage;
+
+import io.contrail.run.TaskAttempt;
+import io.contrail.run.TaskInstance;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Group commit for the executor's state changes: many worker threads hand their compare-and-sets
+ * to one writer thread, which applies whatever has queued up as one batch in one transaction. A
+ * commit is the expensive part (a file write on H2, an fsync on PostgreSQL), so with tens of tasks
+ * finishing at once this costs one commit instead of tens, while a lone change is written at once.
+ * If a batch fails as a whole, each change is retried on its own so one bad row cannot sink the
+ * others.
+ */
+public final class GroupCommit implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(GroupCommit.class);
+  private static final int MAX_BATCH = 512;
+
+  private record Change(TaskInstance current, TaskInstance next, TaskAttempt attempt,
+      CompletableFuture<Boolean> done) {}
+
+  private final RunStore runs;
+  private final LinkedBlockingQueue<Change> queue = new LinkedBlockingQueue<>();
+  private final Thread writer;
+  private volatile boolean closed;
+
+  public GroupCommit(RunStore runs) {
+    this.runs = runs;
+    this.writer = new Thread(this::writeLoop, "contrail-group-commit");
+    writer.setDaemon(true);
+    writer.start();
+  }
+
+  /** Writes the change (batched with others waiting) and returns whether the compare-and-set won. */
+  public boolean write(TaskInstance current, TaskInstance next, TaskAttempt attempt) {
+    if (closed) {
+      return runs.update(current, next, attempt);
+    }
+    CompletableFuture<Boolean> done = new CompletableFuture<>();
+    queue.add(new Change(current, next, attempt, done));
+    boolean interrupted = false;
+    try {
+      while (true) {
+        try {
+          return done.get();
+        } catch (InterruptedException e) {
+          interrupted = true; // the outcome must be known: keep waiting, restore the flag after
+        } catch (ExecutionException e) {
+          throw e.getCause() instanceof RuntimeException r ? r : new StorageException("write failed", e.getCause());
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private void writeLoop() {
+    List<Change> batch = new ArrayList<>();
+    while (!closed || !queue.isEmpty()) {
+      try {
+        Change first = queue.poll(100, TimeUnit.MILLISECONDS);
+        if (first == null) {
+          continue;
+        }
+        batch.add(first);
+        queue.drainTo(batch, MAX_BATCH - 1);
+        apply(batch);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (RuntimeException | Error e) {
+        batch.forEach(c -> c.done().completeExceptionally(e));
+      } finally {
+        batch.clear();
+      }
+    }
+  }
+
+  private void apply(List<Change> batch) {
+    List<TaskInstance> current = new ArrayList<>(batch.size());
+    List<TaskInstance> next = new ArrayList<>(batch.size());
+    List<TaskAttempt> attempts = new ArrayList<>(batch.size());
+    for (Change c : batch) {
+      current.add(c.current());
+      next.add(c.next());
+      attempts.add(c.attempt());
+    }
+    boolean[] applied;
+    try {
+      applied = runs.updateAll(current, next, attempts);
+    } catch (RuntimeException e) {
+      LOG.warn("a batch of {} state changes failed ({}); writing them one by one", batch.size(), e.toString());
+      for (Change c : batch) {
+        try {
+          c.done().complete(runs.update(c.current(), c.next(), c.attempt()));
+        } catch (RuntimeException single) {
+          c.done().completeExceptionally(single);
+        }
+      }
+      return;
+    }
+    for (int i = 0; i < batch.size(); i++) {
+      batch.get(i).done().complete(applied[i]);
+    }
+  }
+
+  /** Writes what is queued, then stops the writer; later writes go straight to the store. */
+  @Override
+  public void close() {
+    closed = true;
+    try {
+      writer.join(10_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
