@@ -28,7 +28,7 @@ public final class Bench {
       Map<String, Object> r = switch (scenario) {
         case "throughput" -> Scenarios.throughput(env, tasks == null ? 1000 : tasks, shell, Map.of());
         case "latency" -> Scenarios.latency(env, chain, Map.of());
-        case "db-ceiling" -> Scenarios.dbCeiling(env, tasks == null ? 1000 : tasks);
+        case "db-ceiling" -> Scenarios.dbCeiling(env, tasks == null ? 10_000 : tasks);
         case "overhead" -> Overhead.run(env, tasks == null ? 1000 : tasks, rounds, projectDir);
         case "memory" -> Scenarios.memory(env, runs, tasks == null ? 10_000 : tasks, Map.of(
             "CONTRAIL__TRACES__OTEL_ON", "true", "CONTRAIL__TRACES__OTEL_PORT", "4999",

@@ -28,6 +28,9 @@ public final class Main implements Runnable {
   public static int execute(String... args) {
     boolean server = args.length > 0 && (args[0].equals("standalone") || args[0].equals("scheduler"));
     System.setProperty("contrail.log.level", server ? "INFO" : "WARN");
+    // the OpenTelemetry SDK logs through java.util.logging: route it to the same log output
+    org.slf4j.bridge.SLF4JBridgeHandler.removeHandlersForRootLogger();
+    org.slf4j.bridge.SLF4JBridgeHandler.install();
     CommandLine cli = new CommandLine(new Main());
     cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
       if (e instanceof ConfigException || e instanceof IllegalArgumentException
