@@ -19,9 +19,14 @@ public final class TelemetryFactory {
   /** @param database the metadata database (the traces outbox), or null */
   public static Telemetry create(ContrailConfig config, String role, io.contrail.storage.Database database) {
     List<Telemetry> backends = new ArrayList<>();
-    // backends register here: traces (issue 3), metrics (issue 4)
-    io.contrail.telemetry.traces.TracesTelemetry.create(config, role, database).ifPresent(backends::add);
-    io.contrail.telemetry.metrics.Metrics.create(config).ifPresent(backends::add);
+    var traces = io.contrail.telemetry.traces.TracesTelemetry.create(config, role, database);
+    var metrics = io.contrail.telemetry.metrics.Metrics.create(config);
+    traces.ifPresent(backends::add);
+    metrics.ifPresent(backends::add);
+    if (traces.isPresent() && metrics.isPresent()) {
+      var tracing = ((io.contrail.telemetry.traces.TracesTelemetry) traces.get()).tracing();
+      metrics.get().selfMetrics().spansWaitingForExport(() -> tracing.stats().pendingSpans());
+    }
     return backends.isEmpty() ? Telemetry.NOOP : new CompositeTelemetry(backends);
   }
 }
