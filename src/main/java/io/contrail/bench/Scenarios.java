@@ -89,7 +89,7 @@ final class Scenarios {
       Map<String, Object> tp = throughput(env, tasks, false, Map.of());
       r.put("tasks", tasks);
       r.put("tasks_per_second", tp.get("tasks_per_second"));
-      r.put("tasks_per_commit_ceiling", round((Double) tp.get("tasks_per_second") / perSecond, 4));
+      r.put("ratio_to_commit_ceiling", round((Double) tp.get("tasks_per_second") / perSecond, 4));
     }
     return r;
   }
