@@ -127,4 +127,25 @@ class OtlpTracesEndToEndTest {
       assertThat(child.path("parentSpanId").asText()).isEqualTo(attempt.path("spanId").asText());
     }
   }
+
+  @Test
+  void logsOtelOnExportsAttemptOutputAndComponentLogLines() throws Exception {
+    try (MockOtlpServer server = MockOtlpServer.start()) {
+      TraceCli cli = new TraceCli(home).env("CONTRAIL__TRACES__OTEL_PROTOCOL", "http/protobuf")
+          .env("CONTRAIL__TRACES__OTEL_PORT", "4318").env("CONTRAIL__LOGS__OTEL_ON", "true");
+      // a broken file beside the DAG makes the DAG processor log a warning: a component log line
+      Files.writeString(cli.dags().resolve("broken.yaml"), "dag_id: broken\nschedule: null\nnot_a_key: 1\n");
+      TraceCli.Result r = dagsTest(cli, ETL);
+      assertThat(r.exitCode()).as(r.out()).isZero();
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      String received = "";
+      while (System.nanoTime() < deadline
+          && !(received.contains("extracting") && received.contains("import error"))) {
+        Thread.sleep(100);
+        received = server.logRequests().toString();
+      }
+      assertThat(received).as("attempt output as log records").contains("extracting");
+      assertThat(received).as("component log lines as log records").contains("import error").contains("broken.yaml");
+    }
+  }
 }

@@ -24,6 +24,7 @@ public final class Tracing implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Tracing.class);
 
   private final TraceSdk sdk;
+  private ComponentLogs componentLogs;
   private final SpanMapper mapper;
   private final OutboxExporter outbox;
   private final AttemptLogs attemptLogs;
@@ -52,7 +53,11 @@ public final class Tracing implements AutoCloseable {
         logs = new AttemptLogs(sdk.sdk().getSdkLoggerProvider(), runs, config.logs().baseLogFolder());
       }
     }
-    return new Tracing(sdk, mapper, outbox, logs);
+    Tracing tracing = new Tracing(sdk, mapper, outbox, logs);
+    if (config.logs().otelOn()) {
+      tracing.componentLogs = new ComponentLogs(sdk.sdk());
+    }
+    return tracing;
   }
 
   void startOutbox() {
@@ -93,6 +98,9 @@ public final class Tracing implements AutoCloseable {
 
   /** Ships what is left (for at most {@code flush}), then shuts the SDK down. */
   public void close(Duration flush) {
+    if (componentLogs != null) {
+      componentLogs.close();
+    }
     try {
       if (attemptLogs != null) {
         attemptLogs.close();
