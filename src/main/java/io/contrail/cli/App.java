@@ -143,7 +143,7 @@ public final class App implements AutoCloseable {
     closeables.add(groupCommit);
     AttemptRunner runner = new AttemptRunner(groupCommit::write, clock, telemetry,
         new AttemptRunner.Settings(name, config.logs().baseLogFolder(), config.core().dagsFolder(), hostname,
-            otlpEnvForTasks(config, System.getenv())),
+            otlpEnvForTasks(config, System.getenv()), io.contrail.telemetry.Propagators.fromEnvironment(System.getenv())),
         this::taskClassLoader, onFinished);
     return new LocalExecutor(name, parallelism, runner, stores.runs());
   }
@@ -151,12 +151,18 @@ public final class App implements AutoCloseable {
   /**
    * The OTLP settings in force, for instrumented task processes: OTEL_EXPORTER_OTLP_* variables
    * set for Contrail are inherited anyway; contrail.cfg's [traces] endpoint and protocol fill in.
+   * OTEL_PROPAGATORS (or -Dotel.propagators), when set, is passed on whether or not traces are on,
+   * so that a task's own instrumentation propagates as Contrail does.
    */
   static Map<String, String> otlpEnvForTasks(ContrailConfig config, Map<String, String> env) {
-    if (!config.traces().otelOn()) {
-      return Map.of();
-    }
     Map<String, String> out = new java.util.HashMap<>();
+    String propagators = io.contrail.telemetry.Propagators.configured(env);
+    if (propagators != null) {
+      out.put("OTEL_PROPAGATORS", propagators);
+    }
+    if (!config.traces().otelOn()) {
+      return Map.copyOf(out);
+    }
     env.forEach((k, v) -> {
       if (k.startsWith("OTEL_EXPORTER_OTLP_")) {
         out.put(k, v);

@@ -11,6 +11,9 @@ import io.contrail.run.TaskState;
 import io.contrail.run.TraceIds;
 import io.contrail.storage.Json;
 import io.contrail.telemetry.Telemetry;
+import io.opentelemetry.api.baggage.propagation.W3CBaggagePropagator;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.propagation.TextMapPropagator;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -40,9 +43,26 @@ import org.slf4j.MDC;
 public final class AttemptRunner {
   private static final Logger LOG = LoggerFactory.getLogger(AttemptRunner.class);
 
-  /** Settings every attempt shares. */
+  /**
+   * Settings every attempt shares.
+   *
+   * @param propagator writes the attempt's span context into outgoing requests (http tasks), as
+   *     OTEL_PROPAGATORS says
+   */
   public record Settings(String executorName, Path logsRoot, Path dagsFolder, String hostname,
-      Map<String, String> extraEnv) {}
+      Map<String, String> extraEnv, TextMapPropagator propagator) {
+    /** W3C trace context and baggage: OpenTelemetry's default propagators. */
+    public static final TextMapPropagator DEFAULT_PROPAGATOR = TextMapPropagator.composite(
+        W3CTraceContextPropagator.getInstance(), W3CBaggagePropagator.getInstance());
+
+    public Settings {
+      propagator = propagator == null ? DEFAULT_PROPAGATOR : propagator;
+    }
+
+    public Settings(String executorName, Path logsRoot, Path dagsFolder, String hostname, Map<String, String> extraEnv) {
+      this(executorName, logsRoot, dagsFolder, hostname, extraEnv, DEFAULT_PROPAGATOR);
+    }
+  }
 
   private final StateWriter writer;
   private final Clock clock;
@@ -196,7 +216,7 @@ public final class AttemptRunner {
     env.put("TRACEPARENT", traceparent);
     task.env().forEach((k, v) -> env.put(k, io.contrail.dag.Placeholders.render(v, values)));
     return new AttemptContext(ti, task, dag, run, values, env, logFile, log, workingDir(dag),
-        task.executionTimeout(), traceparent, onPid);
+        task.executionTimeout(), traceparent, settings.propagator(), onPid);
   }
 
   /** Shell commands run in the DAG file's folder, so {@code ./script.sh} beside the YAML works. */

@@ -33,7 +33,8 @@ final class HttpTask implements TaskBody {
     rb.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
         : HttpRequest.BodyPublishers.ofString(body));
     ctx.task().headers().forEach((k, v) -> rb.header(k, ctx.render(v)));
-    rb.header("traceparent", ctx.traceparent());
+    // the attempt's span context, in the headers OTEL_PROPAGATORS names (W3C traceparent by default)
+    ctx.propagator().inject(ctx.otelContext(), rb, (b, k, v) -> b.setHeader(k, v));
     if (ctx.timeout() != null) {
       rb.timeout(ctx.timeout());
     }

@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,10 +40,7 @@ public final class Tracing implements AutoCloseable {
   /** @param database the outbox; null for an SDK without run spans */
   public static Tracing open(ContrailConfig config, Map<String, String> env, Database database) {
     TraceSdk sdk = TraceSdk.open(config, env);
-    Map<String, Resource> perDag = new ConcurrentHashMap<>();
-    SpanMapper mapper = new SpanMapper(dagId -> config.traces().servicePerDag()
-        ? perDag.computeIfAbsent(dagId, id -> sdk.resource().merge(ContrailResource.create(config, id, Map.of())))
-        : sdk.resource());
+    SpanMapper mapper = new SpanMapper(resources(config, sdk.resource()));
     OutboxExporter outbox = null;
     AttemptLogs logs = null;
     if (database != null) {
@@ -58,6 +56,18 @@ public final class Tracing implements AutoCloseable {
       tracing.componentLogs = new ComponentLogs(sdk.sdk());
     }
     return tracing;
+  }
+
+  /**
+   * The resource of a DAG's run, task and attempt spans: the process's, or with service_per_dag
+   * the process's with {@code service.name} = the dag_id (one cached resource per DAG).
+   */
+  static Function<String, Resource> resources(ContrailConfig config, Resource process) {
+    if (!config.traces().servicePerDag()) {
+      return dagId -> process;
+    }
+    Map<String, Resource> perDag = new ConcurrentHashMap<>();
+    return dagId -> perDag.computeIfAbsent(dagId, id -> process.merge(ContrailResource.create(config, id, Map.of())));
   }
 
   void startOutbox() {

@@ -18,6 +18,7 @@ import io.contrail.storage.JdbcPoolStore;
 import io.contrail.storage.JdbcRunStore;
 import io.contrail.storage.JdbcSpanOutbox;
 import io.contrail.telemetry.Telemetry;
+import io.opentelemetry.context.propagation.TextMapPropagator;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.nio.file.Files;
@@ -37,6 +38,7 @@ final class TracedRuns implements AutoCloseable {
   final Clock clock = Clock.tick(Clock.systemUTC(), Duration.ofNanos(1000));
   private final Path dags;
   private final Path logs;
+  private TextMapPropagator propagator; // null: the executor's default (W3C trace context, baggage)
 
   TracedRuns(Path home) throws Exception {
     database.migrate();
@@ -53,6 +55,12 @@ final class TracedRuns implements AutoCloseable {
     return this;
   }
 
+  /** The propagator http tasks inject the attempt's span context with. */
+  TracedRuns propagator(TextMapPropagator propagator) {
+    this.propagator = propagator;
+    return this;
+  }
+
   Dag find(String dagId) {
     return stores.dags().find(dagId).orElseThrow().dag();
   }
@@ -66,7 +74,7 @@ final class TracedRuns implements AutoCloseable {
     RunKey key = nr.run().key();
     Scheduler[] self = new Scheduler[1];
     AttemptRunner runner = new AttemptRunner(stores.runs()::update, clock, Telemetry.NOOP,
-        new AttemptRunner.Settings("local", logs, dags, "testhost", Map.of()),
+        new AttemptRunner.Settings("local", logs, dags, "testhost", Map.of(), propagator),
         () -> TracedRuns.class.getClassLoader(), (k, stored) -> self[0].wake(k.runKey()));
     self[0] = new Scheduler(stores, new LocalExecutor("local", 4, runner, stores.runs()), null, clock, Telemetry.NOOP,
         new Scheduler.Options(Duration.ofMillis(50), Duration.ofSeconds(1), Duration.ofSeconds(30),

@@ -1,0 +1,116 @@
+package io.contrail.telemetry.traces;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.contrail.config.ConfigLoader;
+import io.contrail.config.ContrailConfig;
+import io.contrail.run.DagRun;
+import io.contrail.run.TaskAttempt;
+import io.contrail.run.TaskInstance;
+import io.contrail.telemetry.ContrailResource;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.sdk.resources.Resource;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** service_per_dag: run, task and attempt spans carry service.name = the dag_id (DESIGN.md §6). */
+class ServicePerDagTest {
+  private static final AttributeKey<String> SERVICE = AttributeKey.stringKey("service.name");
+  private static final String DAG = """
+      dag_id: %s
+      schedule: null
+      start_date: 2026-01-01T00:00:00Z
+      paused: false
+      tasks:
+        - task_id: hello
+          type: shell
+          command: "true"
+        - task_id: after
+          type: noop
+          depends_on: [hello]
+      """;
+
+  @TempDir Path home;
+  TracedRuns runs;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    runs = new TracedRuns(home).dag("billing.yaml", DAG.formatted("billing")).dag("reports.yaml", DAG.formatted("reports"));
+  }
+
+  @AfterEach
+  void tearDown() {
+    runs.close();
+  }
+
+  private ContrailConfig config(boolean servicePerDag) throws Exception {
+    Path cfgHome = Files.createDirectories(home.resolve("cfg-" + servicePerDag));
+    return ConfigLoader.load(cfgHome, Map.of("CONTRAIL__TRACES__SERVICE_PER_DAG", String.valueOf(servicePerDag),
+        "CONTRAIL__CORE__DEPLOYMENT_NAME", "prod-eu"));
+  }
+
+  /** Every span of a finished run, as {@code mapper} builds it. */
+  private List<SpanData> spans(SpanMapper mapper, DagRun run) {
+    List<TaskInstance> tis = runs.stores.runs().taskInstances(run.key());
+    List<TaskAttempt> attempts = runs.stores.runs().attempts(run.key());
+    List<SpanData> out = new ArrayList<>();
+    out.add(mapper.runSpan(run));
+    for (TaskInstance ti : tis) {
+      List<TaskAttempt> own = attempts.stream().filter(a -> a.taskId().equals(ti.taskId())).toList();
+      out.add(mapper.taskSpan(ti, run, runs.find(run.dagId()), tis, own));
+      own.forEach(a -> out.add(mapper.attemptSpan(a, ti, run)));
+    }
+    return out;
+  }
+
+  @Test
+  void servicePerDagNamesTheServiceAfterTheDag() throws Exception {
+    ContrailConfig config = config(true);
+    Resource process = ContrailResource.create(config, config.traces().otelService(), Map.of());
+    SpanMapper mapper = new SpanMapper(Tracing.resources(config, process));
+    DagRun billing = runs.run("billing", null, null);
+    DagRun reports = runs.run("reports", null, null);
+
+    List<SpanData> billingSpans = spans(mapper, billing);
+    assertThat(billingSpans).extracting(SpanData::getName)
+        .contains("dag_run.billing", "task_run.hello", "task_attempt.hello", "task_run.after", "task_attempt.after");
+    assertThat(billingSpans).allSatisfy(s -> {
+      assertThat(s.getResource().getAttribute(SERVICE)).isEqualTo("billing");
+      // the rest of the process's resource is kept
+      assertThat(s.getResource().getAttribute(AttributeKey.stringKey("service.namespace"))).isEqualTo("prod-eu");
+      assertThat(s.getResource().getAttribute(AttributeKey.stringKey("service.instance.id")))
+          .isEqualTo(ContrailResource.INSTANCE_ID);
+    });
+    assertThat(spans(mapper, reports)).allSatisfy(s -> assertThat(s.getResource().getAttribute(SERVICE)).isEqualTo("reports"));
+  }
+
+  @Test
+  void withoutServicePerDagEverySpanHasTheProcessService() throws Exception {
+    ContrailConfig config = config(false);
+    Resource process = ContrailResource.create(config, config.traces().otelService(), Map.of());
+    SpanMapper mapper = new SpanMapper(Tracing.resources(config, process));
+
+    assertThat(spans(mapper, runs.run("billing", null, null)))
+        .allSatisfy(s -> assertThat(s.getResource()).isSameAs(process));
+    assertThat(process.getAttribute(SERVICE)).isEqualTo("contrail");
+  }
+
+  @Test
+  void tracingOpenWiresThePerDagResourcesIntoItsMapper() throws Exception {
+    ContrailConfig config = config(true);
+    DagRun billing = runs.run("billing", null, null);
+    try (Tracing tracing = Tracing.open(config, Map.of(), null)) {
+      assertThat(spans(tracing.mapper(), billing))
+          .allSatisfy(s -> assertThat(s.getResource().getAttribute(SERVICE)).isEqualTo("billing"));
+      assertThat(tracing.sdk().resource().getAttribute(SERVICE)).isIn("contrail", System.getenv("OTEL_SERVICE_NAME"));
+    }
+  }
+}
