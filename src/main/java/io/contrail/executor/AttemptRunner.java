@@ -223,6 +223,11 @@ public final class AttemptRunner {
   private Path workingDir(Dag dag) {
     Path file = Path.of(dag.fileloc());
     Path parent = file.isAbsolute() ? file.getParent() : null;
-    return parent != null && Files.isDirectory(parent) ? parent : settings.dagsFolder();
+    if (parent != null && Files.isDirectory(parent)) {
+      return parent;
+    }
+    // DAGs without a folder of their own (bundled examples, Java DAGs) run in dags_folder, which
+    // may not exist yet when no scheduler has scanned it
+    return Files.isDirectory(settings.dagsFolder()) ? settings.dagsFolder() : Path.of("").toAbsolutePath();
   }
 }
