@@ -74,7 +74,7 @@ public final class RunFactory {
     DataInterval di = interval == null ? new DataInterval(logicalDate, logicalDate) : interval;
     DagRun run = new DagRun(dag.dagId(), id, type, RunState.QUEUED, logicalDate, di.start(), di.end(),
         conf.isEmpty() ? null : Json.write(conf), now, null, null, traceId, TraceIds.newSpanId(),
-        parentSpanId, flags);
+        parentSpanId, flags, null, null);
     Map<String, Integer> priorities = dag.effectivePriorities();
     List<TaskInstance> tis = new ArrayList<>();
     for (TaskDefinition t : dag.tasks()) {

@@ -1,6 +1,7 @@
 package io.contrail.scheduler;
 
 import io.contrail.dag.Dag;
+import io.contrail.run.DagRun;
 import io.contrail.run.RunType;
 import io.contrail.schedule.DataInterval;
 import io.contrail.schedule.Schedule;
@@ -39,7 +40,11 @@ final class ScheduledRunCreator {
     this.telemetry = telemetry;
   }
 
-  void createDueRuns() {
+  /**
+   * @param loopTraceId the trace id of the scheduler.loop span creating the runs, stored with each
+   * @param loopSpanId that loop span's span id, stored with each
+   */
+  void createDueRuns(String loopTraceId, String loopSpanId) {
     Instant now = clock.instant();
     for (StoredDag stored : dags.list()) {
       Dag dag = stored.dag();
@@ -52,7 +57,7 @@ final class ScheduledRunCreator {
         continue;
       }
       try {
-        createFor(dag, now);
+        createFor(dag, now, loopTraceId, loopSpanId);
         Schedule schedule = Schedule.parse(dag.schedule());
         Instant last = runs.latestLogicalDate(dag.dagId(), List.of(RunType.SCHEDULED)).orElse(null);
         nextDue.put(dag.dagId(), schedule.nextRunAfter(dag.startDate(), last, now).orElse(Instant.MAX));
@@ -63,16 +68,17 @@ final class ScheduledRunCreator {
     }
   }
 
-  private void createFor(Dag dag, Instant now) {
+  private void createFor(Dag dag, Instant now, String loopTraceId, String loopSpanId) {
     Schedule schedule = Schedule.parse(dag.schedule());
     Instant last = runs.latestLogicalDate(dag.dagId(), List.of(RunType.SCHEDULED)).orElse(null);
     for (DataInterval interval : schedule.dueIntervals(dag.startDate(), dag.catchup(), last, now, MAX_RUNS_PER_LOOP)) {
       RunFactory.NewRun nr = RunFactory.create(dag, RunType.SCHEDULED, null, interval.logicalDate(),
           interval, null, null, now);
-      if (runs.createRun(nr.run(), nr.taskInstances())) {
-        telemetry.runCreated(nr.run());
-        telemetry.taskInstancesCreated(nr.run(), nr.taskInstances());
-        LOG.info("created run {} for data interval {} - {}", nr.run().key(), interval.start(), interval.end());
+      DagRun run = nr.run().withCreator(loopTraceId, loopSpanId);
+      if (runs.createRun(run, nr.taskInstances())) {
+        telemetry.runCreated(run);
+        telemetry.taskInstancesCreated(run, nr.taskInstances());
+        LOG.info("created run {} for data interval {} - {}", run.key(), interval.start(), interval.end());
       }
     }
   }

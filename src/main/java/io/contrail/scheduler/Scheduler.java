@@ -8,6 +8,7 @@ import io.contrail.run.RunState;
 import io.contrail.run.TaskInstance;
 import io.contrail.run.TaskInstanceKey;
 import io.contrail.run.TaskState;
+import io.contrail.run.TraceIds;
 import io.contrail.storage.DagStore;
 import io.contrail.storage.JobStore;
 import io.contrail.storage.PoolStore;
@@ -201,6 +202,9 @@ public final class Scheduler {
 
   private void fullLoop() {
     Instant loopStart = clock.instant();
+    // the loop span's ids, allocated now so the runs this loop creates can name it
+    String loopTraceId = TraceIds.newTraceId();
+    String loopSpanId = TraceIds.newSpanId();
     List<Telemetry.LoopPhase> phases = new ArrayList<>();
     Instant now = loopStart;
     if (Duration.between(lastHeartbeat, now).compareTo(options.heartbeatInterval()) >= 0) {
@@ -216,7 +220,7 @@ public final class Scheduler {
       phase(phases, "dag_processing.parse", () -> dagSync.sync().dags().forEach(dagCache::put));
     }
     if (options.createScheduledRuns()) {
-      phase(phases, "scheduler.create_dagruns", creator::createDueRuns);
+      phase(phases, "scheduler.create_dagruns", () -> creator.createDueRuns(loopTraceId, loopSpanId));
     }
     poolSlots = Map.of(); // re-read once per loop: `pools set` takes effect within a loop interval
     phase(phases, "scheduler.start_queued_dagruns", this::startQueuedRuns);
@@ -233,7 +237,8 @@ public final class Scheduler {
     phase(phases, "executor.heartbeat", () -> telemetry.executorState(executor.name(),
         executor.openSlots(), executor.queuedCount(), executor.runningCount()));
     Throwable error = phases.stream().map(Telemetry.LoopPhase::error).filter(e -> e != null).findFirst().orElse(null);
-    telemetry.schedulerLoop(new Telemetry.Loop(loopStart, clock.instant(), phases, error));
+    telemetry.schedulerLoop(new Telemetry.Loop(loopStart, clock.instant(), phases, error, loopTraceId,
+        loopSpanId));
   }
 
   /** Runs one step of the loop, timing it; an error is logged and recorded, and the loop goes on. */
@@ -284,7 +289,8 @@ public final class Scheduler {
         runningPerDag.put(run.dagId(), running + 1);
         DagRun started = new DagRun(run.dagId(), run.runId(), run.runType(), RunState.RUNNING,
             run.logicalDate(), run.dataIntervalStart(), run.dataIntervalEnd(), run.conf(), run.queuedAt(),
-            now, null, run.traceId(), run.spanId(), run.parentSpanId(), run.traceFlags());
+            now, null, run.traceId(), run.spanId(), run.parentSpanId(), run.traceFlags(),
+            run.creatorTraceId(), run.creatorSpanId());
         telemetry.runStateChanged(started, RunState.QUEUED, RunState.RUNNING);
         LOG.info("run {} started", run.key());
       }
@@ -429,7 +435,8 @@ public final class Scheduler {
     if (stores.runs().transitionRun(run.key(), RunState.RUNNING, outcome, null, now)) {
       DagRun finished = new DagRun(run.dagId(), run.runId(), run.runType(), outcome,
           run.logicalDate(), run.dataIntervalStart(), run.dataIntervalEnd(), run.conf(), run.queuedAt(),
-          run.startDate(), now, run.traceId(), run.spanId(), run.parentSpanId(), run.traceFlags());
+          run.startDate(), now, run.traceId(), run.spanId(), run.parentSpanId(), run.traceFlags(),
+            run.creatorTraceId(), run.creatorSpanId());
       telemetry.runStateChanged(finished, RunState.RUNNING, outcome);
       telemetry.runFinished(finished, taskInstances);
       LOG.info("run {} {}", run.key(), outcome.id());

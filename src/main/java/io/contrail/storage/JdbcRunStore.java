@@ -21,7 +21,7 @@ import java.util.stream.Collectors;
 public final class JdbcRunStore implements RunStore {
   static final String RUN_COLUMNS = "dag_id, run_id, run_type, state, logical_date,"
       + " data_interval_start, data_interval_end, conf, queued_at, start_date, end_date, trace_id,"
-      + " span_id, parent_span_id, trace_flags";
+      + " span_id, parent_span_id, trace_flags, creator_trace_id, creator_span_id";
   static final String TI_COLUMNS = "dag_id, run_id, task_id, state, try_number, max_tries,"
       + " task_type, pool, pool_slots, priority_weight, scheduled_at, queued_at, start_date, end_date,"
       + " next_retry_at, hostname, pid, job_id, span_id, attempt_span_id, trace_flags";
@@ -64,11 +64,11 @@ public final class JdbcRunStore implements RunStore {
 
   private static void insertRun(Sql.Tx tx, DagRun run) throws SQLException {
     try {
-      tx.update("INSERT INTO dag_run (" + RUN_COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+      tx.update("INSERT INTO dag_run (" + RUN_COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
           run.dagId(), run.runId(), run.runType().id(), run.state().id(), run.logicalDate(),
           Sql.ts(run.dataIntervalStart()), Sql.ts(run.dataIntervalEnd()), run.conf(), run.queuedAt(),
           Sql.ts(run.startDate()), Sql.ts(run.endDate()), run.traceId(), run.spanId(),
-          run.parentSpanId(), run.traceFlags());
+          run.parentSpanId(), run.traceFlags(), run.creatorTraceId(), run.creatorSpanId());
     } catch (SQLException e) {
       if (Sql.isUniqueViolation(e)) {
         throw new RunIdTaken(); // rolls the transaction back in Sql.inTransaction
@@ -287,7 +287,8 @@ public final class JdbcRunStore implements RunStore {
         Sql.instant(rs, "logical_date"), Sql.instant(rs, "data_interval_start"),
         Sql.instant(rs, "data_interval_end"), rs.getString("conf"), Sql.instant(rs, "queued_at"),
         Sql.instant(rs, "start_date"), Sql.instant(rs, "end_date"), rs.getString("trace_id"),
-        rs.getString("span_id"), rs.getString("parent_span_id"), rs.getInt("trace_flags"));
+        rs.getString("span_id"), rs.getString("parent_span_id"), rs.getInt("trace_flags"),
+        rs.getString("creator_trace_id"), rs.getString("creator_span_id"));
   }
 
   static TaskInstance mapTi(ResultSet rs) throws SQLException {

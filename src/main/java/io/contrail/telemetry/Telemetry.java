@@ -35,9 +35,12 @@ public interface Telemetry extends AutoCloseable {
    * One full scheduler loop and its steps (scheduler.heartbeat, dag_processing.parse,
    * scheduler.create_dagruns, scheduler.start_queued_dagruns, scheduler.advance_dagruns,
    * scheduler.critical_section, scheduler.recover_zombies, executor.heartbeat); {@code error} is
-   * the first step's error, if any.
+   * the first step's error, if any. {@code traceId}/{@code spanId} are the ids of the loop's
+   * {@code scheduler.loop} span, allocated when the loop started and stored with every scheduled
+   * run it created (the run span links to it).
    */
-  record Loop(Instant start, Instant end, java.util.List<LoopPhase> phases, Throwable error) {
+  record Loop(Instant start, Instant end, java.util.List<LoopPhase> phases, Throwable error,
+      String traceId, String spanId) {
     public Duration duration() {
       return Duration.between(start, end);
     }

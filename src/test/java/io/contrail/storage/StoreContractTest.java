@@ -74,10 +74,10 @@ abstract class StoreContractTest {
 
   @Test
   void migratingAnUpToDateDatabaseAppliesNothing() {
-    assertThat(migrationsOnEmptyDatabase).isEqualTo(2);
+    assertThat(migrationsOnEmptyDatabase).isEqualTo(3);
     assertThat(db.migrate()).isZero();
     assertThat(db.pendingMigrations()).isEmpty();
-    assertThat(db.currentVersion()).isEqualTo("2");
+    assertThat(db.currentVersion()).isEqualTo("3");
   }
 
   @Test
@@ -201,9 +201,25 @@ abstract class StoreContractTest {
   }
 
   @Test
+  void scheduledRunKeepsTheIdsOfTheLoopSpanThatCreatedIt() {
+    String loopTraceId = TraceIds.newTraceId();
+    String loopSpanId = TraceIds.newSpanId();
+    DagRun run = aRun("etl").type(RunType.SCHEDULED).creator(loopTraceId, loopSpanId).build();
+
+    runs.createRun(run, List.of());
+
+    DagRun read = runs.findRun(run.key()).orElseThrow();
+    assertThat(read).isEqualTo(run);
+    assertThat(read.creatorTraceId()).isEqualTo(loopTraceId);
+    assertThat(read.creatorSpanId()).isEqualTo(loopSpanId);
+    assertThat(runs.runsInState(RunState.QUEUED)).contains(run);
+  }
+
+  @Test
   void runWithoutOptionalFieldsReadsBackWithNulls() {
     DagRun bare = new DagRun("etl", "manual__bare", RunType.MANUAL, RunState.QUEUED, T0, null, null,
-        null, T0, null, null, TraceIds.newTraceId(), TraceIds.newSpanId(), null, 0);
+        null, T0, null, null, TraceIds.newTraceId(), TraceIds.newSpanId(), null, 0,
+        null, null);
 
     runs.createRun(bare, List.of());
 

@@ -86,6 +86,8 @@ final class StoreFixtures {
     private Instant endDate;
     private String conf = "{\"env\":\"test\"}";
     private String parentSpanId;
+    private String creatorTraceId;
+    private String creatorSpanId;
 
     private RunBuilder(String dagId) {
       this.dagId = dagId;
@@ -100,13 +102,14 @@ final class StoreFixtures {
     RunBuilder ended(Instant d) { this.endDate = d; return this; }
     RunBuilder conf(String c) { this.conf = c; return this; }
     RunBuilder parentSpanId(String id) { this.parentSpanId = id; return this; }
+    RunBuilder creator(String traceId, String spanId) { this.creatorTraceId = traceId; this.creatorSpanId = spanId; return this; }
 
     DagRun build() {
       String id = runId != null ? runId : type.id() + "__" + logicalDate;
       Instant intervalEnd = type == RunType.MANUAL ? logicalDate : logicalDate.plus(Duration.ofDays(1));
       return new DagRun(dagId, id, type, state, logicalDate, logicalDate, intervalEnd, conf,
           queuedAt, startDate, endDate, TraceIds.newTraceId(), TraceIds.newSpanId(), parentSpanId,
-          TraceIds.SAMPLED);
+          TraceIds.SAMPLED, creatorTraceId, creatorSpanId);
     }
   }
 

@@ -7,6 +7,7 @@ import io.contrail.run.RunState;
 import io.contrail.run.TaskAttempt;
 import io.contrail.run.TaskInstance;
 import io.contrail.run.TaskState;
+import io.contrail.run.TraceIds;
 import io.contrail.storage.Json;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
@@ -78,8 +79,14 @@ public final class SpanMapper {
     SpanContext parent = run.parentSpanId() == null ? SpanContext.getInvalid()
         : SpanContext.createFromRemoteParent(run.traceId(), run.parentSpanId(), flags(run.traceFlags()), TraceState.getDefault());
     StatusData status = run.state() == RunState.FAILED ? StatusData.create(StatusCode.ERROR, "run failed") : StatusData.unset();
+    List<LinkData> links = new ArrayList<>();
+    if (run.creatorTraceId() != null && run.creatorSpanId() != null) {
+      // the scheduler.loop span that created the run; it may not have been exported (scheduler_spans)
+      links.add(LinkData.create(context(run.creatorTraceId(), run.creatorSpanId(), TraceIds.SAMPLED),
+          Attributes.of(LINK_TYPE, "created_by")));
+    }
     return new StoredSpan(runSpanName(run.dagId()), context(run.traceId(), run.spanId(), run.traceFlags()), parent,
-        status, nanos(run.queuedAt()), nanos(end), a.build(), events, List.of(), resources.apply(run.dagId()));
+        status, nanos(run.queuedAt()), nanos(end), a.build(), events, links, resources.apply(run.dagId()));
   }
 
   /**

@@ -55,6 +55,7 @@ public final class TraceSdk implements AutoCloseable {
           resource[0] = r.merge(ContrailResource.create(config, config.traces().otelService(), env));
           return resource[0];
         })
+        .addTracerProviderCustomizer((builder, cfg) -> builder.setIdGenerator(LoopIds.INSTANCE))
         .addSpanExporterCustomizer((exporter, cfg) -> {
           captured.add(exporter);
           return exporter;

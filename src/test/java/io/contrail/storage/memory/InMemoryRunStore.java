@@ -87,7 +87,8 @@ public final class InMemoryRunStore implements RunStore {
     runs.put(key, new DagRun(r.dagId(), r.runId(), r.runType(), to, r.logicalDate(),
         r.dataIntervalStart(), r.dataIntervalEnd(), r.conf(), r.queuedAt(),
         startDate != null ? startDate : r.startDate(), endDate != null ? endDate : r.endDate(),
-        r.traceId(), r.spanId(), r.parentSpanId(), r.traceFlags()));
+        r.traceId(), r.spanId(), r.parentSpanId(), r.traceFlags(),
+        r.creatorTraceId(), r.creatorSpanId()));
     return true;
   }
 

@@ -93,7 +93,8 @@ class InMemoryStoresTest {
 
   private static DagRun aRun(String runId) {
     return new DagRun("etl", runId, RunType.MANUAL, RunState.QUEUED, T0, T0, T0, null, T0, null, null,
-        TraceIds.newTraceId(), TraceIds.newSpanId(), null, TraceIds.SAMPLED);
+        TraceIds.newTraceId(), TraceIds.newSpanId(), null, TraceIds.SAMPLED,
+        null, null);
   }
 
   private static TaskInstance aTaskInstance(DagRun run) {

@@ -44,7 +44,8 @@ class MetricsTelemetryTest {
 
   private static DagRun scheduledRun(RunState state, Instant start, Instant end) {
     return new DagRun("hourly", "scheduled__2026-01-01T00:00:00Z", RunType.SCHEDULED, state, T0.minusSeconds(3600),
-        T0.minusSeconds(3600), T0, null, T0, start, end, "0af7651916cd43dd8448eb211c80319c", "b7ad6b7169203331", null, 1);
+        T0.minusSeconds(3600), T0, null, T0, start, end, "0af7651916cd43dd8448eb211c80319c", "b7ad6b7169203331", null, 1,
+        null, null);
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.contrail.telemetry.traces;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.contrail.run.TraceIds;
 import io.contrail.telemetry.Telemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.StatusCode;
@@ -20,7 +21,7 @@ class LoopSpansTest {
 
   private final InMemorySpanExporter exported = InMemorySpanExporter.create();
   private final SdkTracerProvider provider = SdkTracerProvider.builder()
-      .addSpanProcessor(SimpleSpanProcessor.create(exported)).build();
+      .setIdGenerator(LoopIds.INSTANCE).addSpanProcessor(SimpleSpanProcessor.create(exported)).build();
 
   @AfterEach
   void tearDown() {
@@ -41,7 +42,7 @@ class LoopSpansTest {
       list.add(new Telemetry.LoopPhase(phases[i], t, end, i == 1 ? errorOfSecond : null));
       t = end;
     }
-    return new Telemetry.Loop(start, t, list, errorOfSecond);
+    return new Telemetry.Loop(start, t, list, errorOfSecond, TraceIds.newTraceId(), TraceIds.newSpanId());
   }
 
   private List<SpanData> roots() {
@@ -80,6 +81,28 @@ class LoopSpansTest {
     // each loop is its own trace
     assertThat(roots.get(1).getTraceId()).isNotEqualTo(root.getTraceId());
     assertThat(exported.getFinishedSpanItems()).hasSize(2 + 3 + 2);
+  }
+
+  @Test
+  void theLoopSpanHasTheIdsAllocatedWhenTheLoopStartedAndItsPhasesRandomOnes() {
+    Telemetry.Loop loop = loop(0, 1, null, "scheduler.create_dagruns", "executor.heartbeat");
+    loops("all", 500).record(loop);
+
+    SpanData root = roots().get(0);
+    assertThat(root.getTraceId()).isEqualTo(loop.traceId());
+    assertThat(root.getSpanId()).isEqualTo(loop.spanId());
+    List<SpanData> children = exported.getFinishedSpanItems().stream()
+        .filter(s -> !s.getName().equals("scheduler.loop")).toList();
+    assertThat(children).hasSize(2).allSatisfy(c -> {
+      assertThat(c.getTraceId()).isEqualTo(loop.traceId());
+      assertThat(c.getParentSpanId()).isEqualTo(loop.spanId());
+      assertThat(c.getSpanId()).isNotEqualTo(loop.spanId());
+    });
+    // the given ids were used once: a span started afterwards on this thread gets fresh ones
+    var other = provider.get("x").spanBuilder("other").setNoParent().startSpan();
+    other.end();
+    assertThat(other.getSpanContext().getTraceId()).isNotEqualTo(loop.traceId());
+    assertThat(other.getSpanContext().getSpanId()).isNotEqualTo(loop.spanId());
   }
 
   @Test

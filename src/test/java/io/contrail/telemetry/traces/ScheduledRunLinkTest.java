@@ -1,0 +1,126 @@
+package io.contrail.telemetry.traces;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.contrail.config.ConfigLoader;
+import io.contrail.config.ContrailConfig;
+import io.contrail.executor.LocalExecutor;
+import io.contrail.run.TraceIds;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.Tracer;
+import java.util.Map;
+import io.contrail.run.DagRun;
+import io.contrail.run.RunType;
+import io.contrail.scheduler.Scheduler;
+import io.contrail.telemetry.Telemetry;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.data.LinkData;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** DESIGN.md §6: a scheduled run's span links to the scheduler.loop span that created it. */
+class ScheduledRunLinkTest {
+  private static final String DAG = """
+      dag_id: hourly_link
+      schedule: "@hourly"
+      start_date: 2026-01-01T00:00:00Z
+      catchup: false
+      paused: false
+      tasks:
+        - task_id: only
+          type: noop
+      """;
+
+  @TempDir Path home;
+  private final InMemorySpanExporter exported = InMemorySpanExporter.create();
+  private final SdkTracerProvider provider = SdkTracerProvider.builder()
+      .setIdGenerator(LoopIds.INSTANCE).addSpanProcessor(SimpleSpanProcessor.create(exported)).build();
+  private TracedRuns runs;
+
+  @AfterEach
+  void tearDown() {
+    provider.close();
+    if (runs != null) {
+      runs.close();
+    }
+  }
+
+  /** Runs one scheduler loop that creates the DAG's scheduled run; returns the run row. */
+  private DagRun oneLoop(String schedulerSpans) throws Exception {
+    runs = new TracedRuns(home).dag("hourly_link.yaml", DAG);
+    LoopSpans loops = new LoopSpans(provider.get("io.contrail.scheduler"), schedulerSpans, 60_000);
+    Telemetry telemetry = new Telemetry() {
+      @Override
+      public void schedulerLoop(Loop loop) {
+        loops.record(loop);
+      }
+    };
+    Scheduler scheduler = new Scheduler(runs.stores, new LocalExecutor("local", 1, null, runs.stores.runs()), null,
+        runs.clock, telemetry, new Scheduler.Options(Duration.ofMillis(10), Duration.ofSeconds(1),
+            Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ofSeconds(5), true, k -> false, r -> { }),
+        "testhost");
+    scheduler.start("test", "testhost");
+    scheduler.loop(1, () -> false);
+    List<DagRun> created = runs.stores.runs().listRuns("hourly_link", 10);
+    assertThat(created).singleElement().satisfies(r -> assertThat(r.runType()).isEqualTo(RunType.SCHEDULED));
+    return created.get(0);
+  }
+
+  private static LinkData createdBy(SpanData runSpan) {
+    return runSpan.getLinks().stream()
+        .filter(l -> "created_by".equals(l.getAttributes().get(AttributeKey.stringKey("contrail.link.type"))))
+        .findFirst().orElseThrow();
+  }
+
+  @Test
+  void theRunSpanLinksToTheEmittedLoopSpan() throws Exception {
+    DagRun run = oneLoop("all");
+
+    SpanData loopSpan = exported.getFinishedSpanItems().stream()
+        .filter(s -> s.getName().equals("scheduler.loop")).findFirst().orElseThrow();
+    assertThat(exported.getFinishedSpanItems()).anySatisfy(s -> {
+      assertThat(s.getName()).isEqualTo("scheduler.create_dagruns");
+      assertThat(s.getParentSpanId()).isEqualTo(loopSpan.getSpanId());
+    });
+    SpanData runSpan = new SpanMapper(d -> io.opentelemetry.sdk.resources.Resource.getDefault()).runSpan(run);
+
+    LinkData link = createdBy(runSpan);
+    assertThat(link.getSpanContext().getTraceId()).isEqualTo(loopSpan.getTraceId());
+    assertThat(link.getSpanContext().getSpanId()).isEqualTo(loopSpan.getSpanId());
+    assertThat(runSpan.getTraceId()).isNotEqualTo(loopSpan.getTraceId()); // a link, not a parent
+    assertThat(runSpan.getParentSpanContext().isValid()).isFalse();
+  }
+
+  @Test
+  void theAutoconfiguredSdkGivesTheLoopSpanTheLoopsIds() throws Exception {
+    ContrailConfig config = ConfigLoader.load(java.nio.file.Files.createDirectories(home.resolve("cfg")), Map.of());
+    String traceId = TraceIds.newTraceId();
+    String spanId = TraceIds.newSpanId();
+    try (Tracing tracing = Tracing.open(config, Map.of(), null)) {
+      Tracer tracer = tracing.sdk().sdk().getTracer("io.contrail.scheduler");
+      Span span = LoopIds.withIds(traceId, spanId, () -> tracer.spanBuilder("scheduler.loop").setNoParent().startSpan());
+      // not ended: nothing to export to the (absent) collector, so closing is quick
+      assertThat(span.getSpanContext().getTraceId()).isEqualTo(traceId);
+      assertThat(span.getSpanContext().getSpanId()).isEqualTo(spanId);
+    }
+  }
+
+  @Test
+  void theLinkNamesTheLoopEvenWhenSchedulerSpansSkippedIt() throws Exception {
+    DagRun run = oneLoop("off");
+
+    assertThat(exported.getFinishedSpanItems()).isEmpty();
+    LinkData link = createdBy(new SpanMapper(d -> io.opentelemetry.sdk.resources.Resource.getDefault()).runSpan(run));
+    assertThat(link.getSpanContext().getTraceId()).isEqualTo(run.creatorTraceId());
+    assertThat(link.getSpanContext().getSpanId()).isEqualTo(run.creatorSpanId());
+    assertThat(link.getSpanContext().isValid()).isTrue();
+  }
+}
