@@ -129,4 +129,30 @@ class SchedulerE2eTest {
             command: echo "interval {{ ds }}"
         """.formatted(dagId, start, catchup);
   }
+
+  @Test
+  void backfillRunsEveryScheduleSlotInTheRangeOnceAndSkipsExistingOnes() {
+    cli.dag("daily_backfill", """
+        dag_id: daily_backfill
+        schedule: "@daily"
+        start_date: 2026-01-01
+        tasks:
+          - task_id: report
+            type: shell
+            command: 'echo "report for {{ ds }}"'
+        """);
+    Cli.Result first = cli.ok("dags", "backfill", "daily_backfill", "--from", "2026-01-01", "--to", "2026-01-03");
+    assertThat(first.stdout()).contains("3 run(s)").contains("3 run(s) succeeded, 0 failed");
+    Cli.Result second = cli.ok("dags", "backfill", "daily_backfill", "--from", "2026-01-02", "--to", "2026-01-04");
+    assertThat(second.stdout()).contains("1 run(s)").contains("(2 slot(s) already had a run)");
+
+    JsonNode runs = cli.json("runs", "list", "--dag", "daily_backfill", "--json");
+    List<String> runIds = new ArrayList<>();
+    runs.forEach(r -> runIds.add(r.get("run_id").asText()));
+    assertThat(runIds).containsExactlyInAnyOrder("backfill__2026-01-01T00:00:00Z", "backfill__2026-01-02T00:00:00Z",
+        "backfill__2026-01-03T00:00:00Z", "backfill__2026-01-04T00:00:00Z");
+    runs.forEach(r -> assertThat(r.get("state").asText()).isEqualTo("success"));
+    assertThat(cli.ok("tasks", "logs", "daily_backfill", "backfill__2026-01-02T00:00:00Z", "report").stdout())
+        .contains("report for 2026-01-02");
+  }
 }
