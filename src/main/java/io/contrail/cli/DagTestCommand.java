@@ -43,7 +43,11 @@ final class DagTestCommand implements Callable<Integer> {
       }
       Foreground.runToCompletion(app, Set.of(nr.run().key()), "dags_test", run -> { });
       DagRun run = app.stores().runs().findRun(nr.run().key()).orElseThrow();
-      var tis = app.stores().runs().taskInstances(run.key());
+      // in the DAG's own task order, as the user wrote it, not alphabetically
+      var order = new java.util.HashMap<String, Integer>();
+      dag.tasks().forEach(t -> order.put(t.taskId(), order.size()));
+      var tis = new java.util.ArrayList<>(app.stores().runs().taskInstances(run.key()));
+      tis.sort(java.util.Comparator.comparingInt(ti -> order.getOrDefault(ti.taskId(), Integer.MAX_VALUE)));
       if (json) {
         var m = RunsCommand.runJson(run);
         m.put("task_instances", tis.stream().map(RunsCommand::taskJson).toList());
