@@ -155,4 +155,48 @@ class SchedulerE2eTest {
     assertThat(cli.ok("tasks", "logs", "daily_backfill", "backfill__2026-01-02T00:00:00Z", "report").stdout())
         .contains("report for 2026-01-02");
   }
+
+  @Test
+  void twoSchedulersOnOneDatabaseShareTheWorkAndRunEveryTaskOnce() throws Exception {
+    Path marks = home.resolve("marks.txt");
+    StringBuilder yaml = new StringBuilder("""
+        dag_id: shared
+        schedule: null
+        paused: false
+        start_date: 2026-01-01
+        max_active_runs: 4
+        tasks:
+        """);
+    for (int i = 0; i < 30; i++) {
+      yaml.append("  - task_id: t").append(i).append("\n    type: shell\n")
+          .append("    command: 'echo \"$CONTRAIL_RUN_ID $CONTRAIL_TASK_ID $CONTRAIL_TRY_NUMBER\" >> ")
+          .append(marks).append("'\n");
+    }
+    cli.dag("shared", yaml.toString());
+    // few slots each, so neither scheduler can take every task by itself
+    cli.env("CONTRAIL__SCHEDULER__LOOP_INTERVAL_MS", "100").env("CONTRAIL__CORE__PARALLELISM", "4");
+    Cli.Background first = cli.start("scheduler");
+    awaitOutput(first, "Press Ctrl+C to stop.");
+    Cli.Background second = cli.start("scheduler");
+    awaitOutput(second, "Press Ctrl+C to stop.");
+    List<String> runIds = List.of("r1", "r2", "r3", "r4");
+    for (String runId : runIds) {
+      cli.ok("dags", "trigger", "shared", "--run-id", runId);
+    }
+    for (String runId : runIds) {
+      JsonNode run = cli.awaitRun("shared", runId, Duration.ofSeconds(60), r -> r.get("state").asText().equals("success"));
+      assertThat(run.get("state").asText()).isEqualTo("success");
+    }
+    first.process.destroy();
+    second.process.destroy();
+    assertThat(first.waitFor(Duration.ofSeconds(20))).isZero();
+    assertThat(second.waitFor(Duration.ofSeconds(20))).isZero();
+
+    List<String> lines = java.nio.file.Files.readAllLines(marks);
+    assertThat(lines).as("one line per task per run: nothing ran twice").hasSize(4 * 30).doesNotHaveDuplicates();
+    assertThat(lines).allSatisfy(l -> assertThat(l).endsWith(" 1"));
+    // both schedulers did part of the work
+    assertThat(first.stderr()).contains("try 1: success");
+    assertThat(second.stderr()).contains("try 1: success");
+  }
 }
