@@ -34,6 +34,7 @@ public final class DagSync {
   private final boolean pausedAtCreation;
   private final int defaultPoolSlots;
   private final Map<String, String> writtenHashes = new HashMap<>();
+  private final Map<String, Dag> writtenDags = new HashMap<>();
   private int lastErrorCount = -1;
 
   public DagSync(DagProcessor processor, DagStore dags, PoolStore pools, Clock clock,
@@ -52,6 +53,9 @@ public final class DagSync {
     long t0 = System.nanoTime();
     DagBag bag = processor.refresh();
     for (Dag dag : bag.dags().values()) {
+      if (writtenDags.get(dag.dagId()) == dag) {
+        continue; // the processor hands back the same instance for a file it did not re-parse
+      }
       String hash = hash(dag);
       if (!hash.equals(writtenHashes.get(dag.dagId()))) {
         boolean paused = dag.paused() != null ? dag.paused() : pausedAtCreation;
@@ -61,8 +65,10 @@ public final class DagSync {
         dag.tasks().forEach(t -> pools.ensure(t.pool(), defaultPoolSlots, "created for DAG " + dag.dagId()));
         writtenHashes.put(dag.dagId(), hash);
       }
+      writtenDags.put(dag.dagId(), dag);
     }
     writtenHashes.keySet().retainAll(bag.dags().keySet());
+    writtenDags.keySet().retainAll(bag.dags().keySet());
     dags.deactivateAllExcept(bag.dags().keySet());
     if (!bag.importErrors().isEmpty() || lastErrorCount != 0) {
       dags.replaceImportErrors(bag.importErrors(), clock.instant());

@@ -46,29 +46,30 @@ final class ScheduledRunCreator {
    */
   void createDueRuns(String loopTraceId, String loopSpanId) {
     Instant now = clock.instant();
-    for (StoredDag stored : dags.list()) {
-      Dag dag = stored.dag();
-      if (stored.paused() || !stored.active() || dag.schedule() == null) {
-        nextDue.remove(dag.dagId());
+    for (DagStore.DagSummary summary : dags.summaries()) {
+      String dagId = summary.dagId();
+      if (summary.paused() || !summary.active() || summary.schedule() == null) {
+        nextDue.remove(dagId);
         continue;
       }
-      Instant due = nextDue.get(dag.dagId());
-      if (due != null && now.isBefore(due) && stored.fileHash().equals(dueForHash.get(dag.dagId()))) {
-        continue;
+      Instant due = nextDue.get(dagId);
+      if (due != null && now.isBefore(due) && summary.fileHash().equals(dueForHash.get(dagId))) {
+        continue; // nothing due: the DAG itself is not even read
       }
       try {
-        createFor(dag, now, loopTraceId, loopSpanId);
-        Schedule schedule = Schedule.parse(dag.schedule());
-        Instant last = runs.latestLogicalDate(dag.dagId(), List.of(RunType.SCHEDULED)).orElse(null);
-        nextDue.put(dag.dagId(), schedule.nextRunAfter(dag.startDate(), last, now).orElse(Instant.MAX));
-        dueForHash.put(dag.dagId(), stored.fileHash());
+        Dag dag = dags.find(dagId).map(StoredDag::dag).orElse(null);
+        if (dag != null) {
+          nextDue.put(dagId, createFor(dag, now, loopTraceId, loopSpanId));
+          dueForHash.put(dagId, summary.fileHash());
+        }
       } catch (RuntimeException e) {
-        LOG.error("cannot create scheduled runs of DAG {}", dag.dagId(), e);
+        LOG.error("cannot create scheduled runs of DAG {}", dagId, e);
       }
     }
   }
 
-  private void createFor(Dag dag, Instant now, String loopTraceId, String loopSpanId) {
+  /** Creates the DAG's due runs; returns when the next one becomes due. */
+  private Instant createFor(Dag dag, Instant now, String loopTraceId, String loopSpanId) {
     Schedule schedule = Schedule.parse(dag.schedule());
     Instant last = runs.latestLogicalDate(dag.dagId(), List.of(RunType.SCHEDULED)).orElse(null);
     for (DataInterval interval : schedule.dueIntervals(dag.startDate(), dag.catchup(), last, now, MAX_RUNS_PER_LOOP)) {
@@ -80,6 +81,9 @@ final class ScheduledRunCreator {
         telemetry.taskInstancesCreated(run, nr.taskInstances());
         LOG.info("created run {} for data interval {} - {}", run.key(), interval.start(), interval.end());
       }
+      last = interval.logicalDate(); // intervals come oldest first; an existing run counts as created
     }
+    return schedule.nextRunAfter(dag.startDate(), last, now).orElse(Instant.MAX);
   }
+
 }

@@ -19,6 +19,14 @@ public interface DagStore {
 
   List<StoredDag> list();
 
+  /** What the scheduler checks every loop, without reading the serialized DAGs. */
+  record DagSummary(String dagId, boolean paused, boolean active, String schedule, String fileHash) {}
+
+  default List<DagSummary> summaries() {
+    return list().stream().map(d -> new DagSummary(d.dagId(), d.paused(), d.active(), d.dag().schedule(),
+        d.fileHash())).toList();
+  }
+
   /** Returns false when there is no such DAG. */
   boolean setPaused(String dagId, boolean paused);
 

@@ -66,6 +66,12 @@ public final class JdbcDagStore implements DagStore {
   }
 
   @Override
+  public List<DagSummary> summaries() {
+    return sql.query("SELECT dag_id, is_paused, is_active, schedule, file_hash FROM dag ORDER BY dag_id",
+        rs -> new DagSummary(rs.getString(1), rs.getBoolean(2), rs.getBoolean(3), rs.getString(4), rs.getString(5)));
+  }
+
+  @Override
   public boolean setPaused(String dagId, boolean paused) {
     return sql.update("UPDATE dag SET is_paused = ? WHERE dag_id = ?", paused, dagId) > 0;
   }
