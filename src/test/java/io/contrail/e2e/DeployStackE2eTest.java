@@ -88,19 +88,9 @@ class DeployStackE2eTest {
     Path otelcol = Peers.otelcol();
     Path prometheus = Peers.prometheus();
     started = Instant.now();
-    traceBackend = MockOtlpServer.start(); // stands in for Jaeger: OTLP/gRPC on 127.0.0.1:4317
     int grpc = freePort();
     int collectorMetricsPort = freePort();
     int contrailMetrics = freePort();
-    Path collectorConfig = DeployKit.collectorConfig(dir, new DeployKit.CollectorPorts(grpc, freePort(),
-        collectorMetricsPort, freePort(), "127.0.0.1:4317"));
-    viaCollector = PrometheusServer.start(prometheus,
-        DeployKit.prometheusConfig(dir, "otel-collector", "127.0.0.1:" + collectorMetricsPort, SCRAPE),
-        dir.resolve("prometheus-otel-collector"), freePort());
-    direct = PrometheusServer.start(prometheus,
-        DeployKit.prometheusConfig(dir, "contrail", "127.0.0.1:" + contrailMetrics, SCRAPE),
-        dir.resolve("prometheus-contrail"), freePort());
-
     cli = contrail(new Cli(dir.resolve("home")), grpc);
     cli.dag("deploy_etl", ETL.formatted("deploy_etl"));
     cli.dag("deploy_hourly", """
@@ -114,7 +104,25 @@ class DeployStackE2eTest {
             type: shell
             command: "echo report"
         """);
-    leaveAZombie();
+    Path stuckPid = dir.resolve("stuck.pid");
+    Cli.Background zombie = startAZombie(stuckPid);
+
+    // the peers start while the zombie's JVM does
+    traceBackend = MockOtlpServer.start(); // stands in for Jaeger: OTLP/gRPC on 127.0.0.1:4317
+    Path collectorConfig = DeployKit.collectorConfig(dir, new DeployKit.CollectorPorts(grpc, freePort(),
+        collectorMetricsPort, freePort(), "127.0.0.1:4317"));
+    viaCollector = PrometheusServer.start(prometheus,
+        DeployKit.prometheusConfig(dir, "otel-collector", "127.0.0.1:" + collectorMetricsPort, SCRAPE),
+        dir.resolve("prometheus-otel-collector"), freePort());
+    direct = PrometheusServer.start(prometheus,
+        DeployKit.prometheusConfig(dir, "contrail", "127.0.0.1:" + contrailMetrics, SCRAPE),
+        dir.resolve("prometheus-contrail"), freePort());
+
+    // once the zombie's process has migrated the database, r1 waits there for the standalone
+    await("dags test deploy_zombie started its run", () -> TRACE.matcher(zombie.stdout()).find(), zombie::toString);
+    Cli.Background r1 = cli.start("dags", "trigger", "deploy_etl", "--run-id", "r1");
+    killWhenStuck(zombie, stuckPid);
+    assertThat(r1.waitFor(Cli.COMMAND_TIMEOUT)).as("exit code of %s", r1).isEqualTo(0);
 
     Cli.Background standalone = cli.env("CONTRAIL__METRICS__PROMETHEUS_ON", "true")
         .env("CONTRAIL__METRICS__PROMETHEUS_PORT", Integer.toString(contrailMetrics)).start("standalone");
@@ -130,7 +138,6 @@ class DeployStackE2eTest {
     Cli.Background dagsTest = otherInstallation.start("dags", "test", "deploy_cli");
 
     // the second run only once both Prometheus servers hold the first: rates and quantiles need two samples
-    cli.ok("dags", "trigger", "deploy_etl", "--run-id", "r1");
     awaitRunsSeen("deploy_etl", 1, standalone);
     cli.ok("dags", "trigger", "deploy_etl", "--run-id", "r2");
     awaitRunsSeen("deploy_etl", 2, standalone);
@@ -257,9 +264,8 @@ class DeployStackE2eTest {
         .env("OTEL_JAVA_EXPORTER_OTLP_RETRY_DISABLED", "true");
   }
 
-  /** Starts {@code dags test} on a task that hangs, then SIGKILLs it: the standalone recovers the zombie. */
-  private void leaveAZombie() throws Exception {
-    Path pid = dir.resolve("stuck.pid");
+  /** Starts {@code dags test} on a task that hangs; {@link #killWhenStuck} makes a zombie of it. */
+  private Cli.Background startAZombie(Path pid) {
     cli.dag("deploy_zombie", """
         dag_id: deploy_zombie
         schedule: null
@@ -270,7 +276,11 @@ class DeployStackE2eTest {
             type: shell
             command: 'echo $$ > %s; exec sleep 120'
         """.formatted(pid));
-    Cli.Background test = cli.start("dags", "test", "deploy_zombie");
+    return cli.start("dags", "test", "deploy_zombie");
+  }
+
+  /** SIGKILLs {@code dags test} (and its task) once the task runs: the standalone recovers the zombie. */
+  private static void killWhenStuck(Cli.Background test, Path pid) throws Exception {
     await("the stuck task running", () -> Files.exists(pid), test::toString);
     long task = Long.parseLong(Files.readString(pid).trim());
     test.process.destroyForcibly();
