@@ -281,11 +281,21 @@ class DeployStackE2eTest {
 
   /** SIGKILLs {@code dags test} (and its task) once the task runs: the standalone recovers the zombie. */
   private static void killWhenStuck(Cli.Background test, Path pid) throws Exception {
-    await("the stuck task running", () -> Files.exists(pid), test::toString);
-    long task = Long.parseLong(Files.readString(pid).trim());
+    await("the stuck task running", () -> readPid(pid) != null, test::toString);
+    long task = readPid(pid);
     test.process.destroyForcibly();
     assertThat(test.waitFor(Duration.ofSeconds(10))).isNotNull();
     ProcessHandle.of(task).ifPresent(ProcessHandle::destroyForcibly);
+  }
+
+  /** The pid a task wrote, or null until the file holds a whole line (the shell creates it before writing). */
+  private static Long readPid(Path file) {
+    try {
+      String s = Files.exists(file) ? Files.readString(file) : "";
+      return s.endsWith("\n") ? Long.valueOf(s.strip()) : null;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** Waits until both Prometheus servers count {@code n} successful runs of {@code dagId} (from any process). */
