@@ -75,6 +75,19 @@ final class DeployKit {
     return write(dir.resolve("otel-collector.yaml"), c);
   }
 
+  /** A Collector that stands in for Jaeger: OTLP/gRPC in on {@code port}, every span to {@code spans} as OTLP JSON lines. */
+  static Path traceBackendConfig(Path dir, int port, Path spans) {
+    ObjectNode c = YAML.createObjectNode();
+    c.putObject("receivers").putObject("otlp").putObject("protocols").putObject("grpc").put("endpoint", "127.0.0.1:" + port);
+    c.putObject("exporters").putObject("file").put("path", spans.toString()).put("flush_interval", "100ms");
+    ObjectNode service = c.putObject("service");
+    service.putObject("telemetry").putObject("metrics").put("level", "none");
+    ObjectNode traces = service.putObject("pipelines").putObject("traces");
+    traces.putArray("receivers").add("otlp");
+    traces.putArray("exporters").add("file");
+    return write(dir.resolve("trace-backend.yaml"), c);
+  }
+
   /**
    * deploy/prometheus.yml reduced to one scrape job, whose target becomes {@code target}, scraping
    * every {@code interval} (the shipped 15 s would make the test slow); the job's other settings
