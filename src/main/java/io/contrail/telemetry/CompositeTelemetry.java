@@ -33,8 +33,8 @@ public final class CompositeTelemetry implements Telemetry {
   }
 
   @Override
-  public void runCreated(DagRun run) {
-    each("runCreated", t -> t.runCreated(run));
+  public void runCreated(DagRun run, List<TaskInstance> taskInstances) {
+    each("runCreated", t -> t.runCreated(run, taskInstances));
   }
 
   @Override
@@ -75,11 +75,6 @@ public final class CompositeTelemetry implements Telemetry {
   @Override
   public void taskKilledExternally(TaskInstance ti) {
     each("taskKilledExternally", t -> t.taskKilledExternally(ti));
-  }
-
-  @Override
-  public void taskInstancesCreated(DagRun run, List<TaskInstance> created) {
-    each("taskInstancesCreated", t -> t.taskInstancesCreated(run, created));
   }
 
   @Override

@@ -1,8 +1,13 @@
 package io.contrail.telemetry;
 
 import io.contrail.config.ContrailConfig;
+import io.contrail.telemetry.metrics.Metrics;
+import io.contrail.telemetry.metrics.MetricsTelemetry;
+import io.contrail.telemetry.traces.TracesTelemetry;
+import io.contrail.telemetry.traces.Tracing;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Builds the telemetry of one process from the configuration: each enabled backend (traces,
@@ -11,20 +16,18 @@ import java.util.List;
 public final class TelemetryFactory {
   private TelemetryFactory() {}
 
-  /** @param role the process role (standalone, scheduler, dags_test, cli ...) */
-  public static Telemetry create(ContrailConfig config, String role) {
-    return create(config, role, null);
-  }
-
-  /** @param database the metadata database (the traces outbox), or null */
-  public static Telemetry create(ContrailConfig config, String role, io.contrail.storage.Database database) {
+  /**
+   * @param spans where this process ships finished spans from (a process that runs tasks), or null
+   *     for one that runs none: it gets no traces backend
+   */
+  public static Telemetry create(ContrailConfig config, OtelSettings otel, Tracing.Source spans) {
     List<Telemetry> backends = new ArrayList<>();
-    var traces = io.contrail.telemetry.traces.TracesTelemetry.create(config, role, database);
-    var metrics = io.contrail.telemetry.metrics.Metrics.create(config);
+    Optional<TracesTelemetry> traces = spans == null ? Optional.empty() : TracesTelemetry.create(config, otel, spans);
+    Optional<MetricsTelemetry> metrics = Metrics.create(config, otel);
     traces.ifPresent(backends::add);
     metrics.ifPresent(backends::add);
     if (traces.isPresent() && metrics.isPresent()) {
-      var tracing = ((io.contrail.telemetry.traces.TracesTelemetry) traces.get()).tracing();
+      Tracing tracing = traces.get().tracing();
       metrics.get().selfMetrics().spansWaitingForExport(() -> tracing.stats().pendingSpans());
     }
     return backends.isEmpty() ? Telemetry.NOOP : new CompositeTelemetry(backends);

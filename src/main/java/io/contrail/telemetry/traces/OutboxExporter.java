@@ -1,6 +1,6 @@
 package io.contrail.telemetry.traces;
 
-import io.contrail.dag.Dag;
+import io.contrail.api.Dag;
 import io.contrail.run.DagRun;
 import io.contrail.run.RunKey;
 import io.contrail.run.TaskAttempt;

@@ -1,13 +1,14 @@
 package io.contrail.telemetry.traces;
 
 import io.contrail.config.ContrailConfig;
+import io.contrail.config.Environment;
 import io.contrail.run.TaskAttempt;
 import io.contrail.run.TaskInstance;
-import io.contrail.storage.Database;
-import io.contrail.storage.JdbcDagStore;
-import io.contrail.storage.JdbcRunStore;
-import io.contrail.storage.JdbcSpanOutbox;
+import io.contrail.storage.DagStore;
+import io.contrail.storage.RunStore;
+import io.contrail.storage.SpanOutbox;
 import io.contrail.telemetry.ContrailResource;
+import io.contrail.telemetry.OtelSettings;
 import io.opentelemetry.sdk.resources.Resource;
 import java.time.Clock;
 import java.time.Duration;
@@ -19,9 +20,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Everything traces need in one process: the SDK (exporters, resource), the span mapper and, with
- * a database, the outbox exporter. Used by the telemetry backend and by {@code traces export}.
+ * a span source, the outbox exporter. Used by the telemetry backend and by {@code traces export};
+ * the composition root hands it the stores it reads.
  */
 public final class Tracing implements AutoCloseable {
+  /** Where finished spans come from: the outbox rows, and the runs and DAGs they belong to. */
+  public record Source(SpanOutbox outbox, RunStore runs, DagStore dags) {}
+
   private static final Logger LOG = LoggerFactory.getLogger(Tracing.class);
 
   private final TraceSdk sdk;
@@ -37,18 +42,17 @@ public final class Tracing implements AutoCloseable {
     this.attemptLogs = attemptLogs;
   }
 
-  /** @param database the outbox; null for an SDK without run spans */
-  public static Tracing open(ContrailConfig config, Map<String, String> env, Database database) {
-    TraceSdk sdk = TraceSdk.open(config, env);
-    SpanMapper mapper = new SpanMapper(resources(config, sdk.resource()));
+  /** @param source the outbox and stores; null for an SDK without run spans */
+  public static Tracing open(ContrailConfig config, OtelSettings otel, Source source) {
+    TraceSdk sdk = TraceSdk.open(config, otel);
+    SpanMapper mapper = new SpanMapper(resources(config, sdk.resource(), otel.environment().hostname()));
     OutboxExporter outbox = null;
     AttemptLogs logs = null;
-    if (database != null) {
-      JdbcRunStore runs = new JdbcRunStore(database.sql());
-      outbox = new OutboxExporter(new JdbcSpanOutbox(database.sql()), runs, new JdbcDagStore(database.sql()),
-          mapper, sdk.spanExporter(), Clock.systemUTC(), OutboxExporter.Options.defaults());
+    if (source != null) {
+      outbox = new OutboxExporter(source.outbox(), source.runs(), source.dags(), mapper, sdk.spanExporter(),
+          Clock.systemUTC(), OutboxExporter.Options.defaults());
       if (config.logs().otelOn()) {
-        logs = new AttemptLogs(sdk.sdk().getSdkLoggerProvider(), runs, config.logs().baseLogFolder());
+        logs = new AttemptLogs(sdk.sdk().getSdkLoggerProvider(), source.runs(), config.logs().baseLogFolder());
       }
     }
     Tracing tracing = new Tracing(sdk, mapper, outbox, logs);
@@ -62,12 +66,14 @@ public final class Tracing implements AutoCloseable {
    * The resource of a DAG's run, task and attempt spans: the process's, or with service_per_dag
    * the process's with {@code service.name} = the dag_id (one cached resource per DAG).
    */
-  static Function<String, Resource> resources(ContrailConfig config, Resource process) {
+  static Function<String, Resource> resources(ContrailConfig config, Resource process, String hostname) {
     if (!config.traces().servicePerDag()) {
       return dagId -> process;
     }
+    // the process resource has OTEL_RESOURCE_ATTRIBUTES already; only the DAG's service.name is new
+    Environment bare = new Environment(Map.of(), Map.of(), hostname);
     Map<String, Resource> perDag = new ConcurrentHashMap<>();
-    return dagId -> perDag.computeIfAbsent(dagId, id -> process.merge(ContrailResource.create(config, id, Map.of())));
+    return dagId -> perDag.computeIfAbsent(dagId, id -> process.merge(ContrailResource.create(config, id, bare)));
   }
 
   void startOutbox() {
@@ -88,8 +94,13 @@ public final class Tracing implements AutoCloseable {
     }
   }
 
-  public TraceSdk sdk() {
+  TraceSdk sdk() {
     return sdk;
+  }
+
+  /** The SDK's tracer provider, for spans this process starts itself (scheduler loops). */
+  public io.opentelemetry.api.trace.Tracer tracer(String scope) {
+    return sdk.sdk().getTracer(scope, "0.1.0");
   }
 
   public SpanMapper mapper() {
