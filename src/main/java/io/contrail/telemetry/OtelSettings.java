@@ -97,7 +97,7 @@ public final class OtelSettings {
       return builder.get().build().getOpenTelemetrySdk();
     } catch (ConfigurationException | IllegalArgumentException e) {
       throw new ConfigException("invalid OpenTelemetry setting (OTEL_* variables, -Dotel.* properties): "
-          + firstLine(e.getMessage()), e);
+          + reason(e), e);
     }
   }
 
@@ -129,6 +129,16 @@ public final class OtelSettings {
   /** {@code http(s)://host:port}. */
   public static String endpoint(boolean ssl, String host, int port) {
     return (ssl ? "https://" : "http://") + host + ":" + port;
+  }
+
+  /** The SDK's message, with its cause's when it only says that something went wrong. */
+  private static String reason(Throwable e) {
+    String reason = firstLine(e.getMessage());
+    Throwable cause = e.getCause();
+    if (cause != null && cause.getMessage() != null && !reason.contains(firstLine(cause.getMessage()))) {
+      reason += ": " + firstLine(cause.getMessage());
+    }
+    return reason;
   }
 
   private static String firstLine(String message) {
