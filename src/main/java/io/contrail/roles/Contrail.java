@@ -44,19 +44,28 @@ public final class Contrail implements AutoCloseable {
   private Contrail(Role role, ContrailConfig config, Environment env, boolean migrate) {
     this.role = role;
     this.config = config;
+    // every OpenTelemetry setting is checked before the database is opened
     this.otel = OtelSettings.resolve(env);
+    TelemetryFactory.Built built = TelemetryFactory.create(config, otel, role.runsTasks());
+    this.telemetry = built.telemetry();
     ContrailConfig.Database db = config.database();
-    this.database = new Database(db.url(), db.user(), db.password(), db.poolSize());
+    try {
+      this.database = new Database(db.url(), db.user(), db.password(), db.poolSize());
+    } catch (RuntimeException e) {
+      telemetry.close();
+      throw e;
+    }
     try {
       if (migrate) {
         database.migrate();
       }
       this.stores = Stores.jdbc(database);
-      // after the migration: the traces backend ships finished spans from the database
-      Tracing.Source spans = migrate && role.runsTasks()
-          ? new Tracing.Source(Stores.spanOutbox(database), stores.runs(), stores.dags()) : null;
-      this.telemetry = TelemetryFactory.create(config, otel, spans);
+      if (migrate) {
+        // after the migration: the outbox ships finished spans from the database's tables
+        built.shipSpansFrom(new Tracing.Source(Stores.spanOutbox(database), stores.runs(), stores.dags()));
+      }
     } catch (RuntimeException e) {
+      telemetry.close();
       database.close();
       throw e;
     }

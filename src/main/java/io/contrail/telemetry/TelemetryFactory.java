@@ -12,24 +12,37 @@ import java.util.Optional;
 /**
  * Builds the telemetry of one process from the configuration: each enabled backend (traces,
  * metrics ...) joins a {@link CompositeTelemetry}; with none enabled it is {@link Telemetry#NOOP}.
+ * Every SDK is built here, before the process opens its database, so a setting the SDK rejects
+ * stops it first.
  */
 public final class TelemetryFactory {
+  /** The telemetry of a process, and its traces backend when it has one. */
+  public record Built(Telemetry telemetry, Optional<TracesTelemetry> traces) {
+    /** From now on the run, task and attempt spans finished on {@code source}'s database are shipped. */
+    public void shipSpansFrom(Tracing.Source source) {
+      traces.ifPresent(t -> t.shipSpansFrom(source));
+    }
+  }
+
   private TelemetryFactory() {}
 
-  /**
-   * @param spans where this process ships finished spans from (a process that runs tasks), or null
-   *     for one that runs none: it gets no traces backend
-   */
-  public static Telemetry create(ContrailConfig config, OtelSettings otel, Tracing.Source spans) {
+  /** @param runsTasks whether the process runs tasks: only then does it get a traces backend */
+  public static Built create(ContrailConfig config, OtelSettings otel, boolean runsTasks) {
     List<Telemetry> backends = new ArrayList<>();
-    Optional<TracesTelemetry> traces = spans == null ? Optional.empty() : TracesTelemetry.create(config, otel, spans);
-    Optional<MetricsTelemetry> metrics = Metrics.create(config, otel);
+    Optional<TracesTelemetry> traces = runsTasks ? TracesTelemetry.create(config, otel) : Optional.empty();
+    Optional<MetricsTelemetry> metrics;
+    try {
+      metrics = Metrics.create(config, otel);
+    } catch (RuntimeException e) {
+      traces.ifPresent(TracesTelemetry::close);
+      throw e;
+    }
     traces.ifPresent(backends::add);
     metrics.ifPresent(backends::add);
     if (traces.isPresent() && metrics.isPresent()) {
       Tracing tracing = traces.get().tracing();
       metrics.get().selfMetrics().spansWaitingForExport(() -> tracing.stats().pendingSpans());
     }
-    return backends.isEmpty() ? Telemetry.NOOP : new CompositeTelemetry(backends);
+    return new Built(backends.isEmpty() ? Telemetry.NOOP : new CompositeTelemetry(backends), traces);
   }
 }

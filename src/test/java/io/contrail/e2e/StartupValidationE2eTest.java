@@ -45,6 +45,7 @@ class StartupValidationE2eTest {
 
     assertRefusedToStart(r, "invalid OpenTelemetry setting", "carrier-pigeon");
     assertThat(r.stdout()).doesNotContain("testing one");
+    assertThat(Files.exists(cli.home().resolve("contrail.mv.db"))).as("no database was opened").isFalse();
   }
 
   @Test

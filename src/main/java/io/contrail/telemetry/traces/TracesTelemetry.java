@@ -26,16 +26,19 @@ public final class TracesTelemetry implements Telemetry {
   }
 
   /**
-   * The backend of a process that runs tasks, when {@code [traces] otel_on}: its outbox exporter
-   * ships the spans of the runs, tasks and attempts finished on {@code source}'s database.
+   * The backend of a process that runs tasks, when {@code [traces] otel_on}; it ships run spans
+   * once {@link #shipSpansFrom} names their database.
    */
-  public static Optional<TracesTelemetry> create(ContrailConfig config, OtelSettings otel, Tracing.Source source) {
+  public static Optional<TracesTelemetry> create(ContrailConfig config, OtelSettings otel) {
     if (!config.traces().otelOn()) {
       return Optional.empty();
     }
-    Tracing tracing = Tracing.open(config, otel, source);
-    tracing.startOutbox();
-    return Optional.of(new TracesTelemetry(tracing, config.traces()));
+    return Optional.of(new TracesTelemetry(Tracing.open(config, otel), config.traces()));
+  }
+
+  /** Starts the outbox exporter: the spans of what finishes on {@code source}'s database are shipped. */
+  public void shipSpansFrom(Tracing.Source source) {
+    tracing.withSource(source).startOutbox();
   }
 
   public Tracing tracing() {

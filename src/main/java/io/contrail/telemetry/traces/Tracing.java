@@ -29,37 +29,46 @@ public final class Tracing implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(Tracing.class);
 
+  private final ContrailConfig config;
   private final TraceSdk sdk;
-  private ComponentLogs componentLogs;
   private final SpanMapper mapper;
-  private final OutboxExporter outbox;
-  private final AttemptLogs attemptLogs;
+  private final ComponentLogs componentLogs;
+  private volatile OutboxExporter outbox;
+  private volatile AttemptLogs attemptLogs;
 
-  private Tracing(TraceSdk sdk, SpanMapper mapper, OutboxExporter outbox, AttemptLogs attemptLogs) {
+  private Tracing(ContrailConfig config, TraceSdk sdk, SpanMapper mapper) {
+    this.config = config;
     this.sdk = sdk;
     this.mapper = mapper;
-    this.outbox = outbox;
-    this.attemptLogs = attemptLogs;
+    this.componentLogs = config.logs().otelOn() ? new ComponentLogs(sdk.sdk()) : null;
+  }
+
+  /** The SDK and span mapper; no run spans until {@link #withSource} names where they come from. */
+  public static Tracing open(ContrailConfig config, OtelSettings otel) {
+    TraceSdk sdk = TraceSdk.open(config, otel);
+    return new Tracing(config, sdk, new SpanMapper(resources(config, sdk.resource(), otel.environment().hostname())));
   }
 
   /** @param source the outbox and stores; null for an SDK without run spans */
   public static Tracing open(ContrailConfig config, OtelSettings otel, Source source) {
-    TraceSdk sdk = TraceSdk.open(config, otel);
-    SpanMapper mapper = new SpanMapper(resources(config, sdk.resource(), otel.environment().hostname()));
-    OutboxExporter outbox = null;
-    AttemptLogs logs = null;
-    if (source != null) {
-      outbox = new OutboxExporter(source.outbox(), source.runs(), source.dags(), mapper, sdk.spanExporter(),
-          Clock.systemUTC(), OutboxExporter.Options.defaults());
-      if (config.logs().otelOn()) {
-        logs = new AttemptLogs(sdk.sdk().getSdkLoggerProvider(), source.runs(), config.logs().baseLogFolder());
-      }
+    Tracing tracing = open(config, otel);
+    return source == null ? tracing : tracing.withSource(source);
+  }
+
+  /**
+   * Builds the spans of the runs, tasks and attempts finished on {@code source}'s database (the
+   * outbox exporter, not started) and, with [logs] otel_on, ships attempt logs. Once only.
+   */
+  public synchronized Tracing withSource(Source source) {
+    if (outbox != null) {
+      throw new IllegalStateException("the span source is set already");
     }
-    Tracing tracing = new Tracing(sdk, mapper, outbox, logs);
     if (config.logs().otelOn()) {
-      tracing.componentLogs = new ComponentLogs(sdk.sdk());
+      attemptLogs = new AttemptLogs(sdk.sdk().getSdkLoggerProvider(), source.runs(), config.logs().baseLogFolder());
     }
-    return tracing;
+    outbox = new OutboxExporter(source.outbox(), source.runs(), source.dags(), mapper, sdk.spanExporter(),
+        Clock.systemUTC(), OutboxExporter.Options.defaults());
+    return this;
   }
 
   /**
@@ -77,20 +86,23 @@ public final class Tracing implements AutoCloseable {
   }
 
   void startOutbox() {
-    if (outbox != null) {
-      outbox.start();
+    OutboxExporter o = outbox;
+    if (o != null) {
+      o.start();
     }
   }
 
   void poke() {
-    if (outbox != null) {
-      outbox.poke();
+    OutboxExporter o = outbox;
+    if (o != null) {
+      o.poke();
     }
   }
 
   void attemptFinished(TaskInstance ti, TaskAttempt attempt) {
-    if (attemptLogs != null) {
-      attemptLogs.ship(ti, attempt);
+    AttemptLogs logs = attemptLogs;
+    if (logs != null) {
+      logs.ship(ti, attempt);
     }
   }
 
@@ -114,7 +126,8 @@ public final class Tracing implements AutoCloseable {
 
   /** Outbox counters (pending spans, exported, export failures), for the metrics backend. */
   public OutboxExporter.Stats stats() {
-    return outbox == null ? new OutboxExporter.Stats(0, 0, 0) : outbox.stats();
+    OutboxExporter o = outbox;
+    return o == null ? new OutboxExporter.Stats(0, 0, 0) : o.stats();
   }
 
   /** Ships what is left (for at most {@code flush}), then shuts the SDK down. */
