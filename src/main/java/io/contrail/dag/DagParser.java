@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
  * an unknown upstream, a cycle — becomes a {@link DagImportException} naming the file and the line
  * of the offending key or task, so a user can fix it without guessing.
  */
-public final class DagParser {
+final class DagParser {
   private static final Set<String> DAG_KEYS = Set.of("dag_id", "description", "schedule",
       "start_date", "catchup", "paused", "max_active_runs", "max_active_tasks", "tags",
       "default_args", "tasks");

@@ -12,7 +12,7 @@ import java.util.Map;
  * (then the earliest scheduled), within the executor's open slots, each DAG's max_active_tasks and
  * each pool's free slots. Pure: capacities in, choices out.
  */
-public final class QueueDecision {
+final class QueueDecision {
 
   /** Why tasks stayed scheduled, for the starving-task metrics. */
   public record Result(List<TaskInstance> toQueue, int starvingForPool, int starvingForDag,

@@ -17,7 +17,7 @@ import java.util.List;
  * @param outcome the run's final state when every task is finished, else null
  * @param nextRetryAt the earliest time an up_for_retry task becomes runnable, else null
  */
-public record RunDecision(List<TaskChange> changes, RunState outcome,
+record RunDecision(List<TaskChange> changes, RunState outcome,
     Instant nextRetryAt) {
 
   /** Decides a whole run from its stored task instances (every waiting task is evaluated). */

@@ -30,7 +30,7 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 /** {@link RunStore} on the metadata database (H2 or PostgreSQL). */
-public final class JdbcRunStore implements RunStore {
+final class JdbcRunStore implements RunStore {
   static final String RUN_COLUMNS = "dag_id, run_id, run_type, state, logical_date,"
       + " data_interval_start, data_interval_end, conf, queued_at, start_date, end_date, trace_id,"
       + " span_id, parent_span_id, trace_flags, creator_trace_id, creator_span_id";
@@ -42,7 +42,7 @@ public final class JdbcRunStore implements RunStore {
 
   private final Sql sql;
 
-  public JdbcRunStore(Sql sql) {
+  JdbcRunStore(Sql sql) {
     this.sql = sql;
   }
 

@@ -14,11 +14,11 @@ import org.slf4j.LoggerFactory;
  * Reports to several backends at once (traces, metrics ...). A backend that throws is logged and
  * skipped: telemetry never fails a task or stalls the scheduler.
  */
-public final class CompositeTelemetry implements Telemetry {
+final class CompositeTelemetry implements Telemetry {
   private static final Logger LOG = LoggerFactory.getLogger(CompositeTelemetry.class);
   private final List<Telemetry> backends;
 
-  public CompositeTelemetry(List<Telemetry> backends) {
+  CompositeTelemetry(List<Telemetry> backends) {
     this.backends = List.copyOf(backends);
   }
 

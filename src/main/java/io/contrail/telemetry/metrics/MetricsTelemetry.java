@@ -40,7 +40,7 @@ public final class MetricsTelemetry implements Telemetry {
         }
       });
 
-  public MetricsTelemetry(Stats stats, SelfMetrics self) {
+  MetricsTelemetry(Stats stats, SelfMetrics self) {
     this.stats = Objects.requireNonNull(stats);
     this.self = Objects.requireNonNull(self);
   }

@@ -42,14 +42,14 @@ import java.util.regex.Pattern;
  * stored ids, flags and times. Pure code over rows; the resource comes from {@code resources}
  * (one per DAG with service_per_dag).
  */
-public final class SpanMapper {
+final class SpanMapper {
   private static final Pattern EXCEPTION = Pattern.compile("([A-Za-z_$][\\w$]*(?:\\.[A-Za-z_$][\\w$]*)*): ?(.*)");
   static final AttributeKey<String> LINK_TYPE = AttributeKey.stringKey("contrail.link.type");
 
   private final Function<String, Resource> resources;
 
   /** @param resources the resource of a DAG's spans, by dag_id */
-  public SpanMapper(Function<String, Resource> resources) {
+  SpanMapper(Function<String, Resource> resources) {
     this.resources = resources;
   }
 
