@@ -1,13 +1,13 @@
 package io.contrail.run;
 
+import static io.contrail.testing.Fixtures.aRun;
+import static io.contrail.testing.Fixtures.aTaskInstance;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.contrail.api.RetryPolicy;
 import io.contrail.api.TaskDefinition;
 import io.contrail.api.TaskSpec;
-import io.contrail.run.TaskInstanceKey;
-import io.contrail.run.TaskProfile;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
@@ -156,8 +156,7 @@ class TaskStateTest {
   }
 
   private static TaskInstance aTask(int maxTries) {
-    return TaskInstance.create(new TaskInstanceKey("etl", "manual__1", "extract"),
-        new TaskProfile("noop", "default_pool", 1, 1), maxTries, 1);
+    return aTaskInstance(aRun("etl").runId("manual__1").build(), "extract", "default_pool", 1, 1, maxTries);
   }
 
   private static TaskInstance running(TaskInstance none) {
