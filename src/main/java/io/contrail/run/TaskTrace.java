@@ -8,8 +8,4 @@ public record TaskTrace(String spanId, String attemptSpanId, int flags) {
   public TaskTrace withAttempt(String newAttemptSpanId) {
     return new TaskTrace(spanId, newAttemptSpanId, flags);
   }
-
-  public boolean sampled() {
-    return (flags & TraceContext.SAMPLED) != 0;
-  }
 }

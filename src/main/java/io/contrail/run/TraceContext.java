@@ -24,9 +24,4 @@ public record TraceContext(String traceId, String spanId, int flags) {
   public boolean sampled() {
     return (flags & SAMPLED) != 0;
   }
-
-  /** Another span of the same trace, with the same flags. */
-  public TraceContext withSpan(String otherSpanId) {
-    return new TraceContext(traceId, otherSpanId, flags);
-  }
 }
