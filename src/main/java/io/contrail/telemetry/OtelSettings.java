@@ -51,7 +51,9 @@ public final class OtelSettings {
         }));
     TextMapPropagator propagator = probe.getPropagators().getTextMapPropagator();
     probe.close();
-    return new OtelSettings(env, Map.copyOf(properties), sampler.get(), propagator);
+    // OTEL_SDK_DISABLED=true builds no tracer provider, so no sampler: the SDK's default then
+    Sampler chosen = sampler.get() != null ? sampler.get() : Sampler.parentBased(Sampler.alwaysOn());
+    return new OtelSettings(env, Map.copyOf(properties), chosen, propagator);
   }
 
   /** What the process was started with. */

@@ -7,6 +7,7 @@ import io.contrail.config.ConfigException;
 import io.contrail.config.ConfigLoader;
 import io.contrail.config.ContrailConfig;
 import io.contrail.config.Environment;
+import io.opentelemetry.sdk.trace.samplers.Sampler;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -59,6 +60,13 @@ class OtelSettingsTest {
         .isInstanceOf(ConfigException.class)
         .hasMessageStartingWith("invalid OpenTelemetry setting")
         .hasMessageContaining("nonsense");
+  }
+
+  @Test
+  void aDisabledSdkStillLeavesRunsSampledByDefault() {
+    OtelSettings otel = settings(Map.of("OTEL_SDK_DISABLED", "true"));
+
+    assertThat(otel.sampler().getDescription()).isEqualTo(Sampler.parentBased(Sampler.alwaysOn()).getDescription());
   }
 
   @Test
