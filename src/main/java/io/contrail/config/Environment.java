@@ -77,6 +77,13 @@ public record Environment(Map<String, String> variables, Map<String, String> ote
     return out;
   }
 
+  @Override
+  public String toString() {
+    // variables hold credentials (CONTRAIL__DATABASE__PASSWORD, OTEL_EXPORTER_OTLP_HEADERS): never print them
+    return "Environment[" + variables.size() + " variables, " + otelSystemProperties.size()
+        + " otel properties, hostname=" + hostname + "]";
+  }
+
   private static String hostnameOf(Map<String, String> variables) {
     String env = variables.get("HOSTNAME");
     if (env != null && !env.isBlank()) {
