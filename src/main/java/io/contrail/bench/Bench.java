@@ -1,17 +1,21 @@
 package io.contrail.bench;
 
+import io.contrail.config.Environment;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** Runs one benchmark scenario on a fresh installation and records its figures. */
 public final class Bench {
+  private final Environment environment;
   private final String db;
   private final Integer parallelism;
   private final Path results;
   private final Path projectDir;
 
-  public Bench(String db, Integer parallelism, Path results, Path projectDir) {
+  /** @param environment what the benchmark process started with */
+  public Bench(Environment environment, String db, Integer parallelism, Path results, Path projectDir) {
+    this.environment = environment;
     this.db = db;
     this.parallelism = parallelism;
     this.results = results;
@@ -23,7 +27,7 @@ public final class Bench {
     Map<String, Object> figures = new LinkedHashMap<>();
     figures.put("scenario", scenario);
     figures.put("db", db);
-    try (BenchEnvironment env = new BenchEnvironment(db, parallelism)) {
+    try (BenchEnvironment env = new BenchEnvironment(environment, db, parallelism)) {
       figures.put("parallelism", env.config(Map.of()).core().parallelism());
       Map<String, Object> r = switch (scenario) {
         case "throughput" -> Scenarios.throughput(env, tasks == null ? 1000 : tasks, shell, Map.of());

@@ -1,14 +1,13 @@
 package io.contrail.bench;
 
-import io.contrail.cli.App;
-import io.contrail.cli.Foreground;
-import io.contrail.dag.Dag;
-import io.contrail.dag.TaskDefinition;
-import io.contrail.dag.TaskType;
+import io.contrail.api.Dag;
+import io.contrail.api.TaskDefinition;
+import io.contrail.api.TaskSpec;
+import io.contrail.operations.RunRequest;
+import io.contrail.roles.Contrail;
+import io.contrail.roles.Foreground;
 import io.contrail.run.DagRun;
 import io.contrail.run.RunKey;
-import io.contrail.run.RunType;
-import io.contrail.scheduler.RunFactory;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -23,11 +22,8 @@ final class BenchDags {
   static Dag wide(String dagId, int n, boolean shell) {
     List<TaskDefinition> tasks = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      TaskDefinition.Builder b = TaskDefinition.builder(String.format("t%06d", i), shell ? TaskType.SHELL : TaskType.NOOP);
-      if (shell) {
-        b.command("true");
-      }
-      tasks.add(b.build());
+      tasks.add(TaskDefinition.builder(String.format("t%06d", i), shell ? TaskSpec.shell("true") : TaskSpec.noop())
+          .build());
     }
     return dag(dagId, tasks);
   }
@@ -36,7 +32,7 @@ final class BenchDags {
   static Dag chain(String dagId, int n) {
     List<TaskDefinition> tasks = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      TaskDefinition.Builder b = TaskDefinition.builder(String.format("t%06d", i), TaskType.NOOP);
+      TaskDefinition.Builder b = TaskDefinition.builder(String.format("t%06d", i), TaskSpec.noop());
       if (i > 0) {
         b.dependsOn(String.format("t%06d", i - 1));
       }
@@ -47,21 +43,19 @@ final class BenchDags {
 
   private static Dag dag(String dagId, List<TaskDefinition> tasks) {
     // max_active_tasks is raised so the executor's parallelism, not a per-DAG cap, is the limit
-    return new Dag(dagId, "benchmark", null, Instant.parse("2026-01-01T00:00:00Z"), false, false, 16,
-        100_000, List.of("bench"), tasks, "bench");
+    return Dag.builder(dagId).description("benchmark").startDate(Instant.parse("2026-01-01T00:00:00Z"))
+        .paused(false).maxActiveRuns(16).maxActiveTasks(100_000).tags("bench").tasks(tasks).fileloc("bench").build();
   }
 
   /** Registers the DAG, creates {@code runs} manual runs of it and runs them all to completion. */
-  static List<DagRun> run(App app, Dag dag, int runs) {
+  static List<DagRun> run(Contrail app, Dag dag, int runs) {
     app.stores().dags().upsert(dag, "bench-" + dag.dagId(), false, app.clock().instant());
     Set<RunKey> keys = new LinkedHashSet<>();
     for (int i = 0; i < runs; i++) {
-      Instant now = app.clock().instant();
-      RunFactory.NewRun nr = RunFactory.create(dag, RunType.MANUAL, "bench_" + i + "_" + now, now, null, null, null, now);
-      app.stores().runs().createRun(nr.run(), nr.taskInstances());
-      keys.add(nr.run().key());
+      String runId = "bench_" + i + "_" + app.clock().instant();
+      keys.add(app.runCreator().createNew(dag, RunRequest.manual(runId, null, null)).key());
     }
-    Foreground.runToCompletion(app, keys, "bench", r -> { });
+    Foreground.runToCompletion(app, keys, r -> { });
     List<DagRun> out = new ArrayList<>();
     for (RunKey k : keys) {
       out.add(app.stores().runs().findRun(k).orElseThrow());

@@ -1,8 +1,10 @@
 package io.contrail.bench;
 
-import io.contrail.cli.App;
 import io.contrail.config.ConfigLoader;
 import io.contrail.config.ContrailConfig;
+import io.contrail.config.Environment;
+import io.contrail.roles.Contrail;
+import io.contrail.roles.Role;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -25,8 +27,11 @@ final class BenchEnvironment implements AutoCloseable {
   private final String db;
 
   private final Integer parallelism;
+  private final Environment env;
 
-  BenchEnvironment(String db, Integer parallelism) {
+  /** @param env the environment the benchmark process started with; its CONTRAIL__ overrides are dropped */
+  BenchEnvironment(Environment env, String db, Integer parallelism) {
+    this.env = env;
     this.db = db;
     this.parallelism = parallelism;
     try {
@@ -63,20 +68,30 @@ final class BenchEnvironment implements AutoCloseable {
 
   /** A configuration on this environment's database with the given CONTRAIL__ overrides. */
   ContrailConfig config(Map<String, String> overrides) {
-    Map<String, String> env = new HashMap<>(System.getenv());
-    env.keySet().removeIf(k -> k.startsWith("CONTRAIL__"));
-    env.put("CONTRAIL__CORE__LOAD_EXAMPLES", "false");
-    env.put("CONTRAIL__DATABASE__URL", dbUrl);
-    env.put("CONTRAIL__DATABASE__USER", postgres != null ? "postgres" : "sa");
-    if (parallelism != null) {
-      env.put("CONTRAIL__CORE__PARALLELISM", String.valueOf(parallelism));
-    }
-    env.putAll(overrides);
-    return ConfigLoader.load(home, env);
+    return ConfigLoader.load(home, variables(overrides));
   }
 
-  App app(Map<String, String> overrides, String role) {
-    return App.create(config(overrides), role);
+  private Map<String, String> variables(Map<String, String> overrides) {
+    Map<String, String> vars = new HashMap<>(env.variables());
+    vars.keySet().removeIf(k -> k.startsWith("CONTRAIL__"));
+    vars.put("CONTRAIL__CORE__LOAD_EXAMPLES", "false");
+    vars.put("CONTRAIL__DATABASE__URL", dbUrl);
+    vars.put("CONTRAIL__DATABASE__USER", postgres != null ? "postgres" : "sa");
+    if (parallelism != null) {
+      vars.put("CONTRAIL__CORE__PARALLELISM", String.valueOf(parallelism));
+    }
+    vars.putAll(overrides);
+    return vars;
+  }
+
+  /**
+   * A benchmark process on this installation, with the given CONTRAIL__ overrides: the telemetry
+   * it gets is that of a role that runs tasks, so traces on means its span outbox runs.
+   */
+  Contrail open(Map<String, String> overrides) {
+    Map<String, String> vars = variables(overrides);
+    return Contrail.start(Role.BENCH, ConfigLoader.load(home, vars),
+        new Environment(vars, env.otelSystemProperties(), env.hostname()));
   }
 
   @Override

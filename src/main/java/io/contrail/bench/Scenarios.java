@@ -1,7 +1,7 @@
 package io.contrail.bench;
 
-import io.contrail.cli.App;
-import io.contrail.dag.Dag;
+import io.contrail.api.Dag;
+import io.contrail.roles.Contrail;
 import io.contrail.run.DagRun;
 import io.contrail.run.RunState;
 import io.contrail.run.TaskInstance;
@@ -26,10 +26,10 @@ final class Scenarios {
 
   /** One DAG with {@code tasks} independent tasks: tasks per second from run start to run end. */
   static Map<String, Object> throughput(BenchEnvironment env, int tasks, boolean shell, Map<String, String> overrides) {
-    try (App app = env.app(overrides, "bench")) {
+    try (Contrail app = env.open(overrides)) {
       Dag dag = BenchDags.wide("bench_throughput_" + System.nanoTime(), tasks, shell);
       DagRun run = BenchDags.run(app, dag, 1).get(0);
-      double seconds = Duration.between(run.startDate(), run.endDate()).toNanos() / 1e9;
+      double seconds = Duration.between(run.times().startDate(), run.times().endDate()).toNanos() / 1e9;
       Map<String, Object> r = new LinkedHashMap<>();
       r.put("tasks", tasks);
       r.put("task_type", shell ? "shell" : "noop");
@@ -42,14 +42,14 @@ final class Scenarios {
 
   /** A chain of noop tasks: downstream start minus upstream end, and queued to first task start. */
   static Map<String, Object> latency(BenchEnvironment env, int chain, Map<String, String> overrides) {
-    try (App app = env.app(overrides, "bench")) {
+    try (Contrail app = env.open(overrides)) {
       Dag dag = BenchDags.chain("bench_latency_" + System.nanoTime(), chain);
       DagRun run = BenchDags.run(app, dag, 1).get(0);
       List<TaskInstance> tis = new ArrayList<>(app.stores().runs().taskInstances(run.key()));
       tis.sort(Comparator.comparing(TaskInstance::taskId));
       List<Double> gaps = new ArrayList<>();
       for (int i = 1; i < tis.size(); i++) {
-        gaps.add(Duration.between(tis.get(i - 1).endDate(), tis.get(i).startDate()).toNanos() / 1e6);
+        gaps.add(Duration.between(tis.get(i - 1).times().endDate(), tis.get(i).times().startDate()).toNanos() / 1e6);
       }
       gaps.sort(Double::compare);
       Map<String, Object> r = new LinkedHashMap<>();
@@ -59,8 +59,9 @@ final class Scenarios {
       r.put("p95_ms", round(percentile(gaps, 95), 2));
       r.put("p99_ms", round(percentile(gaps, 99), 2));
       r.put("max_ms", round(gaps.isEmpty() ? 0 : gaps.get(gaps.size() - 1), 2));
-      r.put("queued_to_first_start_ms", round(Duration.between(run.queuedAt(), tis.get(0).startDate()).toNanos() / 1e6, 2));
-      r.put("run_seconds", round(Duration.between(run.startDate(), run.endDate()).toNanos() / 1e9, 3));
+      r.put("queued_to_first_start_ms", round(Duration.between(run.times().queuedAt(),
+          tis.get(0).times().startDate()).toNanos() / 1e6, 2));
+      r.put("run_seconds", round(Duration.between(run.times().startDate(), run.times().endDate()).toNanos() / 1e9, 3));
       return r;
     }
   }
@@ -71,7 +72,7 @@ final class Scenarios {
    */
   static Map<String, Object> dbCeiling(BenchEnvironment env, int tasks) {
     Map<String, Object> r = new LinkedHashMap<>();
-    try (App app = env.app(Map.of(), "bench")) {
+    try (Contrail app = env.open(Map.of())) {
       Sql sql = app.database().sql();
       sql.update("CREATE TABLE bench_ceiling (id INTEGER PRIMARY KEY, v BIGINT NOT NULL)");
       sql.update("INSERT INTO bench_ceiling (id, v) VALUES (1, 0)");
@@ -100,7 +101,7 @@ final class Scenarios {
     List<Long> heapMb = new ArrayList<>();
     int finished = 0;
     int failedRuns = 0;
-    try (App app = env.app(overrides, "bench")) {
+    try (Contrail app = env.open(overrides)) {
       Dag dag = BenchDags.wide("bench_memory_" + System.nanoTime(), tasks, false);
       for (int i = 0; i < runs; i++) {
         DagRun run = BenchDags.run(app, dag, 1).get(0);

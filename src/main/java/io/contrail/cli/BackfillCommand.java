@@ -1,13 +1,16 @@
 package io.contrail.cli;
 
-import io.contrail.dag.Dag;
+import io.contrail.api.Dag;
+import io.contrail.operations.RunRequest;
+import io.contrail.roles.Contrail;
+import io.contrail.roles.Foreground;
+import io.contrail.roles.Role;
 import io.contrail.run.DagRun;
 import io.contrail.run.RunKey;
 import io.contrail.run.RunState;
 import io.contrail.run.RunType;
 import io.contrail.schedule.DataInterval;
 import io.contrail.schedule.Schedule;
-import io.contrail.scheduler.RunFactory;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -34,6 +37,7 @@ final class BackfillCommand implements Callable<Integer> {
   @Option(names = "--from", required = true, description = "First logical date (ISO instant or date).") String from;
   @Option(names = "--to", required = true, description = "Last logical date (ISO instant or date), inclusive.") String to;
   @Option(names = "--conf", description = "Run configuration, a JSON object.") String conf;
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
   static Instant parseTime(String option, String value) {
     try {
@@ -47,24 +51,19 @@ final class BackfillCommand implements Callable<Integer> {
   public Integer call() {
     Instant start = parseTime("--from", from);
     Instant end = parseTime("--to", to);
-    try (App app = App.open(true, "backfill")) {
+    try (Contrail app = Main.contrail(spec, Role.BACKFILL)) {
       app.dagSync().sync();
       Dag dag = DagsCommand.require(app, dagId).dag();
       List<DataInterval> intervals = Schedule.parse(dag.schedule()).intervalsBetween(dag.startDate(), start, end);
       Set<RunKey> keys = new LinkedHashSet<>();
       int skipped = 0;
-      Instant now = app.clock().instant();
+      var runs = app.stores().runs();
       for (DataInterval di : intervals) {
-        var runs = app.stores().runs();
         if (runs.runExists(dagId, RunType.SCHEDULED, di.logicalDate()) || runs.runExists(dagId, RunType.BACKFILL, di.logicalDate())) {
           skipped++;
           continue;
         }
-        RunFactory.NewRun nr = RunFactory.create(dag, RunType.BACKFILL, null, di.logicalDate(), di, conf, null, now);
-        if (runs.createRun(nr.run(), nr.taskInstances())) {
-          app.telemetry().taskInstancesCreated(nr.run(), nr.taskInstances());
-          keys.add(nr.run().key());
-        }
+        app.runCreator().create(dag, RunRequest.backfill(di, conf)).ifPresent(run -> keys.add(run.key()));
       }
       System.out.printf("backfill %s: %d run(s) from %s to %s (%d slot(s) already had a run)%n",
           dagId, keys.size(), start, end, skipped);
@@ -74,7 +73,7 @@ final class BackfillCommand implements Callable<Integer> {
       AtomicInteger failed = new AtomicInteger();
       try (ProgressBar bar = new ProgressBarBuilder().setTaskName("backfill " + dagId).setInitialMax(keys.size())
           .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(250).continuousUpdate().build()) {
-        Foreground.runToCompletion(app, keys, "backfill", (DagRun run) -> {
+        Foreground.runToCompletion(app, keys, (DagRun run) -> {
           if (run.state() != RunState.SUCCESS) {
             failed.incrementAndGet();
           }

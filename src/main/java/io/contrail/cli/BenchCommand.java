@@ -21,10 +21,11 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--results", defaultValue = "bench/RESULTS.md", description = "Results file to append to (default ${DEFAULT-VALUE}).") Path results;
   @Option(names = "--parallelism", description = "Executor parallelism (default: [core] parallelism, 32).") Integer parallelism;
   @Option(names = "--json", description = "Print the figures as JSON.") boolean json;
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
-    var figures = new Bench(db, parallelism, results, Path.of(System.getProperty("contrail.root", System.getProperty("user.dir")))).run(scenario, tasks, chain, shell, rounds, runs);
+    var figures = new Bench(Main.env(spec), db, parallelism, results, Path.of(System.getProperty("contrail.root", System.getProperty("user.dir")))).run(scenario, tasks, chain, shell, rounds, runs);
     if (json) {
       System.out.println(io.contrail.storage.Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(figures));
     } else {

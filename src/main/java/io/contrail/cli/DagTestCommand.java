@@ -1,10 +1,12 @@
 package io.contrail.cli;
 
-import io.contrail.dag.Dag;
+import io.contrail.api.Dag;
+import io.contrail.operations.RunRequest;
+import io.contrail.roles.Contrail;
+import io.contrail.roles.Foreground;
+import io.contrail.roles.Role;
 import io.contrail.run.DagRun;
 import io.contrail.run.RunState;
-import io.contrail.run.RunType;
-import io.contrail.scheduler.RunFactory;
 import java.io.PrintWriter;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -27,22 +29,17 @@ final class DagTestCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    try (App app = App.open(true, "dags_test")) {
+    try (Contrail app = Main.contrail(spec, Role.DAGS_TEST)) {
       app.dagSync().sync();
       Dag dag = DagsCommand.require(app, dagId).dag();
-      var now = app.clock().instant();
-      RunFactory.NewRun nr = RunFactory.create(dag, RunType.MANUAL, runId, now, null, conf, null, now);
-      if (!app.stores().runs().createRun(nr.run(), nr.taskInstances())) {
-        throw new Main.UserError("run '" + nr.run().runId() + "' of DAG '" + dagId + "' already exists");
-      }
-      app.telemetry().taskInstancesCreated(nr.run(), nr.taskInstances());
+      DagRun created = app.runCreator().createNew(dag, RunRequest.manual(runId, conf, null));
       PrintWriter out = spec.commandLine().getOut();
       if (!json) {
-        out.printf("testing %s: run %s (trace %s)%n", dagId, nr.run().runId(), nr.run().traceId());
+        out.printf("testing %s: run %s (trace %s)%n", dagId, created.runId(), created.trace().traceId());
         out.flush();
       }
-      Foreground.runToCompletion(app, Set.of(nr.run().key()), "dags_test", run -> { });
-      DagRun run = app.stores().runs().findRun(nr.run().key()).orElseThrow();
+      Foreground.runToCompletion(app, Set.of(created.key()), run -> { });
+      DagRun run = app.stores().runs().findRun(created.key()).orElseThrow();
       // in the DAG's own task order, as the user wrote it, not alphabetically
       var order = new java.util.HashMap<String, Integer>();
       dag.tasks().forEach(t -> order.put(t.taskId(), order.size()));
@@ -55,7 +52,8 @@ final class DagTestCommand implements Callable<Integer> {
       } else {
         out.println();
         Output.table(out, RunsCommand.TASK_HEADER, RunsCommand.taskRows(tis));
-        out.printf("%nrun %s %s in %s%n", run.runId(), run.state().id(), Output.duration(run.startDate(), run.endDate()));
+        out.printf("%nrun %s %s in %s%n", run.runId(), run.state().id(),
+            Output.duration(run.times().startDate(), run.times().endDate()));
         out.println();
         TraceTree.print(out, app.stores().runs(), run);
         out.flush();

@@ -1,11 +1,13 @@
 package io.contrail.cli;
 
-import io.contrail.dag.Dag;
+import io.contrail.api.Dag;
+import io.contrail.api.TaskDefinition;
 import io.contrail.dag.DagBag;
 import io.contrail.dag.ImportError;
-import io.contrail.dag.TaskDefinition;
-import io.contrail.run.RunType;
-import io.contrail.scheduler.RunFactory;
+import io.contrail.operations.RunRequest;
+import io.contrail.roles.Contrail;
+import io.contrail.roles.Role;
+import io.contrail.run.DagRun;
 import io.contrail.storage.StoredDag;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -25,7 +27,7 @@ import picocli.CommandLine.Spec;
         DagsCommand.ImportErrors.class})
 final class DagsCommand {
 
-  static StoredDag require(App app, String dagId) {
+  static StoredDag require(Contrail app, String dagId) {
     return app.stores().dags().find(dagId).orElseThrow(() -> new Main.UserError("no DAG '" + dagId
         + "' in " + app.config().core().dagsFolder() + " (see `contrail dags list` and `contrail dags list-import-errors`)"));
   }
@@ -37,7 +39,7 @@ final class DagsCommand {
 
     @Override
     public Integer call() {
-      try (App app = App.open()) {
+      try (Contrail app = Main.contrail(spec, Role.CLI)) {
         DagBag bag = app.dagSync().sync();
         List<StoredDag> dags = app.stores().dags().list().stream().filter(StoredDag::active).toList();
         PrintWriter out = spec.commandLine().getOut();
@@ -78,7 +80,7 @@ final class DagsCommand {
 
     @Override
     public Integer call() {
-      try (App app = App.open()) {
+      try (Contrail app = Main.contrail(spec, Role.CLI)) {
         app.dagSync().sync();
         StoredDag stored = require(app, dagId);
         Dag dag = stored.dag();
@@ -96,8 +98,8 @@ final class DagsCommand {
             dag.maxActiveRuns(), dag.maxActiveTasks(), String.join(", ", dag.tags()), dag.fileloc());
         List<List<String>> rows = new ArrayList<>();
         for (TaskDefinition t : dag.tasks()) {
-          rows.add(List.of(t.taskId(), t.type().id(), String.join(",", t.dependsOn()), t.triggerRule().id(),
-              String.valueOf(t.retries()), t.pool()));
+          rows.add(List.of(t.taskId(), t.type(), String.join(",", t.dependsOn()), t.triggerRule().id(),
+              String.valueOf(t.retry().retries()), t.queueing().pool()));
         }
         Output.table(out, List.of("task_id", "type", "depends_on", "trigger_rule", "retries", "pool"), rows);
         return 0;
@@ -108,25 +110,27 @@ final class DagsCommand {
   @Command(name = "pause", description = "Pause a DAG: no new scheduled runs.")
   static final class Pause implements Callable<Integer> {
     @Parameters(paramLabel = "DAG_ID") String dagId;
+    @Spec picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {
-      return setPaused(dagId, true);
+      return setPaused(spec, dagId, true);
     }
   }
 
   @Command(name = "unpause", description = "Unpause a DAG.")
   static final class Unpause implements Callable<Integer> {
     @Parameters(paramLabel = "DAG_ID") String dagId;
+    @Spec picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {
-      return setPaused(dagId, false);
+      return setPaused(spec, dagId, false);
     }
   }
 
-  static int setPaused(String dagId, boolean paused) {
-    try (App app = App.open()) {
+  static int setPaused(picocli.CommandLine.Model.CommandSpec spec, String dagId, boolean paused) {
+    try (Contrail app = Main.contrail(spec, Role.CLI)) {
       app.dagSync().sync();
       require(app, dagId);
       app.stores().dags().setPaused(dagId, paused);
@@ -146,20 +150,15 @@ final class DagsCommand {
 
     @Override
     public Integer call() {
-      try (App app = App.open()) {
+      try (Contrail app = Main.contrail(spec, Role.CLI)) {
         app.dagSync().sync();
         StoredDag stored = require(app, dagId);
         Dag dag = stored.dag();
-        var now = app.clock().instant();
-        RunFactory.NewRun nr = RunFactory.create(dag, RunType.MANUAL, runId, now, null, conf, traceparent, now);
-        if (!app.stores().runs().createRun(nr.run(), nr.taskInstances())) {
-          throw new Main.UserError("run '" + nr.run().runId() + "' of DAG '" + dagId + "' already exists");
-        }
-        app.telemetry().taskInstancesCreated(nr.run(), nr.taskInstances());
+        DagRun run = app.runCreator().createNew(dag, RunRequest.manual(runId, conf, traceparent));
         if (json) {
-          Output.json(spec.commandLine().getOut(), RunsCommand.runJson(nr.run()));
+          Output.json(spec.commandLine().getOut(), RunsCommand.runJson(run));
         } else {
-          System.out.printf("queued run %s of %s (trace %s)%n", nr.run().runId(), dagId, nr.run().traceId());
+          System.out.printf("queued run %s of %s (trace %s)%n", run.runId(), dagId, run.trace().traceId());
           if (stored.paused()) {
             System.out.printf("note: %s is paused; the run starts once you `contrail dags unpause %s`%n", dagId, dagId);
           }
@@ -176,7 +175,7 @@ final class DagsCommand {
 
     @Override
     public Integer call() {
-      try (App app = App.open()) {
+      try (Contrail app = Main.contrail(spec, Role.CLI)) {
         app.dagSync().sync();
         List<ImportError> errors = app.stores().dags().importErrors();
         PrintWriter out = spec.commandLine().getOut();

@@ -1,5 +1,6 @@
 package io.contrail.cli;
 
+import io.contrail.roles.Contrail;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -11,9 +12,11 @@ final class DbCommand {
 
   @Command(name = "migrate", description = "Apply pending schema migrations.")
   static final class Migrate implements Callable<Integer> {
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() {
-      try (App app = App.open(false, "cli")) {
+      try (Contrail app = Contrail.unmigrated(Main.env(spec))) {
         int applied = app.database().migrate();
         System.out.printf("applied %d migration(s); schema version %s (%s)%n", applied,
             app.database().currentVersion(), app.database().url());
@@ -24,9 +27,11 @@ final class DbCommand {
 
   @Command(name = "check", description = "Check that the database is reachable and its schema current (exit 1 if not).")
   static final class Check implements Callable<Integer> {
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() {
-      try (App app = App.open(false, "cli")) {
+      try (Contrail app = Contrail.unmigrated(Main.env(spec))) {
         List<String> pending = app.database().pendingMigrations();
         if (pending.isEmpty()) {
           System.out.printf("ok: schema version %s is current (%s)%n", app.database().currentVersion(), app.database().url());

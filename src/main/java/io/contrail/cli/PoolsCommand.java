@@ -1,5 +1,7 @@
 package io.contrail.cli;
 
+import io.contrail.roles.Contrail;
+import io.contrail.roles.Role;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,7 +24,7 @@ final class PoolsCommand {
 
     @Override
     public Integer call() {
-      try (App app = App.open()) {
+      try (Contrail app = Main.contrail(spec, Role.CLI)) {
         Map<String, Integer> slots = app.stores().pools().slots();
         Map<String, Integer> used = app.stores().pools().occupiedSlots();
         List<Map<String, Object>> json = new ArrayList<>();
@@ -50,13 +52,14 @@ final class PoolsCommand {
   static final class Set implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "POOL") String pool;
     @Parameters(index = "1", paramLabel = "SLOTS") int slots;
+    @Spec picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {
       if (slots < 0) {
         throw new Main.UserError("SLOTS must be 0 or more, got " + slots);
       }
-      try (App app = App.open()) {
+      try (Contrail app = Main.contrail(spec, Role.CLI)) {
         app.stores().pools().setSlots(pool, slots);
         System.out.printf("pool %s has %d slots%n", pool, slots);
         return 0;

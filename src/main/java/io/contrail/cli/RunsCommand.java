@@ -1,9 +1,13 @@
 package io.contrail.cli;
 
+import io.contrail.roles.Contrail;
+import io.contrail.roles.Role;
 import io.contrail.run.DagRun;
 import io.contrail.run.RunKey;
+import io.contrail.run.RunTimes;
 import io.contrail.run.TaskAttempt;
 import io.contrail.run.TaskInstance;
+import io.contrail.run.TaskTimes;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -26,15 +30,15 @@ final class RunsCommand {
     m.put("run_id", r.runId());
     m.put("state", r.state().id());
     m.put("run_type", r.runType().id());
-    m.put("logical_date", r.logicalDate());
-    m.put("data_interval_start", r.dataIntervalStart());
-    m.put("data_interval_end", r.dataIntervalEnd());
-    m.put("queued_at", r.queuedAt());
-    m.put("start_date", r.startDate());
-    m.put("end_date", r.endDate());
-    m.put("conf", io.contrail.storage.Json.readObject(r.conf()));
-    m.put("trace_id", r.traceId());
-    m.put("span_id", r.spanId());
+    m.put("logical_date", r.spec().logicalDate());
+    m.put("data_interval_start", r.spec().dataIntervalStart());
+    m.put("data_interval_end", r.spec().dataIntervalEnd());
+    m.put("queued_at", r.times().queuedAt());
+    m.put("start_date", r.times().startDate());
+    m.put("end_date", r.times().endDate());
+    m.put("conf", io.contrail.storage.Json.readObject(r.spec().conf()));
+    m.put("trace_id", r.trace().traceId());
+    m.put("span_id", r.trace().spanId());
     return m;
   }
 
@@ -43,12 +47,12 @@ final class RunsCommand {
     m.put("task_id", ti.taskId());
     m.put("state", ti.state().id());
     m.put("try_number", ti.tryNumber());
-    m.put("max_tries", ti.maxTries());
-    m.put("start_date", ti.startDate());
-    m.put("end_date", ti.endDate());
+    m.put("max_tries", ti.tries().max());
+    m.put("start_date", ti.times().startDate());
+    m.put("end_date", ti.times().endDate());
     m.put("duration_ms", ti.duration() == null ? null : ti.duration().toMillis());
-    m.put("pool", ti.pool());
-    m.put("span_id", ti.spanId());
+    m.put("pool", ti.profile().pool());
+    m.put("span_id", ti.trace().spanId());
     return m;
   }
 
@@ -59,10 +63,10 @@ final class RunsCommand {
     m.put("state", a.state().id());
     m.put("start_date", a.startDate());
     m.put("end_date", a.endDate());
-    m.put("hostname", a.hostname());
-    m.put("pid", a.pid());
-    m.put("exit_code", a.exitCode());
-    m.put("error", a.error());
+    m.put("hostname", a.placement().hostname());
+    m.put("pid", a.placement().pid());
+    m.put("exit_code", a.status().exitCode());
+    m.put("error", a.status().error());
     m.put("span_id", a.spanId());
     return m;
   }
@@ -70,8 +74,9 @@ final class RunsCommand {
   static List<List<String>> taskRows(List<TaskInstance> tis) {
     List<List<String>> rows = new ArrayList<>();
     for (TaskInstance ti : tis) {
+      TaskTimes t = ti.times();
       rows.add(List.of(ti.taskId(), ti.state().id(), String.valueOf(ti.tryNumber()),
-          Output.time(ti.startDate()), Output.time(ti.endDate()), Output.duration(ti.startDate(), ti.endDate())));
+          Output.time(t.startDate()), Output.time(t.endDate()), Output.duration(t.startDate(), t.endDate())));
     }
     return rows;
   }
@@ -87,7 +92,7 @@ final class RunsCommand {
 
     @Override
     public Integer call() {
-      try (App app = App.open()) {
+      try (Contrail app = Main.contrail(spec, Role.CLI)) {
         List<DagRun> runs = app.stores().runs().listRuns(dagId, limit);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
@@ -96,8 +101,9 @@ final class RunsCommand {
         }
         List<List<String>> rows = new ArrayList<>();
         for (DagRun r : runs) {
-          rows.add(List.of(r.dagId(), r.runId(), r.state().id(), r.runType().id(), Output.time(r.logicalDate()),
-              Output.time(r.queuedAt()), Output.time(r.startDate()), Output.time(r.endDate()), r.traceId()));
+          RunTimes t = r.times();
+          rows.add(List.of(r.dagId(), r.runId(), r.state().id(), r.runType().id(), Output.time(r.spec().logicalDate()),
+              Output.time(t.queuedAt()), Output.time(t.startDate()), Output.time(t.endDate()), r.trace().traceId()));
         }
         Output.table(out, List.of("dag_id", "run_id", "state", "run_type", "logical_date", "queued_at",
             "start_date", "end_date", "trace_id"), rows);
@@ -115,7 +121,7 @@ final class RunsCommand {
 
     @Override
     public Integer call() {
-      try (App app = App.open()) {
+      try (Contrail app = Main.contrail(spec, Role.CLI)) {
         RunKey key = new RunKey(dagId, runId);
         DagRun run = app.stores().runs().findRun(key)
             .orElseThrow(() -> new Main.UserError("no run '" + runId + "' of DAG '" + dagId + "'"));
@@ -131,17 +137,21 @@ final class RunsCommand {
         }
         out.printf("dag_id:        %s%nrun_id:        %s%nstate:         %s%nrun_type:      %s%nlogical_date:  %s%n"
                 + "data_interval: %s - %s%nqueued_at:     %s%nstart_date:    %s%nend_date:      %s%nconf:          %s%ntrace_id:      %s%n%n",
-            run.dagId(), run.runId(), run.state().id(), run.runType().id(), run.logicalDate(),
-            run.dataIntervalStart(), run.dataIntervalEnd(), run.queuedAt(), Output.time(run.startDate()),
-            Output.time(run.endDate()), run.conf() == null ? "{}" : run.conf(), run.traceId());
+            run.dagId(), run.runId(), run.state().id(), run.runType().id(), run.spec().logicalDate(),
+            run.spec().dataIntervalStart(), run.spec().dataIntervalEnd(), run.times().queuedAt(),
+            Output.time(run.times().startDate()), Output.time(run.times().endDate()),
+            run.spec().conf() == null ? "{}" : run.spec().conf(), run.trace().traceId());
         Output.table(out, TASK_HEADER, taskRows(tis));
         if (!attempts.isEmpty()) {
           out.println();
           List<List<String>> rows = new ArrayList<>();
           for (TaskAttempt a : attempts) {
+            String host = a.placement().hostname();
+            Integer exitCode = a.status().exitCode();
+            String error = a.status().error();
             rows.add(List.of(a.taskId(), String.valueOf(a.tryNumber()), a.state().id(),
-                Output.duration(a.startDate(), a.endDate()), a.hostname() == null ? "" : a.hostname(),
-                a.exitCode() == null ? "" : String.valueOf(a.exitCode()), a.error() == null ? "" : a.error()));
+                Output.duration(a.startDate(), a.endDate()), host == null ? "" : host,
+                exitCode == null ? "" : String.valueOf(exitCode), error == null ? "" : error));
           }
           Output.table(out, List.of("task_id", "try", "state", "duration", "host", "exit_code", "error"), rows);
         }

@@ -1,17 +1,22 @@
 package io.contrail.cli;
 
+import io.contrail.roles.Role;
+import io.contrail.roles.SchedulerProcess;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code scheduler}: the scheduler loop (with its executor) alone. */
 @Command(name = "scheduler", mixinStandardHelpOptions = true, description = "Run the scheduler loop.")
 final class SchedulerCommand implements Callable<Integer> {
   @Option(names = "--num-runs", description = "Stop after this many scheduler loops (default: run until stopped).")
   int numRuns;
+  @Spec CommandSpec spec;
 
   @Override
   public Integer call() {
-    return SchedulerRole.run("scheduler", numRuns);
+    return SchedulerProcess.run(Role.SCHEDULER, Main.env(spec), numRuns, System.out);
   }
 }

@@ -1,6 +1,8 @@
 package io.contrail.cli;
 
 import io.contrail.executor.TaskLogs;
+import io.contrail.roles.Contrail;
+import io.contrail.roles.Role;
 import io.contrail.run.TaskInstance;
 import io.contrail.run.TaskInstanceKey;
 import java.io.IOException;
@@ -22,10 +24,11 @@ final class TasksCommand {
     @Parameters(index = "1", paramLabel = "RUN_ID") String runId;
     @Parameters(index = "2", paramLabel = "TASK_ID") String taskId;
     @Option(names = "--try", description = "Try number (1, 2, ...).") Integer tryNumber;
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws IOException {
-      try (App app = App.open()) {
+      try (Contrail app = Main.contrail(spec, Role.CLI)) {
         TaskInstanceKey key = new TaskInstanceKey(dagId, runId, taskId);
         TaskInstance ti = app.stores().runs().taskInstance(key)
             .orElseThrow(() -> new Main.UserError("no task instance " + key));

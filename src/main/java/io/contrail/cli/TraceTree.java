@@ -18,8 +18,9 @@ final class TraceTree {
 
   static void print(PrintWriter out, RunStore runs, DagRun run) {
     out.printf("dag_run.%s  %s  %s  trace %s%s%s%n", run.dagId(), run.state().id(),
-        Output.duration(run.queuedAt(), run.endDate()), run.traceId(),
-        run.parentSpanId() == null ? "" : "  parent " + run.parentSpanId(), run.sampled() ? "" : "  (not sampled)");
+        Output.duration(run.times().queuedAt(), run.times().endDate()), run.trace().traceId(),
+        run.trace().parentSpanId() == null ? "" : "  parent " + run.trace().parentSpanId(),
+        run.sampled() ? "" : "  (not sampled)");
     List<TaskInstance> tis = runs.taskInstances(run.key()).stream()
         .sorted(Comparator.comparing(TraceTree::startOf, Comparator.nullsLast(Comparator.naturalOrder()))
             .thenComparing(TaskInstance::taskId))
@@ -29,20 +30,20 @@ final class TraceTree {
       TaskInstance ti = tis.get(i);
       boolean lastTask = i == tis.size() - 1;
       out.printf("%s task_run.%s  %s  %s  span %s%n", lastTask ? "└─" : "├─", ti.taskId(), ti.state().id(),
-          Output.duration(startOf(ti), ti.endDate()), ti.spanId());
+          Output.duration(startOf(ti), ti.times().endDate()), ti.trace().spanId());
       List<TaskAttempt> mine = attempts.stream().filter(a -> a.taskId().equals(ti.taskId())).toList();
       for (int j = 0; j < mine.size(); j++) {
         TaskAttempt a = mine.get(j);
         out.printf("%s  %s task_attempt.%s  try %d  %s  %s  span %s%s%n", lastTask ? " " : "│",
             j == mine.size() - 1 ? "└─" : "├─", a.taskId(), a.tryNumber(), a.state().id(),
             Output.duration(a.startDate(), a.endDate()), a.spanId(),
-            a.exitCode() == null ? "" : "  exit " + a.exitCode());
+            a.status().exitCode() == null ? "" : "  exit " + a.status().exitCode());
       }
     }
     out.flush();
   }
 
   private static Instant startOf(TaskInstance ti) {
-    return ti.scheduledAt() != null ? ti.scheduledAt() : ti.startDate();
+    return ti.times().scheduledAt() != null ? ti.times().scheduledAt() : ti.times().startDate();
   }
 }

@@ -1,7 +1,10 @@
 package io.contrail.cli;
 
+import io.contrail.roles.Contrail;
+import io.contrail.roles.Role;
 import io.contrail.run.DagRun;
 import io.contrail.run.RunKey;
+import io.contrail.storage.Stores;
 import io.contrail.telemetry.traces.Tracing;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import java.io.PrintWriter;
@@ -32,7 +35,7 @@ final class TracesCommand implements Runnable {
 
     @Override
     public Integer call() {
-      try (App app = App.open()) {
+      try (Contrail app = Main.contrail(spec, Role.CLI)) {
         DagRun run = app.stores().runs().findRun(new RunKey(dagId, runId))
             .orElseThrow(() -> new Main.UserError("no run '" + runId + "' of DAG '" + dagId + "'"));
         TraceTree.print(spec.commandLine().getOut(), app.stores().runs(), run);
@@ -53,15 +56,16 @@ final class TracesCommand implements Runnable {
     public Integer call() {
       Instant from = since == null ? null : BackfillCommand.parseTime("--since", since);
       PrintWriter out = spec.commandLine().getOut();
-      try (App app = App.open()) {
+      try (Contrail app = Main.contrail(spec, Role.CLI)) {
         List<DagRun> runs = app.stores().runs().listRuns(dagId, limit).stream()
             .filter(r -> runId == null || r.runId().equals(runId))
-            .filter(r -> from == null || !r.queuedAt().isBefore(from))
+            .filter(r -> from == null || !r.times().queuedAt().isBefore(from))
             .filter(r -> r.state().isFinished() && r.sampled())
             .toList();
         int spans = 0;
         int failed = 0;
-        try (Tracing tracing = Tracing.open(app.config(), System.getenv(), app.database())) {
+        try (Tracing tracing = Tracing.open(app.config(), app.otel(), new Tracing.Source(
+            Stores.spanOutbox(app.database()), app.stores().runs(), app.stores().dags()))) {
           for (DagRun run : runs) {
             List<SpanData> data = tracing.outbox().spansOf(run.key());
             if (tracing.outbox().export(data)) {

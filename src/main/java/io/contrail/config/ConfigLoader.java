@@ -28,7 +28,7 @@ public final class ConfigLoader {
     if (configured == null || configured.isBlank()) {
       return Path.of(System.getProperty("user.home"), "contrail").toAbsolutePath().normalize();
     }
-    return Path.of(ConfigBinder.expandTilde(configured.strip())).toAbsolutePath().normalize();
+    return Path.of(Parser.expandTilde(configured.strip())).toAbsolutePath().normalize();
   }
 
   /**
@@ -38,7 +38,7 @@ public final class ConfigLoader {
   public static ContrailConfig load(Path home, Map<String, String> env) throws ConfigException {
     Path absoluteHome = home.toAbsolutePath().normalize();
     Path file = absoluteHome.resolve(FILE_NAME);
-    Map<String, Map<String, ConfigSchema.Key>> schema = ConfigSchema.bySection(absoluteHome);
+    Map<String, Map<String, ConfigSchema.KeyDef>> schema = ConfigSchema.bySection();
     Settings settings = Settings.defaults(absoluteHome);
     applyFile(file, readOrCreate(file, absoluteHome), schema, settings);
     applyEnv(env, schema, settings);
@@ -68,7 +68,7 @@ public final class ConfigLoader {
   }
 
   private static void applyFile(Path file, String text,
-      Map<String, Map<String, ConfigSchema.Key>> schema, Settings settings) {
+      Map<String, Map<String, ConfigSchema.KeyDef>> schema, Settings settings) {
     String name = file.toString();
     IniParser.Ini ini = IniParser.parse(text, name);
     for (IniParser.Section section : ini.sections()) {
@@ -98,7 +98,7 @@ public final class ConfigLoader {
   }
 
   private static void applyEnv(Map<String, String> env,
-      Map<String, Map<String, ConfigSchema.Key>> schema, Settings settings) {
+      Map<String, Map<String, ConfigSchema.KeyDef>> schema, Settings settings) {
     // Sorted so that, with several bad variables, the reported one does not depend on hash order.
     for (Map.Entry<String, String> var : new TreeMap<>(env).entrySet()) {
       String variable = var.getKey();

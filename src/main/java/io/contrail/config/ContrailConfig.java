@@ -10,8 +10,9 @@ import java.util.regex.Pattern;
 /**
  * The validated, immutable configuration of one Contrail installation: {@code contrail.cfg} under
  * {@code CONTRAIL_HOME} with {@code CONTRAIL__SECTION__KEY} environment overrides applied. Built
- * once at start-up by {@link ConfigLoader} and passed to every component; each nested record is one
- * section of the file.
+ * once at start-up by {@link ConfigLoader} and passed to every component. Each nested record is one
+ * section of the file, in file order, and each of its components declares one key with
+ * {@link Key}: that declaration is the only place a key's name, default, comment and parser live.
  */
 public record ContrailConfig(
     Path home,
@@ -36,16 +37,21 @@ public record ContrailConfig(
 
   /** Section {@code [core]}. */
   public record Core(
-      Path dagsFolder,
-      boolean loadExamples,
-      boolean dagsArePausedAtCreation,
-      String deploymentName,
-      String executor,
-      int parallelism,
-      int defaultPoolSlots) {}
+      @Key(value = "${home}/dags", comment = "YAML DAG files and DAG jars") Path dagsFolder,
+      @Key(value = "true", comment = "also load the bundled example DAGs") boolean loadExamples,
+      @Key(value = "true", comment = "new DAGs start paused") boolean dagsArePausedAtCreation,
+      @Key(value = "local", comment = "one Contrail installation (service.namespace)") String deploymentName,
+      @Key(value = "local", comment = "sequential | local", oneOf = {"sequential", "local"}) String executor,
+      @Key(value = "32", comment = "task instances running at once, all DAGs together") int parallelism,
+      @Key(value = "128", comment = "slots of default_pool") int defaultPoolSlots) {}
 
   /** Section {@code [database]}. */
-  public record Database(String url, String user, String password, int poolSize) {
+  public record Database(
+      @Key(value = "jdbc:h2:file:${home}/contrail", comment = "or jdbc:postgresql://host/db",
+          parser = Parser.JDBC_URL) String url,
+      @Key(value = "sa", comment = "database user") String user,
+      @Key(value = "", comment = "database password") String password,
+      @Key(value = "10", comment = "connections in the pool") int poolSize) {
     @Override
     public String toString() {
       // Configs get logged at start-up; the password must not end up in the log.
@@ -55,31 +61,31 @@ public record ContrailConfig(
 
   /** Section {@code [scheduler]}. */
   public record Scheduler(
-      long loopIntervalMs,
-      long jobHeartbeatMs,
-      long zombieThresholdMs,
-      long dagDirListIntervalMs,
-      long gracefulShutdownTimeoutMs) {}
+      @Key(value = "1000", comment = "pause between scheduler loops") long loopIntervalMs,
+      @Key(value = "2000", comment = "how often a running job reports it is alive") long jobHeartbeatMs,
+      @Key(value = "30000", comment = "silence after which a task is a zombie") long zombieThresholdMs,
+      @Key(value = "5000", comment = "how often dags_folder is rescanned") long dagDirListIntervalMs,
+      @Key(value = "30000", comment = "wait for running tasks on stop") long gracefulShutdownTimeoutMs) {}
 
   /** Section {@code [metrics]}. */
   public record Metrics(
-      boolean statsdOn,
-      String statsdHost,
-      int statsdPort,
-      String statsdPrefix,
-      boolean statsdDatadogTags,
-      boolean otelOn,
-      String otelHost,
-      int otelPort,
-      String otelProtocol,
-      boolean otelSslActive,
-      String otelPrefix,
-      long otelIntervalMilliseconds,
-      boolean prometheusOn,
-      int prometheusPort,
-      List<Pattern> metricsAllowList,
-      List<Pattern> metricsBlockList,
-      boolean legacyNamesOn) {
+      @Key(value = "false", comment = "send metrics to StatsD") boolean statsdOn,
+      @Key(value = "localhost", comment = "StatsD host") String statsdHost,
+      @Key(value = "8125", comment = "StatsD UDP port", parser = Parser.PORT) int statsdPort,
+      @Key(value = "contrail", comment = "prefix of every StatsD metric name") String statsdPrefix,
+      @Key(value = "false", comment = "DogStatsD tags instead of plain StatsD") boolean statsdDatadogTags,
+      @Key(value = "false", comment = "export metrics with OTLP") boolean otelOn,
+      @Key(value = "localhost", comment = "OTLP collector host") String otelHost,
+      @Key(value = "4317", comment = "OTLP collector port", parser = Parser.PORT) int otelPort,
+      @Key(value = "grpc", comment = "grpc | http/protobuf", oneOf = {"grpc", "http/protobuf"}) String otelProtocol,
+      @Key(value = "false", comment = "use https to reach the collector") boolean otelSslActive,
+      @Key(value = "contrail", comment = "prefix of every OTel metric name") String otelPrefix,
+      @Key(value = "60000", comment = "OTLP metric export interval") long otelIntervalMilliseconds,
+      @Key(value = "false", comment = "serve /metrics for Prometheus to scrape") boolean prometheusOn,
+      @Key(value = "9464", comment = "port of the /metrics endpoint", parser = Parser.PORT) int prometheusPort,
+      @Key(value = "", comment = "comma-separated regexes; empty = all") List<Pattern> metricsAllowList,
+      @Key(value = "", comment = "comma-separated regexes; empty = none") List<Pattern> metricsBlockList,
+      @Key(value = "true", comment = "also send StatsD names with ids baked in") boolean legacyNamesOn) {
     public Metrics {
       metricsAllowList = List.copyOf(metricsAllowList);
       metricsBlockList = List.copyOf(metricsBlockList);
@@ -88,17 +94,20 @@ public record ContrailConfig(
 
   /** Section {@code [traces]}. */
   public record Traces(
-      boolean otelOn,
-      String otelHost,
-      int otelPort,
-      String otelProtocol,
-      boolean otelSslActive,
-      String otelService,
-      boolean servicePerDag,
-      boolean otelDebuggingOn,
-      String schedulerSpans,
-      long slowLoopThresholdMs) {}
+      @Key(value = "false", comment = "export traces with OTLP") boolean otelOn,
+      @Key(value = "localhost", comment = "OTLP collector host") String otelHost,
+      @Key(value = "4317", comment = "OTLP collector port", parser = Parser.PORT) int otelPort,
+      @Key(value = "grpc", comment = "grpc | http/protobuf", oneOf = {"grpc", "http/protobuf"}) String otelProtocol,
+      @Key(value = "false", comment = "use https to reach the collector") boolean otelSslActive,
+      @Key(value = "contrail", comment = "service.name of the spans") String otelService,
+      @Key(value = "false", comment = "the seed's model: service.name = dag_id") boolean servicePerDag,
+      @Key(value = "false", comment = "also print spans to the console") boolean otelDebuggingOn,
+      @Key(value = "slow", comment = "off | slow | all  (scheduler loop spans)",
+          oneOf = {"off", "slow", "all"}) String schedulerSpans,
+      @Key(value = "500", comment = "a loop slower than this is 'slow'") long slowLoopThresholdMs) {}
 
   /** Section {@code [logs]}. */
-  public record Logs(boolean otelOn, Path baseLogFolder) {}
+  public record Logs(
+      @Key(value = "false", comment = "export task and component logs as OTel log records") boolean otelOn,
+      @Key(value = "${home}/logs", comment = "task attempt logs") Path baseLogFolder) {}
 }

@@ -24,8 +24,8 @@ final class Settings {
 
   static Settings defaults(Path home) {
     Settings settings = new Settings();
-    for (ConfigSchema.Key key : ConfigSchema.keys(home)) {
-      settings.put(key.section(), key.name(), key.defaultValue(),
+    for (ConfigSchema.KeyDef key : ConfigSchema.keys()) {
+      settings.put(key.section(), key.name(), key.defaultValue(home),
           "default [" + key.section() + "] " + key.name());
     }
     return settings;

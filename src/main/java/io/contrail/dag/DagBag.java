@@ -1,5 +1,6 @@
 package io.contrail.dag;
 
+import io.contrail.api.Dag;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;

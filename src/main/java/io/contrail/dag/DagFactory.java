@@ -1,12 +1,10 @@
 package io.contrail.dag;
 
-import java.util.List;
-
 /**
- * The Java API for DAGs: implementations are found with {@link java.util.ServiceLoader} in jars
- * placed in {@code dags_folder} (declared in {@code META-INF/services/io.contrail.dag.DagFactory}).
- * The DAGs they return are held to the same rules as YAML DAGs.
+ * The name DAG jars were built against before the Java API moved to {@code io.contrail.api}: a
+ * jar listing its factory in {@code META-INF/services/io.contrail.dag.DagFactory} still loads.
+ *
+ * @deprecated implement {@link io.contrail.api.DagFactory} instead
  */
-public interface DagFactory {
-  List<Dag> createDags();
-}
+@Deprecated
+public interface DagFactory extends io.contrail.api.DagFactory {}

@@ -1,18 +1,18 @@
 package io.contrail.dag;
 
 /**
- * A DAG file that cannot be turned into a {@link Dag}: names the file, the 1-based line of the
+ * A DAG file that cannot be turned into a {@link io.contrail.api.Dag}: names the file, the 1-based line of the
  * offending key or task (0 when there is no line, as for jars) and the reason, so the message reads
  * like a compiler error: {@code dags/etl.yaml:12: unknown key 'retires'}.
  */
-public final class DagImportException extends RuntimeException {
+final class DagImportException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
   private final String file;
   private final int line;
   private final String reason;
 
-  public DagImportException(String file, int line, String message) {
+  DagImportException(String file, int line, String message) {
     super(file + ":" + line + ": " + message);
     this.file = file;
     this.line = line;

@@ -1,5 +1,7 @@
 package io.contrail.dag;
 
+import io.contrail.api.Dag;
+import io.contrail.api.TaskDefinition;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,7 +24,7 @@ import java.util.regex.Pattern;
  * an unknown upstream, a cycle — becomes a {@link DagImportException} naming the file and the line
  * of the offending key or task, so a user can fix it without guessing.
  */
-public final class DagParser {
+final class DagParser {
   private static final Set<String> DAG_KEYS = Set.of("dag_id", "description", "schedule",
       "start_date", "catchup", "paused", "max_active_runs", "max_active_tasks", "tags",
       "default_args", "tasks");
@@ -79,9 +81,11 @@ public final class DagParser {
       }
     }
     try {
-      Dag dag = new Dag(dagId, root.string("description"), schedule, startDate, catchup, paused,
-          maxActiveRuns == null ? 0 : maxActiveRuns, maxActiveTasks == null ? 0 : maxActiveTasks,
-          tags, tasks, name);
+      Dag dag = Dag.builder(dagId).description(root.string("description")).schedule(schedule)
+          .startDate(startDate).catchup(catchup).paused(paused)
+          .maxActiveRuns(maxActiveRuns == null ? 0 : maxActiveRuns)
+          .maxActiveTasks(maxActiveTasks == null ? 0 : maxActiveTasks)
+          .tags(tags).tasks(tasks).fileloc(name).build();
       return new Parsed(dag, root.line("dag_id"));
     } catch (IllegalArgumentException e) {
       throw new DagImportException(name, lineOfTaskNamedIn(e.getMessage(), taskLines), e.getMessage());

@@ -1,5 +1,6 @@
 package io.contrail.dag;
 
+import io.contrail.api.Dag;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLClassLoader;

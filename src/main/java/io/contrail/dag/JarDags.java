@@ -1,5 +1,6 @@
 package io.contrail.dag;
 
+import io.contrail.api.Dag;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -15,6 +16,7 @@ import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
+import java.util.stream.Stream;
 
 /**
  * Loads the DAGs of one jar in {@code dags_folder}: a class loader over the jar (parent: the
@@ -23,7 +25,10 @@ import java.util.jar.JarFile;
  * other factories still load.
  */
 final class JarDags {
-  static final String SERVICE_FILE = "META-INF/services/" + DagFactory.class.getName();
+  static final String SERVICE_FILE = "META-INF/services/" + io.contrail.api.DagFactory.class.getName();
+  /** The service name of jars built before the Java API moved to io.contrail.api. */
+  @SuppressWarnings("deprecation")
+  static final String LEGACY_SERVICE_FILE = "META-INF/services/" + DagFactory.class.getName();
 
   /** The jar's result and the loader its classes live in (null if it could not be opened). */
   record Loaded(DagProcessor.FileResult result, URLClassLoader loader) {}
@@ -52,9 +57,11 @@ final class JarDags {
     List<DagProcessor.LocatedDag> dags = new ArrayList<>();
     List<ImportError> errors = new ArrayList<>();
     try {
-      // ServiceLoader also sees the parent's providers; keep only the ones this jar declares.
-      for (ServiceLoader.Provider<DagFactory> provider : ServiceLoader.load(DagFactory.class, loader)
-          .stream().filter(p -> declared.contains(p.type().getName())).toList()) {
+      // ServiceLoader also sees the parent's providers; keep only the ones this jar declares, once
+      // each even when the jar lists a factory under both service names.
+      Set<String> seen = new java.util.HashSet<>();
+      for (ServiceLoader.Provider<? extends io.contrail.api.DagFactory> provider : providers(loader)
+          .filter(p -> declared.contains(p.type().getName()) && seen.add(p.type().getName())).toList()) {
         String name = provider.type().getName();
         try {
           List<Dag> created = provider.get().createDags();
@@ -71,21 +78,30 @@ final class JarDags {
     return new Loaded(new DagProcessor.FileResult(file, dags, errors), loader);
   }
 
-  /** Provider class names listed in the jar's own service file, ignoring comments. */
+  /** The factories under either service name; ServiceLoader also sees the parent's providers. */
+  @SuppressWarnings("deprecation")
+  private static Stream<ServiceLoader.Provider<? extends io.contrail.api.DagFactory>> providers(ClassLoader loader) {
+    return Stream.concat(ServiceLoader.load(io.contrail.api.DagFactory.class, loader).stream(),
+        ServiceLoader.load(DagFactory.class, loader).stream());
+  }
+
+  /** Provider class names listed in the jar's own service files, ignoring comments. */
   private static Set<String> declaredFactories(Path jar) throws IOException {
     Set<String> names = new LinkedHashSet<>();
     try (JarFile jarFile = new JarFile(jar.toFile())) {
-      JarEntry entry = jarFile.getJarEntry(SERVICE_FILE);
-      if (entry == null) {
-        return names;
-      }
-      try (BufferedReader r = new BufferedReader(
-          new InputStreamReader(jarFile.getInputStream(entry), StandardCharsets.UTF_8))) {
-        for (String line = r.readLine(); line != null; line = r.readLine()) {
-          int hash = line.indexOf('#');
-          String name = (hash >= 0 ? line.substring(0, hash) : line).strip();
-          if (!name.isEmpty()) {
-            names.add(name);
+      for (String file : List.of(SERVICE_FILE, LEGACY_SERVICE_FILE)) {
+        JarEntry entry = jarFile.getJarEntry(file);
+        if (entry == null) {
+          continue;
+        }
+        try (BufferedReader r = new BufferedReader(
+            new InputStreamReader(jarFile.getInputStream(entry), StandardCharsets.UTF_8))) {
+          for (String line = r.readLine(); line != null; line = r.readLine()) {
+            int hash = line.indexOf('#');
+            String name = (hash >= 0 ? line.substring(0, hash) : line).strip();
+            if (!name.isEmpty()) {
+              names.add(name);
+            }
           }
         }
       }

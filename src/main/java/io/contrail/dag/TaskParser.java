@@ -1,11 +1,21 @@
 package io.contrail.dag;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.contrail.api.Dag;
+import io.contrail.api.HttpSpec;
+import io.contrail.api.JavaSpec;
+import io.contrail.api.NoopSpec;
+import io.contrail.api.ShellSpec;
+import io.contrail.api.SleepSpec;
+import io.contrail.api.TaskDefinition;
+import io.contrail.api.TaskSpec;
+import io.contrail.api.TriggerRule;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiFunction;
 
 /**
  * Reads the {@code tasks:} list items of a DAG file. A task's own retry/pool/trigger settings win
@@ -18,12 +28,21 @@ final class TaskParser {
       "retry_exponential_backoff", "max_retry_delay", "execution_timeout", "pool", "pool_slots",
       "priority_weight", "trigger_rule");
   private static final Set<String> COMMON_KEYS = Set.of("task_id", "type", "depends_on");
-  private static final Map<TaskType, Set<String>> TYPE_KEYS = Map.of(
-      TaskType.SHELL, Set.of("command", "env"),
-      TaskType.HTTP, Set.of("method", "url", "headers", "body", "expect_status"),
-      TaskType.NOOP, Set.of(),
-      TaskType.SLEEP, Set.of("duration"),
-      TaskType.JAVA, Set.of("class"));
+  /** The keys of each task type, and how they become its spec. */
+  private record SpecReader(Set<String> keys, BiFunction<YamlMap, String, TaskSpec> read) {}
+
+  private static final Map<String, SpecReader> TYPES = Map.of(
+      "shell", new SpecReader(Set.of("command", "env"),
+          (t, whose) -> new ShellSpec(t.requiredString("command", whose), t.stringMap("env"))),
+      "http", new SpecReader(Set.of("method", "url", "headers", "body", "expect_status"), TaskParser::http),
+      "noop", new SpecReader(Set.of(), (t, whose) -> new NoopSpec()),
+      "sleep", new SpecReader(Set.of("duration"), (t, whose) -> {
+        if (!t.has("duration")) {
+          throw t.missing("duration", whose);
+        }
+        return new SleepSpec(t.duration("duration"));
+      }),
+      "java", new SpecReader(Set.of("class"), (t, whose) -> new JavaSpec(t.requiredString("class", whose))));
   private static final Set<String> ALL_TASK_KEYS = allTaskKeys();
 
   private final YamlMap defaults;
@@ -42,49 +61,35 @@ final class TaskParser {
       throw t.error("task_id", "task_id '" + taskId + "' must be 1-250 characters of A-Z a-z 0-9 _ . -");
     }
     String typeName = t.requiredString("type", " in task '" + taskId + "'");
-    TaskType type;
-    try {
-      type = TaskType.parse(typeName.trim().toLowerCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw t.error("type", e.getMessage() + " in task '" + taskId + "'");
+    String type = typeName.trim().toLowerCase(Locale.ROOT);
+    SpecReader reader = TYPES.get(type);
+    if (reader == null) {
+      throw t.error("type", "unknown task type '" + type
+          + "' (expected shell, http, noop, sleep or java) in task '" + taskId + "'");
     }
     Set<String> allowed = new HashSet<>(COMMON_KEYS);
     allowed.addAll(DEFAULT_ARG_KEYS);
-    allowed.addAll(TYPE_KEYS.get(type));
-    t.rejectUnknownKeys(allowed, "for a " + type.id() + " task ('" + taskId + "')");
+    allowed.addAll(reader.keys());
+    t.rejectUnknownKeys(allowed, "for a " + type + " task ('" + taskId + "')");
 
-    String whose = " in " + type.id() + " task '" + taskId + "'";
-    TaskDefinition.Builder b = TaskDefinition.builder(taskId, type);
+    String whose = " in " + type + " task '" + taskId + "'";
+    TaskDefinition.Builder b = TaskDefinition.builder(taskId, reader.read().apply(t, whose));
     List<String> upstream = t.strings("depends_on");
     if (upstream != null) {
       b.dependsOn(upstream.toArray(String[]::new));
     }
     applyRetryAndPool(b, t);
-    switch (type) {
-      case SHELL -> b.command(t.requiredString("command", whose)).env(t.stringMap("env"));
-      case HTTP -> {
-        String method = t.string("method");
-        method = method == null ? "GET" : method.trim().toUpperCase(Locale.ROOT);
-        if (!method.matches("[A-Z]+")) {
-          throw t.error("method", "method '" + method + "' is not an HTTP method" + whose);
-        }
-        b.method(method).url(t.requiredString("url", whose)).headers(t.stringMap("headers"))
-            .body(body(t.raw("body")));
-        List<Integer> expect = t.integers("expect_status");
-        if (expect != null) {
-          b.expectStatus(expect);
-        }
-      }
-      case SLEEP -> {
-        if (!t.has("duration")) {
-          throw t.missing("duration", whose);
-        }
-        b.duration(t.duration("duration"));
-      }
-      case JAVA -> b.className(t.requiredString("class", whose));
-      case NOOP -> { }
-    }
     return b.build();
+  }
+
+  private static HttpSpec http(YamlMap t, String whose) {
+    String method = t.string("method");
+    method = method == null ? "GET" : method.trim().toUpperCase(Locale.ROOT);
+    if (!method.matches("[A-Z]+")) {
+      throw t.error("method", "method '" + method + "' is not an HTTP method" + whose);
+    }
+    return new HttpSpec(method, t.requiredString("url", whose), t.stringMap("headers"), body(t.raw("body")),
+        t.integers("expect_status"));
   }
 
   private void applyRetryAndPool(TaskDefinition.Builder b, YamlMap t) {
@@ -131,7 +136,7 @@ final class TaskParser {
   private static Set<String> allTaskKeys() {
     Set<String> all = new HashSet<>(COMMON_KEYS);
     all.addAll(DEFAULT_ARG_KEYS);
-    TYPE_KEYS.values().forEach(all::addAll);
+    TYPES.values().forEach(r -> all.addAll(r.keys()));
     return Set.copyOf(all);
   }
 }

@@ -1,9 +1,11 @@
 package io.contrail.executor;
 
-import io.contrail.dag.Dag;
-import io.contrail.dag.TaskDefinition;
+import io.contrail.api.Dag;
+import io.contrail.api.TaskDefinition;
 import io.contrail.run.DagRun;
 import io.contrail.run.TaskInstance;
+import io.contrail.run.TraceContext;
+import io.contrail.telemetry.TraceContexts;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapPropagator;
 import java.io.PrintStream;
@@ -17,17 +19,18 @@ import java.util.function.LongConsumer;
  * placeholder values, the environment for child processes, the log, and the time it may take.
  *
  * @param timeout execution_timeout, or null for none
+ * @param attemptSpan the try's span, which the task's own spans and requests continue
  * @param propagator injects the attempt's span context into outgoing requests (OTEL_PROPAGATORS)
  * @param onProcessStarted told the pid of a started child process (group leader)
  */
 record AttemptContext(TaskInstance ti, TaskDefinition task, Dag dag, DagRun run,
     Map<String, Object> placeholders, Map<String, String> env, Path logFile, PrintStream log,
-    Path workingDir, Duration timeout, String traceparent, TextMapPropagator propagator,
+    Path workingDir, Duration timeout, TraceContext attemptSpan, TextMapPropagator propagator,
     LongConsumer onProcessStarted) {
 
   /** A Context with the attempt's span (as a remote parent), for Java tasks and propagators. */
   Context otelContext() {
-    return JavaTask.attemptContext(traceparent);
+    return TraceContexts.remoteParent(attemptSpan);
   }
 
   String render(String template) {

@@ -1,19 +1,23 @@
 package io.contrail.executor;
 
-import io.contrail.dag.Dag;
-import io.contrail.dag.TaskDefinition;
-import io.contrail.dag.TaskType;
+import io.contrail.api.Dag;
+import io.contrail.api.HttpSpec;
+import io.contrail.api.JavaSpec;
+import io.contrail.api.NoopSpec;
+import io.contrail.api.ShellSpec;
+import io.contrail.api.SleepSpec;
+import io.contrail.api.TaskDefinition;
+import io.contrail.api.TaskSpec;
+import io.contrail.run.AttemptStatus;
 import io.contrail.run.DagRun;
 import io.contrail.run.TaskAttempt;
+import io.contrail.run.TaskChange;
 import io.contrail.run.TaskInstance;
 import io.contrail.run.TaskInstanceKey;
-import io.contrail.run.TaskState;
-import io.contrail.run.TraceIds;
+import io.contrail.run.TraceContext;
 import io.contrail.storage.Json;
 import io.contrail.telemetry.Telemetry;
-import io.opentelemetry.api.baggage.propagation.W3CBaggagePropagator;
-import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
-import io.opentelemetry.context.propagation.TextMapPropagator;
+import io.contrail.telemetry.TraceContexts;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -21,9 +25,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
@@ -40,106 +44,77 @@ import org.slf4j.MDC;
  * end {@code onFinished} is told the task instance as stored (null when another process changed
  * it), so the scheduler can advance the run without reading it again.
  */
-public final class AttemptRunner {
+final class AttemptRunner {
   private static final Logger LOG = LoggerFactory.getLogger(AttemptRunner.class);
-
-  /**
-   * Settings every attempt shares.
-   *
-   * @param propagator writes the attempt's span context into outgoing requests (http tasks), as
-   *     OTEL_PROPAGATORS says
-   */
-  public record Settings(String executorName, Path logsRoot, Path dagsFolder, String hostname,
-      Map<String, String> extraEnv, TextMapPropagator propagator) {
-    /** W3C trace context and baggage: OpenTelemetry's default propagators. */
-    public static final TextMapPropagator DEFAULT_PROPAGATOR = TextMapPropagator.composite(
-        W3CTraceContextPropagator.getInstance(), W3CBaggagePropagator.getInstance());
-
-    public Settings {
-      propagator = propagator == null ? DEFAULT_PROPAGATOR : propagator;
-    }
-
-    public Settings(String executorName, Path logsRoot, Path dagsFolder, String hostname, Map<String, String> extraEnv) {
-      this(executorName, logsRoot, dagsFolder, hostname, extraEnv, DEFAULT_PROPAGATOR);
-    }
-  }
 
   private final StateWriter writer;
   private final Clock clock;
   private final Telemetry telemetry;
-  private final Settings settings;
+  private final AttemptSettings settings;
   private final BiConsumer<TaskInstanceKey, TaskInstance> onFinished;
-  private final Map<TaskType, TaskBody> bodies = new EnumMap<>(TaskType.class);
+  private final Map<Class<? extends TaskSpec>, TaskBody<?>> bodies = new HashMap<>();
 
-  public AttemptRunner(StateWriter writer, Clock clock, Telemetry telemetry, Settings settings,
+  AttemptRunner(StateWriter writer, Clock clock, Telemetry telemetry, AttemptSettings settings,
       Supplier<ClassLoader> taskClassLoader, BiConsumer<TaskInstanceKey, TaskInstance> onFinished) {
     this.writer = writer;
     this.clock = clock;
     this.telemetry = telemetry;
     this.settings = settings;
     this.onFinished = onFinished;
-    bodies.put(TaskType.NOOP, ctx -> Outcome.ok(null));
-    bodies.put(TaskType.SLEEP, new SleepTask());
-    bodies.put(TaskType.SHELL, new ShellTask());
-    bodies.put(TaskType.HTTP, new HttpTask());
-    bodies.put(TaskType.JAVA, new JavaTask(taskClassLoader));
+    bodies.put(NoopSpec.class, (TaskBody<NoopSpec>) (ctx, spec) -> Outcome.ok(null));
+    bodies.put(SleepSpec.class, new SleepTask());
+    bodies.put(ShellSpec.class, new ShellTask());
+    bodies.put(HttpSpec.class, new HttpTask());
+    bodies.put(JavaSpec.class, new JavaTask(taskClassLoader));
   }
 
   /** Runs the attempt to its end; returns false when another process owns the task instance. */
-  public boolean run(TaskInstance queued, Dag dag, DagRun run) {
-    Instant start = clock.instant();
-    TaskInstance running = queued.toRunning(start, settings.hostname());
-    TaskAttempt attempt = new TaskAttempt(running.dagId(), running.runId(), running.taskId(),
-        running.tryNumber(), TaskState.RUNNING, start, null, settings.hostname(), null, null, null,
-        settings.executorName(), running.attemptSpanId());
-    if (!writer.write(queued, running, attempt)) {
+  boolean run(TaskInstance queued, Dag dag, DagRun run) {
+    TaskInstance running = queued.toRunning(clock.instant(), settings.hostname());
+    if (!writer.write(new TaskChange(queued, running, TaskAttempt.started(running, settings.executorName())))) {
       LOG.info("{} try {} was taken over by another process; not running it", queued.key(), queued.tryNumber());
       return false;
     }
     telemetry.taskStateChanged(queued, running);
     // component log lines written while the attempt runs carry its trace context
-    MDC.put("trace_id", run.traceId());
-    MDC.put("span_id", running.attemptSpanId());
+    MDC.put("trace_id", run.trace().traceId());
+    MDC.put("span_id", running.trace().attemptSpanId());
     try {
-      return runAttempt(running, dag, run, start);
+      return runAttempt(running, dag, run);
     } finally {
       MDC.remove("trace_id");
       MDC.remove("span_id");
     }
   }
 
-  private boolean runAttempt(TaskInstance running, Dag dag, DagRun run, Instant start) {
+  private boolean runAttempt(TaskInstance running, Dag dag, DagRun run) {
+    Instant start = running.times().startDate();
     Path logFile = TaskLogs.attemptLog(settings.logsRoot(), running.key(), running.tryNumber());
     AtomicReference<TaskInstance> current = new AtomicReference<>(running);
     AtomicReference<Long> pid = new AtomicReference<>();
     Outcome outcome;
     boolean interrupted = false;
-    TaskDefinition task;
-    try {
-      task = dag.task(running.taskId());
-    } catch (IllegalArgumentException e) {
-      task = null;
-    }
+    TaskDefinition task = dag.taskIndex().get(running.taskId());
     try {
       Files.createDirectories(logFile.getParent());
     } catch (IOException e) {
       LOG.warn("cannot create log folder {}: {}", logFile.getParent(), e.toString());
     }
     try (PrintStream log = new PrintStream(new FileOutputStream(logFile.toFile(), true), true, StandardCharsets.UTF_8)) {
-      log.printf("[contrail] %s %s try %d of %d on %s started %s%n", running.key(), running.taskType(),
-          running.tryNumber(), running.maxTries(), settings.hostname(), start);
+      log.printf("[contrail] %s %s try %d of %d on %s started %s%n", running.key(), running.profile().taskType(),
+          running.tryNumber(), running.tries().max(), settings.hostname(), start);
       if (task == null) {
         outcome = Outcome.failed(null, "task '" + running.taskId() + "' is no longer in DAG '" + dag.dagId() + "'");
       } else {
         AttemptContext ctx = context(running, task, dag, run, logFile, log, p -> {
           pid.set(p);
           TaskInstance withPid = current.get().withPid(p);
-          if (writer.write(current.get(), withPid, null)) {
+          if (writer.write(TaskChange.of(current.get(), withPid))) {
             current.set(withPid);
           }
         });
         try {
-          outcome = bodies.get(task.type()).run(ctx);
+          outcome = body(task.spec(), ctx);
         } catch (InterruptedException e) {
           interrupted = true;
           outcome = Outcome.failed(null, "interrupted: the executor shut down; handed back for another try");
@@ -147,10 +122,8 @@ public final class AttemptRunner {
           outcome = Outcome.failed(e);
         }
       }
-      Instant end = clock.instant();
       log.printf("[contrail] %s after %dms%s%n", outcome.success() ? "succeeded" : "failed",
-          java.time.Duration.between(start, end).toMillis(),
-          outcome.error() == null ? "" : ": " + outcome.error());
+          Duration.between(start, clock.instant()).toMillis(), outcome.error() == null ? "" : ": " + outcome.error());
     } catch (IOException e) {
       outcome = Outcome.failed(null, "cannot write log " + logFile + ": " + e.getMessage());
     }
@@ -161,16 +134,23 @@ public final class AttemptRunner {
     return true;
   }
 
+  @SuppressWarnings("unchecked")
+  private <S extends TaskSpec> Outcome body(S spec, AttemptContext ctx) throws InterruptedException {
+    TaskBody<S> body = (TaskBody<S>) bodies.get(spec.getClass());
+    if (body == null) {
+      return Outcome.failed(null, "this executor cannot run " + spec.type() + " tasks");
+    }
+    return body.run(ctx, spec);
+  }
+
   private void finish(TaskInstance running, TaskDefinition task, Outcome outcome, Long pid, boolean interrupted) {
     Instant end = clock.instant();
-    java.time.Duration delay = task == null ? java.time.Duration.ZERO
-        : interrupted ? java.time.Duration.ZERO : task.retryDelayBefore(running.tryNumber() + 1);
+    Duration delay = task == null || interrupted ? Duration.ZERO : task.retryDelayBefore(running.tryNumber() + 1);
     TaskInstance finished = running.toFinished(outcome.success(), end, delay, interrupted);
-    TaskAttempt attempt = new TaskAttempt(running.dagId(), running.runId(), running.taskId(),
-        running.tryNumber(), outcome.success() ? TaskState.SUCCESS : TaskState.FAILED,
-        running.startDate(), end, settings.hostname(), pid, outcome.exitCode(), errorText(outcome),
-        settings.executorName(), running.attemptSpanId());
-    boolean stored = writer.write(running, finished, attempt);
+    AttemptStatus status = outcome.success() ? AttemptStatus.succeeded(outcome.exitCode())
+        : AttemptStatus.failed(outcome.exitCode(), errorText(outcome));
+    TaskAttempt attempt = TaskAttempt.started(running, settings.executorName()).finished(status, pid, end);
+    boolean stored = writer.write(new TaskChange(running, finished, attempt));
     if (stored) {
       telemetry.taskStateChanged(running, finished);
       telemetry.attemptFinished(finished, attempt);
@@ -195,28 +175,30 @@ public final class AttemptRunner {
 
   private AttemptContext context(TaskInstance ti, TaskDefinition task, Dag dag, DagRun run, Path logFile,
       PrintStream log, java.util.function.LongConsumer onPid) {
-    Map<String, Object> conf = Json.readObject(run.conf());
-    String ds = DateTimeFormatter.ISO_LOCAL_DATE.format(run.logicalDate().atZone(java.time.ZoneOffset.UTC));
+    Instant logicalDate = run.spec().logicalDate();
+    String ds = DateTimeFormatter.ISO_LOCAL_DATE.format(logicalDate.atZone(java.time.ZoneOffset.UTC));
     Map<String, Object> values = new HashMap<>();
     values.put("ds", ds);
-    values.put("logical_date", run.logicalDate().toString());
+    values.put("logical_date", logicalDate.toString());
     values.put("run_id", run.runId());
     values.put("dag_id", run.dagId());
     values.put("task_id", ti.taskId());
     values.put("try_number", ti.tryNumber());
-    values.put("conf", conf);
-    String traceparent = TraceIds.traceparent(run.traceId(), ti.attemptSpanId(), ti.traceFlags());
+    values.put("conf", Json.readObject(run.spec().conf()));
+    TraceContext attemptSpan = new TraceContext(run.trace().traceId(), ti.trace().attemptSpanId(), ti.trace().flags());
     Map<String, String> env = new HashMap<>(settings.extraEnv());
     env.put("CONTRAIL_DAG_ID", run.dagId());
     env.put("CONTRAIL_RUN_ID", run.runId());
     env.put("CONTRAIL_TASK_ID", ti.taskId());
     env.put("CONTRAIL_TRY_NUMBER", String.valueOf(ti.tryNumber()));
-    env.put("CONTRAIL_LOGICAL_DATE", run.logicalDate().toString());
+    env.put("CONTRAIL_LOGICAL_DATE", logicalDate.toString());
     env.put("CONTRAIL_DS", ds);
-    env.put("TRACEPARENT", traceparent);
-    task.env().forEach((k, v) -> env.put(k, io.contrail.dag.Placeholders.render(v, values)));
+    env.put("TRACEPARENT", TraceContexts.traceparent(attemptSpan));
+    if (task.spec() instanceof ShellSpec shell) {
+      shell.env().forEach((k, v) -> env.put(k, io.contrail.dag.Placeholders.render(v, values)));
+    }
     return new AttemptContext(ti, task, dag, run, values, env, logFile, log, workingDir(dag),
-        task.executionTimeout(), traceparent, settings.propagator(), onPid);
+        task.executionTimeout(), attemptSpan, settings.propagator(), onPid);
   }
 
   /** Shell commands run in the DAG file's folder, so {@code ./script.sh} beside the YAML works. */

@@ -3,7 +3,7 @@ package io.contrail.executor;
 import java.time.Duration;
 
 /** Durations the way DAG files write them: 500ms, 5s, 2m, 1h30m. */
-public final class Durations {
+final class Durations {
   private Durations() {}
 
   public static String format(Duration d) {

@@ -1,6 +1,6 @@
 package io.contrail.executor;
 
-import io.contrail.dag.Dag;
+import io.contrail.api.Dag;
 import io.contrail.run.DagRun;
 import io.contrail.run.TaskInstance;
 import java.time.Duration;

@@ -1,5 +1,6 @@
 package io.contrail.executor;
 
+import io.contrail.api.HttpSpec;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -12,7 +13,7 @@ import java.time.Duration;
  * A {@code type: http} task: one request with the rendered url, headers and body; success when the
  * status is one of expect_status. The response is written to the log (truncated).
  */
-final class HttpTask implements TaskBody {
+final class HttpTask implements TaskBody<HttpSpec> {
   private static final int MAX_LOGGED_BODY = 10_000;
   private final HttpClient client = HttpClient.newBuilder()
       .connectTimeout(Duration.ofSeconds(30))
@@ -20,10 +21,10 @@ final class HttpTask implements TaskBody {
       .build();
 
   @Override
-  public Outcome run(AttemptContext ctx) throws InterruptedException {
-    String url = ctx.render(ctx.task().url());
-    String method = ctx.task().method() == null ? "GET" : ctx.task().method().toUpperCase(java.util.Locale.ROOT);
-    String body = ctx.render(ctx.task().body());
+  public Outcome run(AttemptContext ctx, HttpSpec spec) throws InterruptedException {
+    String url = ctx.render(spec.url());
+    String method = spec.method();
+    String body = ctx.render(spec.body());
     HttpRequest.Builder rb;
     try {
       rb = HttpRequest.newBuilder(URI.create(url));
@@ -32,7 +33,7 @@ final class HttpTask implements TaskBody {
     }
     rb.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
         : HttpRequest.BodyPublishers.ofString(body));
-    ctx.task().headers().forEach((k, v) -> rb.header(k, ctx.render(v)));
+    spec.headers().forEach((k, v) -> rb.header(k, ctx.render(v)));
     // the attempt's span context, in the headers OTEL_PROPAGATORS names (W3C traceparent by default)
     ctx.propagator().inject(ctx.otelContext(), rb, (b, k, v) -> b.setHeader(k, v));
     if (ctx.timeout() != null) {
@@ -44,11 +45,11 @@ final class HttpTask implements TaskBody {
       String text = response.body() == null ? "" : response.body();
       ctx.log().println("[contrail] HTTP " + response.statusCode());
       ctx.log().println(text.length() > MAX_LOGGED_BODY ? text.substring(0, MAX_LOGGED_BODY) + "..." : text);
-      if (ctx.task().expectStatus().contains(response.statusCode())) {
+      if (spec.expectStatus().contains(response.statusCode())) {
         return Outcome.ok(null);
       }
       return Outcome.failed(null, "HTTP status " + response.statusCode() + " not in expect_status "
-          + ctx.task().expectStatus());
+          + spec.expectStatus());
     } catch (HttpTimeoutException e) {
       return Outcome.failed(null, "execution_timeout of " + Durations.format(ctx.timeout()) + " exceeded");
     } catch (IOException e) {

@@ -1,7 +1,8 @@
 package io.contrail.executor;
 
-import io.contrail.dag.Dag;
+import io.contrail.api.Dag;
 import io.contrail.run.DagRun;
+import io.contrail.run.TaskChange;
 import io.contrail.run.TaskInstance;
 import io.contrail.storage.RunStore;
 import java.time.Duration;
@@ -18,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * Runs task instances on a fixed number of threads in this process ({@code parallelism}); shell
  * tasks become child processes. The sequential executor is the same with one thread.
  */
-public final class LocalExecutor implements Executor {
+final class LocalExecutor implements Executor {
   private static final Logger LOG = LoggerFactory.getLogger(LocalExecutor.class);
 
   private final String name;
@@ -56,7 +57,7 @@ public final class LocalExecutor implements Executor {
     }
   }
 
-  public LocalExecutor(String name, int parallelism, AttemptRunner runner, RunStore runs) {
+  LocalExecutor(String name, int parallelism, AttemptRunner runner, RunStore runs) {
     this.name = name;
     this.parallelism = parallelism;
     this.runner = runner;
@@ -127,7 +128,7 @@ public final class LocalExecutor implements Executor {
   }
 
   private void handBack(TaskInstance ti) {
-    if (runs.update(ti, ti.toHandedBack(), null)) {
+    if (runs.update(TaskChange.of(ti, ti.toHandedBack()))) {
       LOG.info("{} handed back to the scheduler before it started", ti.key());
     }
   }

@@ -1,7 +1,7 @@
 package io.contrail.executor;
 
 /** How one attempt ended: success, or failure with an exit code and/or a reason. */
-public record Outcome(boolean success, Integer exitCode, String error, Throwable exception) {
+record Outcome(boolean success, Integer exitCode, String error, Throwable exception) {
   public static Outcome ok(Integer exitCode) {
     return new Outcome(true, exitCode, null, null);
   }

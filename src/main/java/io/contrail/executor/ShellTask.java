@@ -1,5 +1,6 @@
 package io.contrail.executor;
 
+import io.contrail.api.ShellSpec;
 import java.io.File;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
@@ -8,10 +9,10 @@ import java.util.concurrent.TimeUnit;
  * A {@code type: shell} task: bash runs the rendered command in its own process group, with
  * output appended to the attempt's log. Exit code 0 is success.
  */
-final class ShellTask implements TaskBody {
+final class ShellTask implements TaskBody<ShellSpec> {
   @Override
-  public Outcome run(AttemptContext ctx) throws InterruptedException {
-    String command = ctx.render(ctx.task().command());
+  public Outcome run(AttemptContext ctx, ShellSpec spec) throws InterruptedException {
+    String command = ctx.render(spec.command());
     ctx.log().println("[contrail] $ " + command);
     ctx.log().flush();
     ProcessBuilder pb = new ProcessBuilder(ProcessControl.shellCommand(command))

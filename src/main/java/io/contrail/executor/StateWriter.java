@@ -1,13 +1,12 @@
 package io.contrail.executor;
 
-import io.contrail.run.TaskAttempt;
-import io.contrail.run.TaskInstance;
+import io.contrail.run.TaskChange;
 
 /**
- * How an executor records a task instance's state changes: a compare-and-set of {@code next} over
- * {@code current}, with the attempt row written in the same transaction (null for none).
+ * How an executor records a task instance's state changes: a compare-and-set of the change's
+ * {@code after} over its {@code before}, with its attempt row written in the same transaction.
  */
 @FunctionalInterface
 public interface StateWriter {
-  boolean write(TaskInstance current, TaskInstance next, TaskAttempt attempt);
+  boolean write(TaskChange change);
 }

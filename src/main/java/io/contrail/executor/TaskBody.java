@@ -1,6 +1,8 @@
 package io.contrail.executor;
 
-/** The work of one task type; throws InterruptedException when the executor shuts down. */
-interface TaskBody {
-  Outcome run(AttemptContext ctx) throws InterruptedException;
+import io.contrail.api.TaskSpec;
+
+/** The work of one task type on its spec; throws InterruptedException when the executor shuts down. */
+interface TaskBody<S extends TaskSpec> {
+  Outcome run(AttemptContext ctx, S spec) throws InterruptedException;
 }

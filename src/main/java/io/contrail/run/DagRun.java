@@ -3,43 +3,55 @@ package io.contrail.run;
 import java.time.Instant;
 
 /**
- * One run of a DAG as stored in the metadata database. {@code traceId}/{@code spanId} name the
- * run's root span, {@code parentSpanId} the caller's span when the run joined an existing trace.
- * {@code creatorTraceId}/{@code creatorSpanId} name the {@code scheduler.loop} span that created a
- * scheduled run (null for other runs); the run span links to it.
- *
- * @param conf the run's configuration as a JSON object text
+ * One run of a DAG as stored in the metadata database: its key, its state, what it was created to
+ * do ({@link RunSpec}), when it was queued, started and ended ({@link RunTimes}), and its trace
+ * ({@link RunTrace}). Changes return new instances through the transitions of {@link RunState}.
  */
-public record DagRun(
-    String dagId,
-    String runId,
-    RunType runType,
-    RunState state,
-    Instant logicalDate,
-    Instant dataIntervalStart,
-    Instant dataIntervalEnd,
-    String conf,
-    Instant queuedAt,
-    Instant startDate,
-    Instant endDate,
-    String traceId,
-    String spanId,
-    String parentSpanId,
-    int traceFlags,
-    String creatorTraceId,
-    String creatorSpanId) {
+public record DagRun(RunKey key, RunState state, RunSpec spec, RunTimes times, RunTrace trace) {
 
-  public RunKey key() {
-    return new RunKey(dagId, runId);
+  /** A new run, state queued. */
+  public static DagRun queued(RunKey key, RunSpec spec, Instant queuedAt, RunTrace trace) {
+    return new DagRun(key, RunState.QUEUED, spec, RunTimes.queued(queuedAt), trace);
   }
 
-  /** This run, created by the scheduler loop span {@code traceId}/{@code spanId}. */
-  public DagRun withCreator(String traceId, String spanId) {
-    return new DagRun(dagId, runId, runType, state, logicalDate, dataIntervalStart, dataIntervalEnd, conf,
-        queuedAt, startDate, endDate, this.traceId, this.spanId, parentSpanId, traceFlags, traceId, spanId);
+  public String dagId() {
+    return key.dagId();
+  }
+
+  public String runId() {
+    return key.runId();
+  }
+
+  public RunType runType() {
+    return spec.type();
   }
 
   public boolean sampled() {
-    return (traceFlags & TraceIds.SAMPLED) != 0;
+    return trace.sampled();
+  }
+
+  /** queued -> running: the scheduler started it. */
+  public DagRun toRunning(Instant now) {
+    return moveTo(RunState.RUNNING, new RunTimes(times.queuedAt(), now, null));
+  }
+
+  /** running -> success or failed: every task instance is finished. */
+  public DagRun toFinished(RunState outcome, Instant now) {
+    if (!outcome.isFinished()) {
+      throw new IllegalArgumentException(outcome.id() + " is not a final run state");
+    }
+    return moveTo(outcome, new RunTimes(times.queuedAt(), times.startDate(), now));
+  }
+
+  /** This run, created by the scheduler loop span {@code loop}. */
+  public DagRun createdBy(TraceContext loop) {
+    return new DagRun(key, state, spec, times, new RunTrace(trace.span(), trace.parentSpanId(), loop));
+  }
+
+  private DagRun moveTo(RunState next, RunTimes newTimes) {
+    if (!state.canMoveTo(next)) {
+      throw new IllegalStateException("run " + key + " cannot move from " + state.id() + " to " + next.id());
+    }
+    return new DagRun(key, next, spec, newTimes, trace);
   }
 }

@@ -1,10 +1,31 @@
 package io.contrail.run;
 
+import java.util.EnumSet;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 
-/** State of a DAG run: queued, running, then success or failed. */
+/**
+ * The DAG run state machine: queued, running, then success or failed. Every change goes through
+ * {@link #canMoveTo}; the stores apply it as a compare-and-set on the current state, so of two
+ * schedulers starting or finishing the same run only one wins.
+ *
+ * <pre>
+ * queued -> running -> success | failed
+ * </pre>
+ */
 public enum RunState {
   QUEUED, RUNNING, SUCCESS, FAILED;
+
+  private static final Map<RunState, Set<RunState>> NEXT = Map.of(
+      QUEUED, EnumSet.of(RUNNING),
+      RUNNING, EnumSet.of(SUCCESS, FAILED),
+      SUCCESS, EnumSet.noneOf(RunState.class),
+      FAILED, EnumSet.noneOf(RunState.class));
+
+  public boolean canMoveTo(RunState next) {
+    return NEXT.get(this).contains(next);
+  }
 
   public boolean isFinished() {
     return this == SUCCESS || this == FAILED;

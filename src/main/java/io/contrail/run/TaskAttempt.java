@@ -4,24 +4,40 @@ import java.time.Instant;
 
 /**
  * One try of a task instance (task instance history): one row per attempt, kept after the task
- * instance moves on, so every attempt's span can be built and its log found.
+ * instance moves on, so every attempt's span can be built and its log found. Created by
+ * {@link #started} when the try starts and replaced by {@link #finished} when it ends.
+ *
+ * @param spanId the try's {@code task_attempt} span
  */
-public record TaskAttempt(
-    String dagId,
-    String runId,
-    String taskId,
-    int tryNumber,
-    TaskState state,
-    Instant startDate,
-    Instant endDate,
-    String hostname,
-    Long pid,
-    Integer exitCode,
-    String error,
-    String executor,
-    String spanId) {
+public record TaskAttempt(TaskInstanceKey key, int tryNumber, String spanId, Placement placement,
+    Instant startDate, Instant endDate, AttemptStatus status) {
 
-  public TaskInstanceKey key() {
-    return new TaskInstanceKey(dagId, runId, taskId);
+  /** The attempt of the running task instance's current try, on {@code executor} (null when unknown). */
+  public static TaskAttempt started(TaskInstance running, String executor) {
+    return new TaskAttempt(running.key(), running.tryNumber(), running.trace().attemptSpanId(),
+        new Placement(executor, running.lease().hostname(), running.lease().pid()),
+        running.times().startDate(), null, AttemptStatus.RUNNING);
+  }
+
+  /** This try ended at {@code end} as {@code outcome}; {@code pid} is its process, if it had one. */
+  public TaskAttempt finished(AttemptStatus outcome, Long pid, Instant end) {
+    return new TaskAttempt(key, tryNumber, spanId, new Placement(placement.executor(), placement.hostname(), pid),
+        startDate, end, outcome);
+  }
+
+  public String dagId() {
+    return key.dagId();
+  }
+
+  public String runId() {
+    return key.runId();
+  }
+
+  public String taskId() {
+    return key.taskId();
+  }
+
+  public TaskState state() {
+    return status.state();
   }
 }

@@ -12,8 +12,6 @@ public final class TraceIds {
   private static final Random RANDOM = new SecureRandom();
   private static final HexFormat HEX = HexFormat.of();
 
-  public static final int SAMPLED = 1;
-
   private TraceIds() {}
 
   /** 32 lower-case hex characters, never all zero. */
@@ -41,10 +39,5 @@ public final class TraceIds {
       }
     }
     return true;
-  }
-
-  /** The W3C traceparent header naming a span. */
-  public static String traceparent(String traceId, String spanId, int flags) {
-    return "00-" + traceId + "-" + spanId + "-" + String.format("%02x", flags & 0xff);
   }
 }

@@ -1,6 +1,6 @@
 package io.contrail.run;
 
-import io.contrail.dag.TriggerRule;
+import io.contrail.api.TriggerRule;
 import java.util.Collection;
 
 /**

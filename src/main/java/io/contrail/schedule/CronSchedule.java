@@ -17,7 +17,7 @@ import java.util.Optional;
  * A schedule firing on the ticks of a 5-field UNIX cron expression evaluated in UTC (presets such
  * as {@code @daily} included). Each run's data interval spans two consecutive ticks.
  */
-public final class CronSchedule implements Schedule {
+final class CronSchedule implements Schedule {
   private static final CronParser PARSER =
       new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.UNIX));
 

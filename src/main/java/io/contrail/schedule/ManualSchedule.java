@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Optional;
 
 /** A schedule that never creates runs on its own; runs come only from triggers. */
-public final class ManualSchedule implements Schedule {
+final class ManualSchedule implements Schedule {
   static final ManualSchedule INSTANCE = new ManualSchedule();
 
   private ManualSchedule() {}

@@ -9,7 +9,7 @@ import java.util.Optional;
  * The {@code @once} schedule: a single run with the empty interval {@code [startDate, startDate]},
  * due as soon as the start date has passed, and never again once created.
  */
-public final class OnceSchedule implements Schedule {
+final class OnceSchedule implements Schedule {
   private final String expression;
 
   OnceSchedule(String expression) {

@@ -1,6 +1,6 @@
 package io.contrail.scheduler;
 
-import io.contrail.dag.Dag;
+import io.contrail.api.Dag;
 import io.contrail.dag.DagBag;
 import io.contrail.dag.DagProcessor;
 import io.contrail.storage.DagStore;
@@ -62,7 +62,7 @@ public final class DagSync {
         if (dags.upsert(dag, hash, paused, clock.instant())) {
           LOG.info("new DAG {} from {} ({})", dag.dagId(), dag.fileloc(), paused ? "paused" : "unpaused");
         }
-        dag.tasks().forEach(t -> pools.ensure(t.pool(), defaultPoolSlots, "created for DAG " + dag.dagId()));
+        dag.tasks().forEach(t -> pools.ensure(t.queueing().pool(), defaultPoolSlots, "created for DAG " + dag.dagId()));
         writtenHashes.put(dag.dagId(), hash);
       }
       writtenDags.put(dag.dagId(), dag);

@@ -12,7 +12,7 @@ import java.util.Map;
  * (then the earliest scheduled), within the executor's open slots, each DAG's max_active_tasks and
  * each pool's free slots. Pure: capacities in, choices out.
  */
-public final class QueueDecision {
+final class QueueDecision {
 
   /** Why tasks stayed scheduled, for the starving-task metrics. */
   public record Result(List<TaskInstance> toQueue, int starvingForPool, int starvingForDag,
@@ -38,8 +38,8 @@ public final class QueueDecision {
 
   /** Highest priority weight first, then the earliest scheduled, then by key for a stable order. */
   public static final Comparator<TaskInstance> PRIORITY_ORDER =
-      Comparator.comparingInt(TaskInstance::priorityWeight).reversed()
-          .thenComparing(ti -> ti.scheduledAt() == null ? java.time.Instant.EPOCH : ti.scheduledAt())
+      Comparator.comparingInt((TaskInstance ti) -> ti.profile().priorityWeight()).reversed()
+          .thenComparing(ti -> ti.times().scheduledAt() == null ? java.time.Instant.EPOCH : ti.times().scheduledAt())
           .thenComparing(TaskInstance::dagId).thenComparing(TaskInstance::runId).thenComparing(TaskInstance::taskId);
 
   /**
@@ -64,15 +64,16 @@ public final class QueueDecision {
         starvingDag++;
         continue;
       }
-      int used = poolUsed.getOrDefault(ti.pool(), 0);
-      if (used + ti.poolSlots() > poolSlots.getOrDefault(ti.pool(), 0)) {
+      String pool = ti.profile().pool();
+      int used = poolUsed.getOrDefault(pool, 0);
+      if (used + ti.profile().poolSlots() > poolSlots.getOrDefault(pool, 0)) {
         starvingPool++;
-        starvingByPool.merge(ti.pool(), 1, Integer::sum);
+        starvingByPool.merge(pool, 1, Integer::sum);
         continue;
       }
       chosen.add(ti);
       dagActive.put(ti.dagId(), active + 1);
-      poolUsed.put(ti.pool(), used + ti.poolSlots());
+      poolUsed.put(pool, used + ti.profile().poolSlots());
     }
     return new Result(chosen, starvingPool, starvingDag, starvingByPool);
   }

@@ -1,7 +1,8 @@
 package io.contrail.scheduler;
 
-import io.contrail.dag.Dag;
+import io.contrail.api.Dag;
 import io.contrail.run.RunState;
+import io.contrail.run.TaskChange;
 import io.contrail.run.TaskInstance;
 import java.time.Instant;
 import java.util.List;
@@ -12,12 +13,11 @@ import java.util.List;
  * run is finished. Decisions cascade within one call, so a failure marks the whole downstream
  * upstream_failed at once.
  *
- * @param changes task instances to write, each the next state of the stored one at the same index
- *     of {@code previous}
+ * @param changes the task instance changes to write, in the order they were decided
  * @param outcome the run's final state when every task is finished, else null
  * @param nextRetryAt the earliest time an up_for_retry task becomes runnable, else null
  */
-public record RunDecision(List<TaskInstance> previous, List<TaskInstance> changes, RunState outcome,
+record RunDecision(List<TaskChange> changes, RunState outcome,
     Instant nextRetryAt) {
 
   /** Decides a whole run from its stored task instances (every waiting task is evaluated). */

@@ -1,9 +1,10 @@
 package io.contrail.scheduler;
 
-import io.contrail.dag.Dag;
-import io.contrail.dag.TaskDefinition;
+import io.contrail.api.Dag;
+import io.contrail.api.TaskDefinition;
 import io.contrail.run.DagRun;
 import io.contrail.run.RunState;
+import io.contrail.run.TaskChange;
 import io.contrail.run.TaskInstance;
 import io.contrail.run.TaskState;
 import io.contrail.run.TriggerRuleEvaluator;
@@ -87,15 +88,15 @@ final class RunProgress {
 
   /** Decides the candidates (cascading through skipped and upstream_failed) and applies the result here. */
   RunDecision decide(Instant now) {
-    List<TaskInstance> previous = new ArrayList<>();
-    List<TaskInstance> changes = new ArrayList<>();
+    List<TaskChange> changes = new ArrayList<>();
     Instant nextRetry = null;
     for (String id : List.copyOf(retrying)) {
       TaskInstance ti = tis.get(id);
-      if (ti.nextRetryAt() == null || !ti.nextRetryAt().isAfter(now)) {
-        change(ti, ti.toScheduled(now), previous, changes);
-      } else if (nextRetry == null || ti.nextRetryAt().isBefore(nextRetry)) {
-        nextRetry = ti.nextRetryAt();
+      Instant retryAt = ti.times().nextRetryAt();
+      if (retryAt == null || !retryAt.isAfter(now)) {
+        change(ti, ti.toScheduled(now), changes);
+      } else if (nextRetry == null || retryAt.isBefore(nextRetry)) {
+        nextRetry = retryAt;
       }
     }
     Deque<String> work = new ArrayDeque<>(candidates);
@@ -121,17 +122,16 @@ final class RunProgress {
         case WAIT -> null;
       };
       if (next != null) {
-        change(ti, next, previous, changes); // a finished task makes its downstream candidates
+        change(ti, next, changes); // a finished task makes its downstream candidates
         work.addAll(candidates);
         candidates.clear();
       }
     }
-    return new RunDecision(previous, changes, outcome(), nextRetry);
+    return new RunDecision(changes, outcome(), nextRetry);
   }
 
-  private void change(TaskInstance before, TaskInstance after, List<TaskInstance> previous, List<TaskInstance> changes) {
-    previous.add(before);
-    changes.add(after);
+  private void change(TaskInstance before, TaskInstance after, List<TaskChange> changes) {
+    changes.add(TaskChange.of(before, after));
     update(after);
   }
 

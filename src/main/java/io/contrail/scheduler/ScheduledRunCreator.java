@@ -1,14 +1,15 @@
 package io.contrail.scheduler;
 
-import io.contrail.dag.Dag;
-import io.contrail.run.DagRun;
+import io.contrail.api.Dag;
+import io.contrail.operations.RunCreator;
+import io.contrail.operations.RunRequest;
 import io.contrail.run.RunType;
+import io.contrail.run.TraceContext;
 import io.contrail.schedule.DataInterval;
 import io.contrail.schedule.Schedule;
 import io.contrail.storage.DagStore;
 import io.contrail.storage.RunStore;
 import io.contrail.storage.StoredDag;
-import io.contrail.telemetry.Telemetry;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
@@ -28,23 +29,20 @@ final class ScheduledRunCreator {
 
   private final DagStore dags;
   private final RunStore runs;
+  private final RunCreator creator;
   private final Clock clock;
-  private final Telemetry telemetry;
   private final Map<String, Instant> nextDue = new HashMap<>();
   private final Map<String, String> dueForHash = new HashMap<>();
 
-  ScheduledRunCreator(DagStore dags, RunStore runs, Clock clock, Telemetry telemetry) {
+  ScheduledRunCreator(DagStore dags, RunStore runs, RunCreator creator, Clock clock) {
     this.dags = dags;
     this.runs = runs;
+    this.creator = creator;
     this.clock = clock;
-    this.telemetry = telemetry;
   }
 
-  /**
-   * @param loopTraceId the trace id of the scheduler.loop span creating the runs, stored with each
-   * @param loopSpanId that loop span's span id, stored with each
-   */
-  void createDueRuns(String loopTraceId, String loopSpanId) {
+  /** @param loop the scheduler.loop span creating the runs, stored with each (its run span links to it) */
+  void createDueRuns(TraceContext loop) {
     Instant now = clock.instant();
     for (DagStore.DagSummary summary : dags.summaries()) {
       String dagId = summary.dagId();
@@ -59,7 +57,7 @@ final class ScheduledRunCreator {
       try {
         Dag dag = dags.find(dagId).map(StoredDag::dag).orElse(null);
         if (dag != null) {
-          nextDue.put(dagId, createFor(dag, now, loopTraceId, loopSpanId));
+          nextDue.put(dagId, createFor(dag, now, loop));
           dueForHash.put(dagId, summary.fileHash());
         }
       } catch (RuntimeException e) {
@@ -69,21 +67,14 @@ final class ScheduledRunCreator {
   }
 
   /** Creates the DAG's due runs; returns when the next one becomes due. */
-  private Instant createFor(Dag dag, Instant now, String loopTraceId, String loopSpanId) {
+  private Instant createFor(Dag dag, Instant now, TraceContext loop) {
     Schedule schedule = Schedule.parse(dag.schedule());
     Instant last = runs.latestLogicalDate(dag.dagId(), List.of(RunType.SCHEDULED)).orElse(null);
     for (DataInterval interval : schedule.dueIntervals(dag.startDate(), dag.catchup(), last, now, MAX_RUNS_PER_LOOP)) {
-      RunFactory.NewRun nr = RunFactory.create(dag, RunType.SCHEDULED, null, interval.logicalDate(),
-          interval, null, null, now);
-      DagRun run = nr.run().withCreator(loopTraceId, loopSpanId);
-      if (runs.createRun(run, nr.taskInstances())) {
-        telemetry.runCreated(run);
-        telemetry.taskInstancesCreated(run, nr.taskInstances());
-        LOG.info("created run {} for data interval {} - {}", run.key(), interval.start(), interval.end());
-      }
+      creator.create(dag, RunRequest.scheduled(interval, loop)).ifPresent(run -> LOG.info(
+          "created run {} for data interval {} - {}", run.key(), interval.start(), interval.end()));
       last = interval.logicalDate(); // intervals come oldest first; an existing run counts as created
     }
     return schedule.nextRunAfter(dag.startDate(), last, now).orElse(Instant.MAX);
   }
-
 }

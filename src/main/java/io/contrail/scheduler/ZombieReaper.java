@@ -1,8 +1,11 @@
 package io.contrail.scheduler;
 
-import io.contrail.dag.Dag;
+import io.contrail.api.Dag;
+import io.contrail.executor.ProcessControl;
+import io.contrail.run.AttemptStatus;
 import io.contrail.run.RunKey;
 import io.contrail.run.TaskAttempt;
+import io.contrail.run.TaskChange;
 import io.contrail.run.TaskInstance;
 import io.contrail.run.TaskState;
 import io.contrail.storage.Job;
@@ -65,10 +68,11 @@ final class ZombieReaper {
     }
     Map<Long, Optional<Job>> owners = new HashMap<>();
     for (TaskInstance ti : runs.taskInstancesInStates(List.of(TaskState.QUEUED, TaskState.RUNNING))) {
-      if (ti.jobId() == null || ti.jobId() == ownJob) {
+      Long jobId = ti.lease().jobId();
+      if (jobId == null || jobId == ownJob) {
         continue;
       }
-      Optional<Job> owner = owners.computeIfAbsent(ti.jobId(), jobs::find);
+      Optional<Job> owner = owners.computeIfAbsent(jobId, jobs::find);
       if (owner.isPresent() && "running".equals(owner.get().state())) {
         continue;
       }
@@ -77,18 +81,19 @@ final class ZombieReaper {
   }
 
   private void recoverTask(TaskInstance ti, Job owner) {
-    String who = owner == null ? "job " + ti.jobId()
+    String who = owner == null ? "job " + ti.lease().jobId()
         : owner.jobType() + " job " + owner.id() + " on " + owner.hostname() + " (pid " + owner.pid() + ")";
     if (ti.state() == TaskState.QUEUED) {
-      if (runs.update(ti, ti.toHandedBack(), null)) {
+      if (runs.update(TaskChange.of(ti, ti.toHandedBack()))) {
         LOG.warn("{} was queued by {} which stopped; back to scheduled", ti.key(), who);
         wake.accept(ti.key().runKey());
       }
       return;
     }
-    if (ti.pid() != null && hostname.equals(ti.hostname()) && io.contrail.executor.ProcessControl.isAlive(ti.pid())) {
-      LOG.warn("{}: killing leftover process group {} of the stopped scheduler", ti.key(), ti.pid());
-      io.contrail.executor.ProcessControl.kill(ti.pid());
+    Long pid = ti.lease().pid();
+    if (pid != null && hostname.equals(ti.lease().hostname()) && ProcessControl.isAlive(pid)) {
+      LOG.warn("{}: killing leftover process group {} of the stopped scheduler", ti.key(), pid);
+      ProcessControl.kill(pid);
     }
     Instant now = clock.instant();
     Dag dag = dags.apply(ti.dagId());
@@ -102,10 +107,8 @@ final class ZombieReaper {
     }
     TaskInstance failed = ti.toFinished(false, now, delay, false);
     String error = "the " + who + " running this try stopped heartbeating; recovered by job " + ownJob;
-    TaskAttempt attempt = new TaskAttempt(ti.dagId(), ti.runId(), ti.taskId(), ti.tryNumber(),
-        TaskState.FAILED, ti.startDate(), now, ti.hostname(), ti.pid(), null, error,
-        null, ti.attemptSpanId());
-    if (runs.update(ti, failed, attempt)) {
+    TaskAttempt attempt = TaskAttempt.started(ti, null).finished(AttemptStatus.failed(null, error), pid, now);
+    if (runs.update(new TaskChange(ti, failed, attempt))) {
       LOG.warn("{} try {}: {} -> {} ({})", ti.key(), ti.tryNumber(), ti.state().id(), failed.state().id(), error);
       telemetry.taskKilledExternally(ti);
       telemetry.taskStateChanged(ti, failed);

@@ -1,6 +1,6 @@
 package io.contrail.storage;
 
-import io.contrail.dag.Dag;
+import io.contrail.api.Dag;
 import io.contrail.dag.ImportError;
 import java.time.Instant;
 import java.util.Collection;

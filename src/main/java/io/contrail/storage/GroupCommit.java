@@ -1,7 +1,6 @@
 package io.contrail.storage;
 
-import io.contrail.run.TaskAttempt;
-import io.contrail.run.TaskInstance;
+import io.contrail.run.TaskChange;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -23,11 +22,10 @@ public final class GroupCommit implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(GroupCommit.class);
   private static final int MAX_BATCH = 512;
 
-  private record Change(TaskInstance current, TaskInstance next, TaskAttempt attempt,
-      CompletableFuture<Boolean> done) {}
+  private record Pending(TaskChange change, CompletableFuture<Boolean> done) {}
 
   private final RunStore runs;
-  private final LinkedBlockingQueue<Change> queue = new LinkedBlockingQueue<>();
+  private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
   private final Thread writer;
   private volatile boolean closed;
 
@@ -39,12 +37,12 @@ public final class GroupCommit implements AutoCloseable {
   }
 
   /** Writes the change (batched with others waiting) and returns whether the compare-and-set won. */
-  public boolean write(TaskInstance current, TaskInstance next, TaskAttempt attempt) {
+  public boolean write(TaskChange change) {
     if (closed) {
-      return runs.update(current, next, attempt);
+      return runs.update(change);
     }
     CompletableFuture<Boolean> done = new CompletableFuture<>();
-    queue.add(new Change(current, next, attempt, done));
+    queue.add(new Pending(change, done));
     boolean interrupted = false;
     try {
       while (true) {
@@ -64,10 +62,10 @@ public final class GroupCommit implements AutoCloseable {
   }
 
   private void writeLoop() {
-    List<Change> batch = new ArrayList<>();
+    List<Pending> batch = new ArrayList<>();
     while (!closed || !queue.isEmpty()) {
       try {
-        Change first = queue.poll(100, TimeUnit.MILLISECONDS);
+        Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
         if (first == null) {
           continue;
         }
@@ -85,23 +83,15 @@ public final class GroupCommit implements AutoCloseable {
     }
   }
 
-  private void apply(List<Change> batch) {
-    List<TaskInstance> current = new ArrayList<>(batch.size());
-    List<TaskInstance> next = new ArrayList<>(batch.size());
-    List<TaskAttempt> attempts = new ArrayList<>(batch.size());
-    for (Change c : batch) {
-      current.add(c.current());
-      next.add(c.next());
-      attempts.add(c.attempt());
-    }
+  private void apply(List<Pending> batch) {
     boolean[] applied;
     try {
-      applied = runs.updateAll(current, next, attempts);
+      applied = runs.updateAll(batch.stream().map(Pending::change).toList());
     } catch (RuntimeException e) {
       LOG.warn("a batch of {} state changes failed ({}); writing them one by one", batch.size(), e.toString());
-      for (Change c : batch) {
+      for (Pending c : batch) {
         try {
-          c.done().complete(runs.update(c.current(), c.next(), c.attempt()));
+          c.done().complete(runs.update(c.change()));
         } catch (RuntimeException single) {
           c.done().completeExceptionally(single);
         }

@@ -1,6 +1,6 @@
 package io.contrail.storage;
 
-import io.contrail.dag.Dag;
+import io.contrail.api.Dag;
 import io.contrail.dag.ImportError;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -13,11 +13,11 @@ import java.util.Optional;
 import java.util.Set;
 
 /** {@link DagStore} on the metadata database (H2 or PostgreSQL). */
-public final class JdbcDagStore implements DagStore {
+final class JdbcDagStore implements DagStore {
   private static final String COLUMNS = "dag_id, serialized, file_hash, is_paused, is_active, last_parsed_at";
   private final Sql sql;
 
-  public JdbcDagStore(Sql sql) {
+  JdbcDagStore(Sql sql) {
     this.sql = sql;
   }
 

@@ -7,11 +7,11 @@ import java.util.List;
 import java.util.Optional;
 
 /** {@link JobStore} on the metadata database. */
-public final class JdbcJobStore implements JobStore {
+final class JdbcJobStore implements JobStore {
   private static final String COLUMNS = "id, job_type, hostname, pid, state, start_date, end_date, latest_heartbeat";
   private final Sql sql;
 
-  public JdbcJobStore(Sql sql) {
+  JdbcJobStore(Sql sql) {
     this.sql = sql;
   }
 

@@ -4,10 +4,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** {@link PoolStore} on the metadata database. */
-public final class JdbcPoolStore implements PoolStore {
+final class JdbcPoolStore implements PoolStore {
   private final Sql sql;
 
-  public JdbcPoolStore(Sql sql) {
+  JdbcPoolStore(Sql sql) {
     this.sql = sql;
   }
 

@@ -1,13 +1,25 @@
 package io.contrail.storage;
 
+import io.contrail.run.AttemptStatus;
 import io.contrail.run.DagRun;
+import io.contrail.run.Lease;
+import io.contrail.run.Placement;
 import io.contrail.run.RunKey;
+import io.contrail.run.RunSpec;
 import io.contrail.run.RunState;
+import io.contrail.run.RunTimes;
+import io.contrail.run.RunTrace;
 import io.contrail.run.RunType;
 import io.contrail.run.TaskAttempt;
+import io.contrail.run.TaskChange;
 import io.contrail.run.TaskInstance;
 import io.contrail.run.TaskInstanceKey;
+import io.contrail.run.TaskProfile;
 import io.contrail.run.TaskState;
+import io.contrail.run.TaskTimes;
+import io.contrail.run.TaskTrace;
+import io.contrail.run.TraceContext;
+import io.contrail.run.Tries;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -18,7 +30,7 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 /** {@link RunStore} on the metadata database (H2 or PostgreSQL). */
-public final class JdbcRunStore implements RunStore {
+final class JdbcRunStore implements RunStore {
   static final String RUN_COLUMNS = "dag_id, run_id, run_type, state, logical_date,"
       + " data_interval_start, data_interval_end, conf, queued_at, start_date, end_date, trace_id,"
       + " span_id, parent_span_id, trace_flags, creator_trace_id, creator_span_id";
@@ -30,7 +42,7 @@ public final class JdbcRunStore implements RunStore {
 
   private final Sql sql;
 
-  public JdbcRunStore(Sql sql) {
+  JdbcRunStore(Sql sql) {
     this.sql = sql;
   }
 
@@ -64,11 +76,16 @@ public final class JdbcRunStore implements RunStore {
 
   private static void insertRun(Sql.Tx tx, DagRun run) throws SQLException {
     try {
+      RunSpec spec = run.spec();
+      RunTimes times = run.times();
+      RunTrace trace = run.trace();
+      TraceContext creator = trace.createdBy();
       tx.update("INSERT INTO dag_run (" + RUN_COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-          run.dagId(), run.runId(), run.runType().id(), run.state().id(), run.logicalDate(),
-          Sql.ts(run.dataIntervalStart()), Sql.ts(run.dataIntervalEnd()), run.conf(), run.queuedAt(),
-          Sql.ts(run.startDate()), Sql.ts(run.endDate()), run.traceId(), run.spanId(),
-          run.parentSpanId(), run.traceFlags(), run.creatorTraceId(), run.creatorSpanId());
+          run.dagId(), run.runId(), spec.type().id(), run.state().id(), spec.logicalDate(),
+          Sql.ts(spec.dataIntervalStart()), Sql.ts(spec.dataIntervalEnd()), spec.conf(), times.queuedAt(),
+          Sql.ts(times.startDate()), Sql.ts(times.endDate()), trace.traceId(), trace.spanId(),
+          trace.parentSpanId(), trace.flags(), creator == null ? null : creator.traceId(),
+          creator == null ? null : creator.spanId());
     } catch (SQLException e) {
       if (Sql.isUniqueViolation(e)) {
         throw new RunIdTaken(); // rolls the transaction back in Sql.inTransaction
@@ -78,11 +95,13 @@ public final class JdbcRunStore implements RunStore {
   }
 
   private static Object[] tiValues(TaskInstance ti) {
+    TaskProfile p = ti.profile();
+    TaskTimes t = ti.times();
     return new Object[] {ti.dagId(), ti.runId(), ti.taskId(), ti.state().id(), ti.tryNumber(),
-        ti.maxTries(), ti.taskType(), ti.pool(), ti.poolSlots(), ti.priorityWeight(),
-        Sql.ts(ti.scheduledAt()), Sql.ts(ti.queuedAt()), Sql.ts(ti.startDate()), Sql.ts(ti.endDate()),
-        Sql.ts(ti.nextRetryAt()), ti.hostname(), Sql.num(ti.pid()), Sql.num(ti.jobId()), ti.spanId(),
-        ti.attemptSpanId(), ti.traceFlags()};
+        ti.tries().max(), p.taskType(), p.pool(), p.poolSlots(), p.priorityWeight(),
+        Sql.ts(t.scheduledAt()), Sql.ts(t.queuedAt()), Sql.ts(t.startDate()), Sql.ts(t.endDate()),
+        Sql.ts(t.nextRetryAt()), ti.lease().hostname(), Sql.num(ti.lease().pid()), Sql.num(ti.lease().jobId()),
+        ti.trace().spanId(), ti.trace().attemptSpanId(), ti.trace().flags()};
   }
 
   @Override
@@ -129,10 +148,11 @@ public final class JdbcRunStore implements RunStore {
   }
 
   @Override
-  public boolean transitionRun(RunKey key, RunState from, RunState to, Instant startDate, Instant endDate) {
-    return sql.update("UPDATE dag_run SET state = ?, start_date = COALESCE(?, start_date),"
-            + " end_date = COALESCE(?, end_date) WHERE dag_id = ? AND run_id = ? AND state = ?",
-        to.id(), Sql.ts(startDate), Sql.ts(endDate), key.dagId(), key.runId(), from.id()) == 1;
+  public boolean transition(DagRun current, DagRun next) {
+    return sql.update("UPDATE dag_run SET state = ?, start_date = ?, end_date = ?"
+            + " WHERE dag_id = ? AND run_id = ? AND state = ?",
+        next.state().id(), Sql.ts(next.times().startDate()), Sql.ts(next.times().endDate()),
+        current.dagId(), current.runId(), current.state().id()) == 1;
   }
 
   @Override
@@ -162,61 +182,48 @@ public final class JdbcRunStore implements RunStore {
       + " hostname = ?, pid = ?, job_id = ?, attempt_span_id = ?"
       + " WHERE dag_id = ? AND run_id = ? AND task_id = ? AND state = ? AND try_number = ?";
 
-  private static Object[] updateValues(TaskInstance current, TaskInstance next) {
-    return new Object[] {next.state().id(), next.tryNumber(), next.maxTries(), Sql.ts(next.scheduledAt()),
-        Sql.ts(next.queuedAt()), Sql.ts(next.startDate()), Sql.ts(next.endDate()),
-        Sql.ts(next.nextRetryAt()), next.hostname(), Sql.num(next.pid()), Sql.num(next.jobId()),
-        next.attemptSpanId(), current.dagId(), current.runId(), current.taskId(),
-        current.state().id(), current.tryNumber()};
+  private static Object[] updateValues(TaskChange change) {
+    TaskInstance current = change.before();
+    TaskInstance next = change.after();
+    TaskTimes t = next.times();
+    return new Object[] {next.state().id(), next.tryNumber(), next.tries().max(), Sql.ts(t.scheduledAt()),
+        Sql.ts(t.queuedAt()), Sql.ts(t.startDate()), Sql.ts(t.endDate()),
+        Sql.ts(t.nextRetryAt()), next.lease().hostname(), Sql.num(next.lease().pid()),
+        Sql.num(next.lease().jobId()), next.trace().attemptSpanId(), current.dagId(), current.runId(),
+        current.taskId(), current.state().id(), current.tryNumber()};
   }
 
   @Override
-  public boolean update(TaskInstance current, TaskInstance next, TaskAttempt attempt) {
+  public boolean update(TaskChange change) {
     return sql.inTransaction(tx -> {
-      if (tx.update(UPDATE_TI, updateValues(current, next)) != 1) {
+      if (tx.update(UPDATE_TI, updateValues(change)) != 1) {
         return false;
       }
-      if (attempt != null) {
-        upsertAttempt(tx, attempt);
+      if (change.attempt() != null) {
+        upsertAttempt(tx, change.attempt());
       }
       return true;
     });
   }
 
+  /** One JDBC batch of compare-and-sets, then the attempts of the changes that won, in one transaction. */
   @Override
-  public boolean[] updateAll(List<TaskInstance> current, List<TaskInstance> next) {
-    if (current.isEmpty()) {
-      return new boolean[0];
-    }
-    List<Object[]> rows = new ArrayList<>(current.size());
-    for (int i = 0; i < current.size(); i++) {
-      rows.add(updateValues(current.get(i), next.get(i)));
-    }
-    int[] counts = sql.inTransaction(tx -> tx.batchCounts(UPDATE_TI, rows));
-    boolean[] applied = new boolean[counts.length];
-    for (int i = 0; i < counts.length; i++) {
-      applied[i] = counts[i] == 1;
-    }
-    return applied;
-  }
-
-  @Override
-  public boolean[] updateAll(List<TaskInstance> current, List<TaskInstance> next, List<TaskAttempt> attempts) {
-    if (current.isEmpty()) {
+  public boolean[] updateAll(List<TaskChange> changes) {
+    if (changes.isEmpty()) {
       return new boolean[0];
     }
     return sql.inTransaction(tx -> {
-      List<Object[]> rows = new ArrayList<>(current.size());
-      for (int i = 0; i < current.size(); i++) {
-        rows.add(updateValues(current.get(i), next.get(i)));
+      List<Object[]> rows = new ArrayList<>(changes.size());
+      for (TaskChange c : changes) {
+        rows.add(updateValues(c));
       }
       int[] counts = tx.batchCounts(UPDATE_TI, rows);
       boolean[] applied = new boolean[counts.length];
       List<TaskAttempt> written = new ArrayList<>();
       for (int i = 0; i < counts.length; i++) {
         applied[i] = counts[i] == 1;
-        if (applied[i] && attempts.get(i) != null) {
-          written.add(attempts.get(i));
+        if (applied[i] && changes.get(i).attempt() != null) {
+          written.add(changes.get(i).attempt());
         }
       }
       if (!written.isEmpty()) {
@@ -251,15 +258,17 @@ public final class JdbcRunStore implements RunStore {
       + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)";
 
   private static Object[] attemptUpdateValues(TaskAttempt a) {
-    return new Object[] {a.state().id(), Sql.ts(a.startDate()), Sql.ts(a.endDate()), a.hostname(),
-        Sql.num(a.pid()), Sql.integer(a.exitCode()), JdbcDagStore.truncate(a.error(), 100_000), a.executor(),
-        a.dagId(), a.runId(), a.taskId(), a.tryNumber()};
+    Placement p = a.placement();
+    return new Object[] {a.state().id(), Sql.ts(a.startDate()), Sql.ts(a.endDate()), p.hostname(),
+        Sql.num(p.pid()), Sql.integer(a.status().exitCode()), JdbcDagStore.truncate(a.status().error(), 100_000),
+        p.executor(), a.dagId(), a.runId(), a.taskId(), a.tryNumber()};
   }
 
   private static Object[] attemptInsertValues(TaskAttempt a) {
+    Placement p = a.placement();
     return new Object[] {a.dagId(), a.runId(), a.taskId(), a.tryNumber(), a.state().id(), Sql.ts(a.startDate()),
-        Sql.ts(a.endDate()), a.hostname(), Sql.num(a.pid()), Sql.integer(a.exitCode()),
-        JdbcDagStore.truncate(a.error(), 100_000), a.executor(), a.spanId()};
+        Sql.ts(a.endDate()), p.hostname(), Sql.num(p.pid()), Sql.integer(a.status().exitCode()),
+        JdbcDagStore.truncate(a.status().error(), 100_000), p.executor(), a.spanId()};
   }
 
   private static void upsertAttempt(Sql.Tx tx, TaskAttempt a) throws SQLException {
@@ -282,30 +291,38 @@ public final class JdbcRunStore implements RunStore {
   }
 
   static DagRun mapRun(ResultSet rs) throws SQLException {
-    return new DagRun(rs.getString("dag_id"), rs.getString("run_id"),
-        RunType.parse(rs.getString("run_type")), RunState.parse(rs.getString("state")),
-        Sql.instant(rs, "logical_date"), Sql.instant(rs, "data_interval_start"),
-        Sql.instant(rs, "data_interval_end"), rs.getString("conf"), Sql.instant(rs, "queued_at"),
-        Sql.instant(rs, "start_date"), Sql.instant(rs, "end_date"), rs.getString("trace_id"),
-        rs.getString("span_id"), rs.getString("parent_span_id"), rs.getInt("trace_flags"),
-        rs.getString("creator_trace_id"), rs.getString("creator_span_id"));
+    RunKey key = new RunKey(rs.getString("dag_id"), rs.getString("run_id"));
+    RunSpec spec = new RunSpec(RunType.parse(rs.getString("run_type")), Sql.instant(rs, "logical_date"),
+        Sql.instant(rs, "data_interval_start"), Sql.instant(rs, "data_interval_end"), rs.getString("conf"));
+    RunTimes times = new RunTimes(Sql.instant(rs, "queued_at"), Sql.instant(rs, "start_date"),
+        Sql.instant(rs, "end_date"));
+    String creatorTrace = rs.getString("creator_trace_id");
+    String creatorSpan = rs.getString("creator_span_id");
+    TraceContext creator = creatorTrace == null || creatorSpan == null ? null
+        : new TraceContext(creatorTrace, creatorSpan, TraceContext.SAMPLED);
+    RunTrace trace = new RunTrace(new TraceContext(rs.getString("trace_id"), rs.getString("span_id"),
+        rs.getInt("trace_flags")), rs.getString("parent_span_id"), creator);
+    return new DagRun(key, RunState.parse(rs.getString("state")), spec, times, trace);
   }
 
   static TaskInstance mapTi(ResultSet rs) throws SQLException {
-    return new TaskInstance(rs.getString("dag_id"), rs.getString("run_id"), rs.getString("task_id"),
-        TaskState.parse(rs.getString("state")), rs.getInt("try_number"), rs.getInt("max_tries"),
-        rs.getString("task_type"), rs.getString("pool"), rs.getInt("pool_slots"),
-        rs.getInt("priority_weight"), Sql.instant(rs, "scheduled_at"), Sql.instant(rs, "queued_at"),
-        Sql.instant(rs, "start_date"), Sql.instant(rs, "end_date"), Sql.instant(rs, "next_retry_at"),
-        rs.getString("hostname"), Sql.nullableLong(rs, "pid"), Sql.nullableLong(rs, "job_id"),
-        rs.getString("span_id"), rs.getString("attempt_span_id"), rs.getInt("trace_flags"));
+    TaskInstanceKey key = new TaskInstanceKey(rs.getString("dag_id"), rs.getString("run_id"), rs.getString("task_id"));
+    TaskProfile profile = new TaskProfile(rs.getString("task_type"), rs.getString("pool"), rs.getInt("pool_slots"),
+        rs.getInt("priority_weight"));
+    TaskTimes times = new TaskTimes(Sql.instant(rs, "scheduled_at"), Sql.instant(rs, "queued_at"),
+        Sql.instant(rs, "start_date"), Sql.instant(rs, "end_date"), Sql.instant(rs, "next_retry_at"));
+    Lease lease = new Lease(Sql.nullableLong(rs, "job_id"), rs.getString("hostname"), Sql.nullableLong(rs, "pid"));
+    TaskTrace trace = new TaskTrace(rs.getString("span_id"), rs.getString("attempt_span_id"), rs.getInt("trace_flags"));
+    return new TaskInstance(key, TaskState.parse(rs.getString("state")),
+        new Tries(rs.getInt("try_number"), rs.getInt("max_tries")), profile, times, lease, trace);
   }
 
   static TaskAttempt mapAttempt(ResultSet rs) throws SQLException {
-    return new TaskAttempt(rs.getString("dag_id"), rs.getString("run_id"), rs.getString("task_id"),
-        rs.getInt("try_number"), TaskState.parse(rs.getString("state")),
-        Sql.instant(rs, "start_date"), Sql.instant(rs, "end_date"), rs.getString("hostname"),
-        Sql.nullableLong(rs, "pid"), Sql.nullableInt(rs, "exit_code"), rs.getString("error"),
-        rs.getString("executor"), rs.getString("span_id"));
+    TaskInstanceKey key = new TaskInstanceKey(rs.getString("dag_id"), rs.getString("run_id"), rs.getString("task_id"));
+    Placement placement = new Placement(rs.getString("executor"), rs.getString("hostname"), Sql.nullableLong(rs, "pid"));
+    AttemptStatus status = new AttemptStatus(TaskState.parse(rs.getString("state")),
+        Sql.nullableInt(rs, "exit_code"), rs.getString("error"));
+    return new TaskAttempt(key, rs.getInt("try_number"), rs.getString("span_id"), placement,
+        Sql.instant(rs, "start_date"), Sql.instant(rs, "end_date"), status);
   }
 }

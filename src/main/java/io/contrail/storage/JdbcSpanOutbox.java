@@ -13,7 +13,7 @@ import java.util.List;
  * processes claiming at once each row goes to exactly one (on PostgreSQL the second UPDATE
  * re-evaluates the condition after the first commits; H2 locks the rows likewise).
  */
-public final class JdbcSpanOutbox implements SpanOutbox {
+final class JdbcSpanOutbox implements SpanOutbox {
   private static final String RUN_DONE = "state IN ('success','failed') AND MOD(trace_flags, 2) = 1";
   private static final String TI_DONE =
       "state IN ('success','failed','upstream_failed','skipped') AND MOD(trace_flags, 2) = 1";
@@ -26,7 +26,7 @@ public final class JdbcSpanOutbox implements SpanOutbox {
 
   private final Sql sql;
 
-  public JdbcSpanOutbox(Sql sql) {
+  JdbcSpanOutbox(Sql sql) {
     this.sql = sql;
   }
 

@@ -4,6 +4,7 @@ import io.contrail.run.DagRun;
 import io.contrail.run.RunKey;
 import io.contrail.run.RunState;
 import io.contrail.run.TaskAttempt;
+import io.contrail.run.TaskChange;
 import io.contrail.run.TaskInstance;
 import io.contrail.run.TaskInstanceKey;
 import io.contrail.run.TaskState;
@@ -35,8 +36,11 @@ public interface RunStore {
 
   boolean runExists(String dagId, io.contrail.run.RunType type, Instant logicalDate);
 
-  /** Compare-and-set of the run state; {@code startDate}/{@code endDate} are set when not null. */
-  boolean transitionRun(RunKey key, RunState from, RunState to, Instant startDate, Instant endDate);
+  /**
+   * Writes {@code next} (its state, start and end date) over the run if it is still in
+   * {@code current}'s state; false, changing nothing, when another process moved it first.
+   */
+  boolean transition(DagRun current, DagRun next);
 
   List<TaskInstance> taskInstances(RunKey key);
 
@@ -46,31 +50,20 @@ public interface RunStore {
   List<TaskInstance> taskInstancesInStates(Collection<TaskState> states);
 
   /**
-   * Writes {@code next} over the task instance if it is still in {@code current}'s state and try
-   * number; when {@code attempt} is not null it is inserted or updated in the same transaction.
+   * Writes the change's {@code after} over the task instance if it is still in {@code before}'s
+   * state and try number; the change's attempt, when not null, is inserted or updated in the same
+   * transaction.
    */
-  boolean update(TaskInstance current, TaskInstance next, TaskAttempt attempt);
+  boolean update(TaskChange change);
 
   /**
-   * {@link #update} for many task instances in one transaction (no attempts); element i of the
-   * result says whether {@code next.get(i)} was written.
+   * {@link #update} for many changes in one transaction; element i of the result says whether
+   * change i was written.
    */
-  default boolean[] updateAll(List<TaskInstance> current, List<TaskInstance> next) {
-    boolean[] applied = new boolean[current.size()];
+  default boolean[] updateAll(List<TaskChange> changes) {
+    boolean[] applied = new boolean[changes.size()];
     for (int i = 0; i < applied.length; i++) {
-      applied[i] = update(current.get(i), next.get(i), null);
-    }
-    return applied;
-  }
-
-  /**
-   * {@link #update} for many task instances, each with its attempt (or null), in one transaction;
-   * element i of the result says whether change i was written.
-   */
-  default boolean[] updateAll(List<TaskInstance> current, List<TaskInstance> next, List<TaskAttempt> attempts) {
-    boolean[] applied = new boolean[current.size()];
-    for (int i = 0; i < applied.length; i++) {
-      applied[i] = update(current.get(i), next.get(i), attempts.get(i));
+      applied[i] = update(changes.get(i));
     }
     return applied;
   }
@@ -81,9 +74,9 @@ public interface RunStore {
   default List<ActiveCount> activeCounts() {
     java.util.Map<List<String>, int[]> counts = new java.util.LinkedHashMap<>();
     for (TaskInstance ti : taskInstancesInStates(List.of(TaskState.QUEUED, TaskState.RUNNING))) {
-      int[] c = counts.computeIfAbsent(List.of(ti.dagId(), ti.pool()), k -> new int[2]);
+      int[] c = counts.computeIfAbsent(List.of(ti.dagId(), ti.profile().pool()), k -> new int[2]);
       c[0]++;
-      c[1] += ti.poolSlots();
+      c[1] += ti.profile().poolSlots();
     }
     List<ActiveCount> out = new java.util.ArrayList<>();
     counts.forEach((k, c) -> out.add(new ActiveCount(k.get(0), k.get(1), c[0], c[1])));

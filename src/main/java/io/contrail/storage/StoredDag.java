@@ -1,6 +1,6 @@
 package io.contrail.storage;
 
-import io.contrail.dag.Dag;
+import io.contrail.api.Dag;
 import java.time.Instant;
 
 /** A DAG as the database knows it: the parsed definition plus its paused and active flags. */

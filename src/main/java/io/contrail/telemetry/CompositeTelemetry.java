@@ -14,11 +14,11 @@ import org.slf4j.LoggerFactory;
  * Reports to several backends at once (traces, metrics ...). A backend that throws is logged and
  * skipped: telemetry never fails a task or stalls the scheduler.
  */
-public final class CompositeTelemetry implements Telemetry {
+final class CompositeTelemetry implements Telemetry {
   private static final Logger LOG = LoggerFactory.getLogger(CompositeTelemetry.class);
   private final List<Telemetry> backends;
 
-  public CompositeTelemetry(List<Telemetry> backends) {
+  CompositeTelemetry(List<Telemetry> backends) {
     this.backends = List.copyOf(backends);
   }
 
@@ -33,8 +33,8 @@ public final class CompositeTelemetry implements Telemetry {
   }
 
   @Override
-  public void runCreated(DagRun run) {
-    each("runCreated", t -> t.runCreated(run));
+  public void runCreated(DagRun run, List<TaskInstance> taskInstances) {
+    each("runCreated", t -> t.runCreated(run, taskInstances));
   }
 
   @Override
@@ -75,11 +75,6 @@ public final class CompositeTelemetry implements Telemetry {
   @Override
   public void taskKilledExternally(TaskInstance ti) {
     each("taskKilledExternally", t -> t.taskKilledExternally(ti));
-  }
-
-  @Override
-  public void taskInstancesCreated(DagRun run, List<TaskInstance> created) {
-    each("taskInstancesCreated", t -> t.taskInstancesCreated(run, created));
   }
 
   @Override

@@ -1,12 +1,12 @@
 package io.contrail.telemetry;
 
 import io.contrail.config.ContrailConfig;
+import io.contrail.config.Environment;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.sdk.resources.Resource;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -22,12 +22,12 @@ public final class ContrailResource {
   private ContrailResource() {}
 
   /** @param serviceName otel_service, or the dag_id when service_per_dag is on */
-  public static Resource create(ContrailConfig config, String serviceName, Map<String, String> env) {
+  public static Resource create(ContrailConfig config, String serviceName, Environment env) {
     AttributesBuilder b = Attributes.builder()
         .put("service.name", serviceName)
         .put("service.namespace", config.core().deploymentName())
         .put("service.instance.id", INSTANCE_ID)
-        .put("host.name", Hostnames.local())
+        .put("host.name", env.hostname())
         .put("process.pid", ProcessHandle.current().pid())
         .put("process.runtime.name", System.getProperty("java.runtime.name", "java"))
         .put("process.runtime.version", System.getProperty("java.runtime.version", ""));

@@ -16,7 +16,8 @@ import java.time.Instant;
 public interface Telemetry extends AutoCloseable {
   Telemetry NOOP = new Telemetry() {};
 
-  default void runCreated(DagRun run) {}
+  /** A new run (scheduled, manual, backfill) and the task instances created with it. */
+  default void runCreated(DagRun run, java.util.List<TaskInstance> taskInstances) {}
 
   default void runStateChanged(DagRun run, RunState from, RunState to) {}
 
@@ -64,9 +65,6 @@ public interface Telemetry extends AutoCloseable {
   default void starvingTasks(int starving, int executable) {}
 
   default void taskKilledExternally(TaskInstance ti) {}
-
-  /** The task instances created with a new run (scheduled, manual, backfill). */
-  default void taskInstancesCreated(DagRun run, java.util.List<TaskInstance> created) {}
 
   /** A run reached success or failed; {@code taskInstances} are its task instances at that moment. */
   default void runFinished(DagRun run, java.util.List<TaskInstance> taskInstances) {}

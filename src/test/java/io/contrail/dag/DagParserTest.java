@@ -2,6 +2,16 @@ package io.contrail.dag;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.contrail.api.Dag;
+import io.contrail.api.HttpSpec;
+import io.contrail.api.JavaSpec;
+import io.contrail.api.NoopSpec;
+import io.contrail.api.Queueing;
+import io.contrail.api.RetryPolicy;
+import io.contrail.api.ShellSpec;
+import io.contrail.api.SleepSpec;
+import io.contrail.api.TaskDefinition;
+import io.contrail.api.TriggerRule;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -91,36 +101,32 @@ class DagParserTest {
     Dag dag = parser.parse(FILE, FULL);
 
     TaskDefinition extract = dag.task("extract");
-    assertThat(extract.type()).isEqualTo(TaskType.SHELL);
-    assertThat(extract.command()).isEqualTo("echo extracting {{ ds }}");
-    assertThat(extract.env()).containsExactlyInAnyOrderEntriesOf(Map.of("STAGE", "raw", "LEVEL", "3"));
+    assertThat(extract.type()).isEqualTo("shell");
+    assertThat(extract.spec()).isEqualTo(new ShellSpec("echo extracting {{ ds }}", Map.of("STAGE", "raw", "LEVEL", "3")));
 
     TaskDefinition notify = dag.task("notify");
-    assertThat(notify.method()).isEqualTo("POST");
-    assertThat(notify.url()).isEqualTo("http://127.0.0.1:9000/hook");
-    assertThat(notify.headers()).containsEntry("Content-Type", "application/json");
-    assertThat(notify.body()).isEqualTo("{\"dag\":\"{{ dag_id }}\"}");
-    assertThat(notify.expectStatus()).containsExactly(200, 204);
+    assertThat(notify.spec()).isEqualTo(new HttpSpec("POST", "http://127.0.0.1:9000/hook",
+        Map.of("Content-Type", "application/json"), "{\"dag\":\"{{ dag_id }}\"}", List.of(200, 204)));
     assertThat(notify.dependsOn()).containsExactly("extract");
 
-    assertThat(dag.task("pause").duration()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(dag.task("pause").spec()).isEqualTo(new SleepSpec(Duration.ofSeconds(2)));
     assertThat(dag.task("pause").dependsOn()).containsExactly("extract");
-    assertThat(dag.task("custom").className()).isEqualTo("com.example.MyTask");
-    assertThat(dag.task("end").type()).isEqualTo(TaskType.NOOP);
+    assertThat(dag.task("custom").spec()).isEqualTo(new JavaSpec("com.example.MyTask"));
+    assertThat(dag.task("end").spec()).isEqualTo(new NoopSpec());
   }
 
   @Test
   void defaultArgsApplyToTasksThatDoNotSetThem() {
     TaskDefinition extract = parser.parse(FILE, FULL).task("extract");
 
-    assertThat(extract.retries()).isEqualTo(3);
-    assertThat(extract.retryDelay()).isEqualTo(Duration.ofSeconds(90));
-    assertThat(extract.retryExponentialBackoff()).isTrue();
-    assertThat(extract.maxRetryDelay()).isEqualTo(Duration.ofHours(1));
+    assertThat(extract.retry().retries()).isEqualTo(3);
+    assertThat(extract.retry().retryDelay()).isEqualTo(Duration.ofSeconds(90));
+    assertThat(extract.retry().retryExponentialBackoff()).isTrue();
+    assertThat(extract.retry().maxRetryDelay()).isEqualTo(Duration.ofHours(1));
     assertThat(extract.executionTimeout()).isEqualTo(Duration.ofMinutes(10));
-    assertThat(extract.pool()).isEqualTo("shared");
-    assertThat(extract.poolSlots()).isEqualTo(2);
-    assertThat(extract.priorityWeight()).isEqualTo(5);
+    assertThat(extract.queueing().pool()).isEqualTo("shared");
+    assertThat(extract.queueing().poolSlots()).isEqualTo(2);
+    assertThat(extract.queueing().priorityWeight()).isEqualTo(5);
     assertThat(extract.triggerRule()).isEqualTo(TriggerRule.ALL_DONE);
   }
 
@@ -128,14 +134,14 @@ class DagParserTest {
   void taskSettingsOverrideDefaultArgs() {
     TaskDefinition notify = parser.parse(FILE, FULL).task("notify");
 
-    assertThat(notify.retries()).isZero();
-    assertThat(notify.retryDelay()).isEqualTo(Duration.ofMillis(500));
-    assertThat(notify.retryExponentialBackoff()).isFalse();
-    assertThat(notify.maxRetryDelay()).isEqualTo(Duration.ofMinutes(2));
+    assertThat(notify.retry().retries()).isZero();
+    assertThat(notify.retry().retryDelay()).isEqualTo(Duration.ofMillis(500));
+    assertThat(notify.retry().retryExponentialBackoff()).isFalse();
+    assertThat(notify.retry().maxRetryDelay()).isEqualTo(Duration.ofMinutes(2));
     assertThat(notify.executionTimeout()).isEqualTo(Duration.ofSeconds(30));
-    assertThat(notify.pool()).isEqualTo("web");
-    assertThat(notify.poolSlots()).isEqualTo(1);
-    assertThat(notify.priorityWeight()).isEqualTo(10);
+    assertThat(notify.queueing().pool()).isEqualTo("web");
+    assertThat(notify.queueing().poolSlots()).isEqualTo(1);
+    assertThat(notify.queueing().priorityWeight()).isEqualTo(10);
     assertThat(notify.triggerRule()).isEqualTo(TriggerRule.ONE_FAILED);
   }
 
@@ -156,12 +162,11 @@ class DagParserTest {
     assertThat(dag.paused()).isNull();
     assertThat(dag.tags()).isEmpty();
     TaskDefinition ping = dag.task("ping");
-    assertThat(ping.method()).isEqualTo("GET");
-    assertThat(ping.expectStatus()).containsExactly(200);
-    assertThat(ping.retries()).isZero();
+    assertThat(ping.spec()).isEqualTo(new HttpSpec("GET", "http://localhost/", Map.of(), null, List.of(200)));
+    assertThat(ping.retry().retries()).isZero();
     assertThat(ping.triggerRule()).isEqualTo(TriggerRule.ALL_SUCCESS);
-    assertThat(ping.pool()).isEqualTo(TaskDefinition.DEFAULT_POOL);
-    assertThat(ping.retryDelay()).isEqualTo(TaskDefinition.DEFAULT_RETRY_DELAY);
+    assertThat(ping.queueing().pool()).isEqualTo(Queueing.DEFAULT_POOL);
+    assertThat(ping.retry().retryDelay()).isEqualTo(RetryPolicy.DEFAULT_RETRY_DELAY);
   }
 
   @Test

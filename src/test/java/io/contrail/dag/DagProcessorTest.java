@@ -2,6 +2,8 @@ package io.contrail.dag;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.contrail.api.Dag;
+import io.contrail.api.TaskSpec;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -83,8 +85,8 @@ class DagProcessorTest {
     Files.writeString(two, dagYaml("two", "echo 3")); // same size: the content hash tells
     DagBag bag = p.refresh();
     assertThat(p.parseCount()).isEqualTo(3);
-    assertThat(bag.dags().get("two").task("t").command()).isEqualTo("echo 3");
-    assertThat(bag.dags().get("one").task("t").command()).isEqualTo("echo 1");
+    assertThat(bag.dags().get("two").task("t").spec()).isEqualTo(TaskSpec.shell("echo 3"));
+    assertThat(bag.dags().get("one").task("t").spec()).isEqualTo(TaskSpec.shell("echo 1"));
   }
 
   @Test
@@ -153,7 +155,7 @@ class DagProcessorTest {
     assertThat(bag.dags().get("example_etl").schedule()).isEqualTo("0 * * * *");
     assertThat(bag.dags().get("example_heartbeat").paused()).isFalse();
     assertThat(bag.dags().get("example_complex").tasks()).hasSizeGreaterThanOrEqualTo(10);
-    assertThat(bag.dags().get("example_retry").task("flaky").retries()).isEqualTo(1);
+    assertThat(bag.dags().get("example_retry").task("flaky").retry().retries()).isEqualTo(1);
 
     int parses = processor.parseCount();
     processor.refresh();

@@ -2,6 +2,10 @@ package io.contrail.dag;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.contrail.api.Dag;
+import io.contrail.api.ShellSpec;
+import io.contrail.api.TaskDefinition;
+import io.contrail.api.TriggerRule;
 import io.contrail.run.TaskState;
 import io.contrail.run.TriggerRuleEvaluator;
 import java.nio.file.Path;
@@ -66,6 +70,6 @@ class ExampleDagsTest {
   }
 
   private static boolean failsOnPurpose(TaskDefinition t) {
-    return t.command() != null && t.command().strip().endsWith("exit 1");
+    return t.spec() instanceof ShellSpec shell && shell.command().strip().endsWith("exit 1");
   }
 }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.contrail.storage.Database;
+import io.contrail.testing.CliExtension;
+import io.contrail.testing.CliProcess;
 import io.contrail.testing.MockOtlpServer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -16,13 +18,19 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The database is the outbox: a killed scheduler or an absent collector loses no span and repeats none. */
+@ExtendWith(CliExtension.class)
 class CrashProofTracesTest {
   private static final Pattern TRACE = Pattern.compile("\\(trace ([0-9a-f]{32})\\)");
 
-  @TempDir Path home;
+  CliProcess cli;
+
+  /** The CLI with [traces] otel_on. */
+  private CliProcess tracesOn() {
+    return cli.env("CONTRAIL__TRACES__OTEL_ON", "true");
+  }
 
   private static List<JsonNode> ofTrace(List<JsonNode> spans, String traceId) {
     return spans.stream().filter(s -> s.path("traceId").asText().equals(traceId)).toList();
@@ -34,7 +42,7 @@ class CrashProofTracesTest {
 
   @Test
   void schedulerKilledMidRunAndRestartedCompletesTheTraceWithoutDuplicates() throws Exception {
-    TraceCli cli = new TraceCli(home).env("CONTRAIL__TRACES__OTEL_PROTOCOL", "http/protobuf")
+    tracesOn().env("CONTRAIL__TRACES__OTEL_PROTOCOL", "http/protobuf")
         .env("CONTRAIL__TRACES__OTEL_PORT", "4318")
         .env("CONTRAIL__SCHEDULER__ZOMBIE_THRESHOLD_MS", "2000")
         .env("CONTRAIL__SCHEDULER__JOB_HEARTBEAT_MS", "200")
@@ -42,8 +50,8 @@ class CrashProofTracesTest {
         .env("CONTRAIL__TRACES__SCHEDULER_SPANS", "off")
         // H2 writes commits to disk up to a second late by default: a SIGKILL would roll the
         // database back behind what the receiver already got (core issue, see the report)
-        .env("CONTRAIL__DATABASE__URL", "jdbc:h2:file:" + home.resolve("contrail") + ";WRITE_DELAY=0");
-    Files.writeString(cli.dags().resolve("crash.yaml"), """
+        .env("CONTRAIL__DATABASE__URL", "jdbc:h2:file:" + cli.home().resolve("contrail") + ";WRITE_DELAY=0");
+    Files.writeString(cli.dagsFolder().resolve("crash.yaml"), """
         dag_id: crash
         schedule: null
         start_date: 2026-01-01T00:00:00Z
@@ -62,16 +70,16 @@ class CrashProofTracesTest {
             depends_on: [long]
         """);
     try (MockOtlpServer server = MockOtlpServer.start()) {
-      Process first = cli.start("standalone");
-      Process second = null;
+      CliProcess.Background first = cli.start("standalone");
+      CliProcess.Background second = null;
       try {
-        cli.awaitStartOutput("with the local executor", 30_000); // the database is open (H2 auto-server)
-        TraceCli.Result trigger = cli.run("dags", "trigger", "crash", "--run-id", "crash1");
+        first.awaitOutput("with the local executor"); // the database is open (H2 auto-server)
+        CliProcess.Result trigger = cli.run("dags", "trigger", "crash", "--run-id", "crash1");
         assertThat(trigger.exitCode()).as(trigger.out()).isZero();
         // kill once 'long' runs its first try and 'before' is marked exported (killing between the
         // receiver's acceptance and the mark is the one window where a span can repeat)
         String traceId;
-        try (Database db = new Database("jdbc:h2:file:" + home.resolve("contrail") + ";WRITE_DELAY=0", "sa", "", 2)) {
+        try (Database db = new Database("jdbc:h2:file:" + cli.home().resolve("contrail") + ";WRITE_DELAY=0", "sa", "", 2)) {
           long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
           while (!midRun(db) && System.nanoTime() < deadline) {
             Thread.sleep(100);
@@ -79,8 +87,8 @@ class CrashProofTracesTest {
           assertThat(midRun(db)).as("long is running and before's spans are exported").isTrue();
           traceId = db.sql().queryOne("SELECT trace_id FROM dag_run WHERE run_id = 'crash1'", rs -> rs.getString(1)).orElseThrow();
         }
-        first.destroyForcibly(); // SIGKILL
-        first.waitFor(10, TimeUnit.SECONDS);
+        first.process.destroyForcibly(); // SIGKILL
+        first.process.waitFor(10, TimeUnit.SECONDS);
 
         second = cli.start("standalone");
         List<JsonNode> spans = ofTrace(server.awaitSpans(s -> names(ofTrace(s, traceId)).contains("dag_run.crash"),
@@ -97,11 +105,11 @@ class CrashProofTracesTest {
             .map(s -> s.path("attributes").path("contrail.state").asText()).sorted().toList())
             .containsExactly("failed", "success");
       } finally {
-        first.destroyForcibly();
+        first.process.destroyForcibly();
         if (second != null) {
-          second.destroy();
-          second.waitFor(20, TimeUnit.SECONDS);
-          second.destroyForcibly();
+          second.process.destroy();
+          second.process.waitFor(20, TimeUnit.SECONDS);
+          second.process.destroyForcibly();
         }
       }
     }
@@ -121,10 +129,10 @@ class CrashProofTracesTest {
 
   @Test
   void runWhileCollectorIsDownArrivesOnceWhenItIsBack() throws Exception {
-    TraceCli cli = new TraceCli(home).env("CONTRAIL__TRACES__OTEL_PROTOCOL", "grpc")
+    tracesOn().env("CONTRAIL__TRACES__OTEL_PROTOCOL", "grpc")
         .env("CONTRAIL__TRACES__OTEL_PORT", "4317")
         .env("OTEL_EXPORTER_OTLP_TIMEOUT", "1000");
-    Files.writeString(cli.dags().resolve("down.yaml"), """
+    Files.writeString(cli.dagsFolder().resolve("down.yaml"), """
         dag_id: down
         schedule: null
         start_date: 2026-01-01T00:00:00Z
@@ -142,7 +150,7 @@ class CrashProofTracesTest {
     try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
          FileLock lock = ch.lock()) {
       long t0 = System.nanoTime();
-      TraceCli.Result r = cli.run("dags", "test", "down");
+      CliProcess.Result r = cli.run("dags", "test", "down");
       assertThat(r.exitCode()).as("the run succeeds with the collector down:\n" + r.out()).isZero();
       assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(30));
       Matcher m = TRACE.matcher(r.out());
@@ -151,7 +159,7 @@ class CrashProofTracesTest {
     }
     try (MockOtlpServer server = MockOtlpServer.start()) {
       // any later process with the outbox ships what is pending
-      TraceCli.Result r = cli.run("scheduler", "--num-runs", "2");
+      CliProcess.Result r = cli.run("scheduler", "--num-runs", "2");
       assertThat(r.exitCode()).as(r.out()).isZero();
       List<JsonNode> spans = ofTrace(server.awaitSpans(s -> ofTrace(s, traceId).size() >= 5, Duration.ofSeconds(10)), traceId);
       assertThat(names(spans)).containsExactly("dag_run.down", "task_attempt.one", "task_attempt.two",
@@ -160,7 +168,7 @@ class CrashProofTracesTest {
       cli.run("scheduler", "--num-runs", "1");
       assertThat(ofTrace(server.spans(), traceId)).hasSize(5);
       // and traces export re-sends on request, with identical ids
-      TraceCli.Result export = cli.run("traces", "export", "--dag", "down");
+      CliProcess.Result export = cli.run("traces", "export", "--dag", "down");
       assertThat(export.out()).contains("exported 5 span(s) of 1 run(s)");
       List<JsonNode> again = ofTrace(server.awaitSpans(s -> ofTrace(s, traceId).size() >= 10, Duration.ofSeconds(10)), traceId);
       assertThat(again.stream().map(s -> s.path("spanId").asText()).distinct().count()).isEqualTo(5);

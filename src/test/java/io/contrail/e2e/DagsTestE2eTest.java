@@ -3,32 +3,22 @@ package io.contrail.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.contrail.testing.CliExtension;
+import io.contrail.testing.CliProcess;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** {@code contrail dags test} and {@code tasks logs} as a user runs them, on real DAG files. */
+@ExtendWith(CliExtension.class)
 class DagsTestE2eTest {
   private static final Pattern STARTED = Pattern.compile("try (\\d+) of \\d+ on \\S+ started (\\S+)");
 
-  @TempDir Path home;
-  Cli cli;
-
-  @BeforeEach
-  void setUp() {
-    cli = new Cli(home);
-  }
-
-  @AfterEach
-  void tearDown() {
-    cli.close();
-  }
+  CliProcess cli;
 
   @Test
   void dagsTestExitsZeroAndPrintsEveryTaskOnSuccess() {
@@ -46,7 +36,7 @@ class DagsTestE2eTest {
             depends_on: [say_hello]
         """);
 
-    Cli.Result r = cli.run("dags", "test", "hello", "--run-id", "r1");
+    CliProcess.Result r = cli.run("dags", "test", "hello", "--run-id", "r1");
 
     assertThat(r.exitCode()).as("%s", r).isZero();
     assertThat(r.stdout()).containsPattern("(?m)^say_hello\\s+success\\s+1\\s")
@@ -70,13 +60,13 @@ class DagsTestE2eTest {
             depends_on: [fails]
         """);
 
-    Cli.Result r = cli.run("dags", "test", "breaks", "--run-id", "r1");
+    CliProcess.Result r = cli.run("dags", "test", "breaks", "--run-id", "r1");
 
     assertThat(r.exitCode()).as("%s", r).isEqualTo(1);
     assertThat(r.stdout()).containsPattern("(?m)^fails\\s+failed\\s+1\\s")
         .containsPattern("(?m)^after\\s+upstream_failed\\s")
         .contains("run r1 failed");
-    Cli.Result log = cli.ok("tasks", "logs", "breaks", "r1", "fails");
+    CliProcess.Result log = cli.ok("tasks", "logs", "breaks", "r1", "fails");
     assertThat(log.stdout()).contains("about to fail").contains("exited with code 3");
   }
 
@@ -94,10 +84,10 @@ class DagsTestE2eTest {
             retry_delay: 1s
         """);
 
-    Cli.Result r = cli.run("dags", "test", "flaky", "--run-id", "r1", "--json");
+    CliProcess.Result r = cli.run("dags", "test", "flaky", "--run-id", "r1", "--json");
 
     assertThat(r.exitCode()).as("%s", r).isZero();
-    JsonNode flaky = Cli.task(r.json(), "flaky");
+    JsonNode flaky = CliProcess.task(r.json(), "flaky");
     assertThat(flaky.get("state").asText()).isEqualTo("success");
     assertThat(flaky.get("try_number").asInt()).isEqualTo(2);
     String first = cli.ok("tasks", "logs", "flaky", "r1", "flaky", "--try", "1").stdout();
@@ -110,8 +100,8 @@ class DagsTestE2eTest {
 
   @Test
   void executionTimeoutKillsTheWholeProcessTree() {
-    Path childPid = home.resolve("child.pid");
-    Path grandchildPid = home.resolve("grandchild.pid");
+    Path childPid = cli.home().resolve("child.pid");
+    Path grandchildPid = cli.home().resolve("grandchild.pid");
     cli.dag("stuck", """
         dag_id: stuck
         schedule: null
@@ -124,11 +114,11 @@ class DagsTestE2eTest {
         """.formatted(grandchildPid, childPid));
 
     long t0 = System.nanoTime();
-    Cli.Result r = cli.run("dags", "test", "stuck", "--run-id", "r1");
+    CliProcess.Result r = cli.run("dags", "test", "stuck", "--run-id", "r1");
     Duration took = Duration.ofNanos(System.nanoTime() - t0);
 
-    long child = Cli.readPid(childPid);
-    long grandchild = Cli.readPid(grandchildPid);
+    long child = CliProcess.readPid(childPid);
+    long grandchild = CliProcess.readPid(grandchildPid);
     cli.killOnClose(child);
     cli.killOnClose(grandchild);
     assertThat(r.exitCode()).as("%s", r).isEqualTo(1);
@@ -136,8 +126,8 @@ class DagsTestE2eTest {
     assertThat(r.stdout()).containsPattern("(?m)^stuck\\s+failed\\s+1\\s");
     assertThat(cli.ok("tasks", "logs", "stuck", "r1", "stuck").stdout())
         .contains("started").contains("execution_timeout of 2s exceeded");
-    assertThat(Cli.isAlive(child)).as("task shell process %d alive", child).isFalse();
-    assertThat(Cli.isAlive(grandchild)).as("background grandchild %d alive", grandchild).isFalse();
+    assertThat(CliProcess.isAlive(child)).as("task shell process %d alive", child).isFalse();
+    assertThat(CliProcess.isAlive(grandchild)).as("background grandchild %d alive", grandchild).isFalse();
   }
 
   private static Instant startOf(String log, int tryNumber) {

@@ -3,6 +3,7 @@ package io.contrail.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.contrail.testing.CliProcess;
 import io.contrail.testing.OtelCollector;
 import io.contrail.testing.Peers;
 import io.contrail.testing.PrometheusServer;
@@ -74,8 +75,8 @@ class DeployStackE2eTest {
   private OtelCollector collector;
   private PrometheusServer viaCollector;
   private PrometheusServer direct;
-  private Cli cli;
-  private Cli otherInstallation;
+  private CliProcess cli;
+  private CliProcess otherInstallation;
   private Instant started;
   private final Set<String> runTraceIds = new LinkedHashSet<>();
   private String dagsTestTraceId;
@@ -91,7 +92,7 @@ class DeployStackE2eTest {
     int grpc = freePort();
     int collectorMetricsPort = freePort();
     int contrailMetrics = freePort();
-    cli = contrail(new Cli(dir.resolve("home")), grpc);
+    cli = contrail(new CliProcess(dir.resolve("home")), grpc);
     cli.dag("deploy_etl", ETL.formatted("deploy_etl"));
     cli.dag("deploy_hourly", """
         dag_id: deploy_hourly
@@ -105,7 +106,7 @@ class DeployStackE2eTest {
             command: "echo report"
         """);
     Path stuckPid = dir.resolve("stuck.pid");
-    Cli.Background zombie = startAZombie(stuckPid);
+    CliProcess.Background zombie = startAZombie(stuckPid);
 
     // the peers start while the zombie's JVM does
     // Jaeger's stand-in: a second Collector that writes the spans it receives to a file
@@ -124,11 +125,11 @@ class DeployStackE2eTest {
 
     // once the zombie's process has migrated the database, r1 waits there for the standalone
     await("dags test deploy_zombie started its run", () -> TRACE.matcher(zombie.stdout()).find(), zombie::toString);
-    Cli.Background r1 = cli.start("dags", "trigger", "deploy_etl", "--run-id", "r1");
+    CliProcess.Background r1 = cli.start("dags", "trigger", "deploy_etl", "--run-id", "r1");
     killWhenStuck(zombie, stuckPid);
-    assertThat(r1.waitFor(Cli.COMMAND_TIMEOUT)).as("exit code of %s", r1).isEqualTo(0);
+    assertThat(r1.waitFor(CliProcess.COMMAND_TIMEOUT)).as("exit code of %s", r1).isEqualTo(0);
 
-    Cli.Background standalone = cli.env("CONTRAIL__METRICS__PROMETHEUS_ON", "true")
+    CliProcess.Background standalone = cli.env("CONTRAIL__METRICS__PROMETHEUS_ON", "true")
         .env("CONTRAIL__METRICS__PROMETHEUS_PORT", Integer.toString(contrailMetrics)).start("standalone");
     cli.env("CONTRAIL__METRICS__PROMETHEUS_ON", "false"); // CLI commands would fight over the port
     // the Collector comes up after Contrail, as it may under docker compose: exports fail first
@@ -137,16 +138,16 @@ class DeployStackE2eTest {
     collector = OtelCollector.start(otelcol, collectorConfig, dir.resolve("otelcol.log"));
 
     // a dags test of another installation: a short-lived process whose metrics leave when it exits
-    otherInstallation = contrail(new Cli(dir.resolve("other-home")), grpc);
+    otherInstallation = contrail(new CliProcess(dir.resolve("other-home")), grpc);
     otherInstallation.dag("deploy_cli", ETL.formatted("deploy_cli"));
-    Cli.Background dagsTest = otherInstallation.start("dags", "test", "deploy_cli");
+    CliProcess.Background dagsTest = otherInstallation.start("dags", "test", "deploy_cli");
 
     // the second run only once both Prometheus servers hold the first: rates and quantiles need two samples
     awaitRunsSeen("deploy_etl", 1, standalone);
     cli.ok("dags", "trigger", "deploy_etl", "--run-id", "r2");
     awaitRunsSeen("deploy_etl", 2, standalone);
 
-    assertThat(dagsTest.waitFor(Cli.COMMAND_TIMEOUT)).as("exit code of %s", dagsTest).isEqualTo(0);
+    assertThat(dagsTest.waitFor(CliProcess.COMMAND_TIMEOUT)).as("exit code of %s", dagsTest).isEqualTo(0);
     Matcher m = TRACE.matcher(dagsTest.stdout());
     assertThat(m.find()).as("%s", dagsTest).isTrue();
     dagsTestTraceId = m.group(1);
@@ -221,7 +222,7 @@ class DeployStackE2eTest {
     exemplarTraces.addAll(directTraces);
     long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
     while (!traceIdsAtTheTraceBackend().containsAll(exemplarTraces) && System.nanoTime() < deadline) {
-      Cli.sleep(Duration.ofMillis(200));
+      CliProcess.sleep(Duration.ofMillis(200));
     }
     assertThat(traceIdsAtTheTraceBackend()).as("trace ids at the trace backend, through the Collector")
         .containsAll(exemplarTraces);
@@ -265,7 +266,7 @@ class DeployStackE2eTest {
       if (Files.exists(receivedSpans)) {
         for (String line : Files.readAllLines(receivedSpans)) {
           if (line.endsWith("}")) { // a line being written is skipped until it is whole
-            ids.addAll(Cli.JSON.readTree(line).findValuesAsText("traceId"));
+            ids.addAll(CliProcess.JSON.readTree(line).findValuesAsText("traceId"));
           }
         }
       }
@@ -276,7 +277,7 @@ class DeployStackE2eTest {
   }
 
   /** CLI settings every Contrail process of the test shares: metrics and traces to the Collector. */
-  private static Cli contrail(Cli c, int collectorGrpc) {
+  private static CliProcess contrail(CliProcess c, int collectorGrpc) {
     String port = Integer.toString(collectorGrpc);
     return c.env("CONTRAIL__METRICS__OTEL_ON", "true").env("CONTRAIL__METRICS__OTEL_PORT", port)
         .env("CONTRAIL__METRICS__OTEL_INTERVAL_MILLISECONDS", Long.toString(EXPORT.toMillis()))
@@ -289,7 +290,7 @@ class DeployStackE2eTest {
   }
 
   /** Starts {@code dags test} on a task that hangs; {@link #killWhenStuck} makes a zombie of it. */
-  private Cli.Background startAZombie(Path pid) {
+  private CliProcess.Background startAZombie(Path pid) {
     cli.dag("deploy_zombie", """
         dag_id: deploy_zombie
         schedule: null
@@ -304,7 +305,7 @@ class DeployStackE2eTest {
   }
 
   /** SIGKILLs {@code dags test} (and its task) once the task runs: the standalone recovers the zombie. */
-  private static void killWhenStuck(Cli.Background test, Path pid) throws Exception {
+  private static void killWhenStuck(CliProcess.Background test, Path pid) throws Exception {
     await("the stuck task running", () -> readPid(pid) != null, test::toString);
     long task = readPid(pid);
     test.process.destroyForcibly();
@@ -323,7 +324,7 @@ class DeployStackE2eTest {
   }
 
   /** Waits until both Prometheus servers count {@code n} successful runs of {@code dagId} (from any process). */
-  private void awaitRunsSeen(String dagId, int n, Cli.Background standalone) {
+  private void awaitRunsSeen(String dagId, int n, CliProcess.Background standalone) {
     String count = "sum(contrail_dagrun_duration_success_milliseconds_count{dag_id=\"" + dagId + "\"})";
     Predicate<PrometheusServer> seen = p -> p.query(count).path(0).path("value").path(1).asDouble() >= n;
     await(n + " runs of " + dagId + " in both Prometheus servers", () -> seen.test(direct) && seen.test(viaCollector),
@@ -343,7 +344,7 @@ class DeployStackE2eTest {
       if (results.values().stream().noneMatch(JsonNode::isEmpty)) {
         break;
       }
-      Cli.sleep(Duration.ofMillis(500));
+      CliProcess.sleep(Duration.ofMillis(500));
     } while (System.nanoTime() < deadline);
     return results;
   }
@@ -381,7 +382,7 @@ class DeployStackE2eTest {
       if (System.nanoTime() > deadline) {
         throw new AssertionError("waited " + SETTLE + " for " + what + "\n" + context.get());
       }
-      Cli.sleep(Duration.ofMillis(100));
+      CliProcess.sleep(Duration.ofMillis(100));
     }
   }
 

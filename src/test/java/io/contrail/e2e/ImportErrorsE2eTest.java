@@ -3,28 +3,18 @@ package io.contrail.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.contrail.testing.CliExtension;
+import io.contrail.testing.CliProcess;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Broken DAG files are reported with file, line and reason while the good ones keep working. */
+@ExtendWith(CliExtension.class)
 class ImportErrorsE2eTest {
-  @TempDir Path home;
-  Cli cli;
-
-  @BeforeEach
-  void setUp() {
-    cli = new Cli(home);
-  }
-
-  @AfterEach
-  void tearDown() {
-    cli.close();
-  }
+  CliProcess cli;
 
   @Test
   void importErrorBesideAGoodDagNamesFileAndLine() {
@@ -61,7 +51,7 @@ class ImportErrorsE2eTest {
             depends_on: [ping]
         """);
 
-    Cli.Result list = cli.ok("dags", "list");
+    CliProcess.Result list = cli.ok("dags", "list");
     assertThat(list.stdout()).containsPattern("(?m)^good\\s").doesNotContain("typo").doesNotContain("cycle")
         .contains("2 file(s) failed to load");
 
@@ -78,7 +68,7 @@ class ImportErrorsE2eTest {
     assertThat(Path.of(byFile.get("cycle.yaml").get("file").asText()).toAbsolutePath())
         .isEqualTo(cycle.toAbsolutePath());
 
-    Cli.Result test = cli.run("dags", "test", "good", "--run-id", "r1");
+    CliProcess.Result test = cli.run("dags", "test", "good", "--run-id", "r1");
     assertThat(test.exitCode()).as("%s", test).isZero();
     assertThat(test.stdout()).containsPattern("(?m)^works\\s+success\\s");
   }

@@ -3,9 +3,10 @@ package io.contrail.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.contrail.testing.CliExtension;
+import io.contrail.testing.CliProcess;
 import io.contrail.testing.MockOtlpServer;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -14,9 +15,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Runs over the wire: the CLI as child processes exporting to a real OTLP receiver. */
+@ExtendWith(CliExtension.class)
 class OtlpTracesEndToEndTest {
   private static final Pattern TRACE = Pattern.compile("\\(trace ([0-9a-f]{32})\\)");
   private static final String ETL = """
@@ -36,7 +38,12 @@ class OtlpTracesEndToEndTest {
           depends_on: [transform]
       """;
 
-  @TempDir Path home;
+  CliProcess cli;
+
+  /** The CLI with [traces] otel_on. */
+  private CliProcess tracesOn() {
+    return cli.env("CONTRAIL__TRACES__OTEL_ON", "true");
+  }
 
   private static String attr(JsonNode span, String key) {
     return span.path("attributes").path(key).asText(null);
@@ -46,7 +53,7 @@ class OtlpTracesEndToEndTest {
     return spans.stream().filter(s -> s.path("traceId").asText().equals(traceId)).toList();
   }
 
-  private static String traceIdOf(TraceCli.Result r) {
+  private static String traceIdOf(CliProcess.Result r) {
     Matcher m = TRACE.matcher(r.out());
     assertThat(m.find()).as(r.out()).isTrue();
     return m.group(1);
@@ -69,16 +76,16 @@ class OtlpTracesEndToEndTest {
     assertThat(attr(byName.get("task_run.transform"), "contrail.task_type")).isEqualTo("shell");
   }
 
-  private TraceCli.Result dagsTest(TraceCli cli, String yaml) throws Exception {
-    Files.writeString(cli.dags().resolve("wire.yaml"), yaml);
+  private CliProcess.Result dagsTest(String yaml) throws Exception {
+    Files.writeString(cli.dagsFolder().resolve("wire.yaml"), yaml);
     return cli.run("dags", "test", "wire");
   }
 
   @Test
   void dagsTestSendsEverySpanOnceOverGrpc() throws Exception {
     try (MockOtlpServer server = MockOtlpServer.start()) {
-      TraceCli cli = new TraceCli(home).env("CONTRAIL__TRACES__OTEL_PROTOCOL", "grpc").env("CONTRAIL__TRACES__OTEL_PORT", "4317");
-      TraceCli.Result r = dagsTest(cli, ETL);
+      tracesOn().env("CONTRAIL__TRACES__OTEL_PROTOCOL", "grpc").env("CONTRAIL__TRACES__OTEL_PORT", "4317");
+      CliProcess.Result r = dagsTest(ETL);
       assertThat(r.exitCode()).as(r.out()).isZero();
       assertThat(r.out()).contains("dag_run.wire").contains("task_attempt.transform");
       String traceId = traceIdOf(r);
@@ -90,9 +97,9 @@ class OtlpTracesEndToEndTest {
   @Test
   void dagsTestSendsEverySpanOnceOverHttpProtobuf() throws Exception {
     try (MockOtlpServer server = MockOtlpServer.start()) {
-      TraceCli cli = new TraceCli(home).env("CONTRAIL__TRACES__OTEL_PROTOCOL", "http/protobuf")
+      tracesOn().env("CONTRAIL__TRACES__OTEL_PROTOCOL", "http/protobuf")
           .env("CONTRAIL__TRACES__OTEL_PORT", "4318");
-      TraceCli.Result r = dagsTest(cli, ETL);
+      CliProcess.Result r = dagsTest(ETL);
       assertThat(r.exitCode()).as(r.out()).isZero();
       String traceId = traceIdOf(r);
       assertEtlTrace(ofTrace(server.awaitSpans(s -> ofTrace(s, traceId).size() >= 7, Duration.ofSeconds(5)), traceId));
@@ -116,9 +123,9 @@ class OtlpTracesEndToEndTest {
         %s
         """.formatted(childSpan.indent(6).stripTrailing());
     try (MockOtlpServer server = MockOtlpServer.start()) {
-      TraceCli cli = new TraceCli(home).env("CONTRAIL__TRACES__OTEL_PROTOCOL", "http/protobuf")
+      tracesOn().env("CONTRAIL__TRACES__OTEL_PROTOCOL", "http/protobuf")
           .env("CONTRAIL__TRACES__OTEL_PORT", "4318");
-      TraceCli.Result r = dagsTest(cli, yaml);
+      CliProcess.Result r = dagsTest(yaml);
       assertThat(r.exitCode()).as(r.out()).isZero();
       String traceId = traceIdOf(r);
       List<JsonNode> spans = ofTrace(server.awaitSpans(s -> ofTrace(s, traceId).size() >= 4, Duration.ofSeconds(5)), traceId);
@@ -131,11 +138,11 @@ class OtlpTracesEndToEndTest {
   @Test
   void logsOtelOnExportsAttemptOutputAndComponentLogLines() throws Exception {
     try (MockOtlpServer server = MockOtlpServer.start()) {
-      TraceCli cli = new TraceCli(home).env("CONTRAIL__TRACES__OTEL_PROTOCOL", "http/protobuf")
+      tracesOn().env("CONTRAIL__TRACES__OTEL_PROTOCOL", "http/protobuf")
           .env("CONTRAIL__TRACES__OTEL_PORT", "4318").env("CONTRAIL__LOGS__OTEL_ON", "true");
       // a broken file beside the DAG makes the DAG processor log a warning: a component log line
-      Files.writeString(cli.dags().resolve("broken.yaml"), "dag_id: broken\nschedule: null\nnot_a_key: 1\n");
-      TraceCli.Result r = dagsTest(cli, ETL);
+      Files.writeString(cli.dagsFolder().resolve("broken.yaml"), "dag_id: broken\nschedule: null\nnot_a_key: 1\n");
+      CliProcess.Result r = dagsTest(ETL);
       assertThat(r.exitCode()).as(r.out()).isZero();
       long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
       String received = "";

@@ -1,6 +1,5 @@
 package io.contrail.e2e;
 
-import static io.contrail.e2e.SchedulerE2eTest.awaitOutput;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -8,34 +7,24 @@ import io.contrail.run.RunKey;
 import io.contrail.run.TaskAttempt;
 import io.contrail.run.TaskState;
 import io.contrail.storage.Database;
-import io.contrail.storage.JdbcRunStore;
+import io.contrail.storage.Stores;
+import io.contrail.testing.CliExtension;
+import io.contrail.testing.CliProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** A scheduler killed or stopped mid-run: its tasks are recovered, never run twice at once. */
+@ExtendWith(CliExtension.class)
 class RecoveryE2eTest {
-  @TempDir Path home;
-  Cli cli;
-
-  @BeforeEach
-  void setUp() {
-    cli = new Cli(home);
-  }
-
-  @AfterEach
-  void tearDown() {
-    cli.close();
-  }
+  CliProcess cli;
 
   @Test
   void sigkillMidRunIsRecoveredWithoutRunningATaskTwice() throws Exception {
-    Path marker = home.resolve("marker.txt");
+    Path marker = cli.home().resolve("marker.txt");
     // try 1 would sleep far longer than the test: only the recovery can end it
     cli.dag("crashy", """
         dag_id: crashy
@@ -52,38 +41,38 @@ class RecoveryE2eTest {
               echo "end $CONTRAIL_TRY_NUMBER" >> %1$s
             retries: 1
             retry_delay: 500ms
-        """.formatted(marker, home));
+        """.formatted(marker, cli.home()));
     cli.ok("dags", "trigger", "crashy", "--run-id", "r1");
 
-    Cli.Background first = cli.start("standalone");
-    awaitOutput(first, "Press Ctrl+C to stop.");
+    CliProcess.Background first = cli.start("standalone");
+    first.awaitOutput("Press Ctrl+C to stop.");
     cli.awaitRun("crashy", "r1", Duration.ofSeconds(30),
-        r -> Cli.task(r, "slow").get("state").asText().equals("running") && Files.exists(home.resolve("try1.pid")));
-    long orphan = Cli.readPid(home.resolve("try1.pid"));
+        r -> CliProcess.task(r, "slow").get("state").asText().equals("running") && Files.exists(cli.home().resolve("try1.pid")));
+    long orphan = CliProcess.readPid(cli.home().resolve("try1.pid"));
     cli.killOnClose(orphan);
     first.process.destroyForcibly(); // SIGKILL: no shutdown of any kind
     assertThat(first.waitFor(Duration.ofSeconds(10))).isNotNull();
-    assertThat(Cli.isAlive(orphan)).as("the task process outlives a SIGKILLed scheduler").isTrue();
+    assertThat(CliProcess.isAlive(orphan)).as("the task process outlives a SIGKILLed scheduler").isTrue();
 
-    Cli.Background second = cli.env("CONTRAIL__SCHEDULER__ZOMBIE_THRESHOLD_MS", "2000").start("standalone");
-    awaitOutput(second, "Press Ctrl+C to stop.");
+    CliProcess.Background second = cli.env("CONTRAIL__SCHEDULER__ZOMBIE_THRESHOLD_MS", "2000").start("standalone");
+    second.awaitOutput("Press Ctrl+C to stop.");
     JsonNode run = cli.awaitRun("crashy", "r1", Duration.ofSeconds(40),
         r -> r.get("state").asText().matches("success|failed"));
     second.process.destroy();
     assertThat(second.waitFor(Duration.ofSeconds(15))).as("exit of %s", second).isEqualTo(0);
 
     assertThat(run.get("state").asText()).as("%s\n%s", run.toPrettyString(), second).isEqualTo("success");
-    JsonNode slow = Cli.task(run, "slow");
+    JsonNode slow = CliProcess.task(run, "slow");
     assertThat(slow.get("state").asText()).isEqualTo("success");
     assertThat(slow.get("try_number").asInt()).isEqualTo(2);
-    assertThat(Cli.isAlive(orphan)).as("try 1's process %d after recovery", orphan).isFalse();
+    assertThat(CliProcess.isAlive(orphan)).as("try 1's process %d after recovery", orphan).isFalse();
     assertThat(Files.readAllLines(marker)).as("starts and ends of the task's tries")
         .containsExactly("start 1", "start 2", "end 2");
     assertThat(second.stderr()).contains("stopped heartbeating");
     List<TaskAttempt> attempts = attempts(new RunKey("crashy", "r1"));
     assertThat(attempts).extracting(TaskAttempt::tryNumber).containsExactly(1, 2);
     assertThat(attempts.get(0).state()).isEqualTo(TaskState.FAILED);
-    assertThat(attempts.get(0).error()).contains("stopped heartbeating");
+    assertThat(attempts.get(0).status().error()).contains("stopped heartbeating");
     assertThat(attempts.get(1).state()).isEqualTo(TaskState.SUCCESS);
   }
 
@@ -99,13 +88,13 @@ class RecoveryE2eTest {
             type: shell
             command: 'echo $$ > %s/sleeps.pid; sleep 30'
             retries: 1
-        """.formatted(home));
+        """.formatted(cli.home()));
     cli.ok("dags", "trigger", "long", "--run-id", "r1");
-    Cli.Background standalone = cli.env("CONTRAIL__SCHEDULER__GRACEFUL_SHUTDOWN_TIMEOUT_MS", "1000").start("standalone");
-    awaitOutput(standalone, "Press Ctrl+C to stop.");
+    CliProcess.Background standalone = cli.env("CONTRAIL__SCHEDULER__GRACEFUL_SHUTDOWN_TIMEOUT_MS", "1000").start("standalone");
+    standalone.awaitOutput("Press Ctrl+C to stop.");
     cli.awaitRun("long", "r1", Duration.ofSeconds(30),
-        r -> Cli.task(r, "sleeps").get("state").asText().equals("running") && Files.exists(home.resolve("sleeps.pid")));
-    long task = Cli.readPid(home.resolve("sleeps.pid"));
+        r -> CliProcess.task(r, "sleeps").get("state").asText().equals("running") && Files.exists(cli.home().resolve("sleeps.pid")));
+    long task = CliProcess.readPid(cli.home().resolve("sleeps.pid"));
     cli.killOnClose(task);
 
     long t0 = System.nanoTime();
@@ -115,15 +104,15 @@ class RecoveryE2eTest {
 
     assertThat(exit).as("exit code after SIGTERM\n%s", standalone).isEqualTo(0);
     assertThat(took).as("time to stop with a 1s grace period").isLessThan(Duration.ofSeconds(8));
-    assertThat(Cli.isAlive(task)).as("task process %d after the scheduler stopped", task).isFalse();
+    assertThat(CliProcess.isAlive(task)).as("task process %d after the scheduler stopped", task).isFalse();
     JsonNode run = cli.showRun("long", "r1");
-    assertThat(Cli.task(run, "sleeps").get("state").asText()).as("%s", run.toPrettyString())
+    assertThat(CliProcess.task(run, "sleeps").get("state").asText()).as("%s", run.toPrettyString())
         .isIn("up_for_retry", "scheduled");
   }
 
   private List<TaskAttempt> attempts(RunKey key) {
-    try (Database db = new Database("jdbc:h2:file:" + home.resolve("contrail"), "sa", "", 2)) {
-      return new JdbcRunStore(db.sql()).attempts(key).stream()
+    try (Database db = new Database("jdbc:h2:file:" + cli.home().resolve("contrail"), "sa", "", 2)) {
+      return Stores.jdbc(db).runs().attempts(key).stream()
           .filter(a -> a.taskId().equals("slow")).toList();
     }
   }

@@ -3,31 +3,21 @@ package io.contrail.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.contrail.testing.CliExtension;
+import io.contrail.testing.CliProcess;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The scheduler and standalone roles creating, picking up and finishing runs. */
+@ExtendWith(CliExtension.class)
 class SchedulerE2eTest {
-  @TempDir Path home;
-  Cli cli;
-
-  @BeforeEach
-  void setUp() {
-    cli = new Cli(home);
-  }
-
-  @AfterEach
-  void tearDown() {
-    cli.close();
-  }
+  CliProcess cli;
 
   @Test
   void catchupCreatesOneRunPerMissedInterval() {
@@ -82,8 +72,8 @@ class SchedulerE2eTest {
             type: noop
             depends_on: [greet]
         """);
-    Cli.Background standalone = cli.start("standalone");
-    awaitOutput(standalone, "Press Ctrl+C to stop.");
+    CliProcess.Background standalone = cli.start("standalone");
+    standalone.awaitOutput("Press Ctrl+C to stop.");
 
     JsonNode queued = cli.json("dags", "trigger", "on_demand", "--conf", "{\"x\":1}", "--json");
     String runId = queued.get("run_id").asText();
@@ -93,8 +83,8 @@ class SchedulerE2eTest {
         r -> r.get("state").asText().equals("success") || r.get("state").asText().equals("failed"));
     assertThat(run.get("state").asText()).as("%s", run.toPrettyString()).isEqualTo("success");
     assertThat(run.get("conf").get("x").asInt()).isEqualTo(1);
-    assertThat(Cli.task(run, "greet").get("state").asText()).isEqualTo("success");
-    assertThat(Cli.task(run, "done").get("state").asText()).isEqualTo("success");
+    assertThat(CliProcess.task(run, "greet").get("state").asText()).isEqualTo("success");
+    assertThat(CliProcess.task(run, "done").get("state").asText()).isEqualTo("success");
     assertThat(cli.ok("tasks", "logs", "on_demand", runId, "greet").stdout()).contains("x is 1");
 
     standalone.process.destroy(); // SIGTERM
@@ -107,15 +97,6 @@ class SchedulerE2eTest {
    * Waits for a server's start-up banner, printed once it holds the embedded database: CLI commands
    * started from then on join it as clients rather than racing it for H2's lock file.
    */
-  static void awaitOutput(Cli.Background b, String text) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (!b.stdout().contains(text)) {
-      assertThat(b.process.isAlive()).as("%s", b).isTrue();
-      assertThat(System.nanoTime()).as("'%s' printed within 30s by %s", text, b).isLessThan(deadline);
-      Cli.sleep(Duration.ofMillis(100));
-    }
-  }
-
   private static String hourlyDag(String dagId, Instant start, boolean catchup) {
     return """
         dag_id: %s
@@ -141,9 +122,9 @@ class SchedulerE2eTest {
             type: shell
             command: 'echo "report for {{ ds }}"'
         """);
-    Cli.Result first = cli.ok("dags", "backfill", "daily_backfill", "--from", "2026-01-01", "--to", "2026-01-03");
+    CliProcess.Result first = cli.ok("dags", "backfill", "daily_backfill", "--from", "2026-01-01", "--to", "2026-01-03");
     assertThat(first.stdout()).contains("3 run(s)").contains("3 run(s) succeeded, 0 failed");
-    Cli.Result second = cli.ok("dags", "backfill", "daily_backfill", "--from", "2026-01-02", "--to", "2026-01-04");
+    CliProcess.Result second = cli.ok("dags", "backfill", "daily_backfill", "--from", "2026-01-02", "--to", "2026-01-04");
     assertThat(second.stdout()).contains("1 run(s)").contains("(2 slot(s) already had a run)");
 
     JsonNode runs = cli.json("runs", "list", "--dag", "daily_backfill", "--json");
@@ -158,7 +139,7 @@ class SchedulerE2eTest {
 
   @Test
   void twoSchedulersOnOneDatabaseShareTheWorkAndRunEveryTaskOnce() throws Exception {
-    Path marks = home.resolve("marks.txt");
+    Path marks = cli.home().resolve("marks.txt");
     StringBuilder yaml = new StringBuilder("""
         dag_id: shared
         schedule: null
@@ -175,10 +156,10 @@ class SchedulerE2eTest {
     cli.dag("shared", yaml.toString());
     // few slots each, so neither scheduler can take every task by itself
     cli.env("CONTRAIL__SCHEDULER__LOOP_INTERVAL_MS", "100").env("CONTRAIL__CORE__PARALLELISM", "4");
-    Cli.Background first = cli.start("scheduler");
-    awaitOutput(first, "Press Ctrl+C to stop.");
-    Cli.Background second = cli.start("scheduler");
-    awaitOutput(second, "Press Ctrl+C to stop.");
+    CliProcess.Background first = cli.start("scheduler");
+    first.awaitOutput("Press Ctrl+C to stop.");
+    CliProcess.Background second = cli.start("scheduler");
+    second.awaitOutput("Press Ctrl+C to stop.");
     List<String> runIds = List.of("r1", "r2", "r3", "r4");
     for (String runId : runIds) {
       cli.ok("dags", "trigger", "shared", "--run-id", runId);

@@ -1,10 +1,13 @@
 package io.contrail.run;
 
+import static io.contrail.testing.Fixtures.aRun;
+import static io.contrail.testing.Fixtures.aTaskInstance;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.contrail.dag.TaskDefinition;
-import io.contrail.dag.TaskType;
+import io.contrail.api.RetryPolicy;
+import io.contrail.api.TaskDefinition;
+import io.contrail.api.TaskSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
@@ -70,11 +73,11 @@ class TaskStateTest {
 
     assertThat(scheduled.tryNumber()).isZero();
     assertThat(first.tryNumber()).isEqualTo(1);
-    assertThat(first.jobId()).isEqualTo(JOB);
-    assertThat(first.attemptSpanId()).matches("[0-9a-f]{16}");
+    assertThat(first.lease().jobId()).isEqualTo(JOB);
+    assertThat(first.trace().attemptSpanId()).matches("[0-9a-f]{16}");
     assertThat(second.tryNumber()).isEqualTo(2);
-    assertThat(second.attemptSpanId()).isNotEqualTo(first.attemptSpanId());
-    assertThat(second.spanId()).as("task_run span stays").isEqualTo(first.spanId());
+    assertThat(second.trace().attemptSpanId()).isNotEqualTo(first.trace().attemptSpanId());
+    assertThat(second.trace().spanId()).as("task_run span stays").isEqualTo(first.trace().spanId());
   }
 
   @Test
@@ -85,8 +88,8 @@ class TaskStateTest {
 
     assertThat(handedBack.state()).isEqualTo(TaskState.SCHEDULED);
     assertThat(handedBack.tryNumber()).isZero();
-    assertThat(handedBack.jobId()).isNull();
-    assertThat(handedBack.queuedAt()).isNull();
+    assertThat(handedBack.lease().jobId()).isNull();
+    assertThat(handedBack.times().queuedAt()).isNull();
   }
 
   @Test
@@ -95,7 +98,7 @@ class TaskStateTest {
     TaskInstance retry = firstTry.toFinished(false, T0.plusSeconds(10), Duration.ofSeconds(30), false);
 
     assertThat(retry.state()).isEqualTo(TaskState.UP_FOR_RETRY);
-    assertThat(retry.nextRetryAt()).isEqualTo(T0.plusSeconds(40));
+    assertThat(retry.times().nextRetryAt()).isEqualTo(T0.plusSeconds(40));
 
     TaskInstance secondTry = retry.toScheduled(T0.plusSeconds(40)).toQueued(T0.plusSeconds(41), JOB)
         .toRunning(T0.plusSeconds(42), "host");
@@ -103,8 +106,8 @@ class TaskStateTest {
 
     assertThat(secondTry.tryNumber()).isEqualTo(2);
     assertThat(failed.state()).isEqualTo(TaskState.FAILED);
-    assertThat(failed.nextRetryAt()).isNull();
-    assertThat(failed.endDate()).isEqualTo(T0.plusSeconds(50));
+    assertThat(failed.times().nextRetryAt()).isNull();
+    assertThat(failed.times().endDate()).isEqualTo(T0.plusSeconds(50));
   }
 
   @Test
@@ -119,12 +122,12 @@ class TaskStateTest {
     TaskInstance interrupted = running(aTask(1)).toFinished(false, T0.plusSeconds(5), Duration.ZERO, true);
 
     assertThat(interrupted.state()).isEqualTo(TaskState.UP_FOR_RETRY);
-    assertThat(interrupted.maxTries()).isEqualTo(2);
+    assertThat(interrupted.tries().max()).isEqualTo(2);
   }
 
   @Test
   void retryDelayIsConstantWithoutBackoff() {
-    TaskDefinition task = TaskDefinition.builder("t", TaskType.NOOP).retries(5)
+    TaskDefinition task = TaskDefinition.builder("t", TaskSpec.noop()).retries(5)
         .retryDelay(Duration.ofSeconds(10)).build();
 
     assertThat(task.retryDelayBefore(2)).isEqualTo(Duration.ofSeconds(10));
@@ -133,7 +136,7 @@ class TaskStateTest {
 
   @Test
   void exponentialBackoffDoublesTheDelayForEveryRetryUpToMaxRetryDelay() {
-    TaskDefinition task = TaskDefinition.builder("t", TaskType.NOOP).retries(10)
+    TaskDefinition task = TaskDefinition.builder("t", TaskSpec.noop()).retries(10)
         .retryDelay(Duration.ofSeconds(10)).retryExponentialBackoff(true)
         .maxRetryDelay(Duration.ofSeconds(60)).build();
 
@@ -146,14 +149,14 @@ class TaskStateTest {
 
   @Test
   void exponentialBackoffIsCappedAtADayByDefault() {
-    TaskDefinition task = TaskDefinition.builder("t", TaskType.NOOP).retries(40)
+    TaskDefinition task = TaskDefinition.builder("t", TaskSpec.noop()).retries(40)
         .retryDelay(Duration.ofMinutes(5)).retryExponentialBackoff(true).build();
 
-    assertThat(task.retryDelayBefore(40)).isEqualTo(TaskDefinition.DEFAULT_MAX_RETRY_DELAY);
+    assertThat(task.retryDelayBefore(40)).isEqualTo(RetryPolicy.DEFAULT_MAX_RETRY_DELAY);
   }
 
   private static TaskInstance aTask(int maxTries) {
-    return TaskInstance.create("etl", "manual__1", "extract", "noop", maxTries, "default_pool", 1, 1, 1);
+    return aTaskInstance(aRun("etl").runId("manual__1").build(), "extract", "default_pool", 1, 1, maxTries);
   }
 
   private static TaskInstance running(TaskInstance none) {

@@ -2,7 +2,7 @@ package io.contrail.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.contrail.dag.TriggerRule;
+import io.contrail.api.TriggerRule;
 import io.contrail.run.TriggerRuleEvaluator.Decision;
 import java.util.Arrays;
 import java.util.List;

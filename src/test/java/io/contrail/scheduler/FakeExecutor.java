@@ -1,8 +1,9 @@
 package io.contrail.scheduler;
 
-import io.contrail.dag.Dag;
+import io.contrail.api.Dag;
 import io.contrail.executor.Executor;
 import io.contrail.run.DagRun;
+import io.contrail.run.TaskChange;
 import io.contrail.run.TaskInstance;
 import io.contrail.run.TaskInstanceKey;
 import io.contrail.storage.RunStore;
@@ -125,11 +126,11 @@ final class FakeExecutor implements Executor {
       h = held.remove(key);
     }
     TaskInstance running = h.queued().toRunning(clock.instant(), "fake-host");
-    if (!runs.update(h.queued(), running, null)) {
+    if (!runs.update(TaskChange.of(h.queued(), running))) {
       throw new IllegalStateException(key + " was changed while queued");
     }
     Duration delay = h.dag().task(key.taskId()).retryDelayBefore(running.tryNumber() + 1);
-    if (!runs.update(running, running.toFinished(success, clock.instant(), delay, false), null)) {
+    if (!runs.update(TaskChange.of(running, running.toFinished(success, clock.instant(), delay, false)))) {
       throw new IllegalStateException(key + " was changed while running");
     }
     onFinished.accept(key);

@@ -3,6 +3,8 @@ package io.contrail.scheduler;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.contrail.run.TaskInstance;
+import io.contrail.run.TaskInstanceKey;
+import io.contrail.run.TaskProfile;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -108,7 +110,7 @@ class QueueDecisionTest {
 
   private static TaskInstance scheduled(String dagId, String taskId, int weight, Instant at,
       String pool, int poolSlots) {
-    return TaskInstance.create(dagId, "manual__1", taskId, "noop", 1, pool, poolSlots, weight, 1)
-        .toScheduled(at);
+    return TaskInstance.create(new TaskInstanceKey(dagId, "manual__1", taskId),
+        new TaskProfile("noop", pool, poolSlots, weight), 1, 1).toScheduled(at);
   }
 }

@@ -1,12 +1,15 @@
 package io.contrail.scheduler;
 
-import static io.contrail.scheduler.DagBuilder.aDag;
+import static io.contrail.testing.Fixtures.aDag;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.contrail.dag.Dag;
-import io.contrail.dag.TriggerRule;
+import io.contrail.api.Dag;
+import io.contrail.api.TriggerRule;
 import io.contrail.run.RunState;
+import io.contrail.run.TaskChange;
 import io.contrail.run.TaskInstance;
+import io.contrail.run.TaskInstanceKey;
+import io.contrail.run.TaskProfile;
 import io.contrail.run.TaskState;
 import java.time.Duration;
 import java.time.Instant;
@@ -121,7 +124,7 @@ class RunDecisionTest {
 
     RunDecision decision = RunDecision.decide(dag, tis.list(), NOW);
 
-    assertThat(decision.previous()).singleElement().satisfies(ti -> {
+    assertThat(decision.changes()).map(TaskChange::before).singleElement().satisfies(ti -> {
       assertThat(ti.taskId()).isEqualTo("b");
       assertThat(ti.state()).isEqualTo(TaskState.NONE);
     });
@@ -129,14 +132,15 @@ class RunDecisionTest {
 
   private static Map<String, TaskState> states(RunDecision decision) {
     Map<String, TaskState> out = new HashMap<>();
-    decision.changes().forEach(ti -> out.put(ti.taskId(), ti.state()));
+    decision.changes().forEach(c -> out.put(c.after().taskId(), c.after().state()));
     return out;
   }
 
   private static Tis fresh(Dag dag) {
     Tis tis = new Tis();
-    dag.tasks().forEach(t -> tis.byId.put(t.taskId(), TaskInstance.create(dag.dagId(), "manual__1",
-        t.taskId(), "noop", t.maxTries(), t.pool(), t.poolSlots(), 1, 1)));
+    dag.tasks().forEach(t -> tis.byId.put(t.taskId(), TaskInstance.create(
+        new TaskInstanceKey(dag.dagId(), "manual__1", t.taskId()),
+        new TaskProfile("noop", t.queueing().pool(), t.queueing().poolSlots(), 1), t.maxTries(), 1)));
     return tis;
   }
 
@@ -158,8 +162,7 @@ class RunDecisionTest {
     /** The task's first of two tries failed; it may run again at {@code at}. */
     Tis retryAt(String taskId, Instant at) {
       TaskInstance none = byId.get(taskId);
-      TaskInstance twoTries = TaskInstance.create(none.dagId(), none.runId(), taskId, "noop", 2,
-          none.pool(), 1, 1, 1);
+      TaskInstance twoTries = TaskInstance.create(none.key(), none.profile(), 2, 1);
       byId.put(taskId, running(twoTries).toFinished(false, NOW, Duration.between(NOW, at), false));
       return this;
     }

@@ -1,23 +1,28 @@
 package io.contrail.scheduler;
 
-import static io.contrail.scheduler.DagBuilder.aDag;
+import static io.contrail.testing.Fixtures.aDag;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
-import io.contrail.dag.Dag;
+import io.contrail.api.Dag;
+import io.contrail.operations.RunCreator;
+import io.contrail.operations.RunRequest;
 import io.contrail.run.DagRun;
 import io.contrail.run.RunKey;
 import io.contrail.run.RunState;
 import io.contrail.run.RunType;
+import io.contrail.run.TaskChange;
 import io.contrail.run.TaskInstance;
 import io.contrail.run.TaskState;
 import io.contrail.storage.Job;
+import io.contrail.storage.Stores;
 import io.contrail.storage.memory.InMemoryDagStore;
 import io.contrail.storage.memory.InMemoryJobStore;
 import io.contrail.storage.memory.InMemoryPoolStore;
 import io.contrail.storage.memory.InMemoryRunStore;
 import io.contrail.telemetry.Telemetry;
+import io.opentelemetry.sdk.trace.samplers.Sampler;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -45,6 +50,7 @@ class SchedulerFlowTest {
   private final FakeExecutor executor = new FakeExecutor(runs, clock, 32);
   private final List<DagRun> finishedRuns = new ArrayList<>();
   private final AtomicInteger fullLoops = new AtomicInteger();
+  private final RunCreator creator = new RunCreator(runs, Telemetry.NOOP, Sampler.parentBased(Sampler.alwaysOn()), clock);
   private Scheduler scheduler;
 
   @BeforeEach
@@ -56,11 +62,19 @@ class SchedulerFlowTest {
         fullLoops.incrementAndGet();
       }
     };
-    Scheduler.Options options = new Scheduler.Options(Duration.ofHours(1), HEARTBEAT, ZOMBIE_THRESHOLD,
-        Duration.ofMinutes(1), Duration.ofSeconds(1), true, key -> true, finishedRuns::add);
-    scheduler = new Scheduler(new Scheduler.Stores(dags, runs, pools, jobs), executor, null, clock,
-        countingLoops, options, "test-host");
-    executor.onFinished(key -> scheduler.wake(key.runKey()));
+    scheduler = Scheduler.builder(new Stores(dags, runs, pools, jobs))
+        .executor(finished -> {
+          executor.onFinished(key -> finished.accept(key, null)); // "re-read the run", as after a lost write
+          return executor;
+        })
+        .runCreator(creator)
+        .clock(clock)
+        .telemetry(countingLoops)
+        .intervals(new Scheduler.Intervals(Duration.ofHours(1), HEARTBEAT, ZOMBIE_THRESHOLD, Duration.ofMinutes(1),
+            Duration.ofSeconds(1)))
+        .scope(new Scheduler.Scope(true, key -> true, finishedRuns::add))
+        .hostname("test-host")
+        .build();
     scheduler.start("scheduler", "test-host");
   }
 
@@ -73,7 +87,7 @@ class SchedulerFlowTest {
 
     scheduler.loop(1, () -> false);
 
-    assertThat(runs.listRuns("hourly", 10)).extracting(DagRun::runType, DagRun::logicalDate, DagRun::state)
+    assertThat(runs.listRuns("hourly", 10)).extracting(DagRun::runType, r -> r.spec().logicalDate(), DagRun::state)
         .containsExactlyInAnyOrder(
             tuple(RunType.SCHEDULED, NOW.minus(Duration.ofHours(3)), RunState.RUNNING),
             tuple(RunType.SCHEDULED, NOW.minus(Duration.ofHours(2)), RunState.RUNNING),
@@ -92,7 +106,7 @@ class SchedulerFlowTest {
 
     assertThat(runs.listRuns("hourly", 10)).singleElement().satisfies(run -> {
       assertThat(run.runId()).isEqualTo("scheduled__2026-03-01T09:00:00Z");
-      assertThat(run.dataIntervalEnd()).isEqualTo(NOW);
+      assertThat(run.spec().dataIntervalEnd()).isEqualTo(NOW);
     });
   }
 
@@ -254,14 +268,14 @@ class SchedulerFlowTest {
 
     Map<String, TaskInstance> tis = taskInstances(run);
     assertThat(tis.get("retrying").state()).isEqualTo(TaskState.UP_FOR_RETRY);
-    assertThat(tis.get("retrying").nextRetryAt()).isEqualTo(clock.instant().plusSeconds(30));
+    assertThat(tis.get("retrying").times().nextRetryAt()).isEqualTo(clock.instant().plusSeconds(30));
     assertThat(tis.get("last_try").state()).isEqualTo(TaskState.FAILED);
     assertThat(tis.get("waiting").state()).isEqualTo(TaskState.SCHEDULED);
     assertThat(tis.get("waiting").tryNumber()).as("the try is given back").isZero();
-    assertThat(tis.get("waiting").jobId()).isNull();
+    assertThat(tis.get("waiting").lease().jobId()).isNull();
     assertThat(runs.attempt(tis.get("last_try").key(), 1)).hasValueSatisfying(a -> {
       assertThat(a.state()).isEqualTo(TaskState.FAILED);
-      assertThat(a.error()).contains("stopped heartbeating");
+      assertThat(a.status().error()).contains("stopped heartbeating");
     });
     assertThat(jobs.find(dead)).map(Job::state).hasValue("failed");
 
@@ -270,7 +284,7 @@ class SchedulerFlowTest {
     assertThat(executor.handed()).last().satisfies(ti -> {
       assertThat(ti.taskId()).isEqualTo("waiting");
       assertThat(ti.tryNumber()).isEqualTo(1);
-      assertThat(ti.jobId()).isEqualTo(scheduler.jobId());
+      assertThat(ti.lease().jobId()).isEqualTo(scheduler.jobId());
     });
   }
 
@@ -313,10 +327,7 @@ class SchedulerFlowTest {
   /** Adds the DAG (manual only) and triggers a run of it. */
   private RunKey trigger(Dag dag) {
     addDag(dag);
-    RunFactory.NewRun nr = RunFactory.create(dag, RunType.MANUAL, null, clock.instant(), null, null,
-        null, clock.instant());
-    runs.createRun(nr.run(), nr.taskInstances());
-    return nr.run().key();
+    return creator.createNew(dag, RunRequest.manual(null, null, null)).key();
   }
 
   /**
@@ -327,10 +338,10 @@ class SchedulerFlowTest {
     for (TaskInstance queued : handed) {
       TaskInstance stored = runs.taskInstance(queued.key()).orElseThrow();
       TaskInstance theirs = stored.toHandedBack().toQueued(NOW, job);
-      assertThat(runs.update(stored, stored.toHandedBack(), null)).isTrue();
-      assertThat(runs.update(stored.toHandedBack(), theirs, null)).isTrue();
+      assertThat(runs.update(TaskChange.of(stored, stored.toHandedBack()))).isTrue();
+      assertThat(runs.update(TaskChange.of(stored.toHandedBack(), theirs))).isTrue();
       if (running.contains(queued.taskId())) {
-        assertThat(runs.update(theirs, theirs.toRunning(NOW, "dead-host"), null)).isTrue();
+        assertThat(runs.update(TaskChange.of(theirs, theirs.toRunning(NOW, "dead-host")))).isTrue();
       }
     }
   }

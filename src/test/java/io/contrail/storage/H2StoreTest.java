@@ -3,7 +3,7 @@ package io.contrail.storage;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** The storage contract on H2, each test in its own in-memory database. */
-class H2StoreTest extends StoreContractTest {
+class H2StoreTest extends JdbcStoreContract {
   private static final AtomicInteger DATABASES = new AtomicInteger();
 
   @Override

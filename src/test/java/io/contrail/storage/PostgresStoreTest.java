@@ -13,7 +13,7 @@ import org.junit.jupiter.api.BeforeAll;
  * The storage contract on a real PostgreSQL: one embedded server for the class, a new database
  * for each test.
  */
-class PostgresStoreTest extends StoreContractTest {
+class PostgresStoreTest extends JdbcStoreContract {
   private static final AtomicInteger DATABASES = new AtomicInteger();
   private static EmbeddedPostgres server;
 

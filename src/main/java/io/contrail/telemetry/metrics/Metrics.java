@@ -1,6 +1,7 @@
 package io.contrail.telemetry.metrics;
 
 import io.contrail.config.ContrailConfig;
+import io.contrail.telemetry.OtelSettings;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +23,7 @@ public final class Metrics {
    * The metrics backend, or empty when every backend is off. Other telemetry reports its health
    * through {@link MetricsTelemetry#selfMetrics()} (e.g. spans waiting for export).
    */
-  public static Optional<MetricsTelemetry> create(ContrailConfig config) {
+  public static Optional<MetricsTelemetry> create(ContrailConfig config, OtelSettings otel) {
     ContrailConfig.Metrics m = config.metrics();
     SelfMetrics self = new SelfMetrics();
     MetricFilter filter = new MetricFilter(m.metricsAllowList(), m.metricsBlockList());
@@ -32,7 +33,7 @@ public final class Metrics {
           m.statsdDatadogTags(), m.legacyNamesOn(), filter, config.metricsTags(), self));
     }
     if (m.otelOn() || m.prometheusOn()) {
-      OpenTelemetrySdk sdk = OtelMetricsSdk.build(config, self);
+      OpenTelemetrySdk sdk = OtelMetricsSdk.build(config, otel, self);
       if (sdk != null) {
         backends.add(new OtelStats(sdk.getMeterProvider().get(SCOPE), m.otelPrefix(), filter,
             config.metricsTags(), () -> sdk.shutdown().join(5, TimeUnit.SECONDS)));

@@ -7,7 +7,9 @@ import io.contrail.run.RunType;
 import io.contrail.run.TaskAttempt;
 import io.contrail.run.TaskInstance;
 import io.contrail.run.TaskState;
+import io.contrail.run.TaskTimes;
 import io.contrail.telemetry.Telemetry;
+import io.contrail.telemetry.TraceContexts;
 import io.opentelemetry.context.Context;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,7 +40,7 @@ public final class MetricsTelemetry implements Telemetry {
         }
       });
 
-  public MetricsTelemetry(Stats stats, SelfMetrics self) {
+  MetricsTelemetry(Stats stats, SelfMetrics self) {
     this.stats = Objects.requireNonNull(stats);
     this.self = Objects.requireNonNull(self);
   }
@@ -49,15 +51,10 @@ public final class MetricsTelemetry implements Telemetry {
   }
 
   @Override
-  public void runCreated(DagRun run) {
-    remember(run);
-  }
-
-  @Override
-  public void taskInstancesCreated(DagRun run, List<TaskInstance> created) {
+  public void runCreated(DagRun run, List<TaskInstance> created) {
     remember(run);
     Map<String, Integer> byType = new TreeMap<>();
-    created.forEach(ti -> byType.merge(ti.taskType(), 1, Integer::sum));
+    created.forEach(ti -> byType.merge(ti.profile().taskType(), 1, Integer::sum));
     byType.forEach((type, n) -> stats.incr("task_instance_created", n,
         Tags.of("dag_id", run.dagId(), "run_type", run.runType().id(), "task_type", type)
             .legacy("task_instance_created_" + type)));
@@ -67,28 +64,30 @@ public final class MetricsTelemetry implements Telemetry {
   public void runStateChanged(DagRun run, RunState from, RunState to) {
     remember(run);
     String dagId = run.dagId();
-    if (to == RunState.RUNNING && run.runType() == RunType.SCHEDULED
-        && run.startDate() != null && run.dataIntervalEnd() != null) {
+    Instant started = run.times().startDate();
+    Instant intervalEnd = run.spec().dataIntervalEnd();
+    if (to == RunState.RUNNING && run.runType() == RunType.SCHEDULED && started != null && intervalEnd != null) {
       // as in Airflow: how late a scheduled run started after its data interval ended
-      stats.timing("dagrun.schedule_delay", between(run.dataIntervalEnd(), run.startDate()),
+      stats.timing("dagrun.schedule_delay", between(intervalEnd, started),
           Tags.of("dag_id", dagId).legacy("dagrun.schedule_delay." + dagId));
     }
-    if ((to == RunState.SUCCESS || to == RunState.FAILED) && run.startDate() != null && run.endDate() != null) {
+    if ((to == RunState.SUCCESS || to == RunState.FAILED) && started != null && run.times().endDate() != null) {
       String state = to.id();
-      stats.timing("dagrun.duration." + state, between(run.startDate(), run.endDate()),
+      stats.timing("dagrun.duration." + state, between(started, run.times().endDate()),
           Tags.of("dag_id", dagId, "run_type", run.runType().id()).legacy("dagrun.duration." + state + "." + dagId),
-          SpanContexts.of(run.traceId(), run.spanId(), run.traceFlags()));
+          TraceContexts.remoteParent(run.trace().span()));
     }
   }
 
   @Override
   public void runFinished(DagRun run, List<TaskInstance> taskInstances) {
-    if (run.state() != RunState.SUCCESS || run.runType() != RunType.SCHEDULED || run.dataIntervalEnd() == null) {
+    Instant intervalEnd = run.spec().dataIntervalEnd();
+    if (run.state() != RunState.SUCCESS || run.runType() != RunType.SCHEDULED || intervalEnd == null) {
       return; // Airflow reports it for successful scheduled runs only
     }
-    taskInstances.stream().map(TaskInstance::startDate).filter(Objects::nonNull).min(Instant::compareTo)
+    taskInstances.stream().map(ti -> ti.times().startDate()).filter(Objects::nonNull).min(Instant::compareTo)
         .ifPresent(first -> stats.timing("dagrun.first_task_scheduling_delay",
-            between(run.dataIntervalEnd(), first),
+            between(intervalEnd, first),
             Tags.of("dag_id", run.dagId()).legacy("dagrun." + run.dagId() + ".first_task_scheduling_delay")));
   }
 
@@ -96,14 +95,15 @@ public final class MetricsTelemetry implements Telemetry {
   public void taskStateChanged(TaskInstance before, TaskInstance after) {
     String dagId = after.dagId();
     String taskId = after.taskId();
-    if (after.state() == TaskState.QUEUED && after.scheduledAt() != null && after.queuedAt() != null) {
-      stats.timing("task.scheduled_duration", between(after.scheduledAt(), after.queuedAt()),
+    TaskTimes times = after.times();
+    if (after.state() == TaskState.QUEUED && times.scheduledAt() != null && times.queuedAt() != null) {
+      stats.timing("task.scheduled_duration", between(times.scheduledAt(), times.queuedAt()),
           Tags.of("dag_id", dagId, "task_id", taskId).legacy("dag." + dagId + "." + taskId + ".scheduled_duration"));
     }
     if (after.state() == TaskState.RUNNING && before.state() != TaskState.RUNNING) {
       stats.incr("ti.start", Tags.of("dag_id", dagId, "task_id", taskId).legacy("ti.start." + dagId + "." + taskId));
-      if (after.queuedAt() != null && after.startDate() != null) {
-        stats.timing("task.queued_duration", between(after.queuedAt(), after.startDate()),
+      if (times.queuedAt() != null && times.startDate() != null) {
+        stats.timing("task.queued_duration", between(times.queuedAt(), times.startDate()),
             Tags.of("dag_id", dagId, "task_id", taskId).legacy("dag." + dagId + "." + taskId + ".queued_duration"));
       }
     }
@@ -119,13 +119,13 @@ public final class MetricsTelemetry implements Telemetry {
     boolean success = ti.state() == TaskState.SUCCESS;
     Tags tiTags = Tags.of("dag_id", dagId, "task_id", taskId);
     stats.incr(success ? "ti_successes" : "ti_failures", tiTags);
-    String operator = ti.taskType();
+    String operator = ti.profile().taskType();
     String operatorMetric = success ? "operator_successes" : "operator_failures";
     stats.incr(operatorMetric, Tags.of("dag_id", dagId, "task_id", taskId, "operator", operator)
         .legacy(operatorMetric + "_" + operator));
     if (attempt.startDate() != null && attempt.endDate() != null) {
       String traceId = traceIds.get(ti.key().runKey());
-      Context context = SpanContexts.of(traceId, attempt.spanId(), ti.traceFlags());
+      Context context = TraceContexts.remoteParent(traceId, attempt.spanId(), ti.trace().flags());
       stats.timing("task.duration", between(attempt.startDate(), attempt.endDate()),
           tiTags.legacy("dag." + dagId + "." + taskId + ".duration"), context);
     }
@@ -194,9 +194,7 @@ public final class MetricsTelemetry implements Telemetry {
   }
 
   private void remember(DagRun run) {
-    if (run.traceId() != null) {
-      traceIds.put(run.key(), run.traceId());
-    }
+    traceIds.put(run.key(), run.trace().traceId());
   }
 
   private static Duration between(Instant from, Instant to) {

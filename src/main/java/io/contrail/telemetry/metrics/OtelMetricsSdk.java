@@ -1,9 +1,10 @@
 package io.contrail.telemetry.metrics;
 
+import io.contrail.config.ConfigException;
 import io.contrail.config.ContrailConfig;
 import io.contrail.telemetry.ContrailResource;
+import io.contrail.telemetry.OtelSettings;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
-import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -45,16 +46,22 @@ final class OtelMetricsSdk {
   }
 
   /** The SDK, or null when it cannot start (logged; metrics then go to the other backends only). */
-  static OpenTelemetrySdk build(ContrailConfig config, SelfMetrics self) {
+  /**
+   * The SDK, or null when it cannot start (logged; metrics then go to the other backends only). A
+   * setting the SDK rejects is a {@link io.contrail.config.ConfigException}: the process does not start.
+   */
+  static OpenTelemetrySdk build(ContrailConfig config, OtelSettings otel, SelfMetrics self) {
     ContrailConfig.Metrics m = config.metrics();
     try {
-      return build(config, defaults(m, m.otelOn(), m.prometheusOn()), self);
+      return build(config, otel, defaults(m, m.otelOn(), m.prometheusOn()), self);
+    } catch (ConfigException e) {
+      throw e;
     } catch (RuntimeException e) {
       if (m.prometheusOn() && m.otelOn()) {
         LOG.error("metrics: cannot start the Prometheus endpoint on port {} ({}); exporting OTLP only",
             m.prometheusPort(), e.toString());
         try {
-          return build(config, defaults(m, true, false), self);
+          return build(config, otel, defaults(m, true, false), self);
         } catch (RuntimeException again) {
           e = again;
         }
@@ -64,16 +71,11 @@ final class OtelMetricsSdk {
     }
   }
 
-  private static OpenTelemetrySdk build(ContrailConfig config, Map<String, String> defaults, SelfMetrics self) {
-    Map<String, String> env = System.getenv();
-    return AutoConfiguredOpenTelemetrySdk.builder()
-        .addPropertiesSupplier(() -> defaults)
-        // this SDK only carries metrics, whatever OTEL_TRACES_EXPORTER says for the traces pipeline
-        .addPropertiesCustomizer(c -> Map.of("otel.traces.exporter", "none", "otel.logs.exporter", "none"))
-        .addResourceCustomizer((r, c) -> ContrailResource.create(config, config.traces().otelService(), env))
-        .addMetricExporterCustomizer((exporter, c) -> new CountingMetricExporter(exporter, self))
-        .disableShutdownHook()
-        .build()
-        .getOpenTelemetrySdk();
+  private static OpenTelemetrySdk build(ContrailConfig config, OtelSettings otel, Map<String, String> defaults,
+      SelfMetrics self) {
+    // this SDK only carries metrics, whatever OTEL_TRACES_EXPORTER says for the traces pipeline
+    return OtelSettings.build(() -> otel.sdk(defaults, Map.of("otel.traces.exporter", "none", "otel.logs.exporter", "none"))
+        .addResourceCustomizer((r, c) -> ContrailResource.create(config, config.traces().otelService(), otel.environment()))
+        .addMetricExporterCustomizer((exporter, c) -> new CountingMetricExporter(exporter, self)));
   }
 }

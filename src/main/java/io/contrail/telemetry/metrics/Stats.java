@@ -8,7 +8,7 @@ import java.time.Duration;
  * prefix) with {@link Tags}. Backends (StatsD, OpenTelemetry) apply their prefix, the allow and
  * block lists and name sanitising. Implementations never throw and never block.
  */
-public interface Stats {
+interface Stats {
   Stats NOOP = new Stats() {
     @Override
     public void incr(String name, long count, Tags tags) {}

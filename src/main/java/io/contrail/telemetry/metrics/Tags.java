@@ -9,7 +9,7 @@ import java.util.Map;
  * tags (DogStatsD) or attributes (OpenTelemetry), plus the optional legacy StatsD name that has the
  * ids baked in ({@code ti.finish.<dag_id>.<task_id>.<state>}), sent only with legacy_names_on.
  */
-public record Tags(Map<String, String> values, String legacyName) {
+record Tags(Map<String, String> values, String legacyName) {
   public static final Tags NONE = new Tags(Map.of(), null);
 
   public Tags {

@@ -4,9 +4,9 @@ import io.contrail.executor.TaskLogs;
 import io.contrail.run.TaskAttempt;
 import io.contrail.run.TaskInstance;
 import io.contrail.storage.RunStore;
+import io.contrail.telemetry.TraceContexts;
 import io.opentelemetry.api.logs.Logger;
 import io.opentelemetry.api.logs.Severity;
-import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.sdk.logs.SdkLoggerProvider;
 import java.io.BufferedReader;
@@ -47,7 +47,7 @@ final class AttemptLogs implements AutoCloseable {
   void ship(TaskInstance ti, TaskAttempt attempt) {
     thread.execute(() -> {
       try {
-        runs.findRun(ti.key().runKey()).filter(r -> r.sampled()).ifPresent(run -> emit(run.traceId(), ti, attempt));
+        runs.findRun(ti.key().runKey()).filter(r -> r.sampled()).ifPresent(run -> emit(run.trace().traceId(), ti, attempt));
       } catch (RuntimeException e) {
         LoggerFactory.getLogger(AttemptLogs.class).warn("cannot export the log of {}: {}", ti.key(), e.toString());
       }
@@ -56,7 +56,7 @@ final class AttemptLogs implements AutoCloseable {
 
   private void emit(String traceId, TaskInstance ti, TaskAttempt attempt) {
     Path file = TaskLogs.attemptLog(logsRoot, ti.key(), attempt.tryNumber());
-    Context ctx = Context.root().with(Span.wrap(SpanMapper.context(traceId, attempt.spanId(), ti.traceFlags())));
+    Context ctx = TraceContexts.remoteParent(traceId, attempt.spanId(), ti.trace().flags());
     Instant at = attempt.endDate() != null ? attempt.endDate() : Instant.now();
     try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       String line;

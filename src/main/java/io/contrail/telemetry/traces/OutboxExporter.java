@@ -1,6 +1,6 @@
 package io.contrail.telemetry.traces;
 
-import io.contrail.dag.Dag;
+import io.contrail.api.Dag;
 import io.contrail.run.DagRun;
 import io.contrail.run.RunKey;
 import io.contrail.run.TaskAttempt;
@@ -69,7 +69,7 @@ public final class OutboxExporter implements AutoCloseable {
   private int consecutiveFailures;
   private Instant retryAt = Instant.EPOCH;
 
-  public OutboxExporter(SpanOutbox outbox, RunStore runs, DagStore dags, SpanMapper mapper,
+  OutboxExporter(SpanOutbox outbox, RunStore runs, DagStore dags, SpanMapper mapper,
       SpanExporter exporter, Clock clock, Options options) {
     this.outbox = outbox;
     this.runs = runs;

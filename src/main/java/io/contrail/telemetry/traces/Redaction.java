@@ -9,7 +9,7 @@ import java.util.regex.Pattern;
  * Keeps secrets and huge values out of telemetry: a value whose key looks secret (password,
  * secret, token, key, credential, auth ...) becomes "***", and long values are cut to 4 KiB.
  */
-public final class Redaction {
+final class Redaction {
   public static final String MASK = "***";
   public static final int MAX_VALUE_CHARS = 4096;
   private static final Pattern SECRET = Pattern.compile(

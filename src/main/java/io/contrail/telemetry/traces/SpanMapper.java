@@ -1,13 +1,18 @@
 package io.contrail.telemetry.traces;
 
-import io.contrail.dag.Dag;
-import io.contrail.dag.TaskDefinition;
+import io.contrail.api.Dag;
+import io.contrail.api.TaskDefinition;
 import io.contrail.run.DagRun;
+import io.contrail.run.Placement;
+import io.contrail.run.RunSpec;
 import io.contrail.run.RunState;
+import io.contrail.run.RunTimes;
+import io.contrail.run.RunTrace;
 import io.contrail.run.TaskAttempt;
 import io.contrail.run.TaskInstance;
 import io.contrail.run.TaskState;
-import io.contrail.run.TraceIds;
+import io.contrail.run.TaskTimes;
+import io.contrail.run.TraceContext;
 import io.contrail.storage.Json;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
@@ -37,14 +42,14 @@ import java.util.regex.Pattern;
  * stored ids, flags and times. Pure code over rows; the resource comes from {@code resources}
  * (one per DAG with service_per_dag).
  */
-public final class SpanMapper {
+final class SpanMapper {
   private static final Pattern EXCEPTION = Pattern.compile("([A-Za-z_$][\\w$]*(?:\\.[A-Za-z_$][\\w$]*)*): ?(.*)");
   static final AttributeKey<String> LINK_TYPE = AttributeKey.stringKey("contrail.link.type");
 
   private final Function<String, Resource> resources;
 
   /** @param resources the resource of a DAG's spans, by dag_id */
-  public SpanMapper(Function<String, Resource> resources) {
+  SpanMapper(Function<String, Resource> resources) {
     this.resources = resources;
   }
 
@@ -53,40 +58,44 @@ public final class SpanMapper {
   }
 
   public SpanData runSpan(DagRun run) {
+    RunSpec spec = run.spec();
+    RunTimes times = run.times();
+    RunTrace trace = run.trace();
     AttributesBuilder a = Attributes.builder()
         .put("contrail.dag_id", run.dagId())
         .put("contrail.run_id", run.runId())
-        .put("contrail.run_type", run.runType().id())
-        .put("contrail.logical_date", run.logicalDate().toString())
+        .put("contrail.run_type", spec.type().id())
+        .put("contrail.logical_date", spec.logicalDate().toString())
         .put("contrail.state", run.state().id());
-    if (run.dataIntervalStart() != null) {
-      a.put("contrail.data_interval.start", run.dataIntervalStart().toString());
+    if (spec.dataIntervalStart() != null) {
+      a.put("contrail.data_interval.start", spec.dataIntervalStart().toString());
     }
-    if (run.dataIntervalEnd() != null) {
-      a.put("contrail.data_interval.end", run.dataIntervalEnd().toString());
+    if (spec.dataIntervalEnd() != null) {
+      a.put("contrail.data_interval.end", spec.dataIntervalEnd().toString());
     }
-    if (run.conf() != null) {
-      a.put("contrail.conf", Redaction.truncate(Json.write(Redaction.mask(Json.readObject(run.conf())))));
+    if (spec.conf() != null) {
+      a.put("contrail.conf", Redaction.truncate(Json.write(Redaction.mask(Json.readObject(spec.conf())))));
     }
     List<EventData> events = new ArrayList<>();
-    events.add(EventData.create(nanos(run.queuedAt()), "queued", Attributes.empty()));
-    if (run.startDate() != null) {
-      events.add(EventData.create(nanos(run.startDate()), "started", Attributes.empty()));
+    events.add(EventData.create(nanos(times.queuedAt()), "queued", Attributes.empty()));
+    if (times.startDate() != null) {
+      events.add(EventData.create(nanos(times.startDate()), "started", Attributes.empty()));
     }
-    Instant end = endOf(run.endDate(), run.startDate(), run.queuedAt());
+    Instant end = endOf(times.endDate(), times.startDate(), times.queuedAt());
     events.add(EventData.create(nanos(end), "ended",
         Attributes.of(AttributeKey.stringKey("contrail.state"), run.state().id())));
-    SpanContext parent = run.parentSpanId() == null ? SpanContext.getInvalid()
-        : SpanContext.createFromRemoteParent(run.traceId(), run.parentSpanId(), flags(run.traceFlags()), TraceState.getDefault());
+    SpanContext parent = trace.parentSpanId() == null ? SpanContext.getInvalid()
+        : SpanContext.createFromRemoteParent(trace.traceId(), trace.parentSpanId(), flags(trace.flags()), TraceState.getDefault());
     StatusData status = run.state() == RunState.FAILED ? StatusData.create(StatusCode.ERROR, "run failed") : StatusData.unset();
     List<LinkData> links = new ArrayList<>();
-    if (run.creatorTraceId() != null && run.creatorSpanId() != null) {
+    TraceContext creator = trace.createdBy();
+    if (creator != null) {
       // the scheduler.loop span that created the run; it may not have been exported (scheduler_spans)
-      links.add(LinkData.create(context(run.creatorTraceId(), run.creatorSpanId(), TraceIds.SAMPLED),
+      links.add(LinkData.create(context(creator.traceId(), creator.spanId(), TraceContext.SAMPLED),
           Attributes.of(LINK_TYPE, "created_by")));
     }
-    return new StoredSpan(runSpanName(run.dagId()), context(run.traceId(), run.spanId(), run.traceFlags()), parent,
-        status, nanos(run.queuedAt()), nanos(end), a.build(), events, links, resources.apply(run.dagId()));
+    return new StoredSpan(runSpanName(run.dagId()), context(trace.traceId(), trace.spanId(), trace.flags()), parent,
+        status, nanos(times.queuedAt()), nanos(end), a.build(), events, links, resources.apply(run.dagId()));
   }
 
   /**
@@ -103,21 +112,23 @@ public final class SpanMapper {
         .put("contrail.dag_id", ti.dagId())
         .put("contrail.run_id", ti.runId())
         .put("contrail.task_id", ti.taskId())
-        .put("contrail.task_type", ti.taskType())
+        .put("contrail.task_type", ti.profile().taskType())
         .put("contrail.state", ti.state().id())
         .put("contrail.try_number", (long) ti.tryNumber())
-        .put("contrail.max_tries", (long) ti.maxTries())
-        .put("contrail.pool", ti.pool());
+        .put("contrail.max_tries", (long) ti.tries().max())
+        .put("contrail.pool", ti.profile().pool());
     def.ifPresent(d -> a.put("contrail.trigger_rule", d.triggerRule().name().toLowerCase(java.util.Locale.ROOT)));
-    Instant end = endOf(ti.endDate(), ti.startDate(), ti.scheduledAt() != null ? ti.scheduledAt() : run.queuedAt());
-    Instant start = ti.scheduledAt() != null ? ti.scheduledAt() : end;
+    TaskTimes times = ti.times();
+    Instant end = endOf(times.endDate(), times.startDate(),
+        times.scheduledAt() != null ? times.scheduledAt() : run.times().queuedAt());
+    Instant start = times.scheduledAt() != null ? times.scheduledAt() : end;
     for (TaskAttempt at : attempts) {
       if (at.startDate() != null && at.startDate().isBefore(start)) {
         start = at.startDate();
       }
     }
-    if (ti.queuedAt() != null && ti.queuedAt().isBefore(start)) {
-      start = ti.queuedAt();
+    if (times.queuedAt() != null && times.queuedAt().isBefore(start)) {
+      start = times.queuedAt();
     }
     List<LinkData> links = new ArrayList<>();
     if (def.isPresent()) {
@@ -126,14 +137,14 @@ public final class SpanMapper {
       for (String up : def.get().dependsOn()) {
         TaskInstance u = byId.get(up);
         if (u != null) {
-          links.add(LinkData.create(context(run.traceId(), u.spanId(), u.traceFlags()),
+          links.add(LinkData.create(context(run.trace().traceId(), u.trace().spanId(), u.trace().flags()),
               Attributes.of(LINK_TYPE, "upstream")));
         }
       }
     }
     StatusData status = ti.state() == TaskState.FAILED ? StatusData.create(StatusCode.ERROR, "task failed") : StatusData.unset();
-    return new StoredSpan("task_run." + ti.taskId(), context(run.traceId(), ti.spanId(), ti.traceFlags()),
-        context(run.traceId(), run.spanId(), run.traceFlags()), status, nanos(start), nanos(end), a.build(),
+    return new StoredSpan("task_run." + ti.taskId(), context(run.trace().traceId(), ti.trace().spanId(), ti.trace().flags()),
+        context(run.trace().traceId(), run.trace().spanId(), run.trace().flags()), status, nanos(start), nanos(end), a.build(),
         List.of(), links, resources.apply(ti.dagId()));
   }
 
@@ -144,24 +155,25 @@ public final class SpanMapper {
         .put("contrail.task_id", at.taskId())
         .put("contrail.try_number", (long) at.tryNumber())
         .put("contrail.state", at.state().id());
-    if (at.executor() != null) {
-      a.put("contrail.executor", at.executor());
+    Placement placement = at.placement();
+    if (placement.executor() != null) {
+      a.put("contrail.executor", placement.executor());
     }
-    if (at.hostname() != null) {
-      a.put("host.name", at.hostname());
+    if (placement.hostname() != null) {
+      a.put("host.name", placement.hostname());
     }
-    if (at.pid() != null) {
-      a.put("process.pid", at.pid());
+    if (placement.pid() != null) {
+      a.put("process.pid", placement.pid());
     }
-    if (at.exitCode() != null) {
-      a.put("process.exit.code", (long) at.exitCode());
+    if (at.status().exitCode() != null) {
+      a.put("process.exit.code", (long) at.status().exitCode());
     }
-    Instant end = endOf(at.endDate(), at.startDate(), ti.queuedAt());
+    Instant end = endOf(at.endDate(), at.startDate(), ti.times().queuedAt());
     Instant start = at.startDate() != null ? at.startDate() : end;
     List<EventData> events = new ArrayList<>();
     StatusData status = StatusData.unset();
     if (at.state() == TaskState.FAILED) {
-      String error = at.error() == null ? "the attempt failed" : at.error();
+      String error = at.status().error() == null ? "the attempt failed" : at.status().error();
       String firstLine = error.lines().findFirst().orElse(error);
       Matcher m = EXCEPTION.matcher(firstLine);
       boolean thrown = m.matches() && m.group(1).contains(".");
@@ -172,8 +184,8 @@ public final class SpanMapper {
       events.add(EventData.create(nanos(end), "exception", e.build()));
       status = StatusData.create(StatusCode.ERROR, Redaction.truncate(firstLine));
     }
-    return new StoredSpan("task_attempt." + at.taskId(), context(run.traceId(), at.spanId(), ti.traceFlags()),
-        context(run.traceId(), ti.spanId(), ti.traceFlags()), status, nanos(start), nanos(end), a.build(), events,
+    return new StoredSpan("task_attempt." + at.taskId(), context(run.trace().traceId(), at.spanId(), ti.trace().flags()),
+        context(run.trace().traceId(), ti.trace().spanId(), ti.trace().flags()), status, nanos(start), nanos(end), a.build(), events,
         List.of(), resources.apply(at.dagId()));
   }
 

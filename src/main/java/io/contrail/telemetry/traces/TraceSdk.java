@@ -2,8 +2,8 @@ package io.contrail.telemetry.traces;
 
 import io.contrail.config.ContrailConfig;
 import io.contrail.telemetry.ContrailResource;
+import io.contrail.telemetry.OtelSettings;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
-import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.util.HashMap;
@@ -13,11 +13,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The OpenTelemetry SDK of the traces (and logs) backend, from the SDK's own autoconfiguration:
- * contrail.cfg's {@code [traces]} section supplies defaults, standard OTEL_* environment variables
- * and otel.* system properties win. Metrics are off here (the metrics backend has its own SDK).
- * The span exporters it configures are captured for the database outbox.
+ * contrail.cfg's {@code [traces]} section supplies defaults, this process's OTEL settings win.
+ * Metrics are off here (the metrics backend has its own SDK). The span exporters it configures are
+ * captured for the database outbox.
  */
-public final class TraceSdk implements AutoCloseable {
+final class TraceSdk implements AutoCloseable {
   private final OpenTelemetrySdk sdk;
   private final Resource resource;
   private final SpanExporter exporter;
@@ -41,43 +41,38 @@ public final class TraceSdk implements AutoCloseable {
   }
 
   /** {@code http(s)://otel_host:otel_port}. */
-  public static String endpoint(ContrailConfig.Traces t) {
-    return (t.otelSslActive() ? "https://" : "http://") + t.otelHost() + ":" + t.otelPort();
+  static String endpoint(ContrailConfig.Traces t) {
+    return OtelSettings.endpoint(t.otelSslActive(), t.otelHost(), t.otelPort());
   }
 
-  public static TraceSdk open(ContrailConfig config, Map<String, String> env) {
+  static TraceSdk open(ContrailConfig config, OtelSettings otel) {
     List<SpanExporter> captured = new CopyOnWriteArrayList<>();
     Resource[] resource = new Resource[1];
-    OpenTelemetrySdk sdk = AutoConfiguredOpenTelemetrySdk.builder()
-        .addPropertiesSupplier(() -> defaults(config))
-        .addPropertiesCustomizer(cfg -> Map.of("otel.metrics.exporter", "none"))
+    OpenTelemetrySdk sdk = OtelSettings.build(() -> otel.sdk(defaults(config), Map.of("otel.metrics.exporter", "none"))
         .addResourceCustomizer((r, cfg) -> {
-          resource[0] = r.merge(ContrailResource.create(config, config.traces().otelService(), env));
+          resource[0] = r.merge(ContrailResource.create(config, config.traces().otelService(), otel.environment()));
           return resource[0];
         })
         .addTracerProviderCustomizer((builder, cfg) -> builder.setIdGenerator(LoopIds.INSTANCE))
         .addSpanExporterCustomizer((exporter, cfg) -> {
           captured.add(exporter);
           return exporter;
-        })
-        .disableShutdownHook()
-        .build()
-        .getOpenTelemetrySdk();
+        }));
     SpanExporter exporter = captured.size() == 1 ? captured.get(0) : SpanExporter.composite(captured);
     return new TraceSdk(sdk, resource[0] != null ? resource[0] : Resource.getDefault(), exporter);
   }
 
-  public OpenTelemetrySdk sdk() {
+  OpenTelemetrySdk sdk() {
     return sdk;
   }
 
   /** This process's resource (service.name = otel_service unless OTEL_SERVICE_NAME says otherwise). */
-  public Resource resource() {
+  Resource resource() {
     return resource;
   }
 
   /** The autoconfigured span exporter(s), for spans built from the database. */
-  public SpanExporter spanExporter() {
+  SpanExporter spanExporter() {
     return exporter;
   }
 

@@ -5,12 +5,10 @@ import io.contrail.run.DagRun;
 import io.contrail.run.RunState;
 import io.contrail.run.TaskAttempt;
 import io.contrail.run.TaskInstance;
-import io.contrail.storage.Database;
+import io.contrail.telemetry.OtelSettings;
 import io.contrail.telemetry.Telemetry;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The traces backend of the telemetry seam. Run, task and attempt spans are not built here but by
@@ -18,29 +16,29 @@ import java.util.Set;
  * to look now. Scheduler loops become {@code scheduler.loop} spans directly.
  */
 public final class TracesTelemetry implements Telemetry {
-  /** Roles whose process ships finished spans from the database. */
-  static final Set<String> EXPORTING_ROLES = Set.of("standalone", "scheduler", "dags_test", "backfill");
-
   private final Tracing tracing;
   private final LoopSpans loops;
 
   TracesTelemetry(Tracing tracing, ContrailConfig.Traces traces) {
     this.tracing = tracing;
-    this.loops = new LoopSpans(tracing.sdk().sdk().getTracer("io.contrail.scheduler", "0.1.0"),
+    this.loops = new LoopSpans(tracing.tracer("io.contrail.scheduler"),
         traces.schedulerSpans(), traces.slowLoopThresholdMs());
   }
 
   /**
-   * The backend when {@code [traces] otel_on} and the role runs DAGs; {@code database} is the
-   * outbox (null: no run spans are shipped by this process).
+   * The backend of a process that runs tasks, when {@code [traces] otel_on}; it ships run spans
+   * once {@link #shipSpansFrom} names their database.
    */
-  public static Optional<Telemetry> create(ContrailConfig config, String role, Database database) {
-    if (!config.traces().otelOn() || !EXPORTING_ROLES.contains(role)) {
+  public static Optional<TracesTelemetry> create(ContrailConfig config, OtelSettings otel) {
+    if (!config.traces().otelOn()) {
       return Optional.empty();
     }
-    Tracing tracing = Tracing.open(config, System.getenv(), database);
-    tracing.startOutbox();
-    return Optional.of(new TracesTelemetry(tracing, config.traces()));
+    return Optional.of(new TracesTelemetry(Tracing.open(config, otel), config.traces()));
+  }
+
+  /** Starts the outbox exporter: the spans of what finishes on {@code source}'s database are shipped. */
+  public void shipSpansFrom(Tracing.Source source) {
+    tracing.withSource(source).startOutbox();
   }
 
   public Tracing tracing() {
@@ -75,9 +73,5 @@ public final class TracesTelemetry implements Telemetry {
   @Override
   public void close() {
     tracing.close(Duration.ofSeconds(10));
-  }
-
-  static Map<String, String> env() {
-    return System.getenv();
   }
 }

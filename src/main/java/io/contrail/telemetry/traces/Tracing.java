@@ -1,13 +1,14 @@
 package io.contrail.telemetry.traces;
 
 import io.contrail.config.ContrailConfig;
+import io.contrail.config.Environment;
 import io.contrail.run.TaskAttempt;
 import io.contrail.run.TaskInstance;
-import io.contrail.storage.Database;
-import io.contrail.storage.JdbcDagStore;
-import io.contrail.storage.JdbcRunStore;
-import io.contrail.storage.JdbcSpanOutbox;
+import io.contrail.storage.DagStore;
+import io.contrail.storage.RunStore;
+import io.contrail.storage.SpanOutbox;
 import io.contrail.telemetry.ContrailResource;
+import io.contrail.telemetry.OtelSettings;
 import io.opentelemetry.sdk.resources.Resource;
 import java.time.Clock;
 import java.time.Duration;
@@ -19,77 +20,99 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Everything traces need in one process: the SDK (exporters, resource), the span mapper and, with
- * a database, the outbox exporter. Used by the telemetry backend and by {@code traces export}.
+ * a span source, the outbox exporter. Used by the telemetry backend and by {@code traces export};
+ * the composition root hands it the stores it reads.
  */
 public final class Tracing implements AutoCloseable {
+  /** Where finished spans come from: the outbox rows, and the runs and DAGs they belong to. */
+  public record Source(SpanOutbox outbox, RunStore runs, DagStore dags) {}
+
   private static final Logger LOG = LoggerFactory.getLogger(Tracing.class);
 
+  private final ContrailConfig config;
   private final TraceSdk sdk;
-  private ComponentLogs componentLogs;
   private final SpanMapper mapper;
-  private final OutboxExporter outbox;
-  private final AttemptLogs attemptLogs;
+  private final ComponentLogs componentLogs;
+  private volatile OutboxExporter outbox;
+  private volatile AttemptLogs attemptLogs;
 
-  private Tracing(TraceSdk sdk, SpanMapper mapper, OutboxExporter outbox, AttemptLogs attemptLogs) {
+  private Tracing(ContrailConfig config, TraceSdk sdk, SpanMapper mapper) {
+    this.config = config;
     this.sdk = sdk;
     this.mapper = mapper;
-    this.outbox = outbox;
-    this.attemptLogs = attemptLogs;
+    this.componentLogs = config.logs().otelOn() ? new ComponentLogs(sdk.sdk()) : null;
   }
 
-  /** @param database the outbox; null for an SDK without run spans */
-  public static Tracing open(ContrailConfig config, Map<String, String> env, Database database) {
-    TraceSdk sdk = TraceSdk.open(config, env);
-    SpanMapper mapper = new SpanMapper(resources(config, sdk.resource()));
-    OutboxExporter outbox = null;
-    AttemptLogs logs = null;
-    if (database != null) {
-      JdbcRunStore runs = new JdbcRunStore(database.sql());
-      outbox = new OutboxExporter(new JdbcSpanOutbox(database.sql()), runs, new JdbcDagStore(database.sql()),
-          mapper, sdk.spanExporter(), Clock.systemUTC(), OutboxExporter.Options.defaults());
-      if (config.logs().otelOn()) {
-        logs = new AttemptLogs(sdk.sdk().getSdkLoggerProvider(), runs, config.logs().baseLogFolder());
-      }
+  /** The SDK and span mapper; no run spans until {@link #withSource} names where they come from. */
+  public static Tracing open(ContrailConfig config, OtelSettings otel) {
+    TraceSdk sdk = TraceSdk.open(config, otel);
+    return new Tracing(config, sdk, new SpanMapper(resources(config, sdk.resource(), otel.environment().hostname())));
+  }
+
+  /** @param source the outbox and stores; null for an SDK without run spans */
+  public static Tracing open(ContrailConfig config, OtelSettings otel, Source source) {
+    Tracing tracing = open(config, otel);
+    return source == null ? tracing : tracing.withSource(source);
+  }
+
+  /**
+   * Builds the spans of the runs, tasks and attempts finished on {@code source}'s database (the
+   * outbox exporter, not started) and, with [logs] otel_on, ships attempt logs. Once only.
+   */
+  public synchronized Tracing withSource(Source source) {
+    if (outbox != null) {
+      throw new IllegalStateException("the span source is set already");
     }
-    Tracing tracing = new Tracing(sdk, mapper, outbox, logs);
     if (config.logs().otelOn()) {
-      tracing.componentLogs = new ComponentLogs(sdk.sdk());
+      attemptLogs = new AttemptLogs(sdk.sdk().getSdkLoggerProvider(), source.runs(), config.logs().baseLogFolder());
     }
-    return tracing;
+    outbox = new OutboxExporter(source.outbox(), source.runs(), source.dags(), mapper, sdk.spanExporter(),
+        Clock.systemUTC(), OutboxExporter.Options.defaults());
+    return this;
   }
 
   /**
    * The resource of a DAG's run, task and attempt spans: the process's, or with service_per_dag
    * the process's with {@code service.name} = the dag_id (one cached resource per DAG).
    */
-  static Function<String, Resource> resources(ContrailConfig config, Resource process) {
+  static Function<String, Resource> resources(ContrailConfig config, Resource process, String hostname) {
     if (!config.traces().servicePerDag()) {
       return dagId -> process;
     }
+    // the process resource has OTEL_RESOURCE_ATTRIBUTES already; only the DAG's service.name is new
+    Environment bare = new Environment(Map.of(), Map.of(), hostname);
     Map<String, Resource> perDag = new ConcurrentHashMap<>();
-    return dagId -> perDag.computeIfAbsent(dagId, id -> process.merge(ContrailResource.create(config, id, Map.of())));
+    return dagId -> perDag.computeIfAbsent(dagId, id -> process.merge(ContrailResource.create(config, id, bare)));
   }
 
   void startOutbox() {
-    if (outbox != null) {
-      outbox.start();
+    OutboxExporter o = outbox;
+    if (o != null) {
+      o.start();
     }
   }
 
   void poke() {
-    if (outbox != null) {
-      outbox.poke();
+    OutboxExporter o = outbox;
+    if (o != null) {
+      o.poke();
     }
   }
 
   void attemptFinished(TaskInstance ti, TaskAttempt attempt) {
-    if (attemptLogs != null) {
-      attemptLogs.ship(ti, attempt);
+    AttemptLogs logs = attemptLogs;
+    if (logs != null) {
+      logs.ship(ti, attempt);
     }
   }
 
-  public TraceSdk sdk() {
+  TraceSdk sdk() {
     return sdk;
+  }
+
+  /** The SDK's tracer provider, for spans this process starts itself (scheduler loops). */
+  public io.opentelemetry.api.trace.Tracer tracer(String scope) {
+    return sdk.sdk().getTracer(scope, "0.1.0");
   }
 
   public SpanMapper mapper() {
@@ -103,7 +126,8 @@ public final class Tracing implements AutoCloseable {
 
   /** Outbox counters (pending spans, exported, export failures), for the metrics backend. */
   public OutboxExporter.Stats stats() {
-    return outbox == null ? new OutboxExporter.Stats(0, 0, 0) : outbox.stats();
+    OutboxExporter o = outbox;
+    return o == null ? new OutboxExporter.Stats(0, 0, 0) : o.stats();
   }
 
   /** Ships what is left (for at most {@code flush}), then shuts the SDK down. */

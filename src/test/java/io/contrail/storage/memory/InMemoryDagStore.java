@@ -1,6 +1,6 @@
 package io.contrail.storage.memory;
 
-import io.contrail.dag.Dag;
+import io.contrail.api.Dag;
 import io.contrail.dag.ImportError;
 import io.contrail.storage.DagStore;
 import io.contrail.storage.StoredDag;

@@ -37,7 +37,7 @@ public final class InMemoryPoolStore implements PoolStore {
   public Map<String, Integer> occupiedSlots() {
     Map<String, Integer> out = new LinkedHashMap<>();
     for (TaskInstance ti : runs.taskInstancesInStates(List.of(TaskState.QUEUED, TaskState.RUNNING))) {
-      out.merge(ti.pool(), ti.poolSlots(), Integer::sum);
+      out.merge(ti.profile().pool(), ti.profile().poolSlots(), Integer::sum);
     }
     return out;
   }

@@ -3,11 +3,14 @@ package io.contrail.storage.memory;
 import io.contrail.run.DagRun;
 import io.contrail.run.RunKey;
 import io.contrail.run.RunState;
+import io.contrail.run.RunTimes;
 import io.contrail.run.RunType;
 import io.contrail.run.TaskAttempt;
+import io.contrail.run.TaskChange;
 import io.contrail.run.TaskInstance;
 import io.contrail.run.TaskInstanceKey;
 import io.contrail.run.TaskState;
+import io.contrail.run.TaskTrace;
 import io.contrail.storage.RunStore;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,7 +29,7 @@ import java.util.TreeMap;
  */
 public final class InMemoryRunStore implements RunStore {
   private static final Comparator<DagRun> OLDEST_FIRST =
-      Comparator.comparing(DagRun::queuedAt).thenComparing(DagRun::runId);
+      Comparator.comparing((DagRun r) -> r.times().queuedAt()).thenComparing(DagRun::runId);
   private static final Comparator<TaskInstance> BY_KEY = Comparator.comparing(TaskInstance::dagId)
       .thenComparing(TaskInstance::runId).thenComparing(TaskInstance::taskId);
 
@@ -68,27 +71,24 @@ public final class InMemoryRunStore implements RunStore {
   @Override
   public synchronized Optional<Instant> latestLogicalDate(String dagId, Collection<RunType> types) {
     return runs.values().stream().filter(r -> r.dagId().equals(dagId) && types.contains(r.runType()))
-        .map(DagRun::logicalDate).max(Comparator.naturalOrder());
+        .map(r -> r.spec().logicalDate()).max(Comparator.naturalOrder());
   }
 
   @Override
   public synchronized boolean runExists(String dagId, RunType type, Instant logicalDate) {
     return runs.values().stream().anyMatch(r -> r.dagId().equals(dagId) && r.runType() == type
-        && r.logicalDate().equals(logicalDate));
+        && r.spec().logicalDate().equals(logicalDate));
   }
 
   @Override
-  public synchronized boolean transitionRun(RunKey key, RunState from, RunState to, Instant startDate,
-      Instant endDate) {
-    DagRun r = runs.get(key);
-    if (r == null || r.state() != from) {
+  public synchronized boolean transition(DagRun current, DagRun next) {
+    DagRun r = runs.get(current.key());
+    if (r == null || r.state() != current.state()) {
       return false;
     }
-    runs.put(key, new DagRun(r.dagId(), r.runId(), r.runType(), to, r.logicalDate(),
-        r.dataIntervalStart(), r.dataIntervalEnd(), r.conf(), r.queuedAt(),
-        startDate != null ? startDate : r.startDate(), endDate != null ? endDate : r.endDate(),
-        r.traceId(), r.spanId(), r.parentSpanId(), r.traceFlags(),
-        r.creatorTraceId(), r.creatorSpanId()));
+    // Only the columns JdbcRunStore.transition writes: the state and the start and end dates.
+    runs.put(r.key(), new DagRun(r.key(), next.state(), r.spec(),
+        new RunTimes(r.times().queuedAt(), next.times().startDate(), next.times().endDate()), r.trace()));
     return true;
   }
 
@@ -109,19 +109,19 @@ public final class InMemoryRunStore implements RunStore {
   }
 
   @Override
-  public synchronized boolean update(TaskInstance current, TaskInstance next, TaskAttempt attempt) {
+  public synchronized boolean update(TaskChange change) {
+    TaskInstance current = change.before();
+    TaskInstance next = change.after();
     TaskInstance stored = taskInstances.get(current.key());
     if (stored == null || stored.state() != current.state() || stored.tryNumber() != current.tryNumber()) {
       return false;
     }
-    // Only the columns JdbcRunStore.update writes; identity, pool, weight and span stay as stored.
-    taskInstances.put(stored.key(), new TaskInstance(stored.dagId(), stored.runId(), stored.taskId(),
-        next.state(), next.tryNumber(), next.maxTries(), stored.taskType(), stored.pool(),
-        stored.poolSlots(), stored.priorityWeight(), next.scheduledAt(), next.queuedAt(),
-        next.startDate(), next.endDate(), next.nextRetryAt(), next.hostname(), next.pid(), next.jobId(),
-        stored.spanId(), next.attemptSpanId(), stored.traceFlags()));
-    if (attempt != null) {
-      upsertAttempt(attempt);
+    // Only the columns JdbcRunStore.update writes; identity, profile and task span stay as stored.
+    taskInstances.put(stored.key(), new TaskInstance(stored.key(), next.state(), next.tries(), stored.profile(),
+        next.times(), next.lease(), new TaskTrace(stored.trace().spanId(), next.trace().attemptSpanId(),
+        stored.trace().flags())));
+    if (change.attempt() != null) {
+      upsertAttempt(change.attempt());
     }
     return true;
   }
@@ -130,9 +130,8 @@ public final class InMemoryRunStore implements RunStore {
     TreeMap<Integer, TaskAttempt> tries = attempts.computeIfAbsent(a.key(), k -> new TreeMap<>());
     TaskAttempt old = tries.get(a.tryNumber());
     // An update keeps the attempt's span id, as the JDBC update does not write it.
-    tries.put(a.tryNumber(), old == null ? a : new TaskAttempt(a.dagId(), a.runId(), a.taskId(),
-        a.tryNumber(), a.state(), a.startDate(), a.endDate(), a.hostname(), a.pid(), a.exitCode(),
-        a.error(), a.executor(), old.spanId()));
+    tries.put(a.tryNumber(), old == null ? a : new TaskAttempt(a.key(), a.tryNumber(), old.spanId(),
+        a.placement(), a.startDate(), a.endDate(), a.status()));
   }
 
   @Override

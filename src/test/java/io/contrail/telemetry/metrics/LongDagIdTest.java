@@ -2,9 +2,9 @@ package io.contrail.telemetry.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.contrail.cli.App;
 import io.contrail.run.DagRun;
 import io.contrail.run.RunState;
+import io.contrail.testing.InProcessContrail;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -21,9 +21,9 @@ class LongDagIdTest {
   @Timeout(value = 60, unit = TimeUnit.SECONDS)
   void dagWith250CharacterIdRunsWithEveryBackendOnAndDropsOnlyTheTooLongLegacyNames(@TempDir Path home) throws Exception {
     assertThat(DAG_ID).hasSize(250);
-    int prometheusPort = ContrailUnderTest.freePort();
+    int prometheusPort = InProcessContrail.freePort();
     try (StatsdReceiver statsd = new StatsdReceiver()) {
-      ContrailUnderTest contrail = new ContrailUnderTest(home).dag("long.yaml", """
+      InProcessContrail contrail = new InProcessContrail(home).dag("long.yaml", """
           dag_id: %s
           schedule: null
           start_date: 2026-01-01
@@ -37,12 +37,12 @@ class LongDagIdTest {
           .set("CONTRAIL__METRICS__PROMETHEUS_ON", true).set("CONTRAIL__METRICS__PROMETHEUS_PORT", prometheusPort)
           // nobody listens there: exports fail, are counted, and the run does not notice
           .set("CONTRAIL__METRICS__OTEL_ON", true).set("CONTRAIL__METRICS__OTEL_HOST", "127.0.0.1")
-          .set("CONTRAIL__METRICS__OTEL_PORT", ContrailUnderTest.freePort())
+          .set("CONTRAIL__METRICS__OTEL_PORT", InProcessContrail.freePort())
           .set("CONTRAIL__METRICS__OTEL_INTERVAL_MILLISECONDS", 100);
       String scrape;
       DagRun run;
-      try (App app = contrail.open()) {
-        run = ContrailUnderTest.run(app, DAG_ID);
+      try (contrail) {
+        run = contrail.run(DAG_ID);
         scrape = PrometheusEndpointTest.scrape(prometheusPort, "text/plain");
       }
 

@@ -1,5 +1,7 @@
 package io.contrail.telemetry.metrics;
 
+import static io.contrail.testing.Fixtures.aRun;
+import static io.contrail.testing.Fixtures.aTaskInstance;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.contrail.run.DagRun;
@@ -43,9 +45,8 @@ class MetricsTelemetryTest {
   private final MetricsTelemetry telemetry = new MetricsTelemetry(recording, new SelfMetrics());
 
   private static DagRun scheduledRun(RunState state, Instant start, Instant end) {
-    return new DagRun("hourly", "scheduled__2026-01-01T00:00:00Z", RunType.SCHEDULED, state, T0.minusSeconds(3600),
-        T0.minusSeconds(3600), T0, null, T0, start, end, "0af7651916cd43dd8448eb211c80319c", "b7ad6b7169203331", null, 1,
-        null, null);
+    return aRun("hourly").type(RunType.SCHEDULED).state(state).logicalDate(T0.minusSeconds(3600))
+        .dataInterval(T0.minusSeconds(3600), T0).queuedAt(T0).started(start).ended(end).build();
   }
 
   @Test
@@ -59,9 +60,9 @@ class MetricsTelemetryTest {
   @Test
   void successfulScheduledRunReportsDurationAndFirstTaskSchedulingDelay() {
     DagRun done = scheduledRun(RunState.SUCCESS, T0.plusSeconds(1), T0.plusSeconds(61));
-    TaskInstance first = TaskInstance.create("hourly", done.runId(), "a", "shell", 1, "default_pool", 1, 1, 1)
+    TaskInstance first = aTaskInstance(done, "a")
         .toScheduled(T0.plusSeconds(1)).toQueued(T0.plusSeconds(2), 1).toRunning(T0.plusSeconds(3), "h");
-    TaskInstance later = TaskInstance.create("hourly", done.runId(), "b", "shell", 1, "default_pool", 1, 1, 1)
+    TaskInstance later = aTaskInstance(done, "b")
         .toScheduled(T0.plusSeconds(1)).toQueued(T0.plusSeconds(2), 1).toRunning(T0.plusSeconds(9), "h");
 
     telemetry.runStateChanged(done, RunState.RUNNING, RunState.SUCCESS);
@@ -85,7 +86,7 @@ class MetricsTelemetryTest {
 
   @Test
   void zombieKillCountsTasksKilledExternally() {
-    TaskInstance ti = TaskInstance.create("d", "r", "t", "shell", 1, "default_pool", 1, 1, 1);
+    TaskInstance ti = aTaskInstance(aRun("d").runId("r").build(), "t");
 
     telemetry.taskKilledExternally(ti);
 

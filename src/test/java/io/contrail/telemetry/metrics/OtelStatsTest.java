@@ -2,6 +2,7 @@ package io.contrail.telemetry.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.contrail.telemetry.TraceContexts;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.sdk.metrics.SdkMeterProvider;
 import io.opentelemetry.sdk.metrics.data.MetricData;
@@ -37,7 +38,7 @@ class OtelStatsTest {
     String traceId = "0af7651916cd43dd8448eb211c80319c";
     String spanId = "b7ad6b7169203331";
     stats.timing("task.duration", Duration.ofMillis(1500), Tags.of("dag_id", "d", "task_id", "t"),
-        SpanContexts.of(traceId, spanId, 1));
+        TraceContexts.remoteParent(traceId, spanId, 1));
 
     MetricData m = metric("airflow.task.duration");
     assertThat(m.getType()).isEqualTo(MetricDataType.HISTOGRAM);

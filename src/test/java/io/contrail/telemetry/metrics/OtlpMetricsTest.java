@@ -3,10 +3,10 @@ package io.contrail.telemetry.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.contrail.cli.App;
 import io.contrail.run.DagRun;
 import io.contrail.run.RunState;
 import io.contrail.run.TaskInstance;
+import io.contrail.testing.InProcessContrail;
 import io.contrail.testing.MockOtlpServer;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -89,15 +89,15 @@ class OtlpMetricsTest {
 
   @Test
   void grpcExportCarriesTheCatalogWithAttributesResourceAndExemplars(@TempDir Path home) throws Exception {
-    ContrailUnderTest contrail = new ContrailUnderTest(home).dag("mixed.yaml", ContrailUnderTest.MIXED_DAG)
+    InProcessContrail contrail = new InProcessContrail(home).dag("mixed.yaml", MetricsDags.MIXED)
         .set("CONTRAIL__METRICS__OTEL_ON", true).set("CONTRAIL__METRICS__OTEL_HOST", "127.0.0.1")
         .set("CONTRAIL__METRICS__OTEL_INTERVAL_MILLISECONDS", 200)
         .set("CONTRAIL__METRICS__OTEL_PREFIX", "airflow");
     DagRun run;
     TaskInstance ok;
-    try (App app = contrail.open()) {
-      run = ContrailUnderTest.run(app, "metrics_mixed");
-      ok = app.stores().runs().taskInstances(run.key()).stream().filter(t -> t.taskId().equals("ok")).findFirst().orElseThrow();
+    try (contrail) {
+      run = contrail.run("metrics_mixed");
+      ok = contrail.stores().runs().taskInstances(run.key()).stream().filter(t -> t.taskId().equals("ok")).findFirst().orElseThrow();
     }
     assertThat(run.state()).isEqualTo(RunState.FAILED);
 
@@ -131,19 +131,19 @@ class OtlpMetricsTest {
     List<String> exemplarSpans = new ArrayList<>();
     for (JsonNode p : points(metrics, "airflow.task.duration")) {
       for (JsonNode e : p.path("exemplars")) {
-        assertThat(hex(e.path("traceId"))).isEqualTo(run.traceId());
+        assertThat(hex(e.path("traceId"))).isEqualTo(run.trace().traceId());
         exemplarSpans.add(hex(e.path("spanId")));
       }
     }
-    assertThat(exemplarSpans).contains(ok.attemptSpanId());
+    assertThat(exemplarSpans).contains(ok.trace().attemptSpanId());
     assertThat(points(metrics, "airflow.dagrun.duration.failed")).anySatisfy(p ->
         assertThat(StreamSupport.stream(p.path("exemplars").spliterator(), false).map(e -> hex(e.path("spanId"))))
-            .contains(run.spanId()));
+            .contains(run.trace().spanId()));
   }
 
   @Test
   void httpProtobufExportWorksToo(@TempDir Path home) throws Exception {
-    ContrailUnderTest contrail = new ContrailUnderTest(home).dag("ok.yaml", """
+    InProcessContrail contrail = new InProcessContrail(home).dag("ok.yaml", """
         dag_id: metrics_over_http
         schedule: null
         start_date: 2026-01-01
@@ -154,8 +154,8 @@ class OtlpMetricsTest {
         .set("CONTRAIL__METRICS__OTEL_ON", true).set("CONTRAIL__METRICS__OTEL_HOST", "127.0.0.1")
         .set("CONTRAIL__METRICS__OTEL_PORT", 4318).set("CONTRAIL__METRICS__OTEL_PROTOCOL", "http/protobuf")
         .set("CONTRAIL__METRICS__OTEL_INTERVAL_MILLISECONDS", 200);
-    try (App app = contrail.open()) {
-      assertThat(ContrailUnderTest.run(app, "metrics_over_http").state()).isEqualTo(RunState.SUCCESS);
+    try (contrail) {
+      assertThat(contrail.run("metrics_over_http").state()).isEqualTo(RunState.SUCCESS);
     }
 
     assertThat(points(awaitMetrics("contrail.dagrun.duration.success", "metrics_over_http"), "contrail.dagrun.duration.success"))

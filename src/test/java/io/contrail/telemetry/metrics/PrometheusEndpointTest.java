@@ -2,10 +2,10 @@ package io.contrail.telemetry.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.contrail.cli.App;
 import io.contrail.run.DagRun;
 import io.contrail.run.RunState;
 import io.contrail.run.TaskInstance;
+import io.contrail.testing.InProcessContrail;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -30,13 +30,13 @@ class PrometheusEndpointTest {
 
   @BeforeAll
   void runMixedDagAndScrape(@TempDir Path home) throws Exception {
-    int port = ContrailUnderTest.freePort();
-    ContrailUnderTest contrail = new ContrailUnderTest(home).dag("mixed.yaml", ContrailUnderTest.MIXED_DAG)
+    int port = InProcessContrail.freePort();
+    InProcessContrail contrail = new InProcessContrail(home).dag("mixed.yaml", MetricsDags.MIXED)
         .set("CONTRAIL__METRICS__PROMETHEUS_ON", true).set("CONTRAIL__METRICS__PROMETHEUS_PORT", port)
         .set("CONTRAIL__METRICS_TAGS__CLUSTER", "blue");
-    try (App app = contrail.open()) {
-      run = ContrailUnderTest.run(app, "metrics_mixed");
-      flaky = app.stores().runs().taskInstances(run.key()).stream()
+    try (contrail) {
+      run = contrail.run("metrics_mixed");
+      flaky = contrail.stores().runs().taskInstances(run.key()).stream()
           .filter(ti -> ti.taskId().equals("flaky")).findFirst().orElseThrow();
       // OpenMetrics first: exemplars are handed out once per collection
       openMetrics = scrape(port, "application/openmetrics-text; version=1.0.0");
@@ -110,10 +110,10 @@ class PrometheusEndpointTest {
   void taskDurationExemplarPointsAtTheAttemptSpan() {
     assertThat(openMetrics).containsPattern(Pattern.compile(
         "contrail_task_duration_milliseconds_bucket\\{[^}]*task_id=\"flaky\"[^}]*\\} \\d+ # \\{span_id=\""
-            + flaky.attemptSpanId() + "\",trace_id=\"" + run.traceId() + "\"\\}"));
+            + flaky.trace().attemptSpanId() + "\",trace_id=\"" + run.trace().traceId() + "\"\\}"));
     assertThat(openMetrics).containsPattern(Pattern.compile(
         "contrail_dagrun_duration_failed_milliseconds_bucket\\{[^}]*\\} \\d+ # \\{span_id=\""
-            + run.spanId() + "\",trace_id=\"" + run.traceId() + "\"\\}"));
+            + run.trace().spanId() + "\",trace_id=\"" + run.trace().traceId() + "\"\\}"));
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.contrail.telemetry.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.contrail.testing.CliProcess;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -29,14 +30,17 @@ class StatsdDagsTestTest {
 
   @BeforeAll
   void runMixedDagInAChildProcess(@TempDir Path home) throws Exception {
-    ContrailUnderTest contrail = new ContrailUnderTest(home).dag("mixed.yaml", ContrailUnderTest.MIXED_DAG)
-        .set("CONTRAIL__METRICS__STATSD_ON", true).set("CONTRAIL__METRICS__STATSD_HOST", "127.0.0.1")
-        .set("CONTRAIL__METRICS__STATSD_PORT", statsd.port())
-        .set("CONTRAIL__METRICS__STATSD_DATADOG_TAGS", true).set("CONTRAIL__METRICS__STATSD_PREFIX", "airflow")
-        .set("CONTRAIL__METRICS_TAGS__CLUSTER", "blue");
-    exitCode = contrail.dagsTestProcess("metrics_mixed");
-    lines = statsd.awaitLine(l -> l.startsWith("airflow.dagrun.duration.failed:"), Duration.ofSeconds(5));
-    assertThat(exitCode).as(contrail.processOutput("metrics_mixed")).isEqualTo(1);
+    try (CliProcess cli = new CliProcess(home)) {
+      cli.dag("mixed", MetricsDags.MIXED);
+      cli.env("CONTRAIL__METRICS__STATSD_ON", "true").env("CONTRAIL__METRICS__STATSD_HOST", "127.0.0.1")
+          .env("CONTRAIL__METRICS__STATSD_PORT", String.valueOf(statsd.port()))
+          .env("CONTRAIL__METRICS__STATSD_DATADOG_TAGS", "true").env("CONTRAIL__METRICS__STATSD_PREFIX", "airflow")
+          .env("CONTRAIL__METRICS_TAGS__CLUSTER", "blue");
+      CliProcess.Result r = cli.run("dags", "test", "metrics_mixed");
+      exitCode = r.exitCode();
+      lines = statsd.awaitLine(l -> l.startsWith("airflow.dagrun.duration.failed:"), Duration.ofSeconds(5));
+      assertThat(exitCode).as("%s", r).isEqualTo(1);
+    }
   }
 
   @AfterAll

@@ -7,7 +7,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.contrail.run.DagRun;
 import io.contrail.run.RunState;
 import io.contrail.run.TaskAttempt;
-import io.contrail.telemetry.Propagators;
+import io.contrail.testing.InProcessContrail;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -36,7 +36,7 @@ class HttpTaskPropagationTest {
   @TempDir Path home;
   HttpServer server;
   final List<Headers> received = new CopyOnWriteArrayList<>();
-  TracedRuns runs;
+  InProcessContrail runs;
 
   @BeforeEach
   void setUp() throws Exception {
@@ -47,7 +47,7 @@ class HttpTaskPropagationTest {
       exchange.close();
     });
     server.start();
-    runs = new TracedRuns(home).dag("hooks.yaml", DAG.formatted(server.getAddress().getPort()));
+    runs = new InProcessContrail(home).dag("hooks.yaml", DAG.formatted(server.getAddress().getPort()));
   }
 
   @AfterEach
@@ -57,7 +57,7 @@ class HttpTaskPropagationTest {
   }
 
   private String attemptSpanId(DagRun run) {
-    return runs.stores.runs().attempts(run.key()).stream().filter(a -> a.taskId().equals("call"))
+    return runs.stores().runs().attempts(run.key()).stream().filter(a -> a.taskId().equals("call"))
         .map(TaskAttempt::spanId).findFirst().orElseThrow();
   }
 
@@ -72,46 +72,46 @@ class HttpTaskPropagationTest {
     DagRun run = runs.run("hooks", null, null);
     Headers h = onlyRequest(run);
 
-    assertThat(h.get("traceparent")).containsExactly("00-" + run.traceId() + "-" + attemptSpanId(run) + "-01");
+    assertThat(h.get("traceparent")).containsExactly("00-" + run.trace().traceId() + "-" + attemptSpanId(run) + "-01");
     assertThat(h.getFirst("X-Custom")).isEqualTo("kept");
     assertThat(h.containsKey("b3")).isFalse();
   }
 
   @Test
   void theDefaultOfTheEnvironmentIsW3cToo() {
-    runs.propagator(Propagators.fromEnvironment(java.util.Map.of()));
+    runs.set("OTEL_PROPAGATORS", "tracecontext,baggage");
     DagRun run = runs.run("hooks", null, null);
 
     assertThat(onlyRequest(run).getFirst("traceparent"))
-        .isEqualTo("00-" + run.traceId() + "-" + attemptSpanId(run) + "-01");
+        .isEqualTo("00-" + run.trace().traceId() + "-" + attemptSpanId(run) + "-01");
   }
 
   @Test
   void anUnsampledRunSendsItsUnsampledFlag() {
     DagRun run = runs.run("hooks", "{\"contrail.trace_sampled\": false}", null);
 
-    assertThat(onlyRequest(run).getFirst("traceparent")).isEqualTo("00-" + run.traceId() + "-" + attemptSpanId(run) + "-00");
+    assertThat(onlyRequest(run).getFirst("traceparent")).isEqualTo("00-" + run.trace().traceId() + "-" + attemptSpanId(run) + "-00");
   }
 
   @Test
   void b3SendsTheSingleB3HeaderInstead() {
-    runs.propagator(Propagators.fromEnvironment(java.util.Map.of("OTEL_PROPAGATORS", "b3")));
+    runs.set("OTEL_PROPAGATORS", "b3");
     DagRun run = runs.run("hooks", null, null);
     Headers h = onlyRequest(run);
 
-    assertThat(h.getFirst("b3")).isEqualTo(run.traceId() + "-" + attemptSpanId(run) + "-1");
+    assertThat(h.getFirst("b3")).isEqualTo(run.trace().traceId() + "-" + attemptSpanId(run) + "-1");
     assertThat(h.containsKey("traceparent")).isFalse();
   }
 
   @Test
   void tracecontextAndB3multiSendBoth() {
-    runs.propagator(Propagators.fromEnvironment(java.util.Map.of("OTEL_PROPAGATORS", "tracecontext, b3multi")));
+    runs.set("OTEL_PROPAGATORS", "tracecontext, b3multi");
     DagRun run = runs.run("hooks", null, null);
     Headers h = onlyRequest(run);
     String span = attemptSpanId(run);
 
-    assertThat(h.getFirst("traceparent")).isEqualTo("00-" + run.traceId() + "-" + span + "-01");
-    assertThat(h.getFirst("X-B3-TraceId")).isEqualTo(run.traceId());
+    assertThat(h.getFirst("traceparent")).isEqualTo("00-" + run.trace().traceId() + "-" + span + "-01");
+    assertThat(h.getFirst("X-B3-TraceId")).isEqualTo(run.trace().traceId());
     assertThat(h.getFirst("X-B3-SpanId")).isEqualTo(span);
     assertThat(h.getFirst("X-B3-Sampled")).isEqualTo("1");
     assertThat(h.containsKey("b3")).isFalse();
@@ -119,7 +119,7 @@ class HttpTaskPropagationTest {
 
   @Test
   void noneSendsNoTraceHeaders() {
-    runs.propagator(Propagators.fromEnvironment(java.util.Map.of("OTEL_PROPAGATORS", "none")));
+    runs.set("OTEL_PROPAGATORS", "none");
     Headers h = onlyRequest(runs.run("hooks", null, null));
 
     assertThat(h.containsKey("traceparent")).isFalse();

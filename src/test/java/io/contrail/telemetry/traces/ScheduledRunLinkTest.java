@@ -4,24 +4,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.contrail.config.ConfigLoader;
 import io.contrail.config.ContrailConfig;
-import io.contrail.executor.LocalExecutor;
-import io.contrail.run.TraceIds;
-import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.Tracer;
-import java.util.Map;
+import io.contrail.config.Environment;
+import io.contrail.roles.Role;
 import io.contrail.run.DagRun;
 import io.contrail.run.RunType;
+import io.contrail.run.TraceIds;
 import io.contrail.scheduler.Scheduler;
+import io.contrail.telemetry.OtelSettings;
 import io.contrail.telemetry.Telemetry;
+import io.contrail.testing.InProcessContrail;
 import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.LinkData;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,7 +45,7 @@ class ScheduledRunLinkTest {
   private final InMemorySpanExporter exported = InMemorySpanExporter.create();
   private final SdkTracerProvider provider = SdkTracerProvider.builder()
       .setIdGenerator(LoopIds.INSTANCE).addSpanProcessor(SimpleSpanProcessor.create(exported)).build();
-  private TracedRuns runs;
+  private InProcessContrail runs;
 
   @AfterEach
   void tearDown() {
@@ -55,7 +57,7 @@ class ScheduledRunLinkTest {
 
   /** Runs one scheduler loop that creates the DAG's scheduled run; returns the run row. */
   private DagRun oneLoop(String schedulerSpans) throws Exception {
-    runs = new TracedRuns(home).dag("hourly_link.yaml", DAG);
+    runs = new InProcessContrail(home).role(Role.SCHEDULER).dag("hourly_link.yaml", DAG);
     LoopSpans loops = new LoopSpans(provider.get("io.contrail.scheduler"), schedulerSpans, 60_000);
     Telemetry telemetry = new Telemetry() {
       @Override
@@ -63,13 +65,12 @@ class ScheduledRunLinkTest {
         loops.record(loop);
       }
     };
-    Scheduler scheduler = new Scheduler(runs.stores, new LocalExecutor("local", 1, null, runs.stores.runs()), null,
-        runs.clock, telemetry, new Scheduler.Options(Duration.ofMillis(10), Duration.ofSeconds(1),
-            Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ofSeconds(5), true, k -> false, r -> { }),
-        "testhost");
+    // the scheduler role's scope, but no run is its to advance: the loop only creates the due run
+    Scheduler scheduler = runs.contrail().scheduler(new Scheduler.Scope(true, k -> false, r -> { }))
+        .telemetry(telemetry).build();
     scheduler.start("test", "testhost");
     scheduler.loop(1, () -> false);
-    List<DagRun> created = runs.stores.runs().listRuns("hourly_link", 10);
+    List<DagRun> created = runs.stores().runs().listRuns("hourly_link", 10);
     assertThat(created).singleElement().satisfies(r -> assertThat(r.runType()).isEqualTo(RunType.SCHEDULED));
     return created.get(0);
   }
@@ -104,8 +105,8 @@ class ScheduledRunLinkTest {
     ContrailConfig config = ConfigLoader.load(java.nio.file.Files.createDirectories(home.resolve("cfg")), Map.of());
     String traceId = TraceIds.newTraceId();
     String spanId = TraceIds.newSpanId();
-    try (Tracing tracing = Tracing.open(config, Map.of(), null)) {
-      Tracer tracer = tracing.sdk().sdk().getTracer("io.contrail.scheduler");
+    try (Tracing tracing = Tracing.open(config, OtelSettings.resolve(Environment.of(Map.of())), null)) {
+      Tracer tracer = tracing.tracer("io.contrail.scheduler");
       Span span = LoopIds.withIds(traceId, spanId, () -> tracer.spanBuilder("scheduler.loop").setNoParent().startSpan());
       // not ended: nothing to export to the (absent) collector, so closing is quick
       assertThat(span.getSpanContext().getTraceId()).isEqualTo(traceId);
@@ -119,8 +120,8 @@ class ScheduledRunLinkTest {
 
     assertThat(exported.getFinishedSpanItems()).isEmpty();
     LinkData link = createdBy(new SpanMapper(d -> io.opentelemetry.sdk.resources.Resource.getDefault()).runSpan(run));
-    assertThat(link.getSpanContext().getTraceId()).isEqualTo(run.creatorTraceId());
-    assertThat(link.getSpanContext().getSpanId()).isEqualTo(run.creatorSpanId());
+    assertThat(link.getSpanContext().getTraceId()).isEqualTo(run.trace().createdBy().traceId());
+    assertThat(link.getSpanContext().getSpanId()).isEqualTo(run.trace().createdBy().spanId());
     assertThat(link.getSpanContext().isValid()).isTrue();
   }
 }

@@ -4,10 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.contrail.config.ConfigLoader;
 import io.contrail.config.ContrailConfig;
+import io.contrail.config.Environment;
 import io.contrail.run.DagRun;
 import io.contrail.run.TaskAttempt;
 import io.contrail.run.TaskInstance;
 import io.contrail.telemetry.ContrailResource;
+import io.contrail.telemetry.OtelSettings;
+import io.contrail.testing.InProcessContrail;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.data.SpanData;
@@ -39,11 +42,11 @@ class ServicePerDagTest {
       """;
 
   @TempDir Path home;
-  TracedRuns runs;
+  InProcessContrail runs;
 
   @BeforeEach
   void setUp() throws Exception {
-    runs = new TracedRuns(home).dag("billing.yaml", DAG.formatted("billing")).dag("reports.yaml", DAG.formatted("reports"));
+    runs = new InProcessContrail(home).dag("billing.yaml", DAG.formatted("billing")).dag("reports.yaml", DAG.formatted("reports"));
   }
 
   @AfterEach
@@ -59,8 +62,8 @@ class ServicePerDagTest {
 
   /** Every span of a finished run, as {@code mapper} builds it. */
   private List<SpanData> spans(SpanMapper mapper, DagRun run) {
-    List<TaskInstance> tis = runs.stores.runs().taskInstances(run.key());
-    List<TaskAttempt> attempts = runs.stores.runs().attempts(run.key());
+    List<TaskInstance> tis = runs.stores().runs().taskInstances(run.key());
+    List<TaskAttempt> attempts = runs.stores().runs().attempts(run.key());
     List<SpanData> out = new ArrayList<>();
     out.add(mapper.runSpan(run));
     for (TaskInstance ti : tis) {
@@ -74,8 +77,8 @@ class ServicePerDagTest {
   @Test
   void servicePerDagNamesTheServiceAfterTheDag() throws Exception {
     ContrailConfig config = config(true);
-    Resource process = ContrailResource.create(config, config.traces().otelService(), Map.of());
-    SpanMapper mapper = new SpanMapper(Tracing.resources(config, process));
+    Resource process = ContrailResource.create(config, config.traces().otelService(), Environment.of(Map.of()));
+    SpanMapper mapper = new SpanMapper(Tracing.resources(config, process, "testhost"));
     DagRun billing = runs.run("billing", null, null);
     DagRun reports = runs.run("reports", null, null);
 
@@ -95,8 +98,8 @@ class ServicePerDagTest {
   @Test
   void withoutServicePerDagEverySpanHasTheProcessService() throws Exception {
     ContrailConfig config = config(false);
-    Resource process = ContrailResource.create(config, config.traces().otelService(), Map.of());
-    SpanMapper mapper = new SpanMapper(Tracing.resources(config, process));
+    Resource process = ContrailResource.create(config, config.traces().otelService(), Environment.of(Map.of()));
+    SpanMapper mapper = new SpanMapper(Tracing.resources(config, process, "testhost"));
 
     assertThat(spans(mapper, runs.run("billing", null, null)))
         .allSatisfy(s -> assertThat(s.getResource()).isSameAs(process));
@@ -107,7 +110,7 @@ class ServicePerDagTest {
   void tracingOpenWiresThePerDagResourcesIntoItsMapper() throws Exception {
     ContrailConfig config = config(true);
     DagRun billing = runs.run("billing", null, null);
-    try (Tracing tracing = Tracing.open(config, Map.of(), null)) {
+    try (Tracing tracing = Tracing.open(config, OtelSettings.resolve(Environment.of(Map.of())), null)) {
       assertThat(spans(tracing.mapper(), billing))
           .allSatisfy(s -> assertThat(s.getResource().getAttribute(SERVICE)).isEqualTo("billing"));
       assertThat(tracing.sdk().resource().getAttribute(SERVICE)).isIn("contrail", System.getenv("OTEL_SERVICE_NAME"));

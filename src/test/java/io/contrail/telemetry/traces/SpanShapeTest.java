@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.contrail.run.DagRun;
 import io.contrail.run.RunState;
+import io.contrail.testing.InProcessContrail;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
@@ -53,12 +54,12 @@ class SpanShapeTest {
       """;
 
   @TempDir Path home;
-  TracedRuns runs;
+  InProcessContrail runs;
   InMemorySpanExporter exported = InMemorySpanExporter.create();
 
   @BeforeEach
   void setUp() throws Exception {
-    runs = new TracedRuns(home).dag("shapes.yaml", DAG);
+    runs = new InProcessContrail(home).dag("shapes.yaml", DAG);
   }
 
   @AfterEach
@@ -67,9 +68,9 @@ class SpanShapeTest {
   }
 
   private Map<String, SpanData> exportRun(DagRun run) {
-    runs.exporter(exported).drain();
+    Outboxes.exporter(runs, exported).drain();
     return exported.getFinishedSpanItems().stream()
-        .filter(s -> s.getTraceId().equals(run.traceId()))
+        .filter(s -> s.getTraceId().equals(run.trace().traceId()))
         .collect(Collectors.toMap(SpanData::getName, Function.identity(), (a, b) -> {
           // several tries: keep the latest; anything else must be unique
           assertThat(a.getName()).startsWith("task_attempt.");
@@ -92,14 +93,14 @@ class SpanShapeTest {
     Map<String, SpanData> spans = exportRun(run);
 
     SpanData root = spans.get("dag_run.shapes");
-    assertThat(root.getSpanId()).isEqualTo(run.spanId());
+    assertThat(root.getSpanId()).isEqualTo(run.trace().spanId());
     assertThat(root.getParentSpanContext().isValid()).isFalse();
-    assertThat(root.getStartEpochNanos()).isEqualTo(SpanMapper.nanos(run.queuedAt()));
-    assertThat(root.getEndEpochNanos()).isEqualTo(SpanMapper.nanos(run.endDate()));
+    assertThat(root.getStartEpochNanos()).isEqualTo(SpanMapper.nanos(run.times().queuedAt()));
+    assertThat(root.getEndEpochNanos()).isEqualTo(SpanMapper.nanos(run.times().endDate()));
     assertThat(attr(root, "contrail.run_id")).isEqualTo(run.runId());
     assertThat(attr(root, "contrail.run_type")).isEqualTo("manual");
     assertThat(attr(root, "contrail.state")).isEqualTo("failed");
-    assertThat(attr(root, "contrail.logical_date")).isEqualTo(run.logicalDate().toString());
+    assertThat(attr(root, "contrail.logical_date")).isEqualTo(run.spec().logicalDate().toString());
     assertThat(attr(root, "contrail.data_interval.start")).isNotNull();
     assertThat(attr(root, "contrail.conf")).contains("\"region\":\"eu\"").contains("***").doesNotContain("hunter2");
     assertThat(root.getEvents()).extracting(EventData::getName).containsExactly("queued", "started", "ended");
@@ -108,7 +109,7 @@ class SpanShapeTest {
     assertThat(spans.keySet()).contains("task_run.first", "task_run.flaky", "task_run.boom", "task_run.after_boom",
         "task_run.only_if_flaky_failed", "task_run.java_boom");
     assertThat(spans.values()).filteredOn(s -> s.getName().startsWith("task_run."))
-        .allSatisfy(s -> assertThat(s.getParentSpanId()).isEqualTo(run.spanId()));
+        .allSatisfy(s -> assertThat(s.getParentSpanId()).isEqualTo(run.trace().spanId()));
   }
 
   @Test
@@ -134,7 +135,7 @@ class SpanShapeTest {
   @Test
   void retriedTaskHasOneAttemptSpanPerTry() {
     DagRun run = runs.run("shapes", null, null);
-    runs.exporter(exported).drain();
+    Outboxes.exporter(runs, exported).drain();
     List<SpanData> attempts = exported.getFinishedSpanItems().stream()
         .filter(s -> s.getName().equals("task_attempt.flaky")).toList();
     String flakySpan = exported.getFinishedSpanItems().stream().filter(s -> s.getName().equals("task_run.flaky"))
@@ -143,9 +144,9 @@ class SpanShapeTest {
     assertThat(attempts).hasSize(2);
     assertThat(attempts).allSatisfy(a -> {
       assertThat(a.getParentSpanId()).isEqualTo(flakySpan);
-      assertThat(a.getTraceId()).isEqualTo(run.traceId());
+      assertThat(a.getTraceId()).isEqualTo(run.trace().traceId());
       assertThat(attr(a, "contrail.executor")).isEqualTo("local");
-      assertThat(attr(a, "host.name")).isEqualTo("testhost");
+      assertThat(attr(a, "host.name")).isEqualTo(runs.environment().hostname());
       assertThat(a.getAttributes().get(AttributeKey.longKey("process.pid"))).isNotNull();
     });
     assertThat(attempts).extracting(a -> num(a, "contrail.try_number")).containsExactlyInAnyOrder(1L, 2L);
@@ -183,7 +184,7 @@ class SpanShapeTest {
     DagRun run = runs.run("shapes", null, null);
     Map<String, SpanData> spans = exportRun(run);
 
-    assertThat(ThrowingTask.seen.getTraceId()).isEqualTo(run.traceId());
+    assertThat(ThrowingTask.seen.getTraceId()).isEqualTo(run.trace().traceId());
     assertThat(ThrowingTask.seen.getSpanId()).isEqualTo(spans.get("task_attempt.java_boom").getSpanId());
   }
 
@@ -221,14 +222,14 @@ class SpanShapeTest {
     DagRun run = runs.run("shapes", "{\"contrail.trace_sampled\": false}", null);
 
     assertThat(exportRun(run)).isEmpty();
-    assertThat(runs.exporter(exported).stats().pendingSpans()).isZero();
+    assertThat(Outboxes.exporter(runs, exported).stats().pendingSpans()).isZero();
   }
 
   @Test
   void eachSpanIsExportedOnceEvenWhenDrainedTwice() {
     runs.run("shapes", null, null);
-    OutboxExporter one = runs.exporter(exported);
-    OutboxExporter two = runs.exporter(exported);
+    OutboxExporter one = Outboxes.exporter(runs, exported);
+    OutboxExporter two = Outboxes.exporter(runs, exported);
     one.drain();
     two.drain();
 

@@ -1,0 +1,32 @@
+package io.contrail.executor;
+
+import io.contrail.run.TaskInstance;
+import io.contrail.run.TaskInstanceKey;
+import io.contrail.storage.RunStore;
+import io.contrail.telemetry.Telemetry;
+import java.time.Clock;
+import java.util.function.BiConsumer;
+import java.util.function.Supplier;
+
+/**
+ * Builds the executors that run tasks in this process: {@code local} (a thread per running task,
+ * up to parallelism) and {@code sequential} (one at a time). What a task needs to run is the same
+ * for both, and for the distributed worker to come.
+ *
+ * @param runs where handed-back task instances are returned before they start
+ * @param writer records each try's state changes (the group commit in a scheduler)
+ * @param taskClassLoader where java tasks' classes are loaded from
+ */
+public record LocalExecutors(RunStore runs, StateWriter writer, Clock clock, Telemetry telemetry,
+    AttemptSettings settings, Supplier<ClassLoader> taskClassLoader) {
+
+  /**
+   * An executor named {@code name} running up to {@code parallelism} tasks at once (one when the
+   * name is sequential); {@code onFinished} hears of each try's end with the row as stored (null
+   * when another process changed it).
+   */
+  public Executor create(String name, int parallelism, BiConsumer<TaskInstanceKey, TaskInstance> onFinished) {
+    AttemptRunner runner = new AttemptRunner(writer, clock, telemetry, settings, taskClassLoader, onFinished);
+    return new LocalExecutor(name, "sequential".equals(name) ? 1 : parallelism, runner, runs);
+  }
+}

@@ -1,0 +1,58 @@
+package io.contrail.operations;
+
+import io.contrail.api.Dag;
+import io.contrail.run.DagRun;
+import io.contrail.storage.RunStore;
+import io.contrail.telemetry.Telemetry;
+import io.opentelemetry.sdk.trace.samplers.Sampler;
+import java.time.Clock;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place runs are created, whoever asks: the scheduler for due intervals, the CLI for
+ * triggers, tests and backfills, and later the REST API. Plans the run and its task instances
+ * (ids, sampling decision), stores them in one transaction and reports the new run to telemetry.
+ */
+public final class RunCreator {
+  private static final Logger LOG = LoggerFactory.getLogger(RunCreator.class);
+
+  private final RunStore runs;
+  private final Telemetry telemetry;
+  private final RunPlanner planner;
+  private final Clock clock;
+
+  /** @param sampler the configured SDK's sampler: it decides whether each new run's trace is sampled */
+  public RunCreator(RunStore runs, Telemetry telemetry, Sampler sampler, Clock clock) {
+    this.runs = runs;
+    this.telemetry = telemetry;
+    this.planner = new RunPlanner(sampler);
+    this.clock = clock;
+  }
+
+  /** Creates the run; empty when a run with its id exists already (nothing is changed then). */
+  public Optional<DagRun> create(Dag dag, RunRequest request) {
+    RunPlanner.NewRun planned = planner.plan(dag, request, clock.instant());
+    return store(planned) ? Optional.of(planned.run()) : Optional.empty();
+  }
+
+  /** Creates the run or fails, naming it, when its id is taken. */
+  public DagRun createNew(Dag dag, RunRequest request) {
+    RunPlanner.NewRun planned = planner.plan(dag, request, clock.instant());
+    if (!store(planned)) {
+      throw new IllegalArgumentException("run '" + planned.run().runId() + "' of DAG '" + dag.dagId()
+          + "' already exists");
+    }
+    return planned.run();
+  }
+
+  private boolean store(RunPlanner.NewRun planned) {
+    if (!runs.createRun(planned.run(), planned.taskInstances())) {
+      return false;
+    }
+    telemetry.runCreated(planned.run(), planned.taskInstances());
+    LOG.debug("created run {}", planned.run().key());
+    return true;
+  }
+}

@@ -1,0 +1,176 @@
+package io.contrail.roles;
+
+import io.contrail.config.ConfigLoader;
+import io.contrail.config.ContrailConfig;
+import io.contrail.config.Environment;
+import io.contrail.dag.DagProcessor;
+import io.contrail.executor.AttemptSettings;
+import io.contrail.executor.LocalExecutors;
+import io.contrail.operations.RunCreator;
+import io.contrail.scheduler.DagSync;
+import io.contrail.scheduler.Scheduler;
+import io.contrail.storage.Database;
+import io.contrail.storage.GroupCommit;
+import io.contrail.storage.Stores;
+import io.contrail.telemetry.OtelSettings;
+import io.contrail.telemetry.Telemetry;
+import io.contrail.telemetry.TelemetryFactory;
+import io.contrail.telemetry.traces.Tracing;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The wiring every role shares, built with plain constructors from one {@link Environment}
+ * snapshot: the configuration, the OpenTelemetry settings (both checked before anything starts),
+ * the metadata database and its stores, the role's telemetry, and the one {@link RunCreator}.
+ * Role roots ({@link SchedulerProcess}, {@link Foreground}, the CLI commands) add what they need.
+ */
+public final class Contrail implements AutoCloseable {
+  private final Role role;
+  private final ContrailConfig config;
+  private final OtelSettings otel;
+  private final Database database;
+  private final Stores stores;
+  // microsecond ticks: what H2 and PostgreSQL store, so run ids and stored times agree exactly
+  private final Clock clock = Clock.tick(Clock.systemUTC(), Duration.ofNanos(1000));
+  private final Telemetry telemetry;
+  private final RunCreator runCreator;
+  private final TaskClassLoader taskClassLoader;
+  private final List<AutoCloseable> closeables = new CopyOnWriteArrayList<>();
+
+  private Contrail(Role role, ContrailConfig config, Environment env, boolean migrate) {
+    this.role = role;
+    this.config = config;
+    // every OpenTelemetry setting is checked before the database is opened
+    this.otel = OtelSettings.resolve(env);
+    TelemetryFactory.Built built = TelemetryFactory.create(config, otel, role.runsTasks());
+    this.telemetry = built.telemetry();
+    ContrailConfig.Database db = config.database();
+    try {
+      this.database = new Database(db.url(), db.user(), db.password(), db.poolSize());
+    } catch (RuntimeException e) {
+      telemetry.close();
+      throw e;
+    }
+    try {
+      if (migrate) {
+        database.migrate();
+      }
+      this.stores = Stores.jdbc(database);
+      if (migrate) {
+        // after the migration: the outbox ships finished spans from the database's tables
+        built.shipSpansFrom(new Tracing.Source(Stores.spanOutbox(database), stores.runs(), stores.dags()));
+      }
+    } catch (RuntimeException e) {
+      telemetry.close();
+      database.close();
+      throw e;
+    }
+    if (migrate) {
+      stores.pools().ensure("default_pool", config.core().defaultPoolSlots(), "Default pool");
+    }
+    this.runCreator = new RunCreator(stores.runs(), telemetry, otel.sampler(), clock);
+    this.taskClassLoader = new TaskClassLoader(config.core().dagsFolder());
+  }
+
+  /** Loads contrail.cfg from the environment's CONTRAIL_HOME and opens the database, migrated. */
+  public static Contrail start(Role role, Environment env) {
+    return start(role, ConfigLoader.load(env.home(), env.variables()), env);
+  }
+
+  /** Opens on a configuration built elsewhere (tests, benchmarks), migrating the database. */
+  public static Contrail start(Role role, ContrailConfig config, Environment env) {
+    return new Contrail(role, config, env, true);
+  }
+
+  /** Opens the database without migrating it, for {@code db migrate} and {@code db check}. */
+  public static Contrail unmigrated(Environment env) {
+    return new Contrail(Role.CLI, ConfigLoader.load(env.home(), env.variables()), env, false);
+  }
+
+  public Role role() {
+    return role;
+  }
+
+  public ContrailConfig config() {
+    return config;
+  }
+
+  public OtelSettings otel() {
+    return otel;
+  }
+
+  public Database database() {
+    return database;
+  }
+
+  public Stores stores() {
+    return stores;
+  }
+
+  public Clock clock() {
+    return clock;
+  }
+
+  public String hostname() {
+    return otel.environment().hostname();
+  }
+
+  public Telemetry telemetry() {
+    return telemetry;
+  }
+
+  /** Where every run of this process is created. */
+  public RunCreator runCreator() {
+    return runCreator;
+  }
+
+  /** A DAG sync of dags_folder (and the bundled examples) into the database. */
+  public DagSync dagSync() {
+    DagProcessor processor = new DagProcessor(config.core().dagsFolder(), config.core().loadExamples());
+    return new DagSync(processor, stores.dags(), stores.pools(), clock, telemetry,
+        config.core().dagsArePausedAtCreation(), config.core().defaultPoolSlots());
+  }
+
+  /**
+   * A scheduler over this process's stores with an executor of its own (the [core] executor),
+   * ready for its scope; the caller adds a DAG sync when it keeps dags_folder in step.
+   */
+  public Scheduler.Builder scheduler(Scheduler.Scope scope) {
+    LocalExecutors executors = executors();
+    String name = config.core().executor();
+    return Scheduler.builder(stores)
+        .executor(onFinished -> executors.create(name, config.core().parallelism(), onFinished))
+        .runCreator(runCreator)
+        .clock(clock)
+        .telemetry(telemetry)
+        .intervals(Scheduler.Intervals.of(config.scheduler()))
+        .scope(scope)
+        .hostname(hostname());
+  }
+
+  /** Executors for this process: their state changes go through one group commit. */
+  private LocalExecutors executors() {
+    GroupCommit groupCommit = new GroupCommit(stores.runs());
+    closeables.add(groupCommit);
+    AttemptSettings settings = new AttemptSettings(config.core().executor(), config.logs().baseLogFolder(),
+        config.core().dagsFolder(), hostname(), otel.envForTasks(config.traces()), otel.propagator());
+    return new LocalExecutors(stores.runs(), groupCommit::write, clock, telemetry, settings, taskClassLoader);
+  }
+
+  @Override
+  public void close() {
+    for (AutoCloseable c : closeables) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        LoggerFactory.getLogger(Contrail.class).warn("closing {} failed: {}", c, e.toString());
+      }
+    }
+    telemetry.close();
+    database.close();
+  }
+}

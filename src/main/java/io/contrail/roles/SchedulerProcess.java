@@ -1,0 +1,33 @@
+package io.contrail.roles;
+
+import io.contrail.config.ContrailConfig;
+import io.contrail.config.Environment;
+import io.contrail.scheduler.Scheduler;
+import java.io.PrintStream;
+
+/**
+ * The root of the {@code standalone} and {@code scheduler} roles: the scheduler loop over every
+ * run, keeping dags_folder in step and creating scheduled runs, in the foreground until SIGTERM or
+ * SIGINT (or N loops); on a signal the loop stops and waits while running tasks finish or are
+ * handed back for retry. ({@code standalone} will add the API server here.)
+ */
+public final class SchedulerProcess {
+  private SchedulerProcess() {}
+
+  /** Runs the role; returns its exit code. */
+  public static int run(Role role, Environment env, int numLoops, PrintStream out) {
+    try (Contrail contrail = Contrail.start(role, env)) {
+      ContrailConfig c = contrail.config();
+      Scheduler scheduler = contrail.scheduler(Scheduler.Scope.everything()).dagSync(contrail.dagSync()).build();
+      out.printf("Contrail %s%n  home:      %s%n  dags:      %s%n  database:  %s%n  executor:  %s (parallelism %d)%n"
+              + "  logs:      %s%n", role.id(), c.home(), c.core().dagsFolder(), contrail.database().url(),
+          c.core().executor(), c.core().parallelism(), c.logs().baseLogFolder());
+      out.println("Press Ctrl+C to stop.");
+      out.flush();
+      Signals.onTerminate(scheduler::requestStop);
+      scheduler.start(role.id(), contrail.hostname());
+      scheduler.loop(numLoops, () -> false);
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,11 @@
+package io.contrail.run;
+
+import java.time.Instant;
+
+/**
+ * What a run was created to do, fixed when it is queued: how it came to be, its logical date, the
+ * data interval it covers (null for a bare manual run) and its configuration as a JSON object text
+ * (null for none).
+ */
+public record RunSpec(RunType type, Instant logicalDate, Instant dataIntervalStart,
+    Instant dataIntervalEnd, String conf) {}

@@ -1,0 +1,153 @@
+package io.contrail.telemetry;
+
+import io.contrail.config.ConfigException;
+import io.contrail.config.ContrailConfig;
+import io.contrail.config.Environment;
+import io.opentelemetry.context.propagation.TextMapPropagator;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
+import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdkBuilder;
+import io.opentelemetry.sdk.autoconfigure.spi.ConfigurationException;
+import io.opentelemetry.sdk.trace.samplers.Sampler;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+
+/**
+ * The OpenTelemetry settings of one process, from its {@link Environment}: the OTEL_* variables
+ * and {@code -Dotel.*} properties, read by the SDK's own autoconfiguration once at start-up. Gives
+ * the sampler that decides whether a new run's trace is sampled and the propagators http tasks
+ * inject with — the SDK's, with the SDK's names and algorithms — and the base of every SDK this
+ * process builds (traces, metrics), so all of them see the same values. A setting the SDK rejects
+ * is a {@link ConfigException} before the process starts working.
+ */
+public final class OtelSettings {
+  private final Environment env;
+  private final Map<String, String> properties;
+  private final Sampler sampler;
+  private final TextMapPropagator propagator;
+
+  private OtelSettings(Environment env, Map<String, String> properties, Sampler sampler, TextMapPropagator propagator) {
+    this.env = env;
+    this.properties = properties;
+    this.sampler = sampler;
+    this.propagator = propagator;
+  }
+
+  /** Reads and checks the settings; every exporter stays off here, so this starts nothing. */
+  public static OtelSettings resolve(Environment env) {
+    Map<String, String> properties = new HashMap<>(env.otelProperties());
+    // Contrail always accepted propagator names in any case; the SDK wants them lower-case
+    properties.computeIfPresent("otel.propagators", (k, v) -> v.toLowerCase(Locale.ROOT));
+    Map<String, String> none = Map.of("otel.traces.exporter", "none", "otel.metrics.exporter", "none",
+        "otel.logs.exporter", "none");
+    AtomicReference<Sampler> sampler = new AtomicReference<>();
+    OpenTelemetrySdk probe = build(() -> sdk(properties, Map.of(), none)
+        .addSamplerCustomizer((s, cfg) -> {
+          sampler.set(s);
+          return s;
+        }));
+    TextMapPropagator propagator = probe.getPropagators().getTextMapPropagator();
+    probe.close();
+    // OTEL_SDK_DISABLED=true builds no tracer provider, so no sampler: the SDK's default then
+    Sampler chosen = sampler.get() != null ? sampler.get() : Sampler.parentBased(Sampler.alwaysOn());
+    return new OtelSettings(env, Map.copyOf(properties), chosen, propagator);
+  }
+
+  /** What the process was started with. */
+  public Environment environment() {
+    return env;
+  }
+
+  /** The sampler OTEL_TRACES_SAMPLER names (parentbased_always_on by default). */
+  public Sampler sampler() {
+    return sampler;
+  }
+
+  /** The propagators OTEL_PROPAGATORS names (tracecontext,baggage by default). */
+  public TextMapPropagator propagator() {
+    return propagator;
+  }
+
+  /**
+   * The SDK builder of one telemetry pipeline: {@code defaults} (from contrail.cfg) under this
+   * process's OTEL settings, under {@code forced} (what the pipeline must have, e.g. no metrics in
+   * the traces SDK).
+   */
+  public AutoConfiguredOpenTelemetrySdkBuilder sdk(Map<String, String> defaults, Map<String, String> forced) {
+    return sdk(properties, defaults, forced);
+  }
+
+  private static AutoConfiguredOpenTelemetrySdkBuilder sdk(Map<String, String> properties,
+      Map<String, String> defaults, Map<String, String> forced) {
+    Map<String, String> overrides = new HashMap<>(properties);
+    overrides.putAll(forced);
+    return AutoConfiguredOpenTelemetrySdk.builder()
+        .addPropertiesSupplier(() -> defaults)
+        .addPropertiesCustomizer(cfg -> overrides)
+        .disableShutdownHook();
+  }
+
+  /**
+   * Builds an SDK, turning what autoconfiguration rejects into a one-line configuration error; a
+   * failure of another kind (a port in use) is thrown as it is.
+   */
+  public static OpenTelemetrySdk build(Supplier<AutoConfiguredOpenTelemetrySdkBuilder> builder) {
+    try {
+      return builder.get().build().getOpenTelemetrySdk();
+    } catch (ConfigurationException | IllegalArgumentException e) {
+      throw new ConfigException("invalid OpenTelemetry setting (OTEL_* variables, -Dotel.* properties): "
+          + reason(e), e);
+    }
+  }
+
+  /**
+   * The OTLP settings in force, for instrumented task processes: OTEL_EXPORTER_OTLP_* variables
+   * set for Contrail are passed on, and contrail.cfg's [traces] endpoint and protocol fill in.
+   * OTEL_PROPAGATORS (or -Dotel.propagators), when set, is passed on whether or not traces are on,
+   * so that a task's own instrumentation propagates as Contrail does.
+   */
+  public Map<String, String> envForTasks(ContrailConfig.Traces traces) {
+    Map<String, String> out = new HashMap<>();
+    String propagators = env.otelSystemProperties().getOrDefault("otel.propagators", env.get("OTEL_PROPAGATORS"));
+    if (propagators != null && !propagators.isBlank()) {
+      out.put("OTEL_PROPAGATORS", propagators.trim());
+    }
+    if (!traces.otelOn()) {
+      return Map.copyOf(out);
+    }
+    env.variables().forEach((k, v) -> {
+      if (k.startsWith("OTEL_EXPORTER_OTLP_")) {
+        out.put(k, v);
+      }
+    });
+    out.putIfAbsent("OTEL_EXPORTER_OTLP_ENDPOINT", endpoint(traces.otelSslActive(), traces.otelHost(), traces.otelPort()));
+    out.putIfAbsent("OTEL_EXPORTER_OTLP_PROTOCOL", traces.otelProtocol());
+    return Map.copyOf(out);
+  }
+
+  /** {@code http(s)://host:port}. */
+  public static String endpoint(boolean ssl, String host, int port) {
+    return (ssl ? "https://" : "http://") + host + ":" + port;
+  }
+
+  /** The SDK's message, with its cause's when it only says that something went wrong. */
+  private static String reason(Throwable e) {
+    String reason = firstLine(e.getMessage());
+    Throwable cause = e.getCause();
+    if (cause != null && cause.getMessage() != null && !reason.contains(firstLine(cause.getMessage()))) {
+      reason += ": " + firstLine(cause.getMessage());
+    }
+    return reason;
+  }
+
+  private static String firstLine(String message) {
+    if (message == null) {
+      return "rejected by the OpenTelemetry SDK";
+    }
+    int nl = message.indexOf('\n');
+    return nl < 0 ? message : message.substring(0, nl);
+  }
+}
