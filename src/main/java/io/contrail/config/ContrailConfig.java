@@ -81,11 +81,13 @@ public record ContrailConfig(
       @Key(value = "false", comment = "use https to reach the collector") boolean otelSslActive,
       @Key(value = "contrail", comment = "prefix of every OTel metric name") String otelPrefix,
       @Key(value = "60000", comment = "OTLP metric export interval") long otelIntervalMilliseconds,
+      @Key(value = "exponential", comment = "OTLP histograms: exponential (as Airflow 3.3) | explicit (buckets 1 ms to 24 h)",
+          oneOf = {"exponential", "explicit"}) String otelHistograms,
       @Key(value = "false", comment = "serve /metrics for Prometheus to scrape") boolean prometheusOn,
       @Key(value = "9464", comment = "port of the /metrics endpoint", parser = Parser.PORT) int prometheusPort,
       @Key(value = "", comment = "comma-separated regexes; empty = all") List<Pattern> metricsAllowList,
       @Key(value = "", comment = "comma-separated regexes; empty = none") List<Pattern> metricsBlockList,
-      @Key(value = "true", comment = "also send StatsD names with ids baked in") boolean legacyNamesOn) {
+      @Key(value = "true", comment = "also send Airflow's legacy names with ids baked in (StatsD, OTLP)") boolean legacyNamesOn) {
     public Metrics {
       metricsAllowList = List.copyOf(metricsAllowList);
       metricsBlockList = List.copyOf(metricsBlockList);

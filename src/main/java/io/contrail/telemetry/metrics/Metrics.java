@@ -6,6 +6,8 @@ import io.opentelemetry.sdk.OpenTelemetrySdk;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -33,10 +35,11 @@ public final class Metrics {
           m.statsdDatadogTags(), m.legacyNamesOn(), filter, config.metricsTags(), self));
     }
     if (m.otelOn() || m.prometheusOn()) {
-      OpenTelemetrySdk sdk = OtelMetricsSdk.build(config, otel, self);
+      Set<String> legacyInstruments = ConcurrentHashMap.newKeySet();
+      OpenTelemetrySdk sdk = OtelMetricsSdk.build(config, otel, self, legacyInstruments);
       if (sdk != null) {
         backends.add(new OtelStats(sdk.getMeterProvider().get(SCOPE), m.otelPrefix(), filter,
-            config.metricsTags(), () -> sdk.shutdown().join(5, TimeUnit.SECONDS)));
+            config.metricsTags(), m.legacyNamesOn(), legacyInstruments, () -> sdk.shutdown().join(5, TimeUnit.SECONDS)));
       }
     }
     if (backends.isEmpty()) {

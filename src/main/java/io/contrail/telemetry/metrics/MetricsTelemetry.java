@@ -22,12 +22,16 @@ import java.util.TreeMap;
 
 /**
  * Turns what the scheduler and executors report into Airflow's metric catalog (docs/metrics.md):
- * counters, gauges and timers named as in Airflow, with the ids as tags and, for StatsD, the legacy
- * names with the ids baked in. Run and task durations are recorded in the run's or attempt's span
- * context, so histograms carry exemplars that point at the trace.
+ * counters, gauges and timers named as in Airflow, with the ids as tags — Contrail's keys, and
+ * Airflow 3.3's where they differ ({@code operator_name}, {@code executor_class_name},
+ * {@code status}, {@code queue}) — from which the backends derive the legacy names. Run and task
+ * durations are recorded in the run's or attempt's span context, so histograms carry exemplars that
+ * point at the trace.
  */
 public final class MetricsTelemetry implements Telemetry {
   private static final int TRACE_IDS_KEPT = 10_000;
+  /** Airflow's default queue ([operators] default_queue); every Contrail task runs on it for now. */
+  static final String DEFAULT_QUEUE = "default";
 
   private final Stats stats;
   private final SelfMetrics self;
@@ -56,8 +60,7 @@ public final class MetricsTelemetry implements Telemetry {
     Map<String, Integer> byType = new TreeMap<>();
     created.forEach(ti -> byType.merge(ti.profile().taskType(), 1, Integer::sum));
     byType.forEach((type, n) -> stats.incr("task_instance_created", n,
-        Tags.of("dag_id", run.dagId(), "run_type", run.runType().id(), "task_type", type)
-            .legacy("task_instance_created_" + type)));
+        Tags.of("dag_id", run.dagId(), "run_type", run.runType().id(), "task_type", type)));
   }
 
   @Override
@@ -68,13 +71,12 @@ public final class MetricsTelemetry implements Telemetry {
     Instant intervalEnd = run.spec().dataIntervalEnd();
     if (to == RunState.RUNNING && run.runType() == RunType.SCHEDULED && started != null && intervalEnd != null) {
       // as in Airflow: how late a scheduled run started after its data interval ended
-      stats.timing("dagrun.schedule_delay", between(intervalEnd, started),
-          Tags.of("dag_id", dagId).legacy("dagrun.schedule_delay." + dagId));
+      stats.timing("dagrun.schedule_delay", between(intervalEnd, started), Tags.of("dag_id", dagId));
     }
     if ((to == RunState.SUCCESS || to == RunState.FAILED) && started != null && run.times().endDate() != null) {
       String state = to.id();
       stats.timing("dagrun.duration." + state, between(started, run.times().endDate()),
-          Tags.of("dag_id", dagId, "run_type", run.runType().id()).legacy("dagrun.duration." + state + "." + dagId),
+          Tags.of("dag_id", dagId, "run_type", run.runType().id()),
           TraceContexts.remoteParent(run.trace().span()));
     }
   }
@@ -88,7 +90,7 @@ public final class MetricsTelemetry implements Telemetry {
     taskInstances.stream().map(ti -> ti.times().startDate()).filter(Objects::nonNull).min(Instant::compareTo)
         .ifPresent(first -> stats.timing("dagrun.first_task_scheduling_delay",
             between(intervalEnd, first),
-            Tags.of("dag_id", run.dagId()).legacy("dagrun." + run.dagId() + ".first_task_scheduling_delay")));
+            Tags.of("dag_id", run.dagId()).airflow("run_type", run.runType().id())));
   }
 
   @Override
@@ -96,15 +98,16 @@ public final class MetricsTelemetry implements Telemetry {
     String dagId = after.dagId();
     String taskId = after.taskId();
     TaskTimes times = after.times();
+    Tags tiTags = Tags.of("dag_id", dagId, "task_id", taskId);
     if (after.state() == TaskState.QUEUED && times.scheduledAt() != null && times.queuedAt() != null) {
       stats.timing("task.scheduled_duration", between(times.scheduledAt(), times.queuedAt()),
-          Tags.of("dag_id", dagId, "task_id", taskId).legacy("dag." + dagId + "." + taskId + ".scheduled_duration"));
+          tiTags.airflow("queue", DEFAULT_QUEUE));
     }
     if (after.state() == TaskState.RUNNING && before.state() != TaskState.RUNNING) {
-      stats.incr("ti.start", Tags.of("dag_id", dagId, "task_id", taskId).legacy("ti.start." + dagId + "." + taskId));
+      stats.incr("ti.start", tiTags);
       if (times.queuedAt() != null && times.startDate() != null) {
         stats.timing("task.queued_duration", between(times.queuedAt(), times.startDate()),
-            Tags.of("dag_id", dagId, "task_id", taskId).legacy("dag." + dagId + "." + taskId + ".queued_duration"));
+            tiTags.airflow("queue", DEFAULT_QUEUE));
       }
     }
   }
@@ -114,20 +117,19 @@ public final class MetricsTelemetry implements Telemetry {
     String dagId = ti.dagId();
     String taskId = ti.taskId();
     String state = ti.state().id();
-    stats.incr("ti.finish", Tags.of("dag_id", dagId, "task_id", taskId, "state", state)
-        .legacy("ti.finish." + dagId + "." + taskId + "." + state));
+    stats.incr("ti.finish", Tags.of("dag_id", dagId, "task_id", taskId, "state", state));
     boolean success = ti.state() == TaskState.SUCCESS;
     Tags tiTags = Tags.of("dag_id", dagId, "task_id", taskId);
     stats.incr(success ? "ti_successes" : "ti_failures", tiTags);
     String operator = ti.profile().taskType();
     String operatorMetric = success ? "operator_successes" : "operator_failures";
+    // Airflow's operator_name is the operator's class; Contrail's task type plays that part
     stats.incr(operatorMetric, Tags.of("dag_id", dagId, "task_id", taskId, "operator", operator)
-        .legacy(operatorMetric + "_" + operator));
+        .airflow("operator_name", operator));
     if (attempt.startDate() != null && attempt.endDate() != null) {
       String traceId = traceIds.get(ti.key().runKey());
       Context context = TraceContexts.remoteParent(traceId, attempt.spanId(), ti.trace().flags());
-      stats.timing("task.duration", between(attempt.startDate(), attempt.endDate()),
-          tiTags.legacy("dag." + dagId + "." + taskId + ".duration"), context);
+      stats.timing("task.duration", between(attempt.startDate(), attempt.endDate()), tiTags, context);
     }
   }
 
@@ -160,9 +162,11 @@ public final class MetricsTelemetry implements Telemetry {
 
   @Override
   public void executorState(String executor, int openSlots, int queued, int running) {
-    stats.gauge("executor.open_slots", openSlots, Tags.of("executor", executor));
-    stats.gauge("executor.queued_tasks", queued, Tags.of("executor", executor));
-    stats.gauge("executor.running_tasks", running, Tags.of("executor", executor));
+    Tags tags = Tags.of("executor", executor);
+    String className = executorClassName(executor);
+    stats.gauge("executor.open_slots", openSlots, tags.airflow("status", "open", "executor_class_name", className));
+    stats.gauge("executor.queued_tasks", queued, tags.airflow("status", "queued", "executor_class_name", className));
+    stats.gauge("executor.running_tasks", running, tags.airflow("status", "running", "executor_class_name", className));
   }
 
   @Override
@@ -179,11 +183,11 @@ public final class MetricsTelemetry implements Telemetry {
   @Override
   public void poolsState(List<PoolSlots> pools) {
     for (PoolSlots p : pools) {
-      String pool = p.pool();
-      stats.gauge("pool.open_slots", p.open(), Tags.of("pool_name", pool).legacy("pool.open_slots." + pool));
-      stats.gauge("pool.queued_slots", p.queued(), Tags.of("pool_name", pool).legacy("pool.queued_slots." + pool));
-      stats.gauge("pool.running_slots", p.running(), Tags.of("pool_name", pool).legacy("pool.running_slots." + pool));
-      stats.gauge("pool.starving_tasks", p.starving(), Tags.of("pool_name", pool).legacy("pool.starving_tasks." + pool));
+      Tags tags = Tags.of("pool_name", p.pool());
+      stats.gauge("pool.open_slots", p.open(), tags);
+      stats.gauge("pool.queued_slots", p.queued(), tags);
+      stats.gauge("pool.running_slots", p.running(), tags);
+      stats.gauge("pool.starving_tasks", p.starving(), tags);
     }
   }
 
@@ -191,6 +195,17 @@ public final class MetricsTelemetry implements Telemetry {
   public void close() {
     self.report(stats);
     stats.close();
+  }
+
+  /**
+   * Airflow names an executor by its class (LocalExecutor, CeleryExecutor); Contrail's executors
+   * are named in [core] executor: local is LocalExecutor, sequential SequentialExecutor.
+   */
+  static String executorClassName(String executor) {
+    if (executor.isEmpty()) {
+      return executor;
+    }
+    return Character.toUpperCase(executor.charAt(0)) + executor.substring(1) + "Executor";
   }
 
   private void remember(DagRun run) {

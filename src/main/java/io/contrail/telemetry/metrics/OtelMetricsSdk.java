@@ -4,11 +4,16 @@ import io.contrail.config.ConfigException;
 import io.contrail.config.ContrailConfig;
 import io.contrail.telemetry.ContrailResource;
 import io.contrail.telemetry.OtelSettings;
+import io.opentelemetry.exporter.prometheus.PrometheusHttpServer;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdkBuilder;
+import java.net.BindException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,66 +21,97 @@ import org.slf4j.LoggerFactory;
  * Builds this process's metrics SDK with the SDK's own autoconfiguration: contrail.cfg's [metrics]
  * values are the defaults, and OTEL_* environment variables (or otel.* system properties) win —
  * OTEL_EXPORTER_OTLP_ENDPOINT, _PROTOCOL, _HEADERS, OTEL_METRIC_EXPORT_INTERVAL,
- * OTEL_EXPORTER_OTLP_METRICS_DEFAULT_HISTOGRAM_AGGREGATION=base2_exponential_bucket_histogram ...
+ * OTEL_EXPORTER_OTLP_METRICS_DEFAULT_HISTOGRAM_AGGREGATION (default from otel_histograms) ...
  * Traces and logs are off here (they have their own pipeline). The resource is
- * {@link ContrailResource}.
+ * {@link ContrailResource}. A Prometheus port that cannot be bound costs the endpoint only.
  */
 final class OtelMetricsSdk {
   private static final Logger LOG = LoggerFactory.getLogger(OtelMetricsSdk.class);
+  private static final String EXPORTERS = "otel.metrics.exporter";
+  private static final String PROMETHEUS_PORT = "otel.exporter.prometheus.port";
 
   private OtelMetricsSdk() {}
 
   /** The contrail.cfg defaults handed to autoconfiguration. */
-  static Map<String, String> defaults(ContrailConfig.Metrics m, boolean otlp, boolean prometheus) {
+  static Map<String, String> defaults(ContrailConfig.Metrics m) {
     Map<String, String> p = new HashMap<>();
     List<String> exporters = new ArrayList<>();
-    if (otlp) {
+    if (m.otelOn()) {
       exporters.add("otlp");
     }
-    if (prometheus) {
+    if (m.prometheusOn()) {
       exporters.add("prometheus");
     }
-    p.put("otel.metrics.exporter", exporters.isEmpty() ? "none" : String.join(",", exporters));
+    p.put(EXPORTERS, exporters.isEmpty() ? "none" : String.join(",", exporters));
     p.put("otel.metric.export.interval", Long.toString(m.otelIntervalMilliseconds()));
     // the generic keys, so that OTEL_EXPORTER_OTLP_ENDPOINT in the environment still wins
     p.put("otel.exporter.otlp.endpoint", (m.otelSslActive() ? "https" : "http") + "://" + m.otelHost() + ":" + m.otelPort());
     p.put("otel.exporter.otlp.protocol", m.otelProtocol());
-    p.put("otel.exporter.prometheus.port", Integer.toString(m.prometheusPort()));
+    // OTLP only: the Prometheus text format has no exponential histograms, /metrics keeps the buckets
+    p.put("otel.exporter.otlp.metrics.default.histogram.aggregation",
+        m.otelHistograms().equals("explicit") ? "explicit_bucket_histogram" : "base2_exponential_bucket_histogram");
+    p.put(PROMETHEUS_PORT, Integer.toString(m.prometheusPort()));
     p.put("otel.exporter.prometheus.host", "0.0.0.0"); // a Prometheus in another container scrapes it
     return p;
   }
 
-  /** The SDK, or null when it cannot start (logged; metrics then go to the other backends only). */
   /**
    * The SDK, or null when it cannot start (logged; metrics then go to the other backends only). A
-   * setting the SDK rejects is a {@link io.contrail.config.ConfigException}: the process does not start.
+   * setting the SDK rejects is a {@link io.contrail.config.ConfigException}: the process does not
+   * start. A Prometheus port in use (another Contrail process serves it) is one warning: the process
+   * goes on without the endpoint, exporting OTLP when that is on.
    */
-  static OpenTelemetrySdk build(ContrailConfig config, OtelSettings otel, SelfMetrics self) {
-    ContrailConfig.Metrics m = config.metrics();
+  static OpenTelemetrySdk build(ContrailConfig config, OtelSettings otel, SelfMetrics self, Set<String> legacyInstruments) {
+    AtomicReference<String> port = new AtomicReference<>();
     try {
-      return build(config, otel, defaults(m, m.otelOn(), m.prometheusOn()), self);
-    } catch (ConfigException e) {
-      throw e;
+      return OtelSettings.build(() -> builder(config, otel, self, legacyInstruments).addPropertiesCustomizer(c -> {
+        port.set(c.getString(PROMETHEUS_PORT));
+        return Map.of();
+      }));
     } catch (RuntimeException e) {
-      if (m.prometheusOn() && m.otelOn()) {
-        LOG.error("metrics: cannot start the Prometheus endpoint on port {} ({}); exporting OTLP only",
-            m.prometheusPort(), e.toString());
-        try {
-          return build(config, otel, defaults(m, true, false), self);
-        } catch (RuntimeException again) {
-          e = again;
-        }
+      BindException bind = bindFailure(e);
+      if (bind == null && e instanceof ConfigException) {
+        throw e;
       }
-      LOG.error("metrics: cannot start the OpenTelemetry metrics SDK; OTLP/Prometheus metrics are off", e);
-      return null;
+      if (bind == null) {
+        return off(e);
+      }
+      LOG.warn("metrics: cannot serve /metrics for Prometheus on port {} ({}); this process goes on without it",
+          port.get(), bind.getMessage());
+    }
+    try {
+      return OtelSettings.build(() -> builder(config, otel, self, legacyInstruments).addPropertiesCustomizer(c -> {
+        List<String> exporters = new ArrayList<>(c.getList(EXPORTERS));
+        exporters.remove("prometheus");
+        return Map.of(EXPORTERS, exporters.isEmpty() ? "none" : String.join(",", exporters));
+      }));
+    } catch (RuntimeException e) {
+      return off(e);
     }
   }
 
-  private static OpenTelemetrySdk build(ContrailConfig config, OtelSettings otel, Map<String, String> defaults,
-      SelfMetrics self) {
+  private static OpenTelemetrySdk off(RuntimeException e) {
+    LOG.error("metrics: cannot start the OpenTelemetry metrics SDK; OTLP and Prometheus metrics are off", e);
+    return null;
+  }
+
+  private static AutoConfiguredOpenTelemetrySdkBuilder builder(ContrailConfig config, OtelSettings otel,
+      SelfMetrics self, Set<String> legacyInstruments) {
     // this SDK only carries metrics, whatever OTEL_TRACES_EXPORTER says for the traces pipeline
-    return OtelSettings.build(() -> otel.sdk(defaults, Map.of("otel.traces.exporter", "none", "otel.logs.exporter", "none"))
+    return otel.sdk(defaults(config.metrics()), Map.of("otel.traces.exporter", "none", "otel.logs.exporter", "none"))
         .addResourceCustomizer((r, c) -> ContrailResource.create(config, config.traces().otelService(), otel.environment()))
-        .addMetricExporterCustomizer((exporter, c) -> new CountingMetricExporter(exporter, self)));
+        .addMetricExporterCustomizer((exporter, c) -> new CountingMetricExporter(exporter, self))
+        .addMetricReaderCustomizer((reader, c) -> reader instanceof PrometheusHttpServer
+            ? new WithoutLegacyNames(reader, legacyInstruments) : reader);
+  }
+
+  /** The BindException among the causes of {@code e}, or null. */
+  private static BindException bindFailure(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof BindException b) {
+        return b;
+      }
+    }
+    return null;
   }
 }

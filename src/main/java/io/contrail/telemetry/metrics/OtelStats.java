@@ -11,15 +11,22 @@ import io.opentelemetry.context.Context;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiConsumer;
 
 /**
  * The OpenTelemetry backend (OTLP and Prometheus read the same meter): counters are monotonic
  * sums, {@code decr} uses an up-down counter, gauges are observable gauges reporting the last value
  * per attribute set (so processes, told apart by service.instance.id, never add up), timers are
- * histograms in milliseconds with buckets from 1 ms to a day. Tags become attributes, with every
- * {@code [metrics_tags]} entry added so Prometheus shows them as labels.
+ * histograms in milliseconds (explicit buckets from 1 ms to a day unless the exporter aggregates
+ * them exponentially, see {@code [metrics] otel_histograms}). Tags become attributes — Contrail's
+ * keys and Airflow's beside them — with every {@code [metrics_tags]} entry added so Prometheus shows
+ * them as labels. With legacy_names_on every measurement that has a legacy name is recorded under
+ * it too, as Airflow 3.3 does: the ids in the name with '.' turned into "__", the other tags as
+ * attributes. Those instruments are named in {@code legacyInstruments}, so the Prometheus endpoint
+ * can leave them out.
  */
 final class OtelStats implements Stats {
   /** Task durations range from milliseconds (noop) to hours (batch jobs). */
@@ -31,6 +38,8 @@ final class OtelStats implements Stats {
   private final String prefix;
   private final MetricFilter filter;
   private final Attributes constant;
+  private final boolean legacyNames;
+  private final Set<String> legacyInstruments;
   private final Map<String, LongCounter> counters = new ConcurrentHashMap<>();
   private final Map<String, LongUpDownCounter> upDownCounters = new ConcurrentHashMap<>();
   private final Map<String, DoubleHistogram> histograms = new ConcurrentHashMap<>();
@@ -39,12 +48,18 @@ final class OtelStats implements Stats {
 
   private final Runnable onClose;
 
+  /**
+   * @param legacyInstruments where the instrument names of legacy metrics are added (shared with
+   *     the Prometheus endpoint's reader)
+   */
   OtelStats(Meter meter, String prefix, MetricFilter filter, Map<String, String> constantTags,
-      Runnable onClose) {
+      boolean legacyNames, Set<String> legacyInstruments, Runnable onClose) {
     this.meter = meter;
     this.onClose = onClose;
     this.prefix = prefix;
     this.filter = filter;
+    this.legacyNames = legacyNames;
+    this.legacyInstruments = legacyInstruments;
     AttributesBuilder b = Attributes.builder();
     constantTags.forEach(b::put);
     this.constant = b.build();
@@ -52,39 +67,33 @@ final class OtelStats implements Stats {
 
   @Override
   public void incr(String name, long count, Tags tags) {
-    if (filter.allows(name)) {
-      LongUpDownCounter upDown = upDownCounters.get(name);
+    record(name, tags, (n, attributes) -> {
+      LongUpDownCounter upDown = upDownCounters.get(n);
       if (upDown != null) {
-        upDown.add(count, attributes(tags));
+        upDown.add(count, attributes);
       } else {
-        counters.computeIfAbsent(name, n -> meter.counterBuilder(instrument(n)).build())
-            .add(count, attributes(tags));
+        counters.computeIfAbsent(n, k -> meter.counterBuilder(k).build()).add(count, attributes);
       }
-    }
+    });
   }
 
   @Override
   public void decr(String name, long count, Tags tags) {
-    if (filter.allows(name)) {
-      upDownCounters.computeIfAbsent(name, n -> meter.upDownCounterBuilder(instrument(n)).build())
-          .add(-count, attributes(tags));
-    }
+    record(name, tags, (n, attributes) ->
+        upDownCounters.computeIfAbsent(n, k -> meter.upDownCounterBuilder(k).build()).add(-count, attributes));
   }
 
   @Override
   public void gauge(String name, double value, Tags tags) {
-    if (filter.allows(name)) {
-      gauges.computeIfAbsent(name, this::observableGauge).put(attributes(tags), value);
-    }
+    record(name, tags, (n, attributes) -> gauges.computeIfAbsent(n, this::observableGauge).put(attributes, value));
   }
 
   @Override
   public void timing(String name, Duration duration, Tags tags, Context context) {
-    if (filter.allows(name)) {
-      histograms.computeIfAbsent(name, n -> meter.histogramBuilder(instrument(n)).setUnit("ms")
-              .setExplicitBucketBoundariesAdvice(BUCKETS_MS).build())
-          .record(duration.toNanos() / 1_000_000.0, attributes(tags), context);
-    }
+    double ms = duration.toNanos() / 1_000_000.0;
+    record(name, tags, (n, attributes) -> histograms.computeIfAbsent(n, k -> meter.histogramBuilder(k)
+            .setUnit("ms").setExplicitBucketBoundariesAdvice(BUCKETS_MS).build())
+        .record(ms, attributes, context));
   }
 
   @Override
@@ -93,9 +102,26 @@ final class OtelStats implements Stats {
     callbacks.forEach(ObservableDoubleGauge::close);
   }
 
-  private Map<Attributes, Double> observableGauge(String name) {
+  /** Records under the name and, with legacy_names_on, under its legacy name; {@code to} gets the instrument name. */
+  private void record(String name, Tags tags, BiConsumer<String, Attributes> to) {
+    Map<String, String> all = tags.all();
+    if (filter.allows(name)) {
+      to.accept(instrument(name), attributes(all));
+    }
+    LegacyNames.Legacy legacy = legacyNames ? LegacyNames.of(name) : null;
+    if (legacy != null) {
+      String legacyName = legacy.format(all, LegacyNames::airflowValue);
+      if (legacyName != null && filter.allows(legacyName)) {
+        String instrument = instrument(legacyName);
+        legacyInstruments.add(instrument);
+        to.accept(instrument, attributes(legacy.otherTags(all)));
+      }
+    }
+  }
+
+  private Map<Attributes, Double> observableGauge(String instrument) {
     Map<Attributes, Double> values = new ConcurrentHashMap<>();
-    callbacks.add(meter.gaugeBuilder(instrument(name))
+    callbacks.add(meter.gaugeBuilder(instrument)
         .buildWithCallback(m -> values.forEach((attrs, v) -> m.record(v, attrs))));
     return values;
   }
@@ -104,12 +130,13 @@ final class OtelStats implements Stats {
     return MetricNames.otel(MetricNames.prefixed(prefix, name));
   }
 
-  private Attributes attributes(Tags tags) {
-    if (tags.values().isEmpty()) {
+  /** The one place tags become attributes. */
+  private Attributes attributes(Map<String, String> tags) {
+    if (tags.isEmpty()) {
       return constant;
     }
     AttributesBuilder b = constant.toBuilder();
-    tags.values().forEach(b::put);
+    tags.forEach(b::put);
     return b.build();
   }
 }

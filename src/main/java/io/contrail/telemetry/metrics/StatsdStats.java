@@ -7,8 +7,10 @@ import java.util.Map;
 
 /**
  * The StatsD backend: {@code prefix.name:value|type}, with DogStatsD tags ({@code |#k:v,...}) when
- * statsd_datadog_tags is on, plus the legacy name with the ids baked in when legacy_names_on.
- * Every {@code [metrics_tags]} entry is a tag of every DogStatsD line; plain StatsD has no tags.
+ * statsd_datadog_tags is on, plus the legacy name with the ids baked in when legacy_names_on
+ * ({@link LegacyNames}, tag values as they are, the legacy line without tags). Contrail's tag keys
+ * only: Airflow's extra keys go to OpenTelemetry. Every {@code [metrics_tags]} entry is a tag of
+ * every DogStatsD line; plain StatsD has no tags.
  */
 final class StatsdStats implements Stats {
   private final StatsdClient client;
@@ -60,8 +62,12 @@ final class StatsdStats implements Stats {
 
   private void send(String name, String valueAndType, Tags tags) {
     emit(name, valueAndType, tags.values());
-    if (legacyNames && tags.legacyName() != null) {
-      emit(tags.legacyName(), valueAndType, Map.of());
+    LegacyNames.Legacy legacy = legacyNames ? LegacyNames.of(name) : null;
+    if (legacy != null && legacy.statsd()) {
+      String legacyName = legacy.format(tags.all(), v -> v);
+      if (legacyName != null) {
+        emit(legacyName, valueAndType, Map.of());
+      }
     }
   }
 

@@ -24,7 +24,7 @@ class MetricsTelemetryTest {
   private final Stats recording = new Stats() {
     @Override
     public void incr(String name, long count, Tags tags) {
-      recorded.add("incr " + name + " " + count + " " + tags.values() + " legacy=" + tags.legacyName());
+      recorded.add("incr " + name + " " + count + " " + tags.values() + airflow(tags));
     }
 
     @Override
@@ -34,14 +34,18 @@ class MetricsTelemetryTest {
 
     @Override
     public void gauge(String name, double value, Tags tags) {
-      recorded.add("gauge " + name + " " + value + " " + tags.values() + " legacy=" + tags.legacyName());
+      recorded.add("gauge " + name + " " + value + " " + tags.values() + airflow(tags));
     }
 
     @Override
     public void timing(String name, Duration duration, Tags tags, Context context) {
-      recorded.add("timing " + name + " " + duration.toMillis() + " " + tags.values() + " legacy=" + tags.legacyName());
+      recorded.add("timing " + name + " " + duration.toMillis() + " " + tags.values() + airflow(tags));
     }
   };
+
+  private static String airflow(Tags tags) {
+    return tags.airflow().isEmpty() ? "" : " airflow=" + tags.airflow();
+  }
   private final MetricsTelemetry telemetry = new MetricsTelemetry(recording, new SelfMetrics());
 
   private static DagRun scheduledRun(RunState state, Instant start, Instant end) {
@@ -54,7 +58,7 @@ class MetricsTelemetryTest {
     telemetry.runStateChanged(scheduledRun(RunState.RUNNING, T0.plusMillis(1500), null), RunState.QUEUED, RunState.RUNNING);
 
     assertThat(recorded).containsExactly(
-        "timing dagrun.schedule_delay 1500 {dag_id=hourly} legacy=dagrun.schedule_delay.hourly");
+        "timing dagrun.schedule_delay 1500 {dag_id=hourly}");
   }
 
   @Test
@@ -69,8 +73,8 @@ class MetricsTelemetryTest {
     telemetry.runFinished(done, List.of(later, first));
 
     assertThat(recorded).containsExactly(
-        "timing dagrun.duration.success 60000 {dag_id=hourly, run_type=scheduled} legacy=dagrun.duration.success.hourly",
-        "timing dagrun.first_task_scheduling_delay 3000 {dag_id=hourly} legacy=dagrun.hourly.first_task_scheduling_delay");
+        "timing dagrun.duration.success 60000 {dag_id=hourly, run_type=scheduled}",
+        "timing dagrun.first_task_scheduling_delay 3000 {dag_id=hourly} airflow={run_type=scheduled}");
   }
 
   @Test
@@ -78,10 +82,20 @@ class MetricsTelemetryTest {
     telemetry.poolsState(List.of(new Telemetry.PoolSlots("etl", 4, 1, 1, 2, 3)));
 
     assertThat(recorded).containsExactly(
-        "gauge pool.open_slots 1.0 {pool_name=etl} legacy=pool.open_slots.etl",
-        "gauge pool.queued_slots 1.0 {pool_name=etl} legacy=pool.queued_slots.etl",
-        "gauge pool.running_slots 2.0 {pool_name=etl} legacy=pool.running_slots.etl",
-        "gauge pool.starving_tasks 3.0 {pool_name=etl} legacy=pool.starving_tasks.etl");
+        "gauge pool.open_slots 1.0 {pool_name=etl}",
+        "gauge pool.queued_slots 1.0 {pool_name=etl}",
+        "gauge pool.running_slots 2.0 {pool_name=etl}",
+        "gauge pool.starving_tasks 3.0 {pool_name=etl}");
+  }
+
+  @Test
+  void executorGaugesCarryAirflowsExecutorClassNameAndStatusBesideTheExecutor() {
+    telemetry.executorState("sequential", 1, 0, 0);
+
+    assertThat(recorded).containsExactly(
+        "gauge executor.open_slots 1.0 {executor=sequential} airflow={status=open, executor_class_name=SequentialExecutor}",
+        "gauge executor.queued_tasks 0.0 {executor=sequential} airflow={status=queued, executor_class_name=SequentialExecutor}",
+        "gauge executor.running_tasks 0.0 {executor=sequential} airflow={status=running, executor_class_name=SequentialExecutor}");
   }
 
   @Test
@@ -90,7 +104,7 @@ class MetricsTelemetryTest {
 
     telemetry.taskKilledExternally(ti);
 
-    assertThat(recorded).containsExactly("incr scheduler.tasks.killed_externally 1 {dag_id=d, task_id=t} legacy=null");
+    assertThat(recorded).containsExactly("incr scheduler.tasks.killed_externally 1 {dag_id=d, task_id=t}");
   }
 
   @Test
@@ -98,10 +112,10 @@ class MetricsTelemetryTest {
     telemetry.dagsParsed(3, 2, Duration.ofMillis(250));
 
     assertThat(recorded).containsExactly(
-        "gauge dagbag_size 3.0 {} legacy=null",
-        "gauge dag_processing.import_errors 2.0 {} legacy=null",
-        "gauge dag_processing.total_parse_time 0.25 {} legacy=null",
-        "timing dag_processing.last_duration 250 {} legacy=null",
-        "incr dag_file_refresh_error 2 {} legacy=null");
+        "gauge dagbag_size 3.0 {}",
+        "gauge dag_processing.import_errors 2.0 {}",
+        "gauge dag_processing.total_parse_time 0.25 {}",
+        "timing dag_processing.last_duration 250 {}",
+        "incr dag_file_refresh_error 2 {}");
   }
 }

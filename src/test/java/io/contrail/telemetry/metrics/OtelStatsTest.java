@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.contrail.telemetry.TraceContexts;
 import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.sdk.metrics.SdkMeterProvider;
 import io.opentelemetry.sdk.metrics.data.MetricData;
 import io.opentelemetry.sdk.metrics.data.MetricDataType;
@@ -12,15 +13,26 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class OtelStatsTest {
+  private final Set<String> legacyInstruments = ConcurrentHashMap.newKeySet();
   private final InMemoryMetricReader reader = InMemoryMetricReader.create();
-  private final SdkMeterProvider provider = SdkMeterProvider.builder().registerMetricReader(reader).build();
-  private final OtelStats stats = new OtelStats(provider.get(Metrics.SCOPE), "airflow",
-      new MetricFilter(List.of(), List.of(Pattern.compile("^blocked"))), Map.of("cluster", "blue"), () -> { });
+  // what the Prometheus endpoint reads
+  private final InMemoryMetricReader scrape = InMemoryMetricReader.create();
+  private final SdkMeterProvider provider = SdkMeterProvider.builder().registerMetricReader(reader)
+      .registerMetricReader(new WithoutLegacyNames(scrape, legacyInstruments)).build();
+  private final OtelStats stats = stats(true);
+
+  private OtelStats stats(boolean legacyNames) {
+    return new OtelStats(provider.get(Metrics.SCOPE), "airflow",
+        new MetricFilter(List.of(), List.of(Pattern.compile("^blocked"))), Map.of("cluster", "blue"),
+        legacyNames, legacyInstruments, () -> { });
+  }
 
   @AfterEach
   void close() {
@@ -86,5 +98,39 @@ class OtelStatsTest {
     assertThat(reader.collectAllMetrics()).singleElement().satisfies(d -> {
       assertThat(d.getName()).hasSize(255).startsWith("airflow.9_bad_name_x");
     });
+  }
+
+  @Test
+  void airflowsKeysAreAttributesBesideContrailsAndLegacyNamesFollowAirflow33() {
+    stats.incr("operator_failures", Tags.of("dag_id", "etl", "task_id", "group.load", "operator", "shell")
+        .airflow("operator_name", "shell"));
+    stats.incr("ti.finish", Tags.of("dag_id", "etl", "task_id", "group.load", "state", "failed"));
+    stats.gauge("executor.open_slots", 3, Tags.of("executor", "local")
+        .airflow("status", "open", "executor_class_name", "LocalExecutor"));
+
+    assertThat(metric("airflow.operator_failures").getLongSumData().getPoints()).singleElement()
+        .satisfies(p -> assertThat(p.getAttributes()).isEqualTo(Attributes.builder().put("cluster", "blue")
+            .put("dag_id", "etl").put("task_id", "group.load").put("operator", "shell").put("operator_name", "shell").build()));
+    // the ids of the name leave the attributes; a task group's '.' becomes "__" as in Airflow 3.3
+    assertThat(metric("airflow.operator_failures_shell").getLongSumData().getPoints()).singleElement()
+        .satisfies(p -> assertThat(p.getAttributes()).isEqualTo(Attributes.builder().put("cluster", "blue")
+            .put("dag_id", "etl").put("task_id", "group.load").put("operator", "shell").build()));
+    assertThat(metric("airflow.ti.finish.etl.group__load.failed").getLongSumData().getPoints()).singleElement()
+        .satisfies(p -> assertThat(p.getAttributes()).isEqualTo(Attributes.of(AttributeKey.stringKey("cluster"), "blue")));
+    assertThat(metric("airflow.executor.open_slots.LocalExecutor").getDoubleGaugeData().getPoints()).singleElement()
+        .satisfies(p -> assertThat(p.getAttributes()).isEqualTo(Attributes.builder().put("cluster", "blue")
+            .put("executor", "local").put("status", "open").build()));
+  }
+
+  @Test
+  void legacyNamesAreLeftOutWhenOffAndNeverReachThePrometheusEndpoint() {
+    stats.incr("ti.start", Tags.of("dag_id", "etl", "task_id", "load"));
+    OtelStats off = stats(false);
+    off.timing("task.duration", Duration.ofMillis(5), Tags.of("dag_id", "etl", "task_id", "other"));
+
+    assertThat(reader.collectAllMetrics()).extracting(MetricData::getName)
+        .containsExactlyInAnyOrder("airflow.ti.start", "airflow.ti.start.etl.load", "airflow.task.duration");
+    assertThat(scrape.collectAllMetrics()).extracting(MetricData::getName)
+        .containsExactlyInAnyOrder("airflow.ti.start", "airflow.task.duration");
   }
 }

@@ -8,11 +8,14 @@ import io.contrail.run.RunState;
 import io.contrail.run.TaskInstance;
 import io.contrail.testing.InProcessContrail;
 import io.contrail.testing.MockOtlpServer;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
@@ -71,7 +74,7 @@ class OtlpMetricsTest {
     List<JsonNode> out = new ArrayList<>();
     for (JsonNode m : metrics) {
       if (m.path("name").asText().equals(name)) {
-        for (String kind : List.of("sum", "gauge", "histogram")) {
+        for (String kind : List.of("sum", "gauge", "histogram", "exponentialHistogram")) {
           m.path(kind).path("dataPoints").forEach(out::add);
         }
       }
@@ -85,6 +88,18 @@ class OtlpMetricsTest {
       b[i] = (byte) buffer.path("data").get(i).asInt();
     }
     return HexFormat.of().formatHex(b);
+  }
+
+  private static JsonNode metric(List<JsonNode> metrics, String name) {
+    return metrics.stream().filter(m -> m.path("name").asText().equals(name)).findFirst()
+        .orElseThrow(() -> new AssertionError(name + " not among " + metrics.stream().map(m -> m.path("name").asText())
+            .collect(Collectors.toCollection(java.util.TreeSet::new))));
+  }
+
+  private static Map<String, String> attributes(JsonNode point) {
+    Map<String, String> out = new TreeMap<>();
+    point.path("attributes").fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
+    return out;
   }
 
   @Test
@@ -127,6 +142,31 @@ class OtlpMetricsTest {
     assertThat(dagbag.has("gauge")).as("dagbag_size is a gauge").isTrue();
     JsonNode duration = metrics.stream().filter(m -> m.path("name").asText().equals("airflow.task.duration")).findFirst().orElseThrow();
     assertThat(duration.path("unit").asText()).isEqualTo("ms");
+    assertThat(duration.has("exponentialHistogram")).as("an exponential histogram, as Airflow 3.3 sends: %s", duration).isTrue();
+
+    // Airflow 3.3's attribute keys beside Contrail's, so an Airflow dashboard's filters match
+    assertThat(points(metrics, "airflow.operator_failures")).anySatisfy(p -> assertThat(attributes(p))
+        .containsEntry("operator_name", "shell").containsEntry("operator", "shell").containsEntry("task_id", "broken"));
+    assertThat(points(metrics, "airflow.executor.open_slots")).anySatisfy(p -> assertThat(attributes(p))
+        .containsEntry("executor_class_name", "LocalExecutor").containsEntry("status", "open").containsEntry("executor", "local"));
+    assertThat(points(metrics, "airflow.executor.running_tasks")).allSatisfy(p ->
+        assertThat(attributes(p)).containsEntry("status", "running"));
+    for (String queued : List.of("airflow.task.queued_duration", "airflow.task.scheduled_duration")) {
+      assertThat(points(metrics, queued)).isNotEmpty().allSatisfy(p ->
+          assertThat(attributes(p)).containsEntry("queue", "default").containsKeys("dag_id", "task_id"));
+    }
+
+    // legacy names over OTLP (legacy_names_on is the default), with Airflow's ids taken out of the attributes
+    assertThat(points(metrics, "airflow.ti.finish.metrics_mixed.flaky.up_for_retry"))
+        .isNotEmpty().allSatisfy(p -> assertThat(attributes(p)).isEmpty());
+    assertThat(points(metrics, "airflow.operator_failures_shell")).anySatisfy(p -> assertThat(attributes(p))
+        .containsEntry("task_id", "broken").doesNotContainKey("operator_name"));
+    assertThat(points(metrics, "airflow.dag.metrics_mixed.ok.duration"))
+        .isNotEmpty().allSatisfy(p -> assertThat(attributes(p)).isEmpty());
+    assertThat(metric(metrics, "airflow.dag.metrics_mixed.ok.duration").has("exponentialHistogram")).isTrue();
+    assertThat(names).contains("airflow.ti.start.metrics_mixed.ok", "airflow.task_instance_created_shell",
+        "airflow.dagrun.duration.failed.metrics_mixed", "airflow.pool.open_slots.default_pool",
+        "airflow.executor.open_slots.LocalExecutor", "airflow.dag.metrics_mixed.broken.queued_duration");
 
     List<String> exemplarSpans = new ArrayList<>();
     for (JsonNode p : points(metrics, "airflow.task.duration")) {
@@ -141,8 +181,15 @@ class OtlpMetricsTest {
             .contains(run.trace().spanId()));
   }
 
+  /** Also: the Prometheus port is taken (a standalone serves it), which costs this process its endpoint only. */
   @Test
-  void httpProtobufExportWorksToo(@TempDir Path home) throws Exception {
+  void httpProtobufExportWithExplicitHistogramsAndNoLegacyNames(@TempDir Path home) throws Exception {
+    try (ServerSocket taken = new ServerSocket(0)) {
+      exportOverHttp(home, taken.getLocalPort());
+    }
+  }
+
+  private void exportOverHttp(Path home, int prometheusPort) throws Exception {
     InProcessContrail contrail = new InProcessContrail(home).dag("ok.yaml", """
         dag_id: metrics_over_http
         schedule: null
@@ -153,12 +200,21 @@ class OtlpMetricsTest {
         """)
         .set("CONTRAIL__METRICS__OTEL_ON", true).set("CONTRAIL__METRICS__OTEL_HOST", "127.0.0.1")
         .set("CONTRAIL__METRICS__OTEL_PORT", 4318).set("CONTRAIL__METRICS__OTEL_PROTOCOL", "http/protobuf")
-        .set("CONTRAIL__METRICS__OTEL_INTERVAL_MILLISECONDS", 200);
+        .set("CONTRAIL__METRICS__OTEL_INTERVAL_MILLISECONDS", 200)
+        .set("CONTRAIL__METRICS__OTEL_HISTOGRAMS", "explicit").set("CONTRAIL__METRICS__LEGACY_NAMES_ON", false)
+        .set("CONTRAIL__METRICS__PROMETHEUS_ON", true).set("CONTRAIL__METRICS__PROMETHEUS_PORT", prometheusPort);
     try (contrail) {
       assertThat(contrail.run("metrics_over_http").state()).isEqualTo(RunState.SUCCESS);
     }
 
-    assertThat(points(awaitMetrics("contrail.dagrun.duration.success", "metrics_over_http"), "contrail.dagrun.duration.success"))
+    List<JsonNode> metrics = awaitMetrics("contrail.dagrun.duration.success", "metrics_over_http");
+    assertThat(points(metrics, "contrail.dagrun.duration.success"))
         .anySatisfy(p -> assertThat(p.path("attributes").path("dag_id").asText()).isEqualTo("metrics_over_http"));
+    JsonNode duration = metric(metrics, "contrail.task.duration");
+    assertThat(duration.has("histogram")).as("explicit buckets: %s", duration).isTrue();
+    assertThat(duration.path("histogram").path("dataPoints").path(0).path("explicitBounds"))
+        .extracting(JsonNode::asDouble).startsWith(1.0, 2.5, 5.0).endsWith(86_400_000.0);
+    assertThat(metrics).extracting(m -> m.path("name").asText()).filteredOn(n -> n.startsWith("contrail."))
+        .isNotEmpty().noneMatch(n -> n.contains("metrics_over_http") || n.contains("default_pool") || n.contains("LocalExecutor"));
   }
 }

@@ -63,8 +63,8 @@ class PrometheusEndpointTest {
   void failuresAndSuccessesCarryTheOperator() {
     assertThat(text)
         .contains("contrail_ti_failures_total{cluster=\"blue\",dag_id=\"metrics_mixed\",otel_scope_name=\"io.contrail\",task_id=\"broken\"} 1.0")
-        .contains("contrail_operator_failures_total{cluster=\"blue\",dag_id=\"metrics_mixed\",operator=\"shell\",otel_scope_name=\"io.contrail\",task_id=\"flaky\"} 1.0")
-        .contains("contrail_operator_successes_total{cluster=\"blue\",dag_id=\"metrics_mixed\",operator=\"noop\",otel_scope_name=\"io.contrail\",task_id=\"ok\"} 1.0")
+        .contains("contrail_operator_failures_total{cluster=\"blue\",dag_id=\"metrics_mixed\",operator=\"shell\",operator_name=\"shell\",otel_scope_name=\"io.contrail\",task_id=\"flaky\"} 1.0")
+        .contains("contrail_operator_successes_total{cluster=\"blue\",dag_id=\"metrics_mixed\",operator=\"noop\",operator_name=\"noop\",otel_scope_name=\"io.contrail\",task_id=\"ok\"} 1.0")
         // Prometheus reserves the _created suffix: task_instance_created is exposed as task_instance_total
         .contains("contrail_task_instance_total{cluster=\"blue\",dag_id=\"metrics_mixed\",otel_scope_name=\"io.contrail\",run_type=\"manual\",task_type=\"shell\"} 2.0");
   }
@@ -92,13 +92,25 @@ class PrometheusEndpointTest {
         .contains("contrail_scheduler_tasks_starving{cluster=\"blue\",otel_scope_name=\"io.contrail\"} 0.0")
         .contains("contrail_scheduler_tasks_executable{")
         .contains("contrail_scheduler_dagruns_running{")
-        .contains("contrail_executor_open_slots{cluster=\"blue\",executor=\"local\",otel_scope_name=\"io.contrail\"}")
+        .contains("contrail_executor_open_slots{cluster=\"blue\",executor=\"local\",executor_class_name=\"LocalExecutor\",otel_scope_name=\"io.contrail\",status=\"open\"}")
         .contains("contrail_executor_queued_tasks{")
         .contains("contrail_executor_running_tasks{")
         .contains("contrail_pool_open_slots{cluster=\"blue\",otel_scope_name=\"io.contrail\",pool_name=\"default_pool\"}")
         .contains("contrail_pool_queued_slots{cluster=\"blue\",otel_scope_name=\"io.contrail\",pool_name=\"default_pool\"}")
         .contains("contrail_pool_running_slots{cluster=\"blue\",otel_scope_name=\"io.contrail\",pool_name=\"default_pool\"}")
         .contains("contrail_pool_starving_tasks{cluster=\"blue\",otel_scope_name=\"io.contrail\",pool_name=\"default_pool\"} 0.0");
+  }
+
+  @Test
+  void queuedAndScheduledDurationsCarryAirflowsQueue() {
+    assertThat(text).containsPattern("contrail_task_queued_duration_milliseconds_count\\{[^}]*queue=\"default\"")
+        .containsPattern("contrail_task_scheduled_duration_milliseconds_count\\{[^}]*queue=\"default\"");
+  }
+
+  @Test
+  void noLegacyNameOnTheScrapeEndpointAlthoughLegacyNamesAreOn() {
+    assertThat(text).doesNotContain("metrics_mixed_").doesNotContain("default_pool{").doesNotContain("LocalExecutor{")
+        .doesNotContain("contrail_dag_metrics").doesNotContain("operator_failures_shell");
   }
 
   @Test

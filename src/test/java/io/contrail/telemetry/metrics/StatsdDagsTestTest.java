@@ -108,6 +108,13 @@ class StatsdDagsTestTest {
   }
 
   @Test
+  void statsdLinesKeepTheirTagsWithoutAirflowsExtraKeysOrLegacyExecutorNames() {
+    assertThat(lines).noneMatch(l -> l.contains("operator_name:") || l.contains("executor_class_name:")
+        || l.contains("status:") || l.contains("queue:") || l.contains("Executor") || l.contains("__"));
+    assertThat(lines).anyMatch(l -> l.matches("airflow\\.task\\.queued_duration:[0-9.]+\\|ms\\|#cluster:blue,dag_id:metrics_mixed,task_id:ok"));
+  }
+
+  @Test
   void noRunIdOrTryNumberOnAnyMetric() {
     assertThat(lines).noneMatch(l -> l.contains("manual__") || l.contains("try_number"));
   }

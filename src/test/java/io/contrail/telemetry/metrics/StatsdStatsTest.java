@@ -31,31 +31,49 @@ class StatsdStatsTest {
   @Test
   void plainStatsdSendsNamesWithoutTagsAndTheLegacyName() throws Exception {
     Stats stats = stats(false, true, MetricFilter.allowAll());
-    stats.incr("ti.finish", Tags.of("dag_id", "d", "state", "success").legacy("ti.finish.d.t.success"));
+    stats.incr("ti.finish", Tags.of("dag_id", "d", "task_id", "t", "state", "success"));
     stats.timing("task.duration", Duration.ofMillis(1234), Tags.of("dag_id", "d"));
     stats.gauge("pool.open_slots", 4, Tags.NONE);
     stats.decr("some.level", Tags.NONE);
 
+    // task.duration and pool.open_slots lack the ids their legacy names need: no legacy line
     assertThat(statsd.await(l -> l.size() >= 5, Duration.ofSeconds(5))).containsExactly(
         "contrail.ti.finish:1|c", "contrail.ti.finish.d.t.success:1|c", "contrail.task.duration:1234|ms",
         "contrail.pool.open_slots:4|g", "contrail.some.level:-1|c");
   }
 
   @Test
+  void dogStatsdKeepsContrailsTagsAndLegacyNamesAsTheyWere() throws Exception {
+    Stats stats = stats(true, true, MetricFilter.allowAll());
+    stats.incr("operator_failures", Tags.of("dag_id", "d", "task_id", "g.t", "operator", "shell")
+        .airflow("operator_name", "shell"));
+    stats.incr("ti.start", Tags.of("dag_id", "d", "task_id", "g.t"));
+    stats.gauge("executor.open_slots", 3, Tags.of("executor", "local")
+        .airflow("status", "open", "executor_class_name", "LocalExecutor"));
+    stats.incr("marker", Tags.NONE);
+
+    // no Airflow-only keys, a task group's '.' kept, and no executor legacy name (OpenTelemetry only)
+    assertThat(statsd.awaitLine(l -> l.startsWith("contrail.marker"), Duration.ofSeconds(5))).containsExactly(
+        "contrail.operator_failures:1|c|#dag_id:d,task_id:g.t,operator:shell", "contrail.operator_failures_shell:1|c",
+        "contrail.ti.start:1|c|#dag_id:d,task_id:g.t", "contrail.ti.start.d.g.t:1|c",
+        "contrail.executor.open_slots:3|g|#executor:local", "contrail.marker:1|c");
+  }
+
+  @Test
   void legacyNamesAreNotSentWhenLegacyNamesAreOff() throws Exception {
     Stats stats = stats(true, false, MetricFilter.allowAll());
-    stats.incr("ti.finish", Tags.of("state", "failed").legacy("ti.finish.d.t.failed"));
+    stats.incr("ti.finish", Tags.of("dag_id", "d", "task_id", "t", "state", "failed"));
     stats.incr("marker", Tags.NONE);
 
     assertThat(statsd.awaitLine(l -> l.startsWith("contrail.marker"), Duration.ofSeconds(5)))
-        .containsExactly("contrail.ti.finish:1|c|#state:failed", "contrail.marker:1|c");
+        .containsExactly("contrail.ti.finish:1|c|#dag_id:d,task_id:t,state:failed", "contrail.marker:1|c");
   }
 
   @Test
   void allowAndBlockListsMatchTheNameWithoutPrefix() throws Exception {
     Stats stats = stats(false, true, new MetricFilter(List.of(Pattern.compile("^ti\\."), Pattern.compile("^marker$")),
         List.of(Pattern.compile("\\.up_for_retry$"))));
-    stats.incr("ti.finish", Tags.NONE.legacy("ti.finish.d.t.up_for_retry"));
+    stats.incr("ti.finish", Tags.of("dag_id", "d", "task_id", "t", "state", "up_for_retry"));
     stats.incr("scheduler_heartbeat", Tags.NONE);
     stats.incr("marker", Tags.NONE);
 
@@ -67,11 +85,11 @@ class StatsdStatsTest {
   void oddCharactersAreReplacedAndTooLongNamesDroppedAndCounted() throws Exception {
     Stats stats = stats(true, true, MetricFilter.allowAll());
     String longDag = "d".repeat(250);
-    stats.incr("ti.finish", Tags.of("dag_id", longDag, "odd", "a,b|c#d").legacy("ti.finish." + longDag + ".t.success"));
+    stats.incr("ti.finish", Tags.of("dag_id", longDag, "odd", "a,b|c#d", "task_id", "t", "state", "success"));
     stats.incr("weird name:é/x", Tags.NONE);
 
     assertThat(statsd.await(l -> l.size() >= 2, Duration.ofSeconds(5))).containsExactly(
-        "contrail.ti.finish:1|c|#dag_id:" + longDag + ",odd:a_b_c_d", "contrail.weird_name___x:1|c");
+        "contrail.ti.finish:1|c|#dag_id:" + longDag + ",odd:a_b_c_d,task_id:t,state:success", "contrail.weird_name___x:1|c");
     assertThat(self.droppedTotal()).isEqualTo(1);
   }
 
