@@ -29,6 +29,11 @@ public record ContrailConfig(
     metricsTags = Collections.unmodifiableMap(new LinkedHashMap<>(metricsTags));
   }
 
+  /** This configuration with other [metrics] settings. */
+  public ContrailConfig withMetrics(Metrics newMetrics) {
+    return new ContrailConfig(home, core, database, scheduler, newMetrics, metricsTags, traces, logs);
+  }
+
   /** The configuration a fresh installation gets: every key at its default, paths under home. */
   public static ContrailConfig defaults(Path home) {
     Path absolute = home.toAbsolutePath().normalize();
@@ -91,6 +96,13 @@ public record ContrailConfig(
     public Metrics {
       metricsAllowList = List.copyOf(metricsAllowList);
       metricsBlockList = List.copyOf(metricsBlockList);
+    }
+
+    /** These settings without the /metrics endpoint, for a process nothing scrapes (a CLI command). */
+    public Metrics withoutPrometheus() {
+      return new Metrics(statsdOn, statsdHost, statsdPort, statsdPrefix, statsdDatadogTags, otelOn, otelHost,
+          otelPort, otelProtocol, otelSslActive, otelPrefix, otelIntervalMilliseconds, false, prometheusPort,
+          metricsAllowList, metricsBlockList, legacyNamesOn);
     }
   }
 
