@@ -7,12 +7,9 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,42 +19,63 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
- * A real OTLP receiver for tests: {@code @elastic/mockotlpserver} from npm (OTLP/gRPC on 4317,
- * OTLP/HTTP on 4318, fixed ports), installed under {@code test-peers/} by scripts/test (or here on
- * first use). Every request it receives is parsed from its JSON output. A file lock serialises
- * users across JVMs because the ports are fixed.
+ * A real OTLP receiver for tests: {@code @elastic/mockotlpserver} from npm, installed under {@code
+ * test-peers/} on first use, started through its library API by {@code scripts/peers/otlp-receiver.js}
+ * on free ports — OTLP/gRPC on {@link #grpcPort}, OTLP/HTTP on {@link #httpPort} — so tests run
+ * side by side and beside a Collector holding 4317/4318. Every request it receives is parsed from
+ * its JSON output.
  */
 public final class MockOtlpServer implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Path LOCK = Path.of(System.getProperty("java.io.tmpdir"), "contrail-mockotlpserver.lock");
 
-  private final FileChannel lockChannel;
-  private final FileLock lock;
   private final Process process;
+  private volatile int grpcPort;
+  private volatile int httpPort;
   private final List<JsonNode> traceRequests = new CopyOnWriteArrayList<>();
   private final List<JsonNode> metricRequests = new CopyOnWriteArrayList<>();
   private final List<JsonNode> logRequests = new CopyOnWriteArrayList<>();
 
-  private MockOtlpServer() throws IOException, InterruptedException {
-    lockChannel = FileChannel.open(LOCK, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-    lock = lockChannel.lock();
-    Path bin = binary();
-    process = new ProcessBuilder(bin.toString(), "--hostname=127.0.0.1", "-o", "trace-json,metrics-json,logs-json")
-        .redirectErrorStream(true).start();
-    CountDownLatch listening = new CountDownLatch(2);
+  private MockOtlpServer(int grpcPort) throws IOException, InterruptedException {
+    Path modules = binary().getParent().getParent();
+    ProcessBuilder pb = new ProcessBuilder("node", Peers.projectRoot().resolve("scripts/peers/otlp-receiver.js").toString())
+        .redirectErrorStream(true);
+    pb.environment().put("NODE_PATH", modules.toString());
+    pb.environment().put("OTLP_RECEIVER_GRPC_PORT", String.valueOf(grpcPort));
+    process = pb.start();
+    CountDownLatch listening = new CountDownLatch(1);
     Thread reader = new Thread(() -> read(listening), "mockotlpserver-output");
     reader.setDaemon(true);
     reader.start();
     if (!listening.await(30, TimeUnit.SECONDS)) {
       close();
-      throw new IllegalStateException("mockotlpserver did not start listening on 4317 and 4318 within 30 s");
+      throw new IllegalStateException("the OTLP receiver (scripts/peers/otlp-receiver.js) did not start within 30 s");
     }
   }
 
-  /** Starts the receiver (waiting for any other test JVM using the fixed ports to finish). */
+  /** The OTLP/gRPC port. */
+  public int grpcPort() {
+    return grpcPort;
+  }
+
+  /** The OTLP/HTTP port. */
+  public int httpPort() {
+    return httpPort;
+  }
+
+  /** The port of {@code protocol}: {@code grpc} or {@code http/protobuf}. */
+  public int port(String protocol) {
+    return protocol.equals("grpc") ? grpcPort : httpPort;
+  }
+
+  /** Starts the receiver on free ports. */
   public static MockOtlpServer start() {
+    return startOn(0);
+  }
+
+  /** Starts the receiver with OTLP/gRPC on {@code grpcPort} (0: a free one), for a collector that comes back. */
+  public static MockOtlpServer startOn(int grpcPort) {
     try {
-      return new MockOtlpServer();
+      return new MockOtlpServer(grpcPort);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
@@ -101,7 +119,9 @@ public final class MockOtlpServer implements AutoCloseable {
           metricRequests.add(doc);
         } else if (doc.has("resourceLogs")) {
           logRequests.add(doc);
-        } else if (doc.path("msg").asText().contains("listening")) {
+        } else if (doc.has("listening")) {
+          grpcPort = doc.path("listening").path("grpc").asInt();
+          httpPort = doc.path("listening").path("http").asInt();
           listening.countDown();
         }
       }
@@ -156,11 +176,5 @@ public final class MockOtlpServer implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     process.destroyForcibly();
-    try {
-      lock.release();
-      lockChannel.close();
-    } catch (IOException ignored) {
-      // the lock goes with the channel
-    }
   }
 }

@@ -106,6 +106,7 @@ class OtlpMetricsTest {
   void grpcExportCarriesTheCatalogWithAttributesResourceAndExemplars(@TempDir Path home) throws Exception {
     InProcessContrail contrail = new InProcessContrail(home).dag("mixed.yaml", MetricsDags.MIXED)
         .set("CONTRAIL__METRICS__OTEL_ON", true).set("CONTRAIL__METRICS__OTEL_HOST", "127.0.0.1")
+        .set("CONTRAIL__METRICS__OTEL_PORT", collector.grpcPort())
         .set("CONTRAIL__METRICS__OTEL_INTERVAL_MILLISECONDS", 200)
         .set("CONTRAIL__METRICS__OTEL_PREFIX", "airflow");
     DagRun run;
@@ -199,7 +200,7 @@ class OtlpMetricsTest {
             type: noop
         """)
         .set("CONTRAIL__METRICS__OTEL_ON", true).set("CONTRAIL__METRICS__OTEL_HOST", "127.0.0.1")
-        .set("CONTRAIL__METRICS__OTEL_PORT", 4318).set("CONTRAIL__METRICS__OTEL_PROTOCOL", "http/protobuf")
+        .set("CONTRAIL__METRICS__OTEL_PORT", collector.httpPort()).set("CONTRAIL__METRICS__OTEL_PROTOCOL", "http/protobuf")
         .set("CONTRAIL__METRICS__OTEL_INTERVAL_MILLISECONDS", 200)
         .set("CONTRAIL__METRICS__OTEL_HISTOGRAMS", "explicit").set("CONTRAIL__METRICS__LEGACY_NAMES_ON", false)
         .set("CONTRAIL__METRICS__PROMETHEUS_ON", true).set("CONTRAIL__METRICS__PROMETHEUS_PORT", prometheusPort);
