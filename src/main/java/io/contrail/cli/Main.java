@@ -98,7 +98,6 @@ public final class Main implements Callable<Integer> {
     CommandLine cli = new CommandLine(new Main(env));
     cli.setExecutionExceptionHandler(ExitCodes::handle);
     cli.setParameterExceptionHandler(ExitCodes::badUsage);
-    cli.setUsageHelpAutoWidth(true);
     return cli;
   }
 
