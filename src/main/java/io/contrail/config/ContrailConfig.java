@@ -101,7 +101,7 @@ public record ContrailConfig(
     /** These settings without the /metrics endpoint, for a process nothing scrapes (a CLI command). */
     public Metrics withoutPrometheus() {
       return new Metrics(statsdOn, statsdHost, statsdPort, statsdPrefix, statsdDatadogTags, otelOn, otelHost,
-          otelPort, otelProtocol, otelSslActive, otelPrefix, otelIntervalMilliseconds, false, prometheusPort,
+          otelPort, otelProtocol, otelSslActive, otelPrefix, otelIntervalMilliseconds, otelHistograms, false, prometheusPort,
           metricsAllowList, metricsBlockList, legacyNamesOn);
     }
   }
@@ -114,7 +114,7 @@ public record ContrailConfig(
       @Key(value = "grpc", comment = "grpc | http/protobuf", oneOf = {"grpc", "http/protobuf"}) String otelProtocol,
       @Key(value = "false", comment = "use https to reach the collector") boolean otelSslActive,
       @Key(value = "contrail", comment = "service.name of the spans") String otelService,
-      @Key(value = "false", comment = "the seed's model: service.name = dag_id") boolean servicePerDag,
+      @Key(value = "false", comment = "one service per DAG: service.name = dag_id") boolean servicePerDag,
       @Key(value = "false", comment = "also print spans to the console") boolean otelDebuggingOn,
       @Key(value = "slow", comment = "off | slow | all  (scheduler loop spans)",
           oneOf = {"off", "slow", "all"}) String schedulerSpans,

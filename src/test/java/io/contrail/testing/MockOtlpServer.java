@@ -7,9 +7,12 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -84,17 +87,26 @@ public final class MockOtlpServer implements AutoCloseable {
     }
   }
 
-  /** test-peers/node_modules/.bin/mockotlpserver under the project, installed with npm when missing. */
+  /**
+   * test-peers/node_modules/.bin/mockotlpserver under the project, installed with npm when missing;
+   * a file lock keeps test JVMs running side by side from installing into the same folder at once.
+   */
   static synchronized Path binary() throws IOException, InterruptedException {
     Path peers = Path.of(System.getProperty("user.dir")).resolve("test-peers");
     Path bin = peers.resolve("node_modules/.bin/mockotlpserver");
-    if (!Files.isExecutable(bin)) {
-      Files.createDirectories(peers);
-      Process npm = new ProcessBuilder("npm", "install", "--no-save", "--no-audit", "--no-fund",
-          "--prefix", peers.toString(), "@elastic/mockotlpserver@0.10.0")
-          .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-      if (!npm.waitFor(5, TimeUnit.MINUTES) || npm.exitValue() != 0 || !Files.isExecutable(bin)) {
-        throw new IllegalStateException("cannot install @elastic/mockotlpserver with npm into " + peers);
+    if (Files.isExecutable(bin)) {
+      return bin;
+    }
+    Files.createDirectories(peers);
+    try (FileChannel lockFile = FileChannel.open(peers.resolve(".install.lock"), StandardOpenOption.CREATE,
+        StandardOpenOption.WRITE); FileLock ignored = lockFile.lock()) {
+      if (!Files.isExecutable(bin)) {
+        Process npm = new ProcessBuilder("npm", "install", "--no-save", "--no-audit", "--no-fund",
+            "--prefix", peers.toString(), "@elastic/mockotlpserver@0.10.0")
+            .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        if (!npm.waitFor(5, TimeUnit.MINUTES) || npm.exitValue() != 0 || !Files.isExecutable(bin)) {
+          throw new IllegalStateException("cannot install @elastic/mockotlpserver with npm into " + peers);
+        }
       }
     }
     return bin;
