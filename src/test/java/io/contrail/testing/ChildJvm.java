@@ -94,9 +94,16 @@ final class ChildJvm {
       try (OutputStream file = Files.newOutputStream(jar);
            JarOutputStream out = new JarOutputStream(file, manifest);
            Stream<Path> all = Files.walk(classes)) {
-        for (Path p : (Iterable<Path>) all.filter(Files::isRegularFile).sorted()::iterator) {
-          out.putNextEntry(new JarEntry(classes.relativize(p).toString().replace(File.separatorChar, '/')));
-          Files.copy(p, out);
+        for (Path p : (Iterable<Path>) all.filter(p -> !p.equals(classes)).sorted()::iterator) {
+          String name = classes.relativize(p).toString().replace(File.separatorChar, '/');
+          // directory entries too: without them a class loader finds no "db/migration" folder,
+          // and Flyway, scanning for it, would find no migrations
+          if (Files.isDirectory(p)) {
+            out.putNextEntry(new JarEntry(name + "/"));
+          } else {
+            out.putNextEntry(new JarEntry(name));
+            Files.copy(p, out);
+          }
           out.closeEntry();
         }
       }

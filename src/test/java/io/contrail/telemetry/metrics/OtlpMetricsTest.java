@@ -3,6 +3,7 @@ package io.contrail.telemetry.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.contrail.roles.Role;
 import io.contrail.run.DagRun;
 import io.contrail.run.RunState;
 import io.contrail.run.TaskInstance;
@@ -191,7 +192,7 @@ class OtlpMetricsTest {
   }
 
   private void exportOverHttp(Path home, int prometheusPort) throws Exception {
-    InProcessContrail contrail = new InProcessContrail(home).dag("ok.yaml", """
+    InProcessContrail contrail = new InProcessContrail(home).role(Role.SCHEDULER).dag("ok.yaml", """
         dag_id: metrics_over_http
         schedule: null
         start_date: 2026-01-01
