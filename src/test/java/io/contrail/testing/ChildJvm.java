@@ -7,7 +7,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
@@ -16,10 +18,10 @@ import java.util.stream.Stream;
 
 /**
  * How tests start a {@code contrail} JVM: the test's own java binary, the main classes and
- * dependencies only, and the options of {@code ./contrail} for short commands — C1 only and the
- * serial collector, and on JDK 19+ a class-data archive made by the first child and used by every
- * other. Class-data archives take jars only, so the main classes directory is packed into a jar
- * once per test JVM (the test classes are not needed by a child).
+ * dependencies only, and the options of {@code ./contrail} for short commands — C1 only, the
+ * serial collector and a class-data archive (written once per test JVM, used by every child).
+ * Class-data archives take jars only, so the main classes directory is packed into a jar once per
+ * test JVM (the test classes are not needed by a child).
  */
 final class ChildJvm {
   private static final String JAVA = ProcessHandle.current().info().command().orElse("java");
@@ -58,14 +60,55 @@ final class ChildJvm {
     Path jar = dir.resolve("contrail-classes-" + ProcessHandle.current().pid() + ".jar");
     pack(classes, jar);
     jars.add(0, jar.toString());
-    if (Runtime.version().feature() >= 19) {
-      Path archive = dir.resolve("contrail-" + ProcessHandle.current().pid() + ".jsa");
-      archive.toFile().deleteOnExit();
-      command.addAll(List.of("-XX:+AutoCreateSharedArchive", "-XX:SharedArchiveFile=" + archive,
-          "-Xlog:cds=off", "-Xlog:cds+dynamic=off"));
+    String classpath = String.join(File.pathSeparator, jars);
+    Path archive = dir.resolve("contrail-" + ProcessHandle.current().pid() + ".jsa");
+    if (archive(command, classpath, archive)) {
+      command.addAll(List.of("-XX:SharedArchiveFile=" + archive, "-Xlog:cds=off", "-Xlog:cds+dynamic=off"));
     }
-    command.addAll(List.of("-cp", String.join(File.pathSeparator, jars)));
+    command.addAll(List.of("-cp", classpath));
     return command;
+  }
+
+  /**
+   * Writes the class-data archive before any test's child starts: one {@code dags list} on a
+   * throw-away home loads what every command needs (picocli, H2, Flyway, Jackson, the DAG parser).
+   * Done here, once, rather than by the first child at its exit ({@code AutoCreateSharedArchive}),
+   * because that dump makes the first command of a test JVM seconds slower, inside some test's
+   * time limit. Without an archive (it failed, an old JDK) children simply start without one.
+   */
+  private static boolean archive(List<String> options, String classpath, Path archive) {
+    Path home = null;
+    try {
+      home = Files.createTempDirectory("contrail-cds-");
+      List<String> command = new ArrayList<>(options);
+      command.addAll(List.of("-XX:ArchiveClassesAtExit=" + archive, "-Xlog:cds=off", "-Xlog:cds+dynamic=off",
+          "-cp", classpath, "io.contrail.cli.Main", "dags", "list"));
+      ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+          .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+      pb.environment().keySet().removeIf(k -> k.startsWith("CONTRAIL") || k.startsWith("OTEL_"));
+      pb.environment().put("CONTRAIL_HOME", home.toString());
+      Process p = pb.start();
+      if (!p.waitFor(3, TimeUnit.MINUTES)) {
+        p.destroyForcibly();
+        return false;
+      }
+      archive.toFile().deleteOnExit();
+      return p.exitValue() == 0 && Files.size(archive) > 0;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    } finally {
+      if (home != null) {
+        try (Stream<Path> files = Files.walk(home)) {
+          files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (IOException | UncheckedIOException ignored) {
+          // a temporary folder left behind
+        }
+      }
+    }
   }
 
   /** Jars and archives of test JVMs that are gone (killed before they could delete their own). */

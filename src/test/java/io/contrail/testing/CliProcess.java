@@ -124,6 +124,8 @@ public final class CliProcess implements AutoCloseable {
     env.put("CONTRAIL__SCHEDULER__LOOP_INTERVAL_MS", "200");
     env.put("CONTRAIL__SCHEDULER__JOB_HEARTBEAT_MS", "200");
     env.put("CONTRAIL__SCHEDULER__DAG_DIR_LIST_INTERVAL_MS", "1000");
+    // the child JVM's class-data archive is written on first use: here, not inside a test's time limit
+    ChildJvm.command();
   }
 
   public Path home() {
