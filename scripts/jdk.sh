@@ -1,8 +1,14 @@
 # Sourced by ./contrail and scripts/test: prints the JAVA_HOME of the JDK to use (>= 17).
 # Order: $JAVA_HOME if it is >= 17, else the newest JDK under /usr/lib/jvm, else `java` on the PATH.
 contrail_jdk_version() {
-  local v
-  v="$("$1/bin/java" -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -1)"
+  local v=""
+  # the JDK's release file says it without starting a JVM (every ./contrail command asks)
+  if [ -f "$1/release" ]; then
+    v="$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$1/release" | head -1)"
+  fi
+  if [ -z "$v" ]; then
+    v="$("$1/bin/java" -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -1)"
+  fi
   echo "${v:-0}"
 }
 contrail_find_jdk() {

@@ -5,20 +5,21 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Runs one benchmark scenario on a fresh installation and records its figures. */
+/**
+ * Runs one benchmark scenario on a fresh installation and returns its figures; {@link #record}
+ * appends them to the results file (only when asked: the file is tracked).
+ */
 public final class Bench {
   private final Environment environment;
   private final String db;
   private final Integer parallelism;
-  private final Path results;
   private final Path projectDir;
 
   /** @param environment what the benchmark process started with */
-  public Bench(Environment environment, String db, Integer parallelism, Path results, Path projectDir) {
+  public Bench(Environment environment, String db, Integer parallelism, Path projectDir) {
     this.environment = environment;
     this.db = db;
     this.parallelism = parallelism;
-    this.results = results;
     this.projectDir = projectDir;
   }
 
@@ -42,7 +43,13 @@ public final class Bench {
       };
       figures.putAll(r);
     }
-    ResultsFile.append(projectDir.resolve(results), scenario, db, figures);
     return figures;
+  }
+
+  /** Appends one dated row of {@code figures}, with this machine's details, to {@code results}. */
+  public Path record(Path results, Map<String, Object> figures) throws java.io.IOException {
+    Path file = projectDir.resolve(results);
+    ResultsFile.append(file, String.valueOf(figures.get("scenario")), db, figures);
+    return file;
   }
 }

@@ -1,18 +1,26 @@
 package io.contrail.bench;
 
+import java.io.BufferedReader;
 import java.io.IOException;
-import java.net.Socket;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * A live OTLP receiver for the overhead benchmark: {@code @elastic/mockotlpserver} from npm
- * (gRPC 4317, HTTP 4318), installed under {@code test-peers/} on first use; its output is
- * discarded. The benchmark needs node and npm, as the tests do.
+ * A live OTLP receiver for the overhead benchmark: {@code @elastic/mockotlpserver} from npm,
+ * installed under {@code test-peers/} on first use and started by {@code
+ * scripts/peers/otlp-receiver.js} on a free port (a Collector may hold 4317 already); what it
+ * receives is discarded. The benchmark needs node and npm, as the tests do.
  */
 final class OtlpReceiver implements AutoCloseable {
+  private static final Pattern LISTENING = Pattern.compile("\"grpc\":(\\d+)");
+
   private final Process process;
+  private final int grpcPort;
 
   OtlpReceiver(Path projectDir) throws IOException, InterruptedException {
     Path peers = projectDir.resolve("test-peers");
@@ -24,24 +32,33 @@ final class OtlpReceiver implements AutoCloseable {
         throw new IllegalStateException("cannot install @elastic/mockotlpserver with npm into " + peers);
       }
     }
-    process = new ProcessBuilder(bin.toString(), "--hostname=127.0.0.1", "-o", "trace-json")
-        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (!listening(4317) || !listening(4318)) {
-      if (System.nanoTime() > deadline || !process.isAlive()) {
-        close();
-        throw new IllegalStateException("mockotlpserver did not listen on 4317/4318 (is another one running?)");
-      }
-      Thread.sleep(100);
+    ProcessBuilder pb = new ProcessBuilder("node", projectDir.resolve("scripts/peers/otlp-receiver.js").toString())
+        .redirectError(ProcessBuilder.Redirect.DISCARD);
+    pb.environment().put("NODE_PATH", peers.resolve("node_modules").toString());
+    process = pb.start();
+    BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    String first = out.readLine();
+    Matcher m = first == null ? null : LISTENING.matcher(first);
+    if (m == null || !m.find()) {
+      close();
+      throw new IllegalStateException("the OTLP receiver did not start (scripts/peers/otlp-receiver.js)");
     }
+    grpcPort = Integer.parseInt(m.group(1));
+    Thread drain = new Thread(() -> {
+      try {
+        while (out.readLine() != null) {
+          // what the receiver got is not needed, but its pipe must not fill up
+        }
+      } catch (IOException ignored) {
+        // the receiver stopped
+      }
+    }, "otlp-receiver-output");
+    drain.setDaemon(true);
+    drain.start();
   }
 
-  static boolean listening(int port) {
-    try (Socket s = new Socket("127.0.0.1", port)) {
-      return true;
-    } catch (IOException e) {
-      return false;
-    }
+  int grpcPort() {
+    return grpcPort;
   }
 
   @Override

@@ -27,10 +27,10 @@ final class Overhead {
     try (OtlpReceiver receiver = new OtlpReceiver(projectDir)) {
       // one unrecorded round first: the JIT compiles the hot paths, so round 1 is not penalised
       tps(env, tasks, Map.of());
-      tps(env, tasks, telemetryOn(4317));
+      tps(env, tasks, telemetryOn(receiver.grpcPort()));
       for (int i = 0; i < rounds; i++) {
         off.add(tps(env, tasks, Map.of()));
-        traced.add(tps(env, tasks, telemetryOn(4317)));
+        traced.add(tps(env, tasks, telemetryOn(receiver.grpcPort())));
         down.add(tps(env, tasks, telemetryOn(deadPort)));
       }
     }

@@ -1,26 +1,43 @@
 package io.contrail.cli;
 
-import io.contrail.config.ConfigException;
 import io.contrail.config.Environment;
 import io.contrail.roles.Contrail;
 import io.contrail.roles.Role;
-import io.contrail.storage.StorageException;
-import picocli.CommandLine.Command;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.Callable;
 import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 
 /**
  * The {@code contrail} command line: one command per role ({@code standalone}, {@code scheduler})
  * plus the commands that inspect and operate an installation. The environment is read once here
- * and handed to whichever composition root the command starts.
+ * and handed to whichever composition root the command starts. Every command and subcommand
+ * takes {@code --help}/{@code -h} and {@code --verbose} (both inherited from here); what a failure
+ * exits with is decided in one place, {@link ExitCodes}.
  */
 @Command(name = "contrail", mixinStandardHelpOptions = true, version = "contrail 0.1.0",
+    scope = ScopeType.INHERIT, sortOptions = false,
     description = "A workflow orchestrator whose every run leaves a trail.",
+    footer = {"", "Exit codes: 0 success, 1 the run or check failed, 2 bad input or configuration,",
+        "3 the environment is not usable (database unreachable, port taken), 70 internal error.",
+        "`contrail help COMMAND [SUBCOMMAND]` or `contrail COMMAND --help` describes one command."},
     subcommands = {StandaloneCommand.class, SchedulerCommand.class, DbCommand.class, DagsCommand.class,
         RunsCommand.class, TasksCommand.class, PoolsCommand.class, TracesCommand.class, BenchCommand.class,
-        CommandLine.HelpCommand.class})
-public final class Main implements Runnable {
+        HelpCommand.class})
+public final class Main implements Callable<Integer> {
+  /** The commands that run until stopped and log as servers do. */
+  static final List<String> SERVER_COMMANDS = List.of("standalone", "scheduler");
+
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--verbose", scope = ScopeType.INHERIT,
+      description = "On an internal error, print its stack trace here too (it always goes to the log file).")
+  boolean verbose;
 
   private final Environment env;
 
@@ -28,13 +45,16 @@ public final class Main implements Runnable {
     this.env = env;
   }
 
+  /** {@code contrail} alone: what it can do, and exit code 2 since nothing was asked. */
   @Override
-  public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
+  public Integer call() {
+    return ParentCommand.usage(spec);
   }
 
   public static void main(String[] args) {
-    System.exit(execute(Environment.capture(), args));
+    Environment env = Environment.capture();
+    ProcessLogging.configure(env.home(), isServer(args), List.of(args).contains("--verbose"));
+    System.exit(execute(env, args));
   }
 
   /** The environment the process started with, for any command. */
@@ -47,29 +67,48 @@ public final class Main implements Runnable {
     return Contrail.start(role, env(spec));
   }
 
-  /** Runs the CLI on {@code env} and returns its exit code (2 for bad input or configuration). */
+  static boolean isServer(String... args) {
+    return args.length > 0 && SERVER_COMMANDS.contains(args[0]);
+  }
+
+  /** Runs the CLI on {@code env}, printing to the process's stdout and stderr; returns its exit code. */
   public static int execute(Environment env, String... args) {
-    boolean server = args.length > 0 && (args[0].equals("standalone") || args[0].equals("scheduler"));
-    System.setProperty("contrail.log.level", server ? "INFO" : "WARN");
+    return execute(env, new PrintWriter(System.out, true, StandardCharsets.UTF_8),
+        new PrintWriter(System.err, true, StandardCharsets.UTF_8), args);
+  }
+
+  /** Runs the CLI on {@code env} with its output going to {@code out} and {@code err}; returns its exit code. */
+  public static int execute(Environment env, PrintWriter out, PrintWriter err, String... args) {
     // the OpenTelemetry SDK logs through java.util.logging: route it to the same log output
-    org.slf4j.bridge.SLF4JBridgeHandler.removeHandlersForRootLogger();
-    org.slf4j.bridge.SLF4JBridgeHandler.install();
+    if (!org.slf4j.bridge.SLF4JBridgeHandler.isInstalled()) {
+      org.slf4j.bridge.SLF4JBridgeHandler.removeHandlersForRootLogger();
+      org.slf4j.bridge.SLF4JBridgeHandler.install();
+    }
+    CommandLine cli = commandLine(env);
+    cli.setOut(out);
+    cli.setErr(err);
+    int code = cli.execute(args);
+    out.flush();
+    err.flush();
+    return code;
+  }
+
+  /** The command tree, with the exit-code and error-message policy of {@link ExitCodes}. */
+  static CommandLine commandLine(Environment env) {
     CommandLine cli = new CommandLine(new Main(env));
-    cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-      if (e instanceof ConfigException || e instanceof IllegalArgumentException
-          || e instanceof StorageException || e instanceof UserError) {
-        cmd.getErr().println("error: " + e.getMessage());
-        return 2;
-      }
-      throw e;
-    });
-    return cli.execute(args);
+    cli.setExecutionExceptionHandler(ExitCodes::handle);
+    cli.setParameterExceptionHandler(ExitCodes::badUsage);
+    return cli;
   }
 
   /** A mistake in what the user asked for, reported as one line and exit code 2. */
   static final class UserError extends RuntimeException {
     UserError(String message) {
       super(message);
+    }
+
+    UserError(String message, Throwable cause) {
+      super(message, cause);
     }
   }
 }

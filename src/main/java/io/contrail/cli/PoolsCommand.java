@@ -1,6 +1,5 @@
 package io.contrail.cli;
 
-import io.contrail.roles.Contrail;
 import io.contrail.roles.Role;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -13,9 +12,17 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code pools list} and {@code pools set NAME SLOTS}. */
-@Command(name = "pools", mixinStandardHelpOptions = true, description = "Pools limit how many tasks run at once.",
+@Command(name = "pools", description = "Pools limit how many tasks run at once.",
     subcommands = {PoolsCommand.ListPools.class, PoolsCommand.Set.class})
-final class PoolsCommand {
+final class PoolsCommand extends ParentCommand {
+
+  static Map<String, Object> poolJson(String pool, int slots, int occupied) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("pool", pool);
+    m.put("slots", slots);
+    m.put("occupied", occupied);
+    return m;
+  }
 
   @Command(name = "list", description = "Pools with their slots and the slots in use.")
   static final class ListPools implements Callable<Integer> {
@@ -24,45 +31,47 @@ final class PoolsCommand {
 
     @Override
     public Integer call() {
-      try (Contrail app = Main.contrail(spec, Role.CLI)) {
-        Map<String, Integer> slots = app.stores().pools().slots();
-        Map<String, Integer> used = app.stores().pools().occupiedSlots();
-        List<Map<String, Object>> json = new ArrayList<>();
+      try (CliContext c = CliContext.open(spec, Role.CLI)) {
+        Map<String, Integer> slots = c.app().stores().pools().slots();
+        Map<String, Integer> used = c.app().stores().pools().occupiedSlots();
+        List<Map<String, Object>> pools = new ArrayList<>();
         List<List<String>> rows = new ArrayList<>();
         slots.forEach((pool, n) -> {
           int u = used.getOrDefault(pool, 0);
-          Map<String, Object> m = new LinkedHashMap<>();
-          m.put("pool", pool);
-          m.put("slots", n);
-          m.put("occupied", u);
-          json.add(m);
+          pools.add(poolJson(pool, n, u));
           rows.add(List.of(pool, String.valueOf(n), String.valueOf(u)));
         });
-        if (this.json) {
-          Output.json(spec.commandLine().getOut(), json);
+        if (json) {
+          c.json(pools);
         } else {
-          Output.table(spec.commandLine().getOut(), List.of("pool", "slots", "occupied"), rows);
+          Output.table(c.out(), List.of("pool", "slots", "occupied"), rows);
         }
-        return 0;
+        return ExitCodes.OK;
       }
     }
   }
 
   @Command(name = "set", description = "Create a pool or change its number of slots.")
   static final class Set implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "POOL") String pool;
-    @Parameters(index = "1", paramLabel = "SLOTS") int slots;
+    @Parameters(index = "0", paramLabel = "POOL", description = "The pool's name.") String pool;
+    @Parameters(index = "1", paramLabel = "SLOTS", description = "Its slots, 0 or more.") int slots;
+    @Option(names = "--json", description = "Print JSON.") boolean json;
     @Spec picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {
-      if (slots < 0) {
-        throw new Main.UserError("SLOTS must be 0 or more, got " + slots);
+      UserInput.atLeast("SLOTS", slots, 0);
+      if (!pool.matches("[A-Za-z0-9_.-]{1,250}")) {
+        throw new Main.UserError("POOL '" + pool + "' must be 1-250 characters of A-Z a-z 0-9 _ . -");
       }
-      try (Contrail app = Main.contrail(spec, Role.CLI)) {
-        app.stores().pools().setSlots(pool, slots);
-        System.out.printf("pool %s has %d slots%n", pool, slots);
-        return 0;
+      try (CliContext c = CliContext.open(spec, Role.CLI)) {
+        c.app().stores().pools().setSlots(pool, slots);
+        if (json) {
+          c.json(poolJson(pool, slots, c.app().stores().pools().occupiedSlots().getOrDefault(pool, 0)));
+        } else {
+          c.out().printf("pool %s has %d slots%n", pool, slots);
+        }
+        return ExitCodes.OK;
       }
     }
   }

@@ -1,9 +1,7 @@
 package io.contrail.cli;
 
-import io.contrail.roles.Contrail;
 import io.contrail.roles.Role;
 import io.contrail.run.DagRun;
-import io.contrail.run.RunKey;
 import io.contrail.run.RunTimes;
 import io.contrail.run.TaskAttempt;
 import io.contrail.run.TaskInstance;
@@ -20,9 +18,9 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code runs list} and {@code runs show}. */
-@Command(name = "runs", mixinStandardHelpOptions = true, description = "DAG runs.",
+@Command(name = "runs", description = "DAG runs.",
     subcommands = {RunsCommand.ListRuns.class, RunsCommand.Show.class})
-final class RunsCommand {
+final class RunsCommand extends ParentCommand {
 
   static Map<String, Object> runJson(DagRun r) {
     Map<String, Object> m = new LinkedHashMap<>();
@@ -85,18 +83,22 @@ final class RunsCommand {
 
   @Command(name = "list", description = "List runs, newest first.")
   static final class ListRuns implements Callable<Integer> {
-    @Option(names = "--dag", description = "Only runs of this DAG.") String dagId;
-    @Option(names = "--limit", defaultValue = "50", description = "At most this many runs (default ${DEFAULT-VALUE}).") int limit;
+    @Option(names = "--dag", paramLabel = "DAG_ID", description = "Only runs of this DAG.") String dagId;
+    @Option(names = "--limit", paramLabel = "N", defaultValue = "50",
+        description = "At most this many runs, 1 or more (default ${DEFAULT-VALUE}).") int limit;
     @Option(names = "--json", description = "Print JSON.") boolean json;
     @Spec picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {
-      try (Contrail app = Main.contrail(spec, Role.CLI)) {
-        List<DagRun> runs = app.stores().runs().listRuns(dagId, limit);
-        PrintWriter out = spec.commandLine().getOut();
+      UserInput.atLeast("--limit", limit, 1);
+      try (CliContext c = CliContext.open(spec, Role.CLI)) {
+        List<DagRun> runs = c.app().stores().runs().listRuns(dagId, limit);
+        if (dagId != null && runs.isEmpty()) {
+          c.dag(dagId); // a DAG that does not exist is a mistake, one without runs is not
+        }
         if (json) {
-          Output.json(out, runs.stream().map(RunsCommand::runJson).toList());
+          c.json(runs.stream().map(RunsCommand::runJson).toList());
           return 0;
         }
         List<List<String>> rows = new ArrayList<>();
@@ -105,34 +107,32 @@ final class RunsCommand {
           rows.add(List.of(r.dagId(), r.runId(), r.state().id(), r.runType().id(), Output.time(r.spec().logicalDate()),
               Output.time(t.queuedAt()), Output.time(t.startDate()), Output.time(t.endDate()), r.trace().traceId()));
         }
-        Output.table(out, List.of("dag_id", "run_id", "state", "run_type", "logical_date", "queued_at",
+        Output.table(c.out(), List.of("dag_id", "run_id", "state", "run_type", "logical_date", "queued_at",
             "start_date", "end_date", "trace_id"), rows);
         return 0;
       }
     }
   }
 
-  @Command(name = "show", description = "One run with every task instance and every attempt (with why it failed).")
+  @Command(name = "show", description = "One run with every task instance (in DAG order) and every attempt (with why it failed).")
   static final class Show implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "DAG_ID") String dagId;
-    @Parameters(index = "1", paramLabel = "RUN_ID") String runId;
+    @Parameters(index = "0", paramLabel = "DAG_ID", description = "The DAG.") String dagId;
+    @Parameters(index = "1", paramLabel = "RUN_ID", description = "The run.") String runId;
     @Option(names = "--json", description = "Print JSON.") boolean json;
     @Spec picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {
-      try (Contrail app = Main.contrail(spec, Role.CLI)) {
-        RunKey key = new RunKey(dagId, runId);
-        DagRun run = app.stores().runs().findRun(key)
-            .orElseThrow(() -> new Main.UserError("no run '" + runId + "' of DAG '" + dagId + "'"));
-        List<TaskInstance> tis = app.stores().runs().taskInstances(key);
-        List<TaskAttempt> attempts = app.stores().runs().attempts(key);
-        PrintWriter out = spec.commandLine().getOut();
+      try (CliContext c = CliContext.open(spec, Role.CLI)) {
+        DagRun run = c.run(dagId, runId);
+        List<TaskInstance> tis = c.tasksInDagOrder(run);
+        List<TaskAttempt> attempts = inOrderOf(tis, c.app().stores().runs().attempts(run.key()));
+        PrintWriter out = c.out();
         if (json) {
           Map<String, Object> m = runJson(run);
           m.put("task_instances", tis.stream().map(RunsCommand::taskJson).toList());
           m.put("attempts", attempts.stream().map(RunsCommand::attemptJson).toList());
-          Output.json(out, m);
+          c.json(m);
           return 0;
         }
         out.printf("dag_id:        %s%nrun_id:        %s%nstate:         %s%nrun_type:      %s%nlogical_date:  %s%n"
@@ -158,5 +158,15 @@ final class RunsCommand {
         return 0;
       }
     }
+  }
+
+  /** Attempts grouped by task in the order of {@code tis}, each task's tries in order. */
+  static List<TaskAttempt> inOrderOf(List<TaskInstance> tis, List<TaskAttempt> attempts) {
+    Map<String, Integer> order = new java.util.HashMap<>();
+    tis.forEach(ti -> order.putIfAbsent(ti.taskId(), order.size()));
+    return attempts.stream()
+        .sorted(java.util.Comparator.comparingInt((TaskAttempt a) -> order.getOrDefault(a.taskId(), Integer.MAX_VALUE))
+            .thenComparing(TaskAttempt::taskId).thenComparingInt(TaskAttempt::tryNumber))
+        .toList();
   }
 }

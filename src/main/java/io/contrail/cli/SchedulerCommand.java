@@ -9,14 +9,15 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code scheduler}: the scheduler loop (with its executor) alone. */
-@Command(name = "scheduler", mixinStandardHelpOptions = true, description = "Run the scheduler loop.")
+@Command(name = "scheduler", description = "Run the scheduler loop (with its executor) until stopped.")
 final class SchedulerCommand implements Callable<Integer> {
-  @Option(names = "--num-runs", description = "Stop after this many scheduler loops (default: run until stopped).")
+  @Option(names = "--num-runs", paramLabel = "N", description = "Stop after this many scheduler loops (default: run until stopped).")
   int numRuns;
   @Spec CommandSpec spec;
 
   @Override
   public Integer call() {
+    UserInput.atLeast("--num-runs", numRuns, 0);
     return SchedulerProcess.run(Role.SCHEDULER, Main.env(spec), numRuns, System.out);
   }
 }

@@ -8,7 +8,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** {@code standalone}: scheduler and executor in one process on the configured (embedded) database. */
-@Command(name = "standalone", mixinStandardHelpOptions = true,
+@Command(name = "standalone",
     description = "Run scheduler and executor in one process (embedded database and example DAGs by default).")
 final class StandaloneCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

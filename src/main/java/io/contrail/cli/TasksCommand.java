@@ -1,48 +1,70 @@
 package io.contrail.cli;
 
 import io.contrail.executor.TaskLogs;
-import io.contrail.roles.Contrail;
 import io.contrail.roles.Role;
+import io.contrail.run.DagRun;
 import io.contrail.run.TaskInstance;
 import io.contrail.run.TaskInstanceKey;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code tasks logs}: the output of one attempt. */
-@Command(name = "tasks", mixinStandardHelpOptions = true, description = "Task instances.",
-    subcommands = {TasksCommand.Logs.class})
-final class TasksCommand {
+@Command(name = "tasks", description = "Task instances.", subcommands = {TasksCommand.Logs.class})
+final class TasksCommand extends ParentCommand {
 
   @Command(name = "logs", description = "Print the log of one attempt (default: the latest).")
   static final class Logs implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "DAG_ID") String dagId;
-    @Parameters(index = "1", paramLabel = "RUN_ID") String runId;
-    @Parameters(index = "2", paramLabel = "TASK_ID") String taskId;
-    @Option(names = "--try", description = "Try number (1, 2, ...).") Integer tryNumber;
+    @Parameters(index = "0", paramLabel = "DAG_ID", description = "The DAG.") String dagId;
+    @Parameters(index = "1", paramLabel = "RUN_ID", description = "The run.") String runId;
+    @Parameters(index = "2", paramLabel = "TASK_ID", description = "The task.") String taskId;
+    @Option(names = "--try", paramLabel = "N", description = "Try number, 1 or more (default: the latest).") Integer tryNumber;
+    @Option(names = "--json", description = "Print the log and where it is as JSON.") boolean json;
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws IOException {
-      try (Contrail app = Main.contrail(spec, Role.CLI)) {
+      if (tryNumber != null) {
+        UserInput.atLeast("--try", tryNumber, 1);
+      }
+      try (CliContext c = CliContext.open(spec, Role.CLI)) {
+        DagRun run = c.run(dagId, runId);
+        TaskInstance ti = c.task(run, taskId);
         TaskInstanceKey key = new TaskInstanceKey(dagId, runId, taskId);
-        TaskInstance ti = app.stores().runs().taskInstance(key)
-            .orElseThrow(() -> new Main.UserError("no task instance " + key));
         int n = tryNumber != null ? tryNumber : ti.tryNumber();
         if (n < 1) {
-          throw new Main.UserError(key + " has not run yet (state " + ti.state().id() + ")");
+          throw new Main.UserError("task '" + taskId + "' of run '" + runId + "' has not run yet (state "
+              + ti.state().id() + ")");
         }
-        Path log = TaskLogs.attemptLog(app.config().logs().baseLogFolder(), key, n);
+        if (n > ti.tryNumber()) {
+          throw new Main.UserError("task '" + taskId + "' of run '" + runId + "' has had " + ti.tryNumber()
+              + " tr" + (ti.tryNumber() == 1 ? "y" : "ies") + ", so there is no try " + n);
+        }
+        Path log = TaskLogs.attemptLog(c.app().config().logs().baseLogFolder(), key, n);
         if (!Files.exists(log)) {
-          throw new Main.UserError("no log for try " + n + " of " + key + " (expected " + log + ")");
+          throw new Main.UserError("no log for try " + n + " of task '" + taskId + "' in run '" + runId
+              + "' (expected " + log + ")");
         }
-        System.out.print(Files.readString(log));
-        System.out.flush();
-        return 0;
+        String text = Files.readString(log);
+        if (json) {
+          Map<String, Object> m = new LinkedHashMap<>();
+          m.put("dag_id", dagId);
+          m.put("run_id", runId);
+          m.put("task_id", taskId);
+          m.put("try_number", n);
+          m.put("log_file", log.toString());
+          m.put("log", text);
+          c.json(m);
+        } else {
+          c.out().print(text);
+        }
+        return ExitCodes.OK;
       }
     }
   }

@@ -5,9 +5,13 @@ import io.contrail.run.TaskAttempt;
 import io.contrail.run.TaskInstance;
 import io.contrail.storage.RunStore;
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A run's trace as a tree, from the database: run → task instances → attempts, each with its
@@ -21,10 +25,7 @@ final class TraceTree {
         Output.duration(run.times().queuedAt(), run.times().endDate()), run.trace().traceId(),
         run.trace().parentSpanId() == null ? "" : "  parent " + run.trace().parentSpanId(),
         run.sampled() ? "" : "  (not sampled)");
-    List<TaskInstance> tis = runs.taskInstances(run.key()).stream()
-        .sorted(Comparator.comparing(TraceTree::startOf, Comparator.nullsLast(Comparator.naturalOrder()))
-            .thenComparing(TaskInstance::taskId))
-        .toList();
+    List<TaskInstance> tis = inTreeOrder(runs, run);
     List<TaskAttempt> attempts = runs.attempts(run.key());
     for (int i = 0; i < tis.size(); i++) {
       TaskInstance ti = tis.get(i);
@@ -41,6 +42,66 @@ final class TraceTree {
       }
     }
     out.flush();
+  }
+
+  /** The same tree for {@code --json}: the run span with its task spans, each with its attempt spans. */
+  static Map<String, Object> json(RunStore runs, DagRun run) {
+    Map<String, Object> root = new LinkedHashMap<>();
+    root.put("name", "dag_run." + run.dagId());
+    root.put("dag_id", run.dagId());
+    root.put("run_id", run.runId());
+    root.put("state", run.state().id());
+    root.put("trace_id", run.trace().traceId());
+    root.put("span_id", run.trace().spanId());
+    root.put("parent_span_id", run.trace().parentSpanId());
+    root.put("sampled", run.sampled());
+    root.put("start", run.times().queuedAt());
+    root.put("end", run.times().endDate());
+    root.put("duration_ms", millis(run.times().queuedAt(), run.times().endDate()));
+    List<TaskAttempt> attempts = runs.attempts(run.key());
+    List<Map<String, Object>> tasks = new ArrayList<>();
+    for (TaskInstance ti : inTreeOrder(runs, run)) {
+      Map<String, Object> t = new LinkedHashMap<>();
+      t.put("name", "task_run." + ti.taskId());
+      t.put("task_id", ti.taskId());
+      t.put("state", ti.state().id());
+      t.put("span_id", ti.trace().spanId());
+      t.put("start", startOf(ti));
+      t.put("end", ti.times().endDate());
+      t.put("duration_ms", millis(startOf(ti), ti.times().endDate()));
+      List<Map<String, Object>> tries = new ArrayList<>();
+      for (TaskAttempt a : attempts) {
+        if (!a.taskId().equals(ti.taskId())) {
+          continue;
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", "task_attempt." + a.taskId());
+        m.put("try_number", a.tryNumber());
+        m.put("state", a.state().id());
+        m.put("span_id", a.spanId());
+        m.put("start", a.startDate());
+        m.put("end", a.endDate());
+        m.put("duration_ms", millis(a.startDate(), a.endDate()));
+        m.put("exit_code", a.status().exitCode());
+        tries.add(m);
+      }
+      t.put("attempts", tries);
+      tasks.add(t);
+    }
+    root.put("tasks", tasks);
+    return root;
+  }
+
+  private static Long millis(Instant start, Instant end) {
+    return start == null || end == null ? null : Duration.between(start, end).toMillis();
+  }
+
+  /** Tasks in the order they started, as a trace backend draws them. */
+  private static List<TaskInstance> inTreeOrder(RunStore runs, DagRun run) {
+    return runs.taskInstances(run.key()).stream()
+        .sorted(Comparator.comparing(TraceTree::startOf, Comparator.nullsLast(Comparator.naturalOrder()))
+            .thenComparing(TaskInstance::taskId))
+        .toList();
   }
 
   private static Instant startOf(TaskInstance ti) {

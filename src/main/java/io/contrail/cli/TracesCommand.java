@@ -1,15 +1,15 @@
 package io.contrail.cli;
 
-import io.contrail.roles.Contrail;
 import io.contrail.roles.Role;
 import io.contrail.run.DagRun;
-import io.contrail.run.RunKey;
 import io.contrail.storage.Stores;
 import io.contrail.telemetry.traces.Tracing;
 import io.opentelemetry.sdk.trace.data.SpanData;
-import java.io.PrintWriter;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -17,69 +17,87 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code traces show} and {@code traces export}: a run's trace from the database. */
-@Command(name = "traces", mixinStandardHelpOptions = true, description = "Show and re-send runs' traces.",
+@Command(name = "traces", description = "Show and re-send runs' traces.",
     subcommands = {TracesCommand.Show.class, TracesCommand.Export.class})
-final class TracesCommand implements Runnable {
-  @Spec picocli.CommandLine.Model.CommandSpec spec;
-
-  @Override
-  public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
-  }
+final class TracesCommand extends ParentCommand {
 
   @Command(name = "show", description = "Print a run's trace as a tree (run, tasks, attempts) from the database.")
   static final class Show implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "DAG_ID") String dagId;
-    @Parameters(index = "1", paramLabel = "RUN_ID") String runId;
+    @Parameters(index = "0", paramLabel = "DAG_ID", description = "The DAG.") String dagId;
+    @Parameters(index = "1", paramLabel = "RUN_ID", description = "The run.") String runId;
+    @Option(names = "--json", description = "Print the tree as JSON.") boolean json;
     @Spec picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {
-      try (Contrail app = Main.contrail(spec, Role.CLI)) {
-        DagRun run = app.stores().runs().findRun(new RunKey(dagId, runId))
-            .orElseThrow(() -> new Main.UserError("no run '" + runId + "' of DAG '" + dagId + "'"));
-        TraceTree.print(spec.commandLine().getOut(), app.stores().runs(), run);
-        return 0;
+      try (CliContext c = CliContext.open(spec, Role.CLI)) {
+        DagRun run = c.run(dagId, runId);
+        if (json) {
+          c.json(TraceTree.json(c.app().stores().runs(), run));
+        } else {
+          TraceTree.print(c.out(), c.app().stores().runs(), run);
+        }
+        return ExitCodes.OK;
       }
     }
   }
 
-  @Command(name = "export", description = "Re-send finished runs' spans to the configured exporter, with the same ids.")
+  @Command(name = "export", sortOptions = false,
+      description = "Re-send finished runs' spans to the configured exporter, with the same ids.")
   static final class Export implements Callable<Integer> {
-    @Option(names = "--dag", description = "Only runs of this DAG.") String dagId;
-    @Option(names = "--run-id", description = "Only this run.") String runId;
-    @Option(names = "--since", description = "Only runs queued at or after this time (ISO date or instant).") String since;
-    @Option(names = "--limit", description = "At most this many runs, newest first (default 1000).") int limit = 1000;
+    @Option(names = "--dag", paramLabel = "DAG_ID", description = "Only runs of this DAG.") String dagId;
+    @Option(names = "--run-id", paramLabel = "RUN_ID", description = "Only this run.") String runId;
+    @Option(names = "--since", paramLabel = "TIME",
+        description = "Only runs queued at or after this time (ISO date or instant).") String since;
+    @Option(names = "--limit", paramLabel = "N", defaultValue = "1000",
+        description = "At most this many runs, newest first, 1 or more (default ${DEFAULT-VALUE}).") int limit;
+    @Option(names = "--json", description = "Print JSON.") boolean json;
     @Spec picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {
+      UserInput.atLeast("--limit", limit, 1);
       Instant from = since == null ? null : BackfillCommand.parseTime("--since", since);
-      PrintWriter out = spec.commandLine().getOut();
-      try (Contrail app = Main.contrail(spec, Role.CLI)) {
-        List<DagRun> runs = app.stores().runs().listRuns(dagId, limit).stream()
-            .filter(r -> runId == null || r.runId().equals(runId))
+      try (CliContext c = CliContext.open(spec, Role.CLI)) {
+        List<DagRun> candidates;
+        if (runId != null && dagId != null) {
+          candidates = List.of(c.run(dagId, runId));
+        } else {
+          candidates = c.app().stores().runs().listRuns(dagId, limit).stream()
+              .filter(r -> runId == null || r.runId().equals(runId)).toList();
+          if (dagId != null && candidates.isEmpty()) {
+            c.dag(dagId);
+          }
+        }
+        List<DagRun> runs = candidates.stream()
             .filter(r -> from == null || !r.times().queuedAt().isBefore(from))
             .filter(r -> r.state().isFinished() && r.sampled())
             .toList();
         int spans = 0;
-        int failed = 0;
-        try (Tracing tracing = Tracing.open(app.config(), app.otel(), new Tracing.Source(
-            Stores.spanOutbox(app.database()), app.stores().runs(), app.stores().dags()))) {
+        List<String> failed = new ArrayList<>();
+        try (Tracing tracing = Tracing.open(c.app().config(), c.app().otel(), new Tracing.Source(
+            Stores.spanOutbox(c.app().database()), c.app().stores().runs(), c.app().stores().dags()))) {
           for (DagRun run : runs) {
             List<SpanData> data = tracing.outbox().spansOf(run.key());
             if (tracing.outbox().export(data)) {
               spans += data.size();
             } else {
-              failed++;
-              spec.commandLine().getErr().printf("export of %s failed%n", run.key());
+              failed.add(run.dagId() + "/" + run.runId());
             }
           }
         }
-        out.printf("exported %d span(s) of %d run(s)%s%n", spans, runs.size() - failed,
-            failed == 0 ? "" : "; " + failed + " run(s) failed");
-        out.flush();
-        return failed == 0 ? 0 : 1;
+        if (json) {
+          Map<String, Object> m = new LinkedHashMap<>();
+          m.put("spans", spans);
+          m.put("runs", runs.size() - failed.size());
+          m.put("failed_runs", failed);
+          c.json(m);
+        } else {
+          failed.forEach(r -> spec.commandLine().getErr().printf("export of %s failed%n", r));
+          c.out().printf("exported %d span(s) of %d run(s)%s%n", spans, runs.size() - failed.size(),
+              failed.isEmpty() ? "" : "; " + failed.size() + " run(s) failed");
+        }
+        return failed.isEmpty() ? ExitCodes.OK : ExitCodes.FAILED;
       }
     }
   }

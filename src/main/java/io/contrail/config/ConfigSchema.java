@@ -103,6 +103,39 @@ final class ConfigSchema {
     return text.toString();
   }
 
+  /**
+   * docs/configuration.md: every section and key with its default, environment variable and
+   * meaning, from the same declarations as the default file, so the reference cannot miss a key.
+   */
+  static String referenceMarkdown() {
+    StringBuilder md = new StringBuilder()
+        .append("# Configuration reference\n\n")
+        .append("<!-- Generated from the @Key declarations in io.contrail.config.ContrailConfig by\n")
+        .append("     ConfigReferenceTest, which fails when this file is out of date. Do not edit by hand. -->\n\n")
+        .append("`CONTRAIL_HOME/contrail.cfg` is an INI file, written on first start with these defaults and a\n")
+        .append("comment on each key. Every key can be overridden by an environment variable `CONTRAIL__<SECTION>__<KEY>`;\n")
+        .append("`$CONTRAIL_HOME` in a default stands for the home directory (default `~/contrail`). A wrong\n")
+        .append("value, an unknown section or an unknown key stops start-up with a message naming the file and\n")
+        .append("line (or the variable), the key and why (exit code 2).\n");
+    for (Section section : SECTIONS) {
+      md.append("\n## [").append(section.name()).append("]\n\n");
+      if (section.name().equals(METRICS_TAGS)) {
+        md.append("Free-form: every `key = value` is a static tag on every metric and every span's resource\n")
+            .append("(for example `cluster_id = blue`).\n");
+        continue;
+      }
+      md.append("| key | default | environment variable | meaning |\n|---|---|---|---|\n");
+      for (KeyDef key : section.keys()) {
+        String value = key.rawDefault().replace("${home}", "$CONTRAIL_HOME");
+        md.append("| `").append(key.name()).append("` | ")
+            .append(value.isEmpty() ? "(empty)" : "`" + value + "`").append(" | `CONTRAIL__")
+            .append(section.name().toUpperCase(Locale.ROOT)).append("__").append(key.name().toUpperCase(Locale.ROOT))
+            .append("` | ").append(key.comment().replace("|", "\\|")).append(" |\n");
+      }
+    }
+    return md.toString();
+  }
+
   private static String pad(String s) {
     return s.length() >= 34 ? s + "  " : s + " ".repeat(35 - s.length());
   }

@@ -29,6 +29,11 @@ public record ContrailConfig(
     metricsTags = Collections.unmodifiableMap(new LinkedHashMap<>(metricsTags));
   }
 
+  /** This configuration with other [metrics] settings. */
+  public ContrailConfig withMetrics(Metrics newMetrics) {
+    return new ContrailConfig(home, core, database, scheduler, newMetrics, metricsTags, traces, logs);
+  }
+
   /** The configuration a fresh installation gets: every key at its default, paths under home. */
   public static ContrailConfig defaults(Path home) {
     Path absolute = home.toAbsolutePath().normalize();
@@ -92,6 +97,13 @@ public record ContrailConfig(
       metricsAllowList = List.copyOf(metricsAllowList);
       metricsBlockList = List.copyOf(metricsBlockList);
     }
+
+    /** These settings without the /metrics endpoint, for a process nothing scrapes (a CLI command). */
+    public Metrics withoutPrometheus() {
+      return new Metrics(statsdOn, statsdHost, statsdPort, statsdPrefix, statsdDatadogTags, otelOn, otelHost,
+          otelPort, otelProtocol, otelSslActive, otelPrefix, otelIntervalMilliseconds, otelHistograms, false, prometheusPort,
+          metricsAllowList, metricsBlockList, legacyNamesOn);
+    }
   }
 
   /** Section {@code [traces]}. */
@@ -102,7 +114,7 @@ public record ContrailConfig(
       @Key(value = "grpc", comment = "grpc | http/protobuf", oneOf = {"grpc", "http/protobuf"}) String otelProtocol,
       @Key(value = "false", comment = "use https to reach the collector") boolean otelSslActive,
       @Key(value = "contrail", comment = "service.name of the spans") String otelService,
-      @Key(value = "false", comment = "the seed's model: service.name = dag_id") boolean servicePerDag,
+      @Key(value = "false", comment = "one service per DAG: service.name = dag_id") boolean servicePerDag,
       @Key(value = "false", comment = "also print spans to the console") boolean otelDebuggingOn,
       @Key(value = "slow", comment = "off | slow | all  (scheduler loop spans)",
           oneOf = {"off", "slow", "all"}) String schedulerSpans,

@@ -2,6 +2,13 @@ package io.contrail.dag;
 
 import io.contrail.api.Dag;
 import io.contrail.api.TaskDefinition;
+import io.contrail.schedule.Schedule;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,16 +26,22 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Turns the text of one DAG YAML file (DESIGN.md §3) into a {@link Dag}. Every problem — YAML
- * syntax, an unknown key, a value of the wrong type, a missing required key, a duplicate task_id,
- * an unknown upstream, a cycle — becomes a {@link DagImportException} naming the file and the line
- * of the offending key or task, so a user can fix it without guessing.
+ * Turns the text of one DAG YAML file (DESIGN.md §3) into a {@link Dag}. Every problem — bytes that
+ * are not UTF-8, YAML syntax, an unknown key, a value of the wrong type or out of range, a schedule
+ * that is not a cron expression or preset, a missing required key, a duplicate task_id, an unknown
+ * upstream, a cycle, a DAG without tasks — becomes a {@link DagImportException} naming the file and
+ * the line of the offending key or task, so a user can fix it without guessing, and nothing invalid
+ * reaches the scheduler.
  */
 final class DagParser {
   private static final Set<String> DAG_KEYS = Set.of("dag_id", "description", "schedule",
       "start_date", "catchup", "paused", "max_active_runs", "max_active_tasks", "tags",
       "default_args", "tasks");
-  private static final Pattern DURATION_PART = Pattern.compile("\\s*(\\d+)\\s*(ms|s|m|h|d)");
+  /** Start dates a schedule can be computed from and every database stores. */
+  static final Instant EARLIEST_START = Instant.parse("1900-01-01T00:00:00Z");
+  static final Instant LATEST_START = Instant.parse("9999-12-31T23:59:59Z");
+  static final int MAX_ACTIVE = 100_000;
+  static final int MAX_TAG_LENGTH = 100;
   private static final Pattern QUOTED = Pattern.compile("'([^']*)'");
   private static final String CYCLE_PREFIX = "cycle between tasks: ";
 
@@ -39,22 +52,34 @@ final class DagParser {
     return parseDetailed(file, text).dag();
   }
 
+  /** Parses the bytes of a file, which must be UTF-8 (a byte-order mark is allowed). */
+  Parsed parseDetailed(Path file, byte[] bytes) {
+    return parseDetailed(file, decode(file.toString(), bytes));
+  }
+
   Parsed parseDetailed(Path file, String text) {
     String name = file.toString();
     YamlMap root = YamlDoc.parse(name, text).rootMap();
     root.rejectUnknownKeys(DAG_KEYS, "at the top level of the DAG");
 
-    String dagId = root.requiredString("dag_id", "");
+    String dagId = root.requiredIdentifier("dag_id", "");
     if (!Dag.DAG_ID.matcher(dagId).matches()) {
       throw root.error("dag_id", "dag_id '" + dagId + "' must be 1-250 characters of A-Z a-z 0-9 _ . -");
     }
-    String schedule = root.string("schedule");
+    String schedule = schedule(root);
     Instant startDate = startDate(root);
     boolean catchup = Boolean.TRUE.equals(root.bool("catchup"));
     Boolean paused = root.bool("paused");
-    Integer maxActiveRuns = root.integer("max_active_runs", 1);
-    Integer maxActiveTasks = root.integer("max_active_tasks", 1);
+    Integer maxActiveRuns = root.integer("max_active_runs", 1, MAX_ACTIVE);
+    Integer maxActiveTasks = root.integer("max_active_tasks", 1, MAX_ACTIVE);
     List<String> tags = root.strings("tags");
+    if (tags != null) {
+      for (String tag : tags) {
+        if (tag.isBlank() || tag.length() > MAX_TAG_LENGTH) {
+          throw root.error("tags", "tags must be 1-" + MAX_TAG_LENGTH + " characters, not '" + tag + "'");
+        }
+      }
+    }
 
     YamlMap defaults = root.map("default_args");
     if (defaults != null) {
@@ -80,6 +105,11 @@ final class DagParser {
         }
       }
     }
+    if (tasks.isEmpty()) {
+      // its runs would "succeed" without doing anything: almost certainly a mistake
+      int line = root.has("tasks") ? root.line("tasks") : root.line("dag_id");
+      throw new DagImportException(name, line, "DAG '" + dagId + "' has no tasks: list at least one under 'tasks:'");
+    }
     try {
       Dag dag = Dag.builder(dagId).description(root.string("description")).schedule(schedule)
           .startDate(startDate).catchup(catchup).paused(paused)
@@ -90,6 +120,40 @@ final class DagParser {
     } catch (IllegalArgumentException e) {
       throw new DagImportException(name, lineOfTaskNamedIn(e.getMessage(), taskLines), e.getMessage());
     }
+  }
+
+  /** The bytes as text; bytes that are not UTF-8 are an error at their line, never replaced silently. */
+  static String decode(String file, byte[] bytes) {
+    CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+        .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+    ByteBuffer in = ByteBuffer.wrap(bytes);
+    CharBuffer out = CharBuffer.allocate(bytes.length);
+    CoderResult result = decoder.decode(in, out, true);
+    if (result.isError()) {
+      int line = 1;
+      for (int i = 0; i < in.position(); i++) {
+        if (bytes[i] == '\n') {
+          line++;
+        }
+      }
+      throw new DagImportException(file, line, String.format("not UTF-8: byte 0x%02x at offset %d cannot be"
+          + " decoded; save the file as UTF-8", bytes[in.position()] & 0xff, in.position()));
+    }
+    decoder.flush(out);
+    out.flip();
+    String text = out.toString();
+    return text.startsWith("\uFEFF") ? text.substring(1) : text;
+  }
+
+  /** The schedule as written, checked now so that the scheduler never meets an invalid one. */
+  private static String schedule(YamlMap root) {
+    String schedule = root.identifier("schedule");
+    try {
+      Schedule.parse(schedule);
+    } catch (IllegalArgumentException e) {
+      throw root.error("schedule", e.getMessage());
+    }
+    return schedule;
   }
 
   /** Maps a {@link Dag} validation message (a cycle, mostly) to the line of the first task it names. */
@@ -106,28 +170,32 @@ final class DagParser {
     return names.stream().filter(taskLines::containsKey).map(taskLines::get).findFirst().orElse(1);
   }
 
-  /** start_date is an ISO instant, a date-time with offset, or a date (UTC midnight). */
+  /** start_date is an ISO instant, a date-time with offset, or a date (UTC midnight), 1900 to 9999. */
   private static Instant startDate(YamlMap root) {
-    String text = root.string("start_date");
+    String text = root.identifier("start_date");
     if (text == null) {
       return null;
     }
     String s = text.trim();
+    Instant start;
     try {
       if (s.length() == 10) {
-        return LocalDate.parse(s).atStartOfDay(ZoneOffset.UTC).toInstant();
+        start = LocalDate.parse(s).atStartOfDay(ZoneOffset.UTC).toInstant();
+      } else if (s.endsWith("Z") || s.endsWith("z")) {
+        start = Instant.parse(s.toUpperCase(java.util.Locale.ROOT));
+      } else if (s.matches(".*[+-]\\d\\d:?\\d\\d$")) {
+        start = OffsetDateTime.parse(s).toInstant();
+      } else {
+        start = LocalDateTime.parse(s).toInstant(ZoneOffset.UTC); // no zone written: UTC, as Airflow
       }
-      if (s.endsWith("Z") || s.endsWith("z")) {
-        return Instant.parse(s.toUpperCase(java.util.Locale.ROOT));
-      }
-      if (s.matches(".*[+-]\\d\\d:?\\d\\d$")) {
-        return OffsetDateTime.parse(s).toInstant();
-      }
-      return LocalDateTime.parse(s).toInstant(ZoneOffset.UTC); // no zone written: UTC, as Airflow
     } catch (DateTimeParseException e) {
       throw root.error("start_date", "start_date '" + text
           + "' must be an ISO date or instant, like 2026-01-01 or 2026-01-01T00:00:00Z");
     }
+    if (start.isBefore(EARLIEST_START) || start.isAfter(LATEST_START)) {
+      throw root.error("start_date", "start_date '" + text + "' must be between 1900-01-01 and 9999-12-31");
+    }
+    return start;
   }
 
   /**
@@ -137,38 +205,6 @@ final class DagParser {
    * @throws IllegalArgumentException naming the text when it is none of these
    */
   public static Duration durationOf(String text) {
-    String s = text == null ? "" : text.trim();
-    try {
-      if (s.matches("\\d+")) {
-        return Duration.ofSeconds(Long.parseLong(s));
-      }
-      if (s.matches("\\d+\\.\\d+")) {
-        return Duration.ofNanos(new java.math.BigDecimal(s).movePointRight(9).longValueExact());
-      }
-      if (s.startsWith("P") || s.startsWith("p")) {
-        return Duration.parse(s.toUpperCase(java.util.Locale.ROOT));
-      }
-      Matcher m = DURATION_PART.matcher(s);
-      Duration total = Duration.ZERO;
-      int pos = 0;
-      while (pos < s.length() && m.find(pos) && m.start() == pos) {
-        long n = Long.parseLong(m.group(1));
-        total = total.plus(switch (m.group(2)) {
-          case "ms" -> Duration.ofMillis(n);
-          case "s" -> Duration.ofSeconds(n);
-          case "m" -> Duration.ofMinutes(n);
-          case "h" -> Duration.ofHours(n);
-          default -> Duration.ofDays(n);
-        });
-        pos = m.end();
-      }
-      if (pos > 0 && pos == s.length()) {
-        return total;
-      }
-    } catch (ArithmeticException | NumberFormatException | DateTimeParseException e) {
-      // fall through to the one message users see
-    }
-    throw new IllegalArgumentException("invalid duration '" + text
-        + "' (expected e.g. 500ms, 5s, 2m, 1h, 1d, 1m30s or a number of seconds)");
+    return DurationText.parse(text);
   }
 }

@@ -5,6 +5,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.FileSystemLoopException;
 import java.nio.file.FileVisitOption;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -12,14 +15,11 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,7 +34,10 @@ import org.slf4j.LoggerFactory;
  * folder for {@code .yaml}/{@code .yml} files and {@code .jar}s of {@link DagFactory}s, re-parses
  * only the files whose content changed, forgets files that disappeared, and returns the whole bag.
  * A broken file becomes an {@link ImportError} and never stops the others; a dag_id defined twice
- * is kept from the first file in path order and reported as an error in the second.
+ * is kept from the first file in path order and reported as an error in the second. What the
+ * folder holds that cannot be read — a file or folder without permission, a dangling symbolic
+ * link, a link loop, a FIFO named like a DAG file — is an import error too, never skipped
+ * silently. With a {@link ParseCache}, a file some process already parsed is not parsed again.
  */
 public final class DagProcessor implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DagProcessor.class);
@@ -44,6 +47,7 @@ public final class DagProcessor implements AutoCloseable {
   private final Path dagsFolder;
   private final boolean loadExamples;
   private final DagParser parser = new DagParser();
+  private final ParseCache parseCache;
   private final Map<Path, CachedFile> cache = new HashMap<>();
   private List<FileResult> examples;
   private int parseCount;
@@ -63,8 +67,18 @@ public final class DagProcessor implements AutoCloseable {
       URLClassLoader loader) {}
 
   public DagProcessor(Path dagsFolder, boolean loadExamples) {
+    this(dagsFolder, loadExamples, ParseCache.NONE);
+  }
+
+  /** A processor that shares what it parsed with the other processes of the installation at {@code home}. */
+  public static DagProcessor sharingParsesIn(Path home, Path dagsFolder, boolean loadExamples) {
+    return new DagProcessor(dagsFolder, loadExamples, ParseCache.in(home));
+  }
+
+  DagProcessor(Path dagsFolder, boolean loadExamples, ParseCache parseCache) {
     this.dagsFolder = dagsFolder;
     this.loadExamples = loadExamples;
+    this.parseCache = parseCache;
   }
 
   public Path dagsFolder() {
@@ -81,16 +95,17 @@ public final class DagProcessor implements AutoCloseable {
     List<Path> files = new ArrayList<>();
     try {
       Files.createDirectories(dagsFolder);
-      files = listDagFiles();
+      files = listDagFiles(results);
     } catch (IOException | RuntimeException e) {
-      LOG.warn("Cannot list dags_folder {}", dagsFolder, e);
-      results.add(FileResult.failed(dagsFolder.toString(), 0, "cannot read dags_folder: " + e));
+      LOG.warn("Cannot list dags_folder {}: {}", dagsFolder, e.toString());
+      results.add(FileResult.failed(dagsFolder.toString(), 0, "cannot read dags_folder: " + describe(e)));
     }
     Set<Path> present = new HashSet<>(files);
     for (Iterator<Map.Entry<Path, CachedFile>> it = cache.entrySet().iterator(); it.hasNext(); ) {
       Map.Entry<Path, CachedFile> e = it.next();
       if (!present.contains(e.getKey())) {
         closeLoader(e.getValue());
+        parseCache.forget(e.getKey());
         it.remove();
       }
     }
@@ -123,35 +138,81 @@ public final class DagProcessor implements AutoCloseable {
     cache.clear();
   }
 
-  private List<Path> listDagFiles() throws IOException {
+  /** The DAG files under dags_folder in path order; what cannot be read is added to {@code problems}. */
+  private List<Path> listDagFiles(List<FileResult> problems) throws IOException {
     List<Path> files = new ArrayList<>();
     Files.walkFileTree(dagsFolder, EnumSet.of(FileVisitOption.FOLLOW_LINKS), Integer.MAX_VALUE,
         new SimpleFileVisitor<>() {
           @Override
           public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
-            // Hidden folders hold editor and VCS state (.git, .idea), never DAGs.
-            boolean hidden = !dir.equals(dagsFolder) && dir.getFileName().toString().startsWith(".");
-            return hidden ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
+            return isHidden(dir) ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
           }
 
           @Override
           public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-            String name = file.getFileName().toString();
-            if (attrs.isRegularFile() && !name.startsWith(".")
-                && (name.endsWith(".yaml") || name.endsWith(".yml") || name.endsWith(".jar"))) {
+            if (isHidden(file) || !isDagFileName(file)) {
+              return FileVisitResult.CONTINUE;
+            }
+            if (attrs.isRegularFile()) {
               files.add(file);
+            } else if (attrs.isSymbolicLink()) {
+              // FOLLOW_LINKS hands over the link itself only when its target does not exist
+              problems.add(FileResult.failed(file.toString(), 0, "dangling symbolic link: its target "
+                  + linkTarget(file) + " does not exist"));
+            } else if (attrs.isOther()) {
+              // reading a FIFO would block the scan until something writes to it
+              problems.add(FileResult.failed(file.toString(), 0,
+                  "not a regular file (a FIFO, socket or device), so it is not read"));
             }
             return FileVisitResult.CONTINUE;
           }
 
           @Override
           public FileVisitResult visitFileFailed(Path file, IOException e) {
-            LOG.warn("Cannot visit {} in dags_folder", file, e);
+            if (e instanceof NoSuchFileException || isHidden(file)) {
+              return FileVisitResult.CONTINUE; // gone since it was listed, or not ours to read
+            }
+            if (e instanceof FileSystemLoopException) {
+              problems.add(FileResult.failed(file.toString(), 0,
+                  "symbolic link loop: this folder links back to one that contains it, so it is not scanned"));
+            } else if (Files.isDirectory(file) || isDagFileName(file)) {
+              String what = Files.isDirectory(file) ? "cannot read folder: " : "cannot read file: ";
+              problems.add(FileResult.failed(file.toString(), 0, what + describe(e)));
+            }
             return FileVisitResult.CONTINUE;
           }
         });
     files.sort(Comparator.comparing(Path::toString));
     return files;
+  }
+
+  private boolean isHidden(Path path) {
+    // Hidden files and folders hold editor and VCS state (.git, .idea), never DAGs.
+    return !path.equals(dagsFolder) && path.getFileName() != null && path.getFileName().toString().startsWith(".");
+  }
+
+  private static boolean isDagFileName(Path file) {
+    String name = file.getFileName().toString();
+    return name.endsWith(".yaml") || name.endsWith(".yml") || name.endsWith(".jar");
+  }
+
+  private static String linkTarget(Path link) {
+    try {
+      return Files.readSymbolicLink(link).toString();
+    } catch (IOException | RuntimeException e) {
+      return "(unreadable)";
+    }
+  }
+
+  /** An I/O failure as a user reads it: "permission denied", not a class name and "line 0". */
+  static String describe(Exception e) {
+    if (e instanceof AccessDeniedException) {
+      return "permission denied";
+    }
+    if (e instanceof FileSystemException f && f.getReason() != null) {
+      return f.getReason();
+    }
+    return e.getMessage() == null ? e.toString() : e.getMessage();
   }
 
   /** Re-parses {@code file} if its content changed; null if it vanished meanwhile. */
@@ -166,9 +227,9 @@ public final class DagProcessor implements AutoCloseable {
     } catch (NoSuchFileException e) {
       return null;
     } catch (IOException e) {
-      return FileResult.failed(file.toString(), 0, "cannot read file: " + e.getMessage());
+      return FileResult.failed(file.toString(), 0, "cannot read file: " + describe(e));
     }
-    String hash = sha256(bytes);
+    String hash = ParseCache.sha256(bytes);
     CachedFile old = cache.get(file);
     if (old != null && old.sha256().equals(hash)) {
       // Same content: a touched or copied-over file parses the same, so keep the old result.
@@ -180,23 +241,31 @@ public final class DagProcessor implements AutoCloseable {
     if (old != null) {
       closeLoader(old);
     }
-    parseCount++;
     CachedFile fresh;
     if (file.toString().endsWith(".jar")) {
+      parseCount++;
       JarDags.Loaded jar = JarDags.load(file);
       fresh = new CachedFile(size, lastModified, hash, jar.result(), jar.loader());
     } else {
-      String text = new String(bytes, StandardCharsets.UTF_8);
-      fresh = new CachedFile(size, lastModified, hash, parseYaml(file, text), null);
+      Optional<FileResult> parsedBefore = parseCache.lookup(file, hash);
+      FileResult result;
+      if (parsedBefore.isPresent()) {
+        result = parsedBefore.get(); // another process parsed this content already
+      } else {
+        parseCount++;
+        result = parseYaml(file, bytes);
+        parseCache.store(file, hash, result);
+      }
+      fresh = new CachedFile(size, lastModified, hash, result, null);
     }
     cache.put(file, fresh);
-    fresh.result().errors().forEach(err -> LOG.warn("DAG import error: {}", err));
+    // the import errors are logged once, by whoever syncs the bag (DagSync), not here as well
     return fresh.result();
   }
 
-  private FileResult parseYaml(Path file, String text) {
+  private FileResult parseYaml(Path file, byte[] bytes) {
     try {
-      DagParser.Parsed parsed = parser.parseDetailed(file, text);
+      DagParser.Parsed parsed = parser.parseDetailed(file, bytes);
       return new FileResult(file.toString(),
           List.of(new LocatedDag(parsed.dag(), parsed.dagIdLine())), List.of());
     } catch (DagImportException e) {
@@ -219,7 +288,7 @@ public final class DagProcessor implements AutoCloseable {
       Path fileloc = Path.of("examples", name);
       Optional<String> text = readResource(cl, EXAMPLES_DIR + name);
       parseCount++;
-      out.add(text.isPresent() ? parseYaml(fileloc, text.get())
+      out.add(text.isPresent() ? parseYaml(fileloc, text.get().getBytes(StandardCharsets.UTF_8))
           : FileResult.failed(fileloc.toString(), 0, "bundled example is missing from the classpath"));
     }
     return List.copyOf(out);
@@ -261,14 +330,6 @@ public final class DagProcessor implements AutoCloseable {
       } catch (IOException e) {
         LOG.warn("Cannot close class loader of a DAG jar", e);
       }
-    }
-  }
-
-  private static String sha256(byte[] bytes) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is required of every JVM", e);
     }
   }
 }

@@ -15,6 +15,7 @@ public record ImportError(String file, int line, String message) {
 
   @Override
   public String toString() {
-    return file + ":" + line + ": " + message;
+    // line 0 means the error has no line (an unreadable file, a jar): "file: reason", not "file:0: reason"
+    return line > 0 ? file + ":" + line + ": " + message : file + ": " + message;
   }
 }

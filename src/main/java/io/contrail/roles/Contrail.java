@@ -11,6 +11,7 @@ import io.contrail.scheduler.DagSync;
 import io.contrail.scheduler.Scheduler;
 import io.contrail.storage.Database;
 import io.contrail.storage.GroupCommit;
+import io.contrail.storage.StorageException;
 import io.contrail.storage.Stores;
 import io.contrail.telemetry.OtelSettings;
 import io.contrail.telemetry.Telemetry;
@@ -43,17 +44,19 @@ public final class Contrail implements AutoCloseable {
 
   private Contrail(Role role, ContrailConfig config, Environment env, boolean migrate) {
     this.role = role;
-    this.config = config;
+    this.config = role.scraped() ? config : config.withMetrics(config.metrics().withoutPrometheus());
     // every OpenTelemetry setting is checked before the database is opened
     this.otel = OtelSettings.resolve(env);
-    TelemetryFactory.Built built = TelemetryFactory.create(config, otel, role.runsTasks());
+    TelemetryFactory.Built built = TelemetryFactory.create(this.config, otel, role.runsTasks());
     this.telemetry = built.telemetry();
     ContrailConfig.Database db = config.database();
     try {
       this.database = new Database(db.url(), db.user(), db.password(), db.poolSize());
     } catch (RuntimeException e) {
       telemetry.close();
-      throw e;
+      // the pool's own message does not say which database: this one does, with the cause
+      throw new StorageException("cannot open the database " + db.url().replaceAll("(?i)(password=)[^&;]*", "$1***") + ": "
+          + rootMessage(e), e);
     }
     try {
       if (migrate) {
@@ -74,6 +77,16 @@ public final class Contrail implements AutoCloseable {
     }
     this.runCreator = new RunCreator(stores.runs(), telemetry, otel.sampler(), clock);
     this.taskClassLoader = new TaskClassLoader(config.core().dagsFolder());
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String message = root.getMessage() == null ? root.toString() : root.getMessage();
+    int nl = message.indexOf('\n');
+    return nl < 0 ? message : message.substring(0, nl);
   }
 
   /** Loads contrail.cfg from the environment's CONTRAIL_HOME and opens the database, migrated. */
@@ -130,7 +143,8 @@ public final class Contrail implements AutoCloseable {
 
   /** A DAG sync of dags_folder (and the bundled examples) into the database. */
   public DagSync dagSync() {
-    DagProcessor processor = new DagProcessor(config.core().dagsFolder(), config.core().loadExamples());
+    DagProcessor processor = DagProcessor.sharingParsesIn(config.home(), config.core().dagsFolder(),
+        config.core().loadExamples());
     return new DagSync(processor, stores.dags(), stores.pools(), clock, telemetry,
         config.core().dagsArePausedAtCreation(), config.core().defaultPoolSlots());
   }

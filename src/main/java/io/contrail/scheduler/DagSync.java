@@ -36,6 +36,7 @@ public final class DagSync {
   private final Map<String, String> writtenHashes = new HashMap<>();
   private final Map<String, Dag> writtenDags = new HashMap<>();
   private int lastErrorCount = -1;
+  private boolean seeded;
 
   public DagSync(DagProcessor processor, DagStore dags, PoolStore pools, Clock clock,
       Telemetry telemetry, boolean pausedAtCreation, int defaultPoolSlots) {
@@ -51,6 +52,12 @@ public final class DagSync {
   /** Scans the folder and updates the database; returns the DAGs now loaded. */
   public DagBag sync() {
     long t0 = System.nanoTime();
+    if (!seeded) {
+      // a process starting up (every CLI command is one) need not rewrite the DAGs the database has already
+      dags.summaries().stream().filter(DagStore.DagSummary::active)
+          .forEach(d -> writtenHashes.put(d.dagId(), d.fileHash()));
+      seeded = true;
+    }
     DagBag bag = processor.refresh();
     for (Dag dag : bag.dags().values()) {
       if (writtenDags.get(dag.dagId()) == dag) {

@@ -20,7 +20,7 @@ class BenchTelemetryTest {
     try (MockOtlpServer server = MockOtlpServer.start();
          BenchEnvironment env = new BenchEnvironment(Environment.of(Map.of()), "h2", 4)) {
       Map<String, Object> figures = Scenarios.throughput(env, 3, false, Map.of(
-          "CONTRAIL__TRACES__OTEL_ON", "true", "CONTRAIL__TRACES__OTEL_PORT", "4317"));
+          "CONTRAIL__TRACES__OTEL_ON", "true", "CONTRAIL__TRACES__OTEL_PORT", String.valueOf(server.grpcPort())));
 
       assertThat(figures.get("state")).isEqualTo("success");
       List<JsonNode> spans = server.awaitSpans(s -> s.stream().anyMatch(BenchTelemetryTest::isRunSpan),

@@ -6,12 +6,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.contrail.storage.Database;
 import io.contrail.testing.CliExtension;
 import io.contrail.testing.CliProcess;
+import io.contrail.testing.InProcessContrail;
 import io.contrail.testing.MockOtlpServer;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -43,7 +41,6 @@ class CrashProofTracesTest {
   @Test
   void schedulerKilledMidRunAndRestartedCompletesTheTraceWithoutDuplicates() throws Exception {
     tracesOn().env("CONTRAIL__TRACES__OTEL_PROTOCOL", "http/protobuf")
-        .env("CONTRAIL__TRACES__OTEL_PORT", "4318")
         .env("CONTRAIL__SCHEDULER__ZOMBIE_THRESHOLD_MS", "2000")
         .env("CONTRAIL__SCHEDULER__JOB_HEARTBEAT_MS", "200")
         .env("CONTRAIL__SCHEDULER__LOOP_INTERVAL_MS", "200")
@@ -70,6 +67,7 @@ class CrashProofTracesTest {
             depends_on: [long]
         """);
     try (MockOtlpServer server = MockOtlpServer.start()) {
+      cli.env("CONTRAIL__TRACES__OTEL_PORT", String.valueOf(server.httpPort()));
       CliProcess.Background first = cli.start("standalone");
       CliProcess.Background second = null;
       try {
@@ -129,8 +127,10 @@ class CrashProofTracesTest {
 
   @Test
   void runWhileCollectorIsDownArrivesOnceWhenItIsBack() throws Exception {
+    // a free port, where the receiver starts only once the run is over
+    int port = InProcessContrail.freePort();
     tracesOn().env("CONTRAIL__TRACES__OTEL_PROTOCOL", "grpc")
-        .env("CONTRAIL__TRACES__OTEL_PORT", "4317")
+        .env("CONTRAIL__TRACES__OTEL_PORT", String.valueOf(port))
         .env("OTEL_EXPORTER_OTLP_TIMEOUT", "1000");
     Files.writeString(cli.dagsFolder().resolve("down.yaml"), """
         dag_id: down
@@ -145,22 +145,17 @@ class CrashProofTracesTest {
             depends_on: [one]
         """);
     String traceId;
-    // hold the receiver's lock so no other test's receiver listens on the fixed ports meanwhile
-    Path lockFile = Path.of(System.getProperty("java.io.tmpdir"), "contrail-mockotlpserver.lock");
-    try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-         FileLock lock = ch.lock()) {
-      long t0 = System.nanoTime();
-      CliProcess.Result r = cli.run("dags", "test", "down");
-      assertThat(r.exitCode()).as("the run succeeds with the collector down:\n" + r.out()).isZero();
-      assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(30));
-      Matcher m = TRACE.matcher(r.out());
-      assertThat(m.find()).isTrue();
-      traceId = m.group(1);
-    }
-    try (MockOtlpServer server = MockOtlpServer.start()) {
+    long t0 = System.nanoTime();
+    CliProcess.Result r = cli.run("dags", "test", "down");
+    assertThat(r.exitCode()).as("the run succeeds with the collector down:\n" + r.out()).isZero();
+    assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(30));
+    Matcher m = TRACE.matcher(r.out());
+    assertThat(m.find()).isTrue();
+    traceId = m.group(1);
+    try (MockOtlpServer server = MockOtlpServer.startOn(port)) {
       // any later process with the outbox ships what is pending
-      CliProcess.Result r = cli.run("scheduler", "--num-runs", "2");
-      assertThat(r.exitCode()).as(r.out()).isZero();
+      CliProcess.Result shipped = cli.run("scheduler", "--num-runs", "2");
+      assertThat(shipped.exitCode()).as(shipped.out()).isZero();
       List<JsonNode> spans = ofTrace(server.awaitSpans(s -> ofTrace(s, traceId).size() >= 5, Duration.ofSeconds(10)), traceId);
       assertThat(names(spans)).containsExactly("dag_run.down", "task_attempt.one", "task_attempt.two",
           "task_run.one", "task_run.two");
@@ -168,7 +163,7 @@ class CrashProofTracesTest {
       cli.run("scheduler", "--num-runs", "1");
       assertThat(ofTrace(server.spans(), traceId)).hasSize(5);
       // and traces export re-sends on request, with identical ids
-      CliProcess.Result export = cli.run("traces", "export", "--dag", "down");
+      CliProcess.Result export = cli.call("traces", "export", "--dag", "down");
       assertThat(export.out()).contains("exported 5 span(s) of 1 run(s)");
       List<JsonNode> again = ofTrace(server.awaitSpans(s -> ofTrace(s, traceId).size() >= 10, Duration.ofSeconds(10)), traceId);
       assertThat(again.stream().map(s -> s.path("spanId").asText()).distinct().count()).isEqualTo(5);

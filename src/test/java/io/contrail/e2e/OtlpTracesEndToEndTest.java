@@ -84,7 +84,7 @@ class OtlpTracesEndToEndTest {
   @Test
   void dagsTestSendsEverySpanOnceOverGrpc() throws Exception {
     try (MockOtlpServer server = MockOtlpServer.start()) {
-      tracesOn().env("CONTRAIL__TRACES__OTEL_PROTOCOL", "grpc").env("CONTRAIL__TRACES__OTEL_PORT", "4317");
+      tracesOn().env("CONTRAIL__TRACES__OTEL_PROTOCOL", "grpc").env("CONTRAIL__TRACES__OTEL_PORT", String.valueOf(server.grpcPort()));
       CliProcess.Result r = dagsTest(ETL);
       assertThat(r.exitCode()).as(r.out()).isZero();
       assertThat(r.out()).contains("dag_run.wire").contains("task_attempt.transform");
@@ -98,7 +98,7 @@ class OtlpTracesEndToEndTest {
   void dagsTestSendsEverySpanOnceOverHttpProtobuf() throws Exception {
     try (MockOtlpServer server = MockOtlpServer.start()) {
       tracesOn().env("CONTRAIL__TRACES__OTEL_PROTOCOL", "http/protobuf")
-          .env("CONTRAIL__TRACES__OTEL_PORT", "4318");
+          .env("CONTRAIL__TRACES__OTEL_PORT", String.valueOf(server.httpPort()));
       CliProcess.Result r = dagsTest(ETL);
       assertThat(r.exitCode()).as(r.out()).isZero();
       String traceId = traceIdOf(r);
@@ -124,7 +124,7 @@ class OtlpTracesEndToEndTest {
         """.formatted(childSpan.indent(6).stripTrailing());
     try (MockOtlpServer server = MockOtlpServer.start()) {
       tracesOn().env("CONTRAIL__TRACES__OTEL_PROTOCOL", "http/protobuf")
-          .env("CONTRAIL__TRACES__OTEL_PORT", "4318");
+          .env("CONTRAIL__TRACES__OTEL_PORT", String.valueOf(server.httpPort()));
       CliProcess.Result r = dagsTest(yaml);
       assertThat(r.exitCode()).as(r.out()).isZero();
       String traceId = traceIdOf(r);
@@ -139,7 +139,7 @@ class OtlpTracesEndToEndTest {
   void logsOtelOnExportsAttemptOutputAndComponentLogLines() throws Exception {
     try (MockOtlpServer server = MockOtlpServer.start()) {
       tracesOn().env("CONTRAIL__TRACES__OTEL_PROTOCOL", "http/protobuf")
-          .env("CONTRAIL__TRACES__OTEL_PORT", "4318").env("CONTRAIL__LOGS__OTEL_ON", "true");
+          .env("CONTRAIL__TRACES__OTEL_PORT", String.valueOf(server.httpPort())).env("CONTRAIL__LOGS__OTEL_ON", "true");
       // a broken file beside the DAG makes the DAG processor log a warning: a component log line
       Files.writeString(cli.dagsFolder().resolve("broken.yaml"), "dag_id: broken\nschedule: null\nnot_a_key: 1\n");
       CliProcess.Result r = dagsTest(ETL);

@@ -5,7 +5,11 @@ import static org.assertj.core.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.contrail.cli.Main;
+import io.contrail.config.Environment;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,15 +28,13 @@ import java.util.function.Predicate;
  * CONTRAIL_HOME, the way a user would: same JVM binary and classpath as the test, a timeout, and
  * stdout and stderr captured to files (no pipe can fill up and stall a long-running scheduler).
  * Every OTEL_* and CONTRAIL* variable of the test's own environment is scrubbed, so only what a
- * test sets with {@link #env} reaches the child. {@link CliExtension} gives each test one.
+ * test sets with {@link #env} reaches the child. {@link #call} runs a command in the test's JVM
+ * instead, on the same environment: for the many commands (queries, polling) where a process of
+ * their own adds nothing but a JVM start. {@link CliExtension} gives each test one.
  */
 public final class CliProcess implements AutoCloseable {
   public static final ObjectMapper JSON = new ObjectMapper();
   public static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(40);
-
-  private static final String JAVA = ProcessHandle.current().info().command().orElse("java");
-  // C1 only and the serial collector: a CLI command starts in well under a second this way
-  private static final List<String> JVM_OPTIONS = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m");
 
   private final Path home;
   private final Path outputs;
@@ -122,6 +124,8 @@ public final class CliProcess implements AutoCloseable {
     env.put("CONTRAIL__SCHEDULER__LOOP_INTERVAL_MS", "200");
     env.put("CONTRAIL__SCHEDULER__JOB_HEARTBEAT_MS", "200");
     env.put("CONTRAIL__SCHEDULER__DAG_DIR_LIST_INTERVAL_MS", "1000");
+    // the child JVM's class-data archive is written on first use: here, not inside a test's time limit
+    ChildJvm.command();
   }
 
   public Path home() {
@@ -165,6 +169,30 @@ public final class CliProcess implements AutoCloseable {
     }
   }
 
+  /**
+   * Runs a command in this JVM, through the same {@code Main.execute} as the process would, on the
+   * same environment and CONTRAIL_HOME. Only for commands that neither run servers nor depend on
+   * signals; while a server runs, it joins the server's embedded database like any other client.
+   */
+  public Result call(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = Main.execute(Environment.of(environment()), new PrintWriter(out, true), new PrintWriter(err, true), args);
+    return new Result(List.of(args), code, out.toString(), err.toString());
+  }
+
+  /** {@link #call} a command that must exit 0. */
+  public Result callOk(String... args) {
+    Result r = call(args);
+    assertThat(r.exitCode()).as("exit code of %s", r).isZero();
+    return r;
+  }
+
+  /** {@link #call} a {@code --json} command that must exit 0 and parse its output. */
+  public JsonNode callJson(String... args) {
+    return callOk(args).json();
+  }
+
   /** Runs a command that must exit 0 and returns what it printed. */
   public Result ok(String... args) {
     Result r = run(args);
@@ -177,9 +205,9 @@ public final class CliProcess implements AutoCloseable {
     return ok(args).json();
   }
 
-  /** {@code runs show DAG RUN --json}. */
+  /** {@code runs show DAG RUN --json}, in this JVM. */
   public JsonNode showRun(String dagId, String runId) {
-    return json("runs", "show", dagId, runId, "--json");
+    return callJson("runs", "show", dagId, runId, "--json");
   }
 
   /** Polls {@code runs show --json} until the run matches, failing after {@code timeout}. */
@@ -187,7 +215,7 @@ public final class CliProcess implements AutoCloseable {
     long deadline = System.nanoTime() + timeout.toNanos();
     Result last = null;
     while (System.nanoTime() < deadline) {
-      last = run("runs", "show", dagId, runId, "--json");
+      last = call("runs", "show", dagId, runId, "--json");
       if (last.exitCode() == 0 && condition.test(last.json())) {
         return last.json();
       }
@@ -203,11 +231,7 @@ public final class CliProcess implements AutoCloseable {
 
   /** Starts a command in the background; {@link #close} kills it if the test did not stop it. */
   public Background start(String... args) {
-    List<String> command = new ArrayList<>();
-    command.add(JAVA);
-    command.addAll(JVM_OPTIONS);
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
+    List<String> command = ChildJvm.command();
     command.add("io.contrail.cli.Main");
     command.addAll(List.of(args));
     int n = counter.incrementAndGet();
@@ -219,9 +243,8 @@ public final class CliProcess implements AutoCloseable {
         .redirectOutput(out.toFile())
         .redirectError(err.toFile())
         .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-    pb.environment().keySet().removeIf(k -> k.startsWith("CONTRAIL") || k.startsWith("OTEL_"));
-    pb.environment().put("CONTRAIL_HOME", home.toString());
-    pb.environment().putAll(env);
+    pb.environment().clear();
+    pb.environment().putAll(environment());
     try {
       Background b = new Background(pb.start(), out, err);
       started.add(b);
@@ -229,6 +252,15 @@ public final class CliProcess implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** The test's environment without OTEL_* and CONTRAIL* variables, plus CONTRAIL_HOME and {@link #env}. */
+  private Map<String, String> environment() {
+    Map<String, String> vars = new HashMap<>(System.getenv());
+    vars.keySet().removeIf(k -> k.startsWith("CONTRAIL") || k.startsWith("OTEL_"));
+    vars.put("CONTRAIL_HOME", home.toString());
+    vars.putAll(env);
+    return vars;
   }
 
   public static JsonNode task(JsonNode run, String taskId) {

@@ -22,42 +22,63 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
- * A real OTLP receiver for tests: {@code @elastic/mockotlpserver} from npm (OTLP/gRPC on 4317,
- * OTLP/HTTP on 4318, fixed ports), installed under {@code test-peers/} by scripts/test (or here on
- * first use). Every request it receives is parsed from its JSON output. A file lock serialises
- * users across JVMs because the ports are fixed.
+ * A real OTLP receiver for tests: {@code @elastic/mockotlpserver} from npm, installed under {@code
+ * test-peers/} on first use, started through its library API by {@code scripts/peers/otlp-receiver.js}
+ * on free ports — OTLP/gRPC on {@link #grpcPort}, OTLP/HTTP on {@link #httpPort} — so tests run
+ * side by side and beside a Collector holding 4317/4318. Every request it receives is parsed from
+ * its JSON output.
  */
 public final class MockOtlpServer implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Path LOCK = Path.of(System.getProperty("java.io.tmpdir"), "contrail-mockotlpserver.lock");
 
-  private final FileChannel lockChannel;
-  private final FileLock lock;
   private final Process process;
+  private volatile int grpcPort;
+  private volatile int httpPort;
   private final List<JsonNode> traceRequests = new CopyOnWriteArrayList<>();
   private final List<JsonNode> metricRequests = new CopyOnWriteArrayList<>();
   private final List<JsonNode> logRequests = new CopyOnWriteArrayList<>();
 
-  private MockOtlpServer() throws IOException, InterruptedException {
-    lockChannel = FileChannel.open(LOCK, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-    lock = lockChannel.lock();
-    Path bin = binary();
-    process = new ProcessBuilder(bin.toString(), "--hostname=127.0.0.1", "-o", "trace-json,metrics-json,logs-json")
-        .redirectErrorStream(true).start();
-    CountDownLatch listening = new CountDownLatch(2);
+  private MockOtlpServer(int grpcPort) throws IOException, InterruptedException {
+    Path modules = binary().getParent().getParent();
+    ProcessBuilder pb = new ProcessBuilder("node", Peers.projectRoot().resolve("scripts/peers/otlp-receiver.js").toString())
+        .redirectErrorStream(true);
+    pb.environment().put("NODE_PATH", modules.toString());
+    pb.environment().put("OTLP_RECEIVER_GRPC_PORT", String.valueOf(grpcPort));
+    process = pb.start();
+    CountDownLatch listening = new CountDownLatch(1);
     Thread reader = new Thread(() -> read(listening), "mockotlpserver-output");
     reader.setDaemon(true);
     reader.start();
     if (!listening.await(30, TimeUnit.SECONDS)) {
       close();
-      throw new IllegalStateException("mockotlpserver did not start listening on 4317 and 4318 within 30 s");
+      throw new IllegalStateException("the OTLP receiver (scripts/peers/otlp-receiver.js) did not start within 30 s");
     }
   }
 
-  /** Starts the receiver (waiting for any other test JVM using the fixed ports to finish). */
+  /** The OTLP/gRPC port. */
+  public int grpcPort() {
+    return grpcPort;
+  }
+
+  /** The OTLP/HTTP port. */
+  public int httpPort() {
+    return httpPort;
+  }
+
+  /** The port of {@code protocol}: {@code grpc} or {@code http/protobuf}. */
+  public int port(String protocol) {
+    return protocol.equals("grpc") ? grpcPort : httpPort;
+  }
+
+  /** Starts the receiver on free ports. */
   public static MockOtlpServer start() {
+    return startOn(0);
+  }
+
+  /** Starts the receiver with OTLP/gRPC on {@code grpcPort} (0: a free one), for a collector that comes back. */
+  public static MockOtlpServer startOn(int grpcPort) {
     try {
-      return new MockOtlpServer();
+      return new MockOtlpServer(grpcPort);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
@@ -66,17 +87,26 @@ public final class MockOtlpServer implements AutoCloseable {
     }
   }
 
-  /** test-peers/node_modules/.bin/mockotlpserver under the project, installed with npm when missing. */
+  /**
+   * test-peers/node_modules/.bin/mockotlpserver under the project, installed with npm when missing;
+   * a file lock keeps test JVMs running side by side from installing into the same folder at once.
+   */
   static synchronized Path binary() throws IOException, InterruptedException {
     Path peers = Path.of(System.getProperty("user.dir")).resolve("test-peers");
     Path bin = peers.resolve("node_modules/.bin/mockotlpserver");
-    if (!Files.isExecutable(bin)) {
-      Files.createDirectories(peers);
-      Process npm = new ProcessBuilder("npm", "install", "--no-save", "--no-audit", "--no-fund",
-          "--prefix", peers.toString(), "@elastic/mockotlpserver@0.10.0")
-          .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-      if (!npm.waitFor(5, TimeUnit.MINUTES) || npm.exitValue() != 0 || !Files.isExecutable(bin)) {
-        throw new IllegalStateException("cannot install @elastic/mockotlpserver with npm into " + peers);
+    if (Files.isExecutable(bin)) {
+      return bin;
+    }
+    Files.createDirectories(peers);
+    try (FileChannel lockFile = FileChannel.open(peers.resolve(".install.lock"), StandardOpenOption.CREATE,
+        StandardOpenOption.WRITE); FileLock ignored = lockFile.lock()) {
+      if (!Files.isExecutable(bin)) {
+        Process npm = new ProcessBuilder("npm", "install", "--no-save", "--no-audit", "--no-fund",
+            "--prefix", peers.toString(), "@elastic/mockotlpserver@0.10.0")
+            .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        if (!npm.waitFor(5, TimeUnit.MINUTES) || npm.exitValue() != 0 || !Files.isExecutable(bin)) {
+          throw new IllegalStateException("cannot install @elastic/mockotlpserver with npm into " + peers);
+        }
       }
     }
     return bin;
@@ -101,7 +131,9 @@ public final class MockOtlpServer implements AutoCloseable {
           metricRequests.add(doc);
         } else if (doc.has("resourceLogs")) {
           logRequests.add(doc);
-        } else if (doc.path("msg").asText().contains("listening")) {
+        } else if (doc.has("listening")) {
+          grpcPort = doc.path("listening").path("grpc").asInt();
+          httpPort = doc.path("listening").path("http").asInt();
           listening.countDown();
         }
       }
@@ -156,11 +188,5 @@ public final class MockOtlpServer implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     process.destroyForcibly();
-    try {
-      lock.release();
-      lockChannel.close();
-    } catch (IOException ignored) {
-      // the lock goes with the channel
-    }
   }
 }

@@ -2,6 +2,7 @@ package io.contrail.telemetry.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.contrail.roles.Role;
 import io.contrail.run.DagRun;
 import io.contrail.run.RunState;
 import io.contrail.testing.InProcessContrail;
@@ -23,7 +24,7 @@ class LongDagIdTest {
     assertThat(DAG_ID).hasSize(250);
     int prometheusPort = InProcessContrail.freePort();
     try (StatsdReceiver statsd = new StatsdReceiver()) {
-      InProcessContrail contrail = new InProcessContrail(home).dag("long.yaml", """
+      InProcessContrail contrail = new InProcessContrail(home).role(Role.SCHEDULER).dag("long.yaml", """
           dag_id: %s
           schedule: null
           start_date: 2026-01-01

@@ -3,6 +3,7 @@ package io.contrail.telemetry.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.contrail.roles.Role;
 import io.contrail.run.DagRun;
 import io.contrail.run.RunState;
 import io.contrail.run.TaskInstance;
@@ -106,6 +107,7 @@ class OtlpMetricsTest {
   void grpcExportCarriesTheCatalogWithAttributesResourceAndExemplars(@TempDir Path home) throws Exception {
     InProcessContrail contrail = new InProcessContrail(home).dag("mixed.yaml", MetricsDags.MIXED)
         .set("CONTRAIL__METRICS__OTEL_ON", true).set("CONTRAIL__METRICS__OTEL_HOST", "127.0.0.1")
+        .set("CONTRAIL__METRICS__OTEL_PORT", collector.grpcPort())
         .set("CONTRAIL__METRICS__OTEL_INTERVAL_MILLISECONDS", 200)
         .set("CONTRAIL__METRICS__OTEL_PREFIX", "airflow");
     DagRun run;
@@ -190,7 +192,7 @@ class OtlpMetricsTest {
   }
 
   private void exportOverHttp(Path home, int prometheusPort) throws Exception {
-    InProcessContrail contrail = new InProcessContrail(home).dag("ok.yaml", """
+    InProcessContrail contrail = new InProcessContrail(home).role(Role.SCHEDULER).dag("ok.yaml", """
         dag_id: metrics_over_http
         schedule: null
         start_date: 2026-01-01
@@ -199,7 +201,7 @@ class OtlpMetricsTest {
             type: noop
         """)
         .set("CONTRAIL__METRICS__OTEL_ON", true).set("CONTRAIL__METRICS__OTEL_HOST", "127.0.0.1")
-        .set("CONTRAIL__METRICS__OTEL_PORT", 4318).set("CONTRAIL__METRICS__OTEL_PROTOCOL", "http/protobuf")
+        .set("CONTRAIL__METRICS__OTEL_PORT", collector.httpPort()).set("CONTRAIL__METRICS__OTEL_PROTOCOL", "http/protobuf")
         .set("CONTRAIL__METRICS__OTEL_INTERVAL_MILLISECONDS", 200)
         .set("CONTRAIL__METRICS__OTEL_HISTOGRAMS", "explicit").set("CONTRAIL__METRICS__LEGACY_NAMES_ON", false)
         .set("CONTRAIL__METRICS__PROMETHEUS_ON", true).set("CONTRAIL__METRICS__PROMETHEUS_PORT", prometheusPort);

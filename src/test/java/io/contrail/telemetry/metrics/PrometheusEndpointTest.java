@@ -2,6 +2,7 @@ package io.contrail.telemetry.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.contrail.roles.Role;
 import io.contrail.run.DagRun;
 import io.contrail.run.RunState;
 import io.contrail.run.TaskInstance;
@@ -31,7 +32,7 @@ class PrometheusEndpointTest {
   @BeforeAll
   void runMixedDagAndScrape(@TempDir Path home) throws Exception {
     int port = InProcessContrail.freePort();
-    InProcessContrail contrail = new InProcessContrail(home).dag("mixed.yaml", MetricsDags.MIXED)
+    InProcessContrail contrail = new InProcessContrail(home).role(Role.SCHEDULER).dag("mixed.yaml", MetricsDags.MIXED)
         .set("CONTRAIL__METRICS__PROMETHEUS_ON", true).set("CONTRAIL__METRICS__PROMETHEUS_PORT", port)
         .set("CONTRAIL__METRICS_TAGS__CLUSTER", "blue");
     try (contrail) {
