@@ -37,7 +37,7 @@ final class YamlDoc {
   static YamlDoc parse(String file, String text) {
     try {
       Map<String, Integer> lines = new HashMap<>();
-      try (JsonParser p = FACTORY.createParser(text)) {
+      try (JsonParser p = FACTORY.createParser(ParseBudget.reader(text))) {
         p.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
         while (p.nextToken() != null) {
           // The first token seen for a path is its key (or the start of a list item): its line.
@@ -45,7 +45,7 @@ final class YamlDoc {
           lines.putIfAbsent(pointer, p.currentTokenLocation().getLineNr());
         }
       }
-      return new YamlDoc(file, lines, MAPPER.readTree(text));
+      return new YamlDoc(file, lines, MAPPER.readTree(ParseBudget.reader(text)));
     } catch (JsonProcessingException e) {
       int line = e.getLocation() == null ? 1 : Math.max(1, e.getLocation().getLineNr());
       String reason = firstLine(e.getOriginalMessage());
@@ -69,6 +69,11 @@ final class YamlDoc {
 
   String file() {
     return file;
+  }
+
+  /** Line of the node at {@code pointer} if the file has that node, else 0. */
+  int exactLine(String pointer) {
+    return lines.getOrDefault(pointer, 0);
   }
 
   /** The root mapping of the document; a DAG file must be one. */
