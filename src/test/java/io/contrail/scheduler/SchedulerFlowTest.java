@@ -419,6 +419,39 @@ class SchedulerFlowTest {
     assertThat(executor.handed()).extracting(TaskInstance::tryNumber).containsExactly(1, 2);
   }
 
+  @Test
+  void recoveryNeverKillsAnUnrelatedProcessThatInheritedTheTrysPid() throws Exception {
+    java.util.Optional<String> why = io.contrail.testing.PidReuse.unavailable();
+    org.junit.jupiter.api.Assumptions.assumeTrue(why.isEmpty(), () -> "PID reuse cannot be emulated: " + why.orElse(""));
+    RunKey run = trigger(aDag("etl").task("a", b -> b.retries(1).retryDelay(Duration.ZERO)).build());
+    scheduler.runOnce();
+    long dead = deadJob("test-host", GONE_JVM);
+    Process ended = new ProcessBuilder("setsid", "true").start();
+    ProcessIdentity leader = ProcessIdentity.of(ended.toHandle());
+    ended.waitFor();
+    Thread.sleep(50); // start times have clock-tick precision; a real reuse comes far later
+    java.util.Optional<Process> stranger = io.contrail.testing.PidReuse.startWithPid(leader.pid(),
+        List.of("setsid", "sleep", "30"));
+    org.junit.jupiter.api.Assumptions.assumeTrue(stranger.isPresent(), "other processes kept taking the pid");
+    try {
+      moveToJob(executor.handed(), dead, List.of("a"), "test-host", leader);
+      TaskInstance running = runs.taskInstances(run).get(0);
+
+      clock.advance(HEARTBEAT);
+      scheduler.runOnce();
+
+      assertThat(stranger.get().isAlive()).as("the process that got pid %d later", leader.pid()).isTrue();
+      assertThat(runs.attempt(running.key(), 1)).hasValueSatisfying(a -> {
+        assertThat(a.state()).isEqualTo(TaskState.FAILED);
+        assertThat(a.status().error()).contains("now belongs to another process, which was left alone");
+      });
+      scheduler.runOnce();
+      assertThat(executor.handed()).extracting(TaskInstance::tryNumber).containsExactly(1, 2);
+    } finally {
+      stranger.get().destroyForcibly();
+    }
+  }
+
   // --- helpers --------------------------------------------------------------------------------
 
   private void addDag(Dag dag) {
