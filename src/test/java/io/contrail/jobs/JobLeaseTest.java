@@ -53,6 +53,8 @@ class JobLeaseTest {
     store.markFailed(first, Instant.now());
 
     await(lease::lost);
+    // lost() is true first (the loop stops acting at once); the listeners are told right after
+    await(() -> !stopped.isEmpty());
     assertThat(stopped).containsExactly(first);
     assertThat(lease.mayDeclareOthersDead()).as("a lost job judges nobody").isFalse();
     long second = lease.register();
