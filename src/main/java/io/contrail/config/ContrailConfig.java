@@ -48,7 +48,9 @@ public record ContrailConfig(
       @Key(value = "local", comment = "one Contrail installation (service.namespace)") String deploymentName,
       @Key(value = "local", comment = "sequential | local", oneOf = {"sequential", "local"}) String executor,
       @Key(value = "32", comment = "task instances running at once, all DAGs together") int parallelism,
-      @Key(value = "128", comment = "slots of default_pool") int defaultPoolSlots) {}
+      @Key(value = "128", comment = "slots of default_pool") int defaultPoolSlots,
+      @Key(value = "1048576", comment = "a larger DAG file is an import error, not parsed") int maxDagFileBytes,
+      @Key(value = "30000", comment = "a DAG file taking longer to parse is given up") long dagbagImportTimeoutMs) {}
 
   /** Section {@code [database]}. */
   public record Database(

@@ -45,8 +45,8 @@ final class DagParser {
   private static final Pattern QUOTED = Pattern.compile("'([^']*)'");
   private static final String CYCLE_PREFIX = "cycle between tasks: ";
 
-  /** A parsed DAG plus the line of its dag_id key, for errors found later across files. */
-  record Parsed(Dag dag, int dagIdLine) {}
+  /** A parsed DAG plus the line of its dag_id key, for errors found later across files, and its document. */
+  record Parsed(Dag dag, int dagIdLine, YamlDoc doc) {}
 
   public Dag parse(Path file, String text) {
     return parseDetailed(file, text).dag();
@@ -59,7 +59,8 @@ final class DagParser {
 
   Parsed parseDetailed(Path file, String text) {
     String name = file.toString();
-    YamlMap root = YamlDoc.parse(name, text).rootMap();
+    YamlDoc doc = YamlDoc.parse(name, text);
+    YamlMap root = doc.rootMap();
     root.rejectUnknownKeys(DAG_KEYS, "at the top level of the DAG");
 
     String dagId = root.requiredIdentifier("dag_id", "");
@@ -116,7 +117,7 @@ final class DagParser {
           .maxActiveRuns(maxActiveRuns == null ? 0 : maxActiveRuns)
           .maxActiveTasks(maxActiveTasks == null ? 0 : maxActiveTasks)
           .tags(tags).tasks(tasks).fileloc(name).build();
-      return new Parsed(dag, root.line("dag_id"));
+      return new Parsed(dag, root.line("dag_id"), doc);
     } catch (IllegalArgumentException e) {
       throw new DagImportException(name, lineOfTaskNamedIn(e.getMessage(), taskLines), e.getMessage());
     }

@@ -15,6 +15,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
@@ -37,15 +38,26 @@ import org.slf4j.LoggerFactory;
  * is kept from the first file in path order and reported as an error in the second. What the
  * folder holds that cannot be read — a file or folder without permission, a dangling symbolic
  * link, a link loop, a FIFO named like a DAG file — is an import error too, never skipped
- * silently. With a {@link ParseCache}, a file some process already parsed is not parsed again.
+ * silently. A YAML file larger than {@code [core] max_dag_file_bytes} is an import error without
+ * being read, one that takes longer than {@code [core] dagbag_import_timeout_ms} to parse is given
+ * up, and a value longer than the database stores ({@link StorageLimits}) is an import error
+ * naming file, line and key. With a {@link ParseCache}, a file some process already parsed is not
+ * parsed again.
  */
 public final class DagProcessor implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DagProcessor.class);
   static final String EXAMPLES_INDEX = "io/contrail/examples/index.txt";
   static final String EXAMPLES_DIR = "io/contrail/examples/";
 
+  /** The default [core] max_dag_file_bytes: 1 MiB. */
+  public static final long DEFAULT_MAX_FILE_BYTES = 1 << 20;
+  /** The default [core] dagbag_import_timeout_ms. */
+  public static final Duration DEFAULT_PARSE_TIMEOUT = Duration.ofSeconds(30);
+
   private final Path dagsFolder;
   private final boolean loadExamples;
+  private final long maxFileBytes;
+  private final Duration parseTimeout;
   private final DagParser parser = new DagParser();
   private final ParseCache parseCache;
   private final Map<Path, CachedFile> cache = new HashMap<>();
@@ -67,17 +79,29 @@ public final class DagProcessor implements AutoCloseable {
       URLClassLoader loader) {}
 
   public DagProcessor(Path dagsFolder, boolean loadExamples) {
-    this(dagsFolder, loadExamples, ParseCache.NONE);
+    this(dagsFolder, loadExamples, DEFAULT_MAX_FILE_BYTES, DEFAULT_PARSE_TIMEOUT, ParseCache.NONE);
+  }
+
+  /**
+   * @param maxFileBytes YAML files larger than this are not read ([core] max_dag_file_bytes)
+   * @param parseTimeout how long one file may take to parse ([core] dagbag_import_timeout_ms)
+   */
+  public DagProcessor(Path dagsFolder, boolean loadExamples, long maxFileBytes, Duration parseTimeout) {
+    this(dagsFolder, loadExamples, maxFileBytes, parseTimeout, ParseCache.NONE);
   }
 
   /** A processor that shares what it parsed with the other processes of the installation at {@code home}. */
-  public static DagProcessor sharingParsesIn(Path home, Path dagsFolder, boolean loadExamples) {
-    return new DagProcessor(dagsFolder, loadExamples, ParseCache.in(home));
+  public static DagProcessor sharingParsesIn(Path home, Path dagsFolder, boolean loadExamples, long maxFileBytes,
+      Duration parseTimeout) {
+    return new DagProcessor(dagsFolder, loadExamples, maxFileBytes, parseTimeout, ParseCache.in(home));
   }
 
-  DagProcessor(Path dagsFolder, boolean loadExamples, ParseCache parseCache) {
+  DagProcessor(Path dagsFolder, boolean loadExamples, long maxFileBytes, Duration parseTimeout,
+      ParseCache parseCache) {
     this.dagsFolder = dagsFolder;
     this.loadExamples = loadExamples;
+    this.maxFileBytes = maxFileBytes;
+    this.parseTimeout = parseTimeout;
     this.parseCache = parseCache;
   }
 
@@ -223,6 +247,18 @@ public final class DagProcessor implements AutoCloseable {
     try {
       size = Files.size(file);
       lastModified = Files.getLastModifiedTime(file).toMillis();
+      boolean yaml = !file.toString().endsWith(".jar");
+      if (yaml && size > maxFileBytes) {
+        CachedFile old = cache.get(file);
+        if (old != null && old.sha256() == null && old.size() == size && old.lastModified() == lastModified) {
+          return old.result();
+        }
+        closeLoader(old);
+        FileResult tooBig = FileResult.failed(file.toString(), 0, "the file is " + size + " bytes, more than"
+            + " [core] max_dag_file_bytes (" + maxFileBytes + "); it was not parsed");
+        cache.put(file, new CachedFile(size, lastModified, null, tooBig, null));
+        return tooBig;
+      }
       bytes = Files.readAllBytes(file);
     } catch (NoSuchFileException e) {
       return null;
@@ -231,7 +267,7 @@ public final class DagProcessor implements AutoCloseable {
     }
     String hash = ParseCache.sha256(bytes);
     CachedFile old = cache.get(file);
-    if (old != null && old.sha256().equals(hash)) {
+    if (old != null && hash.equals(old.sha256())) {
       // Same content: a touched or copied-over file parses the same, so keep the old result.
       if (old.size() != size || old.lastModified() != lastModified) {
         cache.put(file, new CachedFile(size, lastModified, hash, old.result(), old.loader()));
@@ -264,12 +300,22 @@ public final class DagProcessor implements AutoCloseable {
   }
 
   private FileResult parseYaml(Path file, byte[] bytes) {
-    try {
-      DagParser.Parsed parsed = parser.parseDetailed(file, bytes);
-      return new FileResult(file.toString(),
-          List.of(new LocatedDag(parsed.dag(), parsed.dagIdLine())), List.of());
-    } catch (DagImportException e) {
-      return new FileResult(file.toString(), List.of(), List.of(e.toImportError()));
+    try (ParseBudget budget = ParseBudget.start(parseTimeout)) {
+      try {
+        DagParser.Parsed parsed = parser.parseDetailed(file, bytes);
+        List<ImportError> tooLong = StorageLimits.check(parsed.dag(), file.toString(), parsed.doc());
+        if (!tooLong.isEmpty()) {
+          return new FileResult(file.toString(), List.of(), tooLong);
+        }
+        return new FileResult(file.toString(),
+            List.of(new LocatedDag(parsed.dag(), parsed.dagIdLine())), List.of());
+      } catch (DagImportException e) {
+        if (budget.exceeded()) {
+          return FileResult.failed(file.toString(), 0, "parsing took longer than [core] dagbag_import_timeout_ms ("
+              + parseTimeout.toMillis() + " ms); it was given up");
+        }
+        return new FileResult(file.toString(), List.of(), List.of(e.toImportError()));
+      }
     } catch (RuntimeException e) {
       // A parser bug must not take the other files down with it.
       LOG.error("Unexpected error parsing {}", file, e);
@@ -324,7 +370,7 @@ public final class DagProcessor implements AutoCloseable {
   }
 
   private static void closeLoader(CachedFile f) {
-    if (f.loader() != null) {
+    if (f != null && f.loader() != null) {
       try {
         f.loader().close();
       } catch (IOException e) {

@@ -66,7 +66,12 @@ final class JarDags {
         try {
           List<Dag> created = provider.get().createDags();
           for (Dag dag : created == null ? List.<Dag>of() : created) {
-            dags.add(new DagProcessor.LocatedDag(dag.withFileloc(file), 0));
+            List<ImportError> tooLong = StorageLimits.check(dag.withFileloc(file), file, null);
+            if (tooLong.isEmpty()) {
+              dags.add(new DagProcessor.LocatedDag(dag.withFileloc(file), 0));
+            } else {
+              tooLong.forEach(e -> errors.add(new ImportError(file, 0, "DAG '" + dag.dagId() + "': " + e.message())));
+            }
           }
         } catch (RuntimeException | LinkageError | ServiceConfigurationError e) {
           errors.add(new ImportError(file, 0, "DagFactory " + name + " failed: " + e));

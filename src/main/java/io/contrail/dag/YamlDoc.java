@@ -68,7 +68,7 @@ final class YamlDoc {
     try {
       Map<String, Integer> lines = new HashMap<>();
       Map<String, String> scalars = new HashMap<>();
-      try (JsonParser p = FACTORY.createParser(text)) {
+      try (JsonParser p = FACTORY.createParser(ParseBudget.reader(text))) {
         p.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
         int documents = 0;
         JsonToken token;
@@ -90,7 +90,7 @@ final class YamlDoc {
           }
         }
       }
-      return new YamlDoc(file, lines, scalars, MAPPER.readTree(text));
+      return new YamlDoc(file, lines, scalars, MAPPER.readTree(ParseBudget.reader(text)));
     } catch (StreamConstraintsException e) {
       int line = e.getLocation() == null ? 1 : Math.max(1, e.getLocation().getLineNr());
       throw new DagImportException(file, line, "invalid YAML: nested deeper than " + MAX_NESTING_DEPTH + " levels");
@@ -125,6 +125,11 @@ final class YamlDoc {
 
   String file() {
     return file;
+  }
+
+  /** Line of the node at {@code pointer} if the file has that node, else 0. */
+  int exactLine(String pointer) {
+    return lines.getOrDefault(pointer, 0);
   }
 
   /** The root mapping of the document; a DAG file must be one. */

@@ -3,6 +3,7 @@ package io.contrail.executor;
 import io.contrail.api.Dag;
 import io.contrail.api.TaskDefinition;
 import io.contrail.run.DagRun;
+import io.contrail.run.ProcessIdentity;
 import io.contrail.run.TaskInstance;
 import io.contrail.run.TraceContext;
 import io.contrail.telemetry.TraceContexts;
@@ -12,7 +13,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.function.LongConsumer;
+import java.util.function.Predicate;
 
 /**
  * Everything one try of a task needs: the task instance (running), its definition, the run, the
@@ -21,12 +22,15 @@ import java.util.function.LongConsumer;
  * @param timeout execution_timeout, or null for none
  * @param attemptSpan the try's span, which the task's own spans and requests continue
  * @param propagator injects the attempt's span context into outgoing requests (OTEL_PROPAGATORS)
- * @param onProcessStarted told the pid of a started child process (group leader)
+ * @param exitFile where a shell task's wrapper records its exit status ({@link AttemptExit})
+ * @param claim for tasks that start a process of their own: records the try as running with that
+ *     process (null if it could not start) and says whether the try is still this executor's to
+ *     run; the process must not start its work otherwise
  */
 record AttemptContext(TaskInstance ti, TaskDefinition task, Dag dag, DagRun run,
-    Map<String, Object> placeholders, Map<String, String> env, Path logFile, PrintStream log,
+    Map<String, Object> placeholders, Map<String, String> env, Path logFile, Path exitFile, PrintStream log,
     Path workingDir, Duration timeout, TraceContext attemptSpan, TextMapPropagator propagator,
-    LongConsumer onProcessStarted) {
+    Predicate<ProcessIdentity> claim) {
 
   /** A Context with the attempt's span (as a remote parent), for Java tasks and propagators. */
   Context otelContext() {

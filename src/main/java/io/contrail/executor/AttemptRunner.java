@@ -10,6 +10,7 @@ import io.contrail.api.TaskDefinition;
 import io.contrail.api.TaskSpec;
 import io.contrail.run.AttemptStatus;
 import io.contrail.run.DagRun;
+import io.contrail.run.ProcessIdentity;
 import io.contrail.run.TaskAttempt;
 import io.contrail.run.TaskChange;
 import io.contrail.run.TaskInstance;
@@ -30,19 +31,22 @@ import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * Runs one try of a task instance: queued -> running in the database (with its attempt row), the
- * task's work with its log and timeout, then running -> success, failed or up_for_retry. Each step
- * is a compare-and-set, so a task recovered by another scheduler meanwhile is left alone. At the
- * end {@code onFinished} is told the task instance as stored (null when another process changed
- * it), so the scheduler can advance the run without reading it again.
+ * Runs one try of a task instance: queued -> running in the database (with its attempt row, and
+ * for a shell task the identity of its process, before the command starts), the task's work with
+ * its log and timeout, then running -> success, failed or up_for_retry. Each step is a
+ * compare-and-set written in the name of the job that owns the try, so a task recovered by another
+ * scheduler meanwhile, or owned by a job declared dead, is left alone. At the end
+ * {@code onFinished} is told the task instance as stored (null when another process changed it),
+ * so the scheduler can advance the run without reading it again.
  */
 final class AttemptRunner {
   private static final Logger LOG = LoggerFactory.getLogger(AttemptRunner.class);
@@ -68,98 +72,150 @@ final class AttemptRunner {
     bodies.put(JavaSpec.class, new JavaTask(taskClassLoader));
   }
 
-  /** Runs the attempt to its end; returns false when another process owns the task instance. */
-  boolean run(TaskInstance queued, Dag dag, DagRun run) {
-    TaskInstance running = queued.toRunning(clock.instant(), settings.hostname());
-    if (!writer.write(new TaskChange(queued, running, TaskAttempt.started(running, settings.executorName())))) {
-      LOG.info("{} try {} was taken over by another process; not running it", queued.key(), queued.tryNumber());
-      return false;
-    }
-    telemetry.taskStateChanged(queued, running);
+  /**
+   * Runs the attempt to its end; returns false when another process owns the task instance. Once
+   * {@code stopped} is set (the owning job was declared dead) nothing more is written for it.
+   */
+  boolean run(TaskInstance queued, Dag dag, DagRun run, AtomicBoolean stopped) {
     // component log lines written while the attempt runs carry its trace context
     MDC.put("trace_id", run.trace().traceId());
-    MDC.put("span_id", running.trace().attemptSpanId());
+    MDC.put("span_id", queued.trace().attemptSpanId());
     try {
-      return runAttempt(running, dag, run);
+      return new Try(queued, dag, run, stopped).run();
     } finally {
       MDC.remove("trace_id");
       MDC.remove("span_id");
     }
   }
 
-  private boolean runAttempt(TaskInstance running, Dag dag, DagRun run) {
-    Instant start = running.times().startDate();
-    Path logFile = TaskLogs.attemptLog(settings.logsRoot(), running.key(), running.tryNumber());
-    AtomicReference<TaskInstance> current = new AtomicReference<>(running);
-    AtomicReference<Long> pid = new AtomicReference<>();
-    Outcome outcome;
-    boolean interrupted = false;
-    TaskDefinition task = dag.taskIndex().get(running.taskId());
-    try {
-      Files.createDirectories(logFile.getParent());
-    } catch (IOException e) {
-      LOG.warn("cannot create log folder {}: {}", logFile.getParent(), e.toString());
+  /** One try: claimed (recorded as running) once, then run, then finished — or given up. */
+  private final class Try {
+    final TaskInstance queued;
+    final Dag dag;
+    final DagRun run;
+    final AtomicBoolean stopped;
+    final TaskDefinition task;
+    final long owner;
+    final Path logFile;
+    PrintStream log;
+    TaskInstance current;
+
+    Try(TaskInstance queued, Dag dag, DagRun run, AtomicBoolean stopped) {
+      this.queued = queued;
+      this.dag = dag;
+      this.run = run;
+      this.stopped = stopped;
+      this.task = dag.taskIndex().get(queued.taskId());
+      this.owner = queued.lease().jobId();
+      this.logFile = TaskLogs.attemptLog(settings.logsRoot(), queued.key(), queued.tryNumber());
     }
-    try (PrintStream log = new PrintStream(new FileOutputStream(logFile.toFile(), true), true, StandardCharsets.UTF_8)) {
-      log.printf("[contrail] %s %s try %d of %d on %s started %s%n", running.key(), running.profile().taskType(),
-          running.tryNumber(), running.tries().max(), settings.hostname(), start);
-      if (task == null) {
-        outcome = Outcome.failed(null, "task '" + running.taskId() + "' is no longer in DAG '" + dag.dagId() + "'");
-      } else {
-        AttemptContext ctx = context(running, task, dag, run, logFile, log, p -> {
-          pid.set(p);
-          TaskInstance withPid = current.get().withPid(p);
-          if (writer.write(TaskChange.of(current.get(), withPid))) {
-            current.set(withPid);
-          }
-        });
-        try {
-          outcome = body(task.spec(), ctx);
-        } catch (InterruptedException e) {
-          interrupted = true;
-          outcome = Outcome.failed(null, "interrupted: the executor shut down; handed back for another try");
-        } catch (RuntimeException e) {
-          outcome = Outcome.failed(e);
-        }
+
+    /**
+     * queued -> running, with the task's own process if it has one, written in the owner's name:
+     * refused when another process took the try over or the owner was declared dead.
+     */
+    boolean claim(ProcessIdentity process) {
+      if (current != null || stopped.get()) {
+        return current != null && !stopped.get();
       }
-      log.printf("[contrail] %s after %dms%s%n", outcome.success() ? "succeeded" : "failed",
-          Duration.between(start, clock.instant()).toMillis(), outcome.error() == null ? "" : ": " + outcome.error());
-    } catch (IOException e) {
-      outcome = Outcome.failed(null, "cannot write log " + logFile + ": " + e.getMessage());
+      TaskInstance running = queued.toRunning(clock.instant(), settings.hostname(), process);
+      if (!writer.write(new TaskChange(queued, running, TaskAttempt.started(running, settings.executorName())).by(owner))) {
+        LOG.info("{} try {} was taken over by another process; not running it", queued.key(), queued.tryNumber());
+        return false;
+      }
+      current = running;
+      telemetry.taskStateChanged(queued, running);
+      log.printf("[contrail] %s %s try %d of %d on %s started %s%n", running.key(), running.profile().taskType(),
+          running.tryNumber(), running.tries().max(), settings.hostname(), running.times().startDate());
+      log.flush();
+      return true;
     }
-    finish(current.get(), task, outcome, pid.get(), interrupted);
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
-    return true;
-  }
 
-  @SuppressWarnings("unchecked")
-  private <S extends TaskSpec> Outcome body(S spec, AttemptContext ctx) throws InterruptedException {
-    TaskBody<S> body = (TaskBody<S>) bodies.get(spec.getClass());
-    if (body == null) {
-      return Outcome.failed(null, "this executor cannot run " + spec.type() + " tasks");
+    boolean run() {
+      try {
+        Files.createDirectories(logFile.getParent());
+      } catch (IOException e) {
+        LOG.warn("cannot create log folder {}: {}", logFile.getParent(), e.toString());
+      }
+      Outcome outcome;
+      boolean interrupted = false;
+      try (PrintStream out = new PrintStream(new FileOutputStream(logFile.toFile(), true), true, StandardCharsets.UTF_8)) {
+        log = out;
+        TaskBody<?> body = task == null ? null : bodies.get(task.spec().getClass());
+        if (body == null || !body.startsProcess()) {
+          if (!claim(null)) {
+            return false;
+          }
+        }
+        if (task == null) {
+          outcome = Outcome.failed(null, "task '" + queued.taskId() + "' is no longer in DAG '" + dag.dagId() + "'");
+        } else if (body == null) {
+          outcome = Outcome.failed(null, "this executor cannot run " + task.spec().type() + " tasks");
+        } else {
+          try {
+            outcome = body(task.spec(), context(queued, task, dag, run, logFile, out, this::claim));
+          } catch (InterruptedException e) {
+            interrupted = true;
+            outcome = Outcome.failed(null, "interrupted: the executor shut down; handed back for another try");
+          } catch (RuntimeException e) {
+            outcome = Outcome.failed(e);
+          }
+          if (current == null) {
+            return false; // the body gave the try up before it started: not ours
+          }
+          if (outcome == null) {
+            outcome = Outcome.failed(null, "the task stopped before it finished");
+          }
+        }
+        if (!stopped.get()) {
+          out.printf("[contrail] %s after %dms%s%n", outcome.success() ? "succeeded" : "failed",
+              Duration.between(current.times().startDate(), clock.instant()).toMillis(),
+              outcome.error() == null ? "" : ": " + outcome.error());
+        }
+      } catch (IOException e) {
+        if (current == null && !claim(null)) {
+          return false;
+        }
+        outcome = Outcome.failed(null, "cannot write log " + logFile + ": " + e.getMessage());
+      }
+      if (stopped.get()) {
+        // the owner was declared dead: its writes are refused; the try is left to recovery
+        LOG.warn("{} try {} stopped: job {} was declared dead; recovery records the try", queued.key(),
+            queued.tryNumber(), owner);
+        Thread.interrupted();
+        onFinished.accept(queued.key(), null);
+        return true;
+      }
+      finish(current, task, outcome, current.lease().pid(), interrupted);
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+      return true;
     }
-    return body.run(ctx, spec);
-  }
 
-  private void finish(TaskInstance running, TaskDefinition task, Outcome outcome, Long pid, boolean interrupted) {
-    Instant end = clock.instant();
-    Duration delay = task == null || interrupted ? Duration.ZERO : task.retryDelayBefore(running.tryNumber() + 1);
-    TaskInstance finished = running.toFinished(outcome.success(), end, delay, interrupted);
-    AttemptStatus status = outcome.success() ? AttemptStatus.succeeded(outcome.exitCode())
-        : AttemptStatus.failed(outcome.exitCode(), errorText(outcome));
-    TaskAttempt attempt = TaskAttempt.started(running, settings.executorName()).finished(status, pid, end);
-    boolean stored = writer.write(new TaskChange(running, finished, attempt));
-    if (stored) {
-      telemetry.taskStateChanged(running, finished);
-      telemetry.attemptFinished(finished, attempt);
-      LOG.info("{} try {}: {}{}", running.key(), running.tryNumber(), finished.state().id(),
-          outcome.error() == null ? "" : " (" + outcome.error() + ")");
-    } else {
-      LOG.warn("{} try {} finished but its state had been changed by another process", running.key(), running.tryNumber());
+    @SuppressWarnings("unchecked")
+    private <S extends TaskSpec> Outcome body(S spec, AttemptContext ctx) throws InterruptedException {
+      return ((TaskBody<S>) bodies.get(spec.getClass())).run(ctx, spec);
     }
-    onFinished.accept(running.key(), stored ? finished : null);
+
+    private void finish(TaskInstance running, TaskDefinition task, Outcome outcome, Long pid, boolean interrupted) {
+      Instant end = clock.instant();
+      Duration delay = task == null || interrupted ? Duration.ZERO : task.retryDelayBefore(running.tryNumber() + 1);
+      TaskInstance finished = running.toFinished(outcome.success(), end, delay, interrupted);
+      AttemptStatus status = outcome.success() ? AttemptStatus.succeeded(outcome.exitCode())
+          : AttemptStatus.failed(outcome.exitCode(), errorText(outcome));
+      TaskAttempt attempt = TaskAttempt.started(running, settings.executorName()).finished(status, pid, end);
+      boolean stored = writer.write(new TaskChange(running, finished, attempt).by(owner));
+      if (stored) {
+        telemetry.taskStateChanged(running, finished);
+        telemetry.attemptFinished(finished, attempt);
+        LOG.info("{} try {}: {}{}", running.key(), running.tryNumber(), finished.state().id(),
+            outcome.error() == null ? "" : " (" + outcome.error() + ")");
+      } else {
+        LOG.warn("{} try {} finished but its state had been changed by another process", running.key(), running.tryNumber());
+      }
+      onFinished.accept(running.key(), stored ? finished : null);
+    }
   }
 
   /** The failure reason; for a thrown exception "type: message" followed by its stack trace. */
@@ -174,7 +230,7 @@ final class AttemptRunner {
   }
 
   private AttemptContext context(TaskInstance ti, TaskDefinition task, Dag dag, DagRun run, Path logFile,
-      PrintStream log, java.util.function.LongConsumer onPid) {
+      PrintStream log, Predicate<ProcessIdentity> claim) {
     Instant logicalDate = run.spec().logicalDate();
     String ds = DateTimeFormatter.ISO_LOCAL_DATE.format(logicalDate.atZone(java.time.ZoneOffset.UTC));
     Map<String, Object> values = new HashMap<>();
@@ -197,8 +253,9 @@ final class AttemptRunner {
     if (task.spec() instanceof ShellSpec shell) {
       shell.env().forEach((k, v) -> env.put(k, io.contrail.dag.Placeholders.render(v, values)));
     }
-    return new AttemptContext(ti, task, dag, run, values, env, logFile, log, workingDir(dag),
-        task.executionTimeout(), attemptSpan, settings.propagator(), onPid);
+    return new AttemptContext(ti, task, dag, run, values, env, logFile,
+        TaskLogs.exitFile(settings.logsRoot(), ti.key(), ti.tryNumber()), log, workingDir(dag),
+        task.executionTimeout(), attemptSpan, settings.propagator(), claim);
   }
 
   /** Shell commands run in the DAG file's folder, so {@code ./script.sh} beside the YAML works. */

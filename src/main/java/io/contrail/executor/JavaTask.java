@@ -7,6 +7,7 @@ import io.contrail.storage.Json;
 import io.contrail.telemetry.TraceContexts;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -20,6 +21,7 @@ import java.util.function.Supplier;
  * in dags_folder) and calls it on its own thread, so execution_timeout can interrupt it.
  */
 final class JavaTask implements TaskBody<JavaSpec> {
+  private static final long STOP_WAIT_SECONDS = 5;
   private final Supplier<ClassLoader> classLoader;
   private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
     Thread t = new Thread(r, "contrail-java-task");
@@ -47,10 +49,13 @@ final class JavaTask implements TaskBody<JavaSpec> {
         ctx.ti().tryNumber(), ctx.run().spec().logicalDate(), Json.readObject(ctx.run().spec().conf()), ctx.log(),
         TraceContexts.traceparent(ctx.attemptSpan()));
     Context attempt = ctx.otelContext();
+    CountDownLatch ended = new CountDownLatch(1);
     Future<?> f = threads.submit(() -> {
       // spans the task starts become children of the attempt span
       try (Scope ignored = attempt.makeCurrent()) {
         task.execute(context);
+      } finally {
+        ended.countDown();
       }
       return null;
     });
@@ -70,6 +75,13 @@ final class JavaTask implements TaskBody<JavaSpec> {
       return Outcome.failed(cause);
     } catch (InterruptedException e) {
       f.cancel(true);
+      // the try counts as stopped only once the task's thread has ended (or ignored us for a while)
+      Thread.interrupted();
+      try {
+        ended.await(STOP_WAIT_SECONDS, TimeUnit.SECONDS);
+      } catch (InterruptedException again) {
+        // stop waiting
+      }
       throw e;
     }
   }

@@ -4,20 +4,28 @@ import io.contrail.api.Dag;
 import io.contrail.run.DagRun;
 import io.contrail.run.TaskChange;
 import io.contrail.run.TaskInstance;
+import io.contrail.run.TaskInstanceKey;
 import io.contrail.storage.RunStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Runs task instances on a fixed number of threads in this process ({@code parallelism}); shell
- * tasks become child processes. The sequential executor is the same with one thread.
+ * tasks become child processes. The sequential executor is the same with one thread. When the job
+ * owning some of its tries is declared dead ({@link #fence}) those tries are stopped at once and
+ * nothing more is written for them; tries waiting for a thread are dropped.
  */
 final class LocalExecutor implements Executor {
   private static final Logger LOG = LoggerFactory.getLogger(LocalExecutor.class);
@@ -29,13 +37,17 @@ final class LocalExecutor implements Executor {
   private final ThreadPoolExecutor pool;
   private final AtomicInteger queued = new AtomicInteger();
   private final AtomicInteger running = new AtomicInteger();
+  private final Map<TaskInstanceKey, Work> active = new ConcurrentHashMap<>();
+  private final Set<Long> fencedJobs = ConcurrentHashMap.newKeySet();
   private volatile boolean shuttingDown;
 
-  /** A task instance waiting for a thread. */
+  /** A task instance waiting for a thread, then running on it. */
   private final class Work implements Runnable {
     final TaskInstance ti;
     final Dag dag;
     final DagRun run;
+    final AtomicBoolean stopped = new AtomicBoolean();
+    private Thread thread;
 
     Work(TaskInstance ti, Dag dag, DagRun run) {
       this.ti = ti;
@@ -47,13 +59,37 @@ final class LocalExecutor implements Executor {
     public void run() {
       queued.decrementAndGet();
       running.incrementAndGet();
+      synchronized (this) {
+        thread = Thread.currentThread();
+      }
       try {
-        runner.run(ti, dag, run);
+        if (!stopped.get()) {
+          runner.run(ti, dag, run, stopped);
+        }
       } catch (RuntimeException e) {
         LOG.error("executor failed running {}", ti.key(), e);
       } finally {
+        synchronized (this) {
+          thread = null;
+          if (!shuttingDown) {
+            Thread.interrupted(); // a stop that came as the try ended must not hit the next one
+          }
+        }
+        active.remove(ti.key(), this);
         running.decrementAndGet();
       }
+    }
+
+    /** The owner was declared dead: stop the try where it is (its process is killed). */
+    synchronized void stop() {
+      stopped.set(true);
+      if (thread != null) {
+        thread.interrupt();
+      }
+    }
+
+    long owner() {
+      return ti.lease().jobId();
     }
   }
 
@@ -93,12 +129,44 @@ final class LocalExecutor implements Executor {
 
   @Override
   public void execute(TaskInstance ti, Dag dag, DagRun run) {
+    if (fencedJobs.contains(ti.lease().jobId())) {
+      return; // queued by a job declared dead: recovery hands it back
+    }
     if (shuttingDown) {
       handBack(ti);
       return;
     }
+    Work work = new Work(ti, dag, run);
+    active.put(ti.key(), work);
     queued.incrementAndGet();
-    pool.execute(new Work(ti, dag, run));
+    pool.execute(work);
+  }
+
+  @Override
+  public void fence(long job) {
+    fencedJobs.add(job);
+    int stopped = 0;
+    for (Work w : active.values()) {
+      if (Objects.equals(w.ti.lease().jobId(), job)) {
+        w.stop();
+        stopped++;
+      }
+    }
+    for (Runnable r : pool.getQueue().toArray(new Runnable[0])) {
+      if (r instanceof Work w && w.owner() == job && pool.remove(r)) {
+        queued.decrementAndGet();
+        active.remove(w.ti.key(), w);
+      }
+    }
+    if (stopped > 0) {
+      LOG.warn("stopping {} task(s) of job {}, which was declared dead", stopped, job);
+    }
+  }
+
+  @Override
+  public boolean isRunning(TaskInstanceKey key, int tryNumber) {
+    Work w = active.get(key);
+    return w != null && w.ti.tryNumber() == tryNumber;
   }
 
   @Override
@@ -108,7 +176,11 @@ final class LocalExecutor implements Executor {
     pool.getQueue().drainTo(notStarted);
     for (Runnable r : notStarted) {
       queued.decrementAndGet();
-      handBack(((Work) r).ti);
+      Work w = (Work) r;
+      active.remove(w.ti.key(), w);
+      if (!fencedJobs.contains(w.owner())) {
+        handBack(w.ti);
+      }
     }
     pool.shutdown();
     try {
@@ -128,7 +200,7 @@ final class LocalExecutor implements Executor {
   }
 
   private void handBack(TaskInstance ti) {
-    if (runs.update(TaskChange.of(ti, ti.toHandedBack()))) {
+    if (runs.update(TaskChange.of(ti, ti.toHandedBack()).by(ti.lease().jobId()))) {
       LOG.info("{} handed back to the scheduler before it started", ti.key());
     }
   }

@@ -1,48 +1,106 @@
 package io.contrail.executor;
 
 import io.contrail.api.ShellSpec;
-import java.io.File;
+import io.contrail.run.ProcessIdentity;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A {@code type: shell} task: bash runs the rendered command in its own process group, with
- * output appended to the attempt's log. Exit code 0 is success.
+ * A {@code type: shell} task: a small bash wrapper, leader of its own process group, runs the
+ * rendered command with output appended to the attempt's log. Exit code 0 is success.
+ *
+ * <p>The wrapper waits on its stdin until the try is recorded as running with the wrapper's pid
+ * and start time, so no command runs before a recovering scheduler could identify (and kill) its
+ * process, and none runs at all when another process took the try over meanwhile. When the
+ * command exits the wrapper writes its exit status and end time to {@code attempt=N.exit} (read
+ * by a scheduler that recovers the try after a crash) and kills the rest of its process group, so
+ * no background child outlives the try. If the leader dies without doing so (killed from
+ * outside), the executor kills what is left of the group before it records the try.
  */
 final class ShellTask implements TaskBody<ShellSpec> {
+  private static final Duration KILL_GRACE = Duration.ofSeconds(2);
+  // $1: the exit file, $2: the command. Variables carry a prefix so they cannot meet the command's.
+  private static final String WRAPPER = """
+      __contrail_exit=$1 __contrail_command=$2
+      set --
+      IFS= read -r __contrail_gate && [ "$__contrail_gate" = go ] || exit 0
+      ( eval "$__contrail_command" ) </dev/null
+      __contrail_status=$?
+      printf 'exit_code=%d ended_at=%s\\n' "$__contrail_status" "$EPOCHREALTIME" > "$__contrail_exit"
+      """ + (ProcessControl.HAS_SETSID ? "kill -KILL 0\n" : "exit \"$__contrail_status\"\n");
+
+  @Override
+  public boolean startsProcess() {
+    return true;
+  }
+
   @Override
   public Outcome run(AttemptContext ctx, ShellSpec spec) throws InterruptedException {
     String command = ctx.render(spec.command());
-    ctx.log().println("[contrail] $ " + command);
-    ctx.log().flush();
-    ProcessBuilder pb = new ProcessBuilder(ProcessControl.shellCommand(command))
+    ProcessBuilder pb = new ProcessBuilder(ProcessControl.shell(WRAPPER, ctx.exitFile().toString(), command))
         .directory(ctx.workingDir().toFile())
         .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(ctx.logFile().toFile()))
-        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(ctx.logFile().toFile()));
     pb.environment().putAll(ctx.env());
     Process process;
     try {
       process = pb.start();
     } catch (IOException e) {
+      if (!ctx.claim().test(null)) {
+        return null;
+      }
       return Outcome.failed(null, "cannot start bash: " + e.getMessage());
     }
-    ctx.onProcessStarted().accept(process.pid());
+    ProcessIdentity leader = ProcessIdentity.of(process.toHandle());
+    if (!ctx.claim().test(leader)) {
+      // the try is not ours (any more): the wrapper reads end-of-input and exits without running it
+      closeQuietly(process);
+      process.waitFor(5, TimeUnit.SECONDS);
+      return null;
+    }
+    ctx.log().println("[contrail] $ " + command);
+    ctx.log().flush();
+    try (OutputStream gate = process.getOutputStream()) {
+      gate.write("go\n".getBytes(StandardCharsets.US_ASCII));
+    } catch (IOException e) {
+      // the wrapper is gone already; its exit status below says how
+    }
     try {
       boolean done = ctx.timeout() == null
           ? waitForever(process)
           : process.waitFor(ctx.timeout().toMillis(), TimeUnit.MILLISECONDS);
       if (!done) {
-        ProcessControl.kill(process.pid());
+        ProcessControl.killGroup(leader, KILL_GRACE);
         return Outcome.failed(null, "execution_timeout of " + Durations.format(ctx.timeout())
             + " exceeded; the task's process tree was killed");
       }
     } catch (InterruptedException e) {
-      ProcessControl.kill(process.pid());
+      ProcessControl.killGroup(leader, KILL_GRACE);
       throw e;
     }
-    int code = process.exitValue();
+    Optional<AttemptExit> exit = AttemptExit.read(ctx.exitFile());
+    if (exit.isEmpty()) {
+      // the wrapper was killed before it could record the exit and clean up: kill what is left
+      ProcessControl.killGroup(leader, KILL_GRACE);
+      int value = process.exitValue();
+      return Outcome.failed(value, "the task's process (pid " + leader.pid() + ") ended without recording an"
+          + " exit status" + (value > 128 ? " (killed by signal " + (value - 128) + ")" : "")
+          + "; its process group was killed");
+    }
+    int code = exit.get().exitCode();
     return code == 0 ? Outcome.ok(code) : Outcome.failed(code, "command exited with code " + code);
+  }
+
+  private static void closeQuietly(Process p) {
+    try {
+      p.getOutputStream().close();
+    } catch (IOException e) {
+      // already closed
+    }
   }
 
   private static boolean waitForever(Process p) throws InterruptedException {

@@ -7,7 +7,9 @@ import java.util.HexFormat;
 import java.util.zip.CRC32;
 
 /**
- * Where each attempt's output lives: {@code logs/dag_id=D/run_id=R/task_id=T/attempt=N.log}. A
+ * Where each attempt's output lives: {@code logs/dag_id=D/run_id=R/task_id=T/attempt=N.log}, and
+ * beside it {@code attempt=N.exit}, the exit status a shell task's wrapper records (see
+ * {@link AttemptExit}). A
  * folder name over the file systems' 255-byte limit (a 250-character dag_id plus "dag_id=") is cut
  * and ends in a checksum of the whole name, so it stays unique and the same for every reader.
  */
@@ -17,10 +19,18 @@ public final class TaskLogs {
   private TaskLogs() {}
 
   public static Path attemptLog(Path logsRoot, TaskInstanceKey key, int tryNumber) {
+    return taskFolder(logsRoot, key).resolve("attempt=" + tryNumber + ".log");
+  }
+
+  /** The file where the wrapper of a shell task's try records how its command exited. */
+  public static Path exitFile(Path logsRoot, TaskInstanceKey key, int tryNumber) {
+    return taskFolder(logsRoot, key).resolve("attempt=" + tryNumber + ".exit");
+  }
+
+  private static Path taskFolder(Path logsRoot, TaskInstanceKey key) {
     return logsRoot.resolve(folder("dag_id=" + key.dagId()))
         .resolve(folder("run_id=" + key.runId()))
-        .resolve(folder("task_id=" + key.taskId()))
-        .resolve("attempt=" + tryNumber + ".log");
+        .resolve(folder("task_id=" + key.taskId()));
   }
 
   static String folder(String name) {

@@ -143,8 +143,9 @@ public final class Contrail implements AutoCloseable {
 
   /** A DAG sync of dags_folder (and the bundled examples) into the database. */
   public DagSync dagSync() {
-    DagProcessor processor = DagProcessor.sharingParsesIn(config.home(), config.core().dagsFolder(),
-        config.core().loadExamples());
+    ContrailConfig.Core core = config.core();
+    DagProcessor processor = DagProcessor.sharingParsesIn(config.home(), core.dagsFolder(), core.loadExamples(),
+        core.maxDagFileBytes(), Duration.ofMillis(core.dagbagImportTimeoutMs()));
     return new DagSync(processor, stores.dags(), stores.pools(), clock, telemetry,
         config.core().dagsArePausedAtCreation(), config.core().defaultPoolSlots());
   }
@@ -163,7 +164,9 @@ public final class Contrail implements AutoCloseable {
         .telemetry(telemetry)
         .intervals(Scheduler.Intervals.of(config.scheduler()))
         .scope(scope)
-        .hostname(hostname());
+        .hostname(hostname())
+        .jobType(role.id())
+        .logsRoot(config.logs().baseLogFolder());
   }
 
   /** Executors for this process: their state changes go through one group commit. */

@@ -27,7 +27,7 @@ public final class Foreground {
     Scheduler scheduler = contrail.scheduler(Scheduler.Scope.only(runs, once)).build();
     long[] lastCheck = {0};
     Signals.onTerminate(scheduler::requestStop);
-    scheduler.start(contrail.role().id(), contrail.hostname());
+    scheduler.start();
     scheduler.loop(0, () -> {
       if (finished.size() >= runs.size()) {
         return true;

@@ -25,7 +25,7 @@ public final class SchedulerProcess {
       out.println("Press Ctrl+C to stop.");
       out.flush();
       Signals.onTerminate(scheduler::requestStop);
-      scheduler.start(role.id(), contrail.hostname());
+      scheduler.start();
       scheduler.loop(numLoops, () -> false);
     }
     return 0;

@@ -1,11 +1,16 @@
 package io.contrail.run;
 
 /**
- * Who holds a task instance: the job (scheduler process) whose executor took it while queued or
- * running, the host it runs on, and its process (group leader, shell tasks) there. A recovering
- * scheduler uses it to find a dead job's tasks and kill what they left behind.
+ * Who holds a task instance: the job (a scheduler, or any other process role that runs tasks)
+ * whose executor took it while queued or running, the host it runs on, and — for a task that runs
+ * as its own process (shell tasks) — that process's identity there. Every state write of the task
+ * instance compares the stored job id, so a job declared dead cannot write over a recovery; a
+ * recovering scheduler uses the host and process to find what a dead job left behind.
+ *
+ * @param process the task's own process (group leader), null for tasks that run inside the job's
+ *     JVM (noop, sleep, http, java) and before it started
  */
-public record Lease(Long jobId, String hostname, Long pid) {
+public record Lease(Long jobId, String hostname, ProcessIdentity process) {
   public static final Lease NONE = new Lease(null, null, null);
 
   public static Lease of(long jobId) {
@@ -16,7 +21,12 @@ public record Lease(Long jobId, String hostname, Long pid) {
     return new Lease(jobId, host, null);
   }
 
-  public Lease withPid(long newPid) {
-    return new Lease(jobId, hostname, newPid);
+  public Lease withProcess(ProcessIdentity p) {
+    return new Lease(jobId, hostname, p);
+  }
+
+  /** The task's process id, null when it has no process of its own. */
+  public Long pid() {
+    return process == null ? null : process.pid();
   }
 }

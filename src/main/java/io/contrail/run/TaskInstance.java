@@ -67,13 +67,16 @@ public record TaskInstance(TaskInstanceKey key, TaskState state, Tries tries, Ta
 
   /** queued -> running on this host. */
   public TaskInstance toRunning(Instant now, String host) {
-    return moveTo(TaskState.RUNNING, tries, new TaskTimes(times.scheduledAt(), times.queuedAt(), now, null, null),
-        lease.onHost(host), trace);
+    return toRunning(now, host, null);
   }
 
-  /** Records the pid of the task's process (group leader), so a recovering scheduler can kill it. */
-  public TaskInstance withPid(long pid) {
-    return new TaskInstance(key, state, tries, profile, times, lease.withPid(pid), trace);
+  /**
+   * queued -> running on this host as {@code process} (the task's own process, group leader), so
+   * a recovering scheduler can tell whether that very process is still alive and kill only it.
+   */
+  public TaskInstance toRunning(Instant now, String host, ProcessIdentity process) {
+    return moveTo(TaskState.RUNNING, tries, new TaskTimes(times.scheduledAt(), times.queuedAt(), now, null, null),
+        lease.onHost(host).withProcess(process), trace);
   }
 
   /**

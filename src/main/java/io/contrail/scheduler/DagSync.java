@@ -3,6 +3,7 @@ package io.contrail.scheduler;
 import io.contrail.api.Dag;
 import io.contrail.dag.DagBag;
 import io.contrail.dag.DagProcessor;
+import io.contrail.dag.ImportError;
 import io.contrail.storage.DagStore;
 import io.contrail.storage.Json;
 import io.contrail.storage.PoolStore;
@@ -12,16 +13,22 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Keeps the database's DAGs in step with dags_folder: re-scans (the processor re-parses only
  * changed files), writes DAGs whose definition changed, deactivates vanished ones, replaces the
- * import errors and creates the pools the tasks name.
+ * import errors and creates the pools the tasks name. A DAG that cannot be written is one more
+ * import error, never the end of the sync; an import error is logged once, when it appears.
  */
 public final class DagSync {
   private static final Logger LOG = LoggerFactory.getLogger(DagSync.class);
@@ -35,8 +42,8 @@ public final class DagSync {
   private final int defaultPoolSlots;
   private final Map<String, String> writtenHashes = new HashMap<>();
   private final Map<String, Dag> writtenDags = new HashMap<>();
-  private int lastErrorCount = -1;
   private boolean seeded;
+  private Set<ImportError> lastErrors;
 
   public DagSync(DagProcessor processor, DagStore dags, PoolStore pools, Clock clock,
       Telemetry telemetry, boolean pausedAtCreation, int defaultPoolSlots) {
@@ -49,7 +56,10 @@ public final class DagSync {
     this.defaultPoolSlots = defaultPoolSlots;
   }
 
-  /** Scans the folder and updates the database; returns the DAGs now loaded. */
+  /**
+   * Scans the folder and updates the database; returns the DAGs now loaded and every import error.
+   * A DAG the database refuses becomes an import error of its file; every other DAG still syncs.
+   */
   public DagBag sync() {
     long t0 = System.nanoTime();
     if (!seeded) {
@@ -59,34 +69,48 @@ public final class DagSync {
       seeded = true;
     }
     DagBag bag = processor.refresh();
+    Map<String, Dag> stored = new LinkedHashMap<>();
+    List<ImportError> errors = new ArrayList<>(bag.importErrors());
     for (Dag dag : bag.dags().values()) {
-      if (writtenDags.get(dag.dagId()) == dag) {
-        continue; // the processor hands back the same instance for a file it did not re-parse
+      try {
+        write(dag);
+        stored.put(dag.dagId(), dag);
+      } catch (RuntimeException e) {
+        writtenDags.remove(dag.dagId());
+        writtenHashes.remove(dag.dagId());
+        errors.add(new ImportError(dag.fileloc(), 0, "DAG '" + dag.dagId() + "' cannot be stored: " + e.getMessage()));
       }
-      String hash = hash(dag);
-      if (!hash.equals(writtenHashes.get(dag.dagId()))) {
-        boolean paused = dag.paused() != null ? dag.paused() : pausedAtCreation;
-        if (dags.upsert(dag, hash, paused, clock.instant())) {
-          LOG.info("new DAG {} from {} ({})", dag.dagId(), dag.fileloc(), paused ? "paused" : "unpaused");
-        }
-        dag.tasks().forEach(t -> pools.ensure(t.queueing().pool(), defaultPoolSlots, "created for DAG " + dag.dagId()));
-        writtenHashes.put(dag.dagId(), hash);
-      }
-      writtenDags.put(dag.dagId(), dag);
     }
-    writtenHashes.keySet().retainAll(bag.dags().keySet());
-    writtenDags.keySet().retainAll(bag.dags().keySet());
-    dags.deactivateAllExcept(bag.dags().keySet());
-    if (!bag.importErrors().isEmpty() || lastErrorCount != 0) {
-      dags.replaceImportErrors(bag.importErrors(), clock.instant());
-      if (bag.importErrors().size() != lastErrorCount) {
-        bag.importErrors().forEach(e -> LOG.warn("import error: {}:{}: {}", e.file(), e.line(), e.message()));
-      }
-      lastErrorCount = bag.importErrors().size();
+    writtenHashes.keySet().retainAll(stored.keySet());
+    writtenDags.keySet().retainAll(stored.keySet());
+    dags.deactivateAllExcept(stored.keySet());
+    errors.sort(Comparator.comparing(ImportError::file).thenComparingInt(ImportError::line));
+    if (!errors.isEmpty() || lastErrors == null || !lastErrors.isEmpty()) {
+      dags.replaceImportErrors(errors, clock.instant());
     }
-    telemetry.dagsParsed(bag.dags().size(), bag.importErrors().size(),
-        Duration.ofNanos(System.nanoTime() - t0));
-    return bag;
+    // each error is logged when it appears, not again at every rescan while the file stays broken
+    Set<ImportError> previous = lastErrors == null ? Set.of() : lastErrors;
+    errors.stream().filter(e -> !previous.contains(e))
+        .forEach(e -> LOG.warn("import error: {}:{}: {}", e.file(), e.line(), e.message()));
+    lastErrors = Set.copyOf(errors);
+    telemetry.dagsParsed(stored.size(), errors.size(), Duration.ofNanos(System.nanoTime() - t0));
+    return new DagBag(stored, errors);
+  }
+
+  private void write(Dag dag) {
+    if (writtenDags.get(dag.dagId()) == dag) {
+      return; // the processor hands back the same instance for a file it did not re-parse
+    }
+    String hash = hash(dag);
+    if (!hash.equals(writtenHashes.get(dag.dagId()))) {
+      boolean paused = dag.paused() != null ? dag.paused() : pausedAtCreation;
+      if (dags.upsert(dag, hash, paused, clock.instant())) {
+        LOG.info("new DAG {} from {} ({})", dag.dagId(), dag.fileloc(), paused ? "paused" : "unpaused");
+      }
+      dag.tasks().forEach(t -> pools.ensure(t.queueing().pool(), defaultPoolSlots, "created for DAG " + dag.dagId()));
+      writtenHashes.put(dag.dagId(), hash);
+    }
+    writtenDags.put(dag.dagId(), dag);
   }
 
   static String hash(Dag dag) {

@@ -1,6 +1,7 @@
 package io.contrail.scheduler;
 
 import io.contrail.executor.Executor;
+import io.contrail.jobs.JobLease;
 import io.contrail.run.DagRun;
 import io.contrail.run.RunKey;
 import io.contrail.run.TaskChange;
@@ -14,7 +15,7 @@ import java.util.Set;
 
 /**
  * Writes the state changes of one scheduler pass as one batch of compare-and-sets in one
- * transaction (a commit is the scarce resource of a database-backed scheduler), reports each
+ * transaction, in the name of the scheduler's job (a commit is the scarce resource of a database-backed scheduler), reports each
  * applied change, hands task instances that became queued to the executor, and names the runs
  * where a compare-and-set lost so they can be read again.
  */
@@ -24,22 +25,33 @@ final class PassCommitter {
   private final DagCache dags;
   private final Executor executor;
   private final Telemetry telemetry;
+  private final JobLease lease;
 
-  PassCommitter(RunStore runs, ActiveRuns active, DagCache dags, Executor executor, Telemetry telemetry) {
+  PassCommitter(RunStore runs, ActiveRuns active, DagCache dags, Executor executor, Telemetry telemetry,
+      JobLease lease) {
     this.runs = runs;
     this.active = active;
     this.dags = dags;
     this.executor = executor;
     this.telemetry = telemetry;
+    this.lease = lease;
   }
 
-  /** Writes the pass; returns the runs another process changed meanwhile. */
+  /**
+   * Writes the pass in the name of this scheduler's job; returns the runs another process changed
+   * meanwhile. A job declared dead writes nothing (and the database would refuse it).
+   */
   Set<RunKey> commit(List<TaskChange> pass) {
     Set<RunKey> conflicts = new LinkedHashSet<>();
     if (pass.isEmpty()) {
       return conflicts;
     }
-    boolean[] applied = runs.updateAll(pass);
+    if (lease.lost()) {
+      pass.forEach(c -> active.scheduled().remove(c.after().key()));
+      return conflicts;
+    }
+    long job = lease.jobId();
+    boolean[] applied = runs.updateAll(pass.stream().map(c -> c.by(job)).toList());
     for (int i = 0; i < applied.length; i++) {
       TaskChange change = pass.get(i);
       TaskInstance after = change.after();

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,10 +36,11 @@ final class RunAdvancer {
   private final Clock clock;
   private final Telemetry telemetry;
   private final Scheduler.Scope scope;
+  private final LongSupplier jobId;
   private Instant nextRetryAt;
 
   RunAdvancer(RunStore runs, ActiveRuns active, QueuePlanner planner, PassCommitter committer, Clock clock,
-      Telemetry telemetry, Scheduler.Scope scope) {
+      Telemetry telemetry, Scheduler.Scope scope, LongSupplier jobId) {
     this.runs = runs;
     this.active = active;
     this.planner = planner;
@@ -46,6 +48,7 @@ final class RunAdvancer {
     this.clock = clock;
     this.telemetry = telemetry;
     this.scope = scope;
+    this.jobId = jobId;
   }
 
   /** The earliest moment an up_for_retry task of a held run becomes runnable, or null. */
@@ -121,7 +124,7 @@ final class RunAdvancer {
     DagRun run = p.run();
     active.forget(run.key());
     DagRun finished = run.toFinished(outcome, now);
-    if (runs.transition(run, finished)) {
+    if (runs.transition(run, finished, jobId.getAsLong())) {
       List<TaskInstance> tis = new ArrayList<>();
       p.taskInstances().forEach(tis::add);
       telemetry.runStateChanged(finished, RunState.RUNNING, outcome);

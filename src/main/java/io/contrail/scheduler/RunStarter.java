@@ -10,6 +10,7 @@ import io.contrail.telemetry.Telemetry;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,14 +28,17 @@ final class RunStarter {
   private final Clock clock;
   private final Telemetry telemetry;
   private final Scheduler.Scope scope;
+  private final LongSupplier jobId;
 
-  RunStarter(RunStore runs, DagStore dagStore, DagCache dags, Clock clock, Telemetry telemetry, Scheduler.Scope scope) {
+  RunStarter(RunStore runs, DagStore dagStore, DagCache dags, Clock clock, Telemetry telemetry, Scheduler.Scope scope,
+      LongSupplier jobId) {
     this.runs = runs;
     this.dagStore = dagStore;
     this.dags = dags;
     this.clock = clock;
     this.telemetry = telemetry;
     this.scope = scope;
+    this.jobId = jobId;
   }
 
   void startQueuedRuns() {
@@ -53,7 +57,7 @@ final class RunStarter {
         continue;
       }
       DagRun started = run.toRunning(clock.instant());
-      if (runs.transition(run, started)) {
+      if (runs.transition(run, started, jobId.getAsLong())) {
         runningPerDag.put(run.dagId(), running + 1);
         telemetry.runStateChanged(started, RunState.QUEUED, RunState.RUNNING);
         LOG.info("run {} started", run.key());

@@ -1,21 +1,26 @@
 package io.contrail.scheduler;
 
+import io.contrail.api.Dag;
 import io.contrail.config.ContrailConfig;
 import io.contrail.executor.Executor;
+import io.contrail.jobs.JobLease;
 import io.contrail.operations.RunCreator;
 import io.contrail.run.DagRun;
+import io.contrail.run.ProcessIdentity;
 import io.contrail.run.RunKey;
 import io.contrail.run.TaskInstance;
 import io.contrail.run.TaskInstanceKey;
 import io.contrail.run.TraceContext;
 import io.contrail.storage.Stores;
 import io.contrail.telemetry.Telemetry;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -29,13 +34,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The scheduler loop and its wake-ups. Each full loop runs its duties in order — heartbeat, DAG
- * sync, due scheduled runs ({@link ScheduledRunCreator}), queued runs started ({@link RunStarter}),
- * running runs advanced and committed ({@link RunAdvancer}), scheduled tasks queued
- * ({@link QueuePlanner}), tasks of dead schedulers recovered ({@link ZombieReaper}), pool metrics
- * ({@link PoolReporter}) — each timed as a phase; one that fails is logged and the loop goes on.
- * Between loops it waits for a finished task: that run is advanced at once (the fast path), so
- * downstream tasks start within milliseconds rather than a loop interval.
+ * The scheduler loop and its wake-ups. Each full loop runs its duties in order — due scheduled
+ * runs ({@link ScheduledRunCreator}), queued runs started ({@link RunStarter}), running runs
+ * advanced and committed ({@link RunAdvancer}), scheduled tasks queued ({@link QueuePlanner}),
+ * tasks of dead jobs recovered ({@link ZombieReaper}), pool metrics ({@link PoolReporter}) — each
+ * timed as a phase; one that fails is logged and the loop goes on. Between loops it waits for a
+ * finished task: that run is advanced at once (the fast path), so downstream tasks start within
+ * milliseconds rather than a loop interval.
+ *
+ * <p>Off the loop: the job's heartbeat ({@link JobLease}, its own thread), DAG processing
+ * ({@link DagProcessing}, its own thread) and the recovery of dead jobs' tasks (the reaper's
+ * threads). When the heartbeat finds the job declared dead, the executor stops that job's tries at
+ * once, the loop does nothing more under the old id and registers a new job before it goes on.
  */
 public final class Scheduler {
   private static final Logger LOG = LoggerFactory.getLogger(Scheduler.class);
@@ -83,31 +93,39 @@ public final class Scheduler {
   private final ActiveRuns active;
   private final RunAdvancer advancer;
   private final ZombieReaper reaper;
+  private final JobLease lease;
+  private final DagCache dags;
+  private final DagProcessing dagProcessing;
   private final List<Duty> duties = new ArrayList<>();
   private final LinkedBlockingQueue<Wake> wakeups = new LinkedBlockingQueue<>();
   private volatile boolean stopRequested;
-  private long jobId = -1;
+
+  private final String jobType;
+  private final String hostname;
 
   private Scheduler(Builder b) {
+    this.jobType = b.jobType;
+    this.hostname = b.hostname;
     this.stores = b.stores;
     this.clock = b.clock;
     this.telemetry = b.telemetry;
     this.intervals = b.intervals;
     this.executor = b.executor.apply(this::taskFinished);
-    DagCache dags = new DagCache(stores.dags());
+    this.lease = new JobLease(stores.jobs(), clock, telemetry, b.jobType, b.hostname, b.process, intervals.heartbeat(),
+        intervals.zombieThreshold());
+    lease.onLost(executor::fence); // on the heartbeat thread: the dead job's tries stop at once
+    this.dags = new DagCache(stores.dags());
     this.active = new ActiveRuns(stores.runs(), dags);
     QueuePlanner planner = new QueuePlanner(stores.runs(), stores.pools(), active, dags, executor, telemetry,
-        () -> jobId);
-    PassCommitter committer = new PassCommitter(stores.runs(), active, dags, executor, telemetry);
-    this.advancer = new RunAdvancer(stores.runs(), active, planner, committer, clock, telemetry, b.scope);
-    RunStarter starter = new RunStarter(stores.runs(), stores.dags(), dags, clock, telemetry, b.scope);
-    this.reaper = new ZombieReaper(stores.runs(), stores.jobs(), clock, telemetry, b.hostname, dags::get, this::wake);
+        lease::jobId);
+    PassCommitter committer = new PassCommitter(stores.runs(), active, dags, executor, telemetry, lease);
+    this.advancer = new RunAdvancer(stores.runs(), active, planner, committer, clock, telemetry, b.scope, lease::jobId);
+    RunStarter starter = new RunStarter(stores.runs(), stores.dags(), dags, clock, telemetry, b.scope, lease::jobId);
+    // recovery threads read DAGs from the database: the loop's cache is not theirs to share
+    this.reaper = new ZombieReaper(stores.runs(), stores.jobs(), clock, telemetry, b.hostname, b.logsRoot,
+        dagId -> stores.dags().find(dagId).map(io.contrail.storage.StoredDag::dag), this::wake, lease, executor);
     PoolReporter pools = new PoolReporter(stores.runs(), stores.pools(), planner, telemetry);
-
-    duties.add(Duty.periodic("scheduler.heartbeat", intervals.heartbeat(), this::heartbeat));
-    if (b.dagSync != null) {
-      duties.add(Duty.periodic("dag_processing.parse", intervals.dagSync(), () -> dags.putAll(b.dagSync.sync().dags())));
-    }
+    this.dagProcessing = b.dagSync == null ? null : new DagProcessing(b.dagSync, intervals.dagSync());
     if (b.scope.schedules()) {
       ScheduledRunCreator creator = new ScheduledRunCreator(stores.dags(), stores.runs(),
           Objects.requireNonNull(b.runCreator, "a scheduling scheduler needs a RunCreator"), clock);
@@ -131,17 +149,23 @@ public final class Scheduler {
     return new Builder(stores);
   }
 
-  /** Registers the scheduler job; call before {@link #loop}. */
-  public long start(String jobType, String hostname) {
-    jobId = stores.jobs().start(jobType, hostname, ProcessHandle.current().pid(), clock.instant());
-    reaper.setOwnJob(jobId);
-    LOG.info("{} job {} started on {} (pid {}) with the {} executor", jobType, jobId, hostname,
-        ProcessHandle.current().pid(), executor.name());
+  /**
+   * Registers the job (its heartbeat starts on its own thread) and starts DAG processing; call
+   * before {@link #loop}.
+   */
+  public long start() {
+    long jobId = lease.register();
+    LOG.info("{} job {} started on {} ({}) with the {} executor", jobType, jobId, hostname, lease.process(),
+        executor.name());
+    if (dagProcessing != null) {
+      dagProcessing.start();
+    }
     return jobId;
   }
 
+  /** The current job's id (a new one after the last was declared dead). */
   public long jobId() {
-    return jobId;
+    return lease.jobId();
   }
 
   /** Tells the scheduler a run changed in the database: it is re-read and advanced right away. */
@@ -177,6 +201,10 @@ public final class Scheduler {
     Instant nextFull = Instant.EPOCH;
     try {
       while (!stopRequested && !done.getAsBoolean()) {
+        if (lease.lost()) {
+          rejoin();
+          nextFull = Instant.EPOCH;
+        }
         if (!clock.instant().isBefore(nextFull)) {
           fullLoop();
           loops++;
@@ -199,7 +227,26 @@ public final class Scheduler {
 
   /** One full loop without waiting or shutting down, for tests that step the scheduler. */
   void runOnce() {
+    if (lease.lost()) {
+      rejoin();
+    }
     fullLoop();
+    try {
+      reaper.awaitIdle(Duration.ofSeconds(30));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * The job was declared dead: nothing more happens under its id (the executor already stopped its
+   * tries; recovery records them), the working set is dropped, and a new job is registered.
+   */
+  private void rejoin() {
+    long dead = lease.jobId();
+    active.reloadAll(List.of());
+    long fresh = lease.register();
+    LOG.warn("{} job {} was declared dead; registered again as job {} on {}", jobType, dead, fresh, hostname);
   }
 
   private void waitForWork(Instant nextFull) throws InterruptedException {
@@ -210,6 +257,9 @@ public final class Scheduler {
     }
     long waitMs = Math.max(1, Duration.between(clock.instant(), wakeAt).toMillis());
     Wake first = wakeups.poll(waitMs, TimeUnit.MILLISECONDS);
+    if (lease.lost()) {
+      return; // nothing under a dead job's id: the loop registers a new one first
+    }
     if (first == null || stopRequested) {
       safely(advancer::retryIfDue, "retry check"); // the retry starts now
       return;
@@ -249,11 +299,20 @@ public final class Scheduler {
   }
 
   private void fullLoop() {
+    if (dagProcessing != null) {
+      Map<String, Dag> parsed = dagProcessing.takeParsed();
+      if (parsed != null) {
+        dags.putAll(parsed);
+      }
+    }
     Instant loopStart = clock.instant();
     // the loop span's ids, allocated now so the runs this loop creates can name it
     TraceContext loopSpan = TraceContext.newTrace(TraceContext.SAMPLED);
     List<Telemetry.LoopPhase> phases = new ArrayList<>();
     for (Duty duty : duties) {
+      if (lease.lost()) {
+        break; // declared dead mid-loop: stop acting under the old id at once
+      }
       if (duty.due(loopStart)) {
         phases.add(phase(duty, loopSpan));
       }
@@ -276,18 +335,14 @@ public final class Scheduler {
     return new Telemetry.LoopPhase(duty.phase, start, clock.instant(), error);
   }
 
-  private void heartbeat() {
-    if (!stores.jobs().heartbeat(jobId, clock.instant())) {
-      LOG.error("job {} was declared dead by another scheduler; its tasks may have been recovered", jobId);
-    }
-  }
-
   private void shutdown() {
-    LOG.info("scheduler job {} stopping", jobId);
-    executor.shutdown(intervals.shutdownGrace());
-    if (jobId >= 0) {
-      stores.jobs().end(jobId, "success", clock.instant());
+    LOG.info("{} job {} stopping", jobType, lease.jobId());
+    if (dagProcessing != null) {
+      dagProcessing.close();
     }
+    executor.shutdown(intervals.shutdownGrace());
+    reaper.close();
+    lease.end("success");
   }
 
   private static void safely(Runnable r, String what) {
@@ -312,6 +367,9 @@ public final class Scheduler {
     private Intervals intervals;
     private Scope scope = Scope.everything();
     private String hostname = "localhost";
+    private String jobType = "scheduler";
+    private ProcessIdentity process = ProcessIdentity.current();
+    private Path logsRoot = Path.of("logs");
 
     private Builder(Stores stores) {
       this.stores = Objects.requireNonNull(stores);
@@ -355,9 +413,27 @@ public final class Scheduler {
       return this;
     }
 
-    /** This host, where leftover processes of dead schedulers can be killed. */
+    /** This host, where leftover processes of dead jobs can be killed. */
     public Builder hostname(String name) {
       this.hostname = name;
+      return this;
+    }
+
+    /** What the job row calls this process's role (scheduler, standalone, dags_test ...). */
+    public Builder jobType(String type) {
+      this.jobType = type;
+      return this;
+    }
+
+    /** This process, as its job records it (default: this JVM). */
+    public Builder process(ProcessIdentity p) {
+      this.process = p;
+      return this;
+    }
+
+    /** base_log_folder, where shell tries record their exit status for recovery. */
+    public Builder logsRoot(Path root) {
+      this.logsRoot = root;
       return this;
     }
 

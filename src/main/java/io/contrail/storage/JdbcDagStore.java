@@ -82,7 +82,7 @@ final class JdbcDagStore implements DagStore {
       tx.update("DELETE FROM import_error");
       List<Object[]> rows = new ArrayList<>();
       for (ImportError e : errors) {
-        rows.add(new Object[] {e.file(), e.line(), truncate(e.message(), 10_000), now});
+        rows.add(new Object[] {tail(e.file(), 2000), e.line(), truncate(e.message(), 10_000), now});
       }
       return tx.batch("INSERT INTO import_error (filename, line, message, created_at) VALUES (?, ?, ?, ?)", rows);
     });
@@ -98,6 +98,11 @@ final class JdbcDagStore implements DagStore {
     Dag dag = Json.read(rs.getString("serialized"), Dag.class);
     return new StoredDag(dag, rs.getString("file_hash"), rs.getBoolean("is_paused"),
         rs.getBoolean("is_active"), Sql.instant(rs, "last_parsed_at"));
+  }
+
+  /** The end of a path too long for its column (the end names the file), marked as cut. */
+  static String tail(String s, int max) {
+    return s.length() <= max ? s : "..." + s.substring(s.length() - (max - 3));
   }
 
   static String truncate(String s, int max) {

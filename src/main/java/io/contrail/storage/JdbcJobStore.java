@@ -1,5 +1,6 @@
 package io.contrail.storage;
 
+import io.contrail.run.ProcessIdentity;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -8,7 +9,8 @@ import java.util.Optional;
 
 /** {@link JobStore} on the metadata database. */
 final class JdbcJobStore implements JobStore {
-  private static final String COLUMNS = "id, job_type, hostname, pid, state, start_date, end_date, latest_heartbeat";
+  private static final String COLUMNS = "id, job_type, hostname, pid, state, start_date, end_date, latest_heartbeat,"
+      + " process_started_at";
   private final Sql sql;
 
   JdbcJobStore(Sql sql) {
@@ -16,10 +18,11 @@ final class JdbcJobStore implements JobStore {
   }
 
   @Override
-  public long start(String jobType, String hostname, long pid, Instant now) {
+  public long start(String jobType, String hostname, ProcessIdentity process, Instant now) {
     return sql.inTransaction(tx -> tx.insertReturningId(
-        "INSERT INTO job (job_type, hostname, pid, state, start_date, latest_heartbeat) VALUES (?, ?, ?, 'running', ?, ?)",
-        jobType, hostname, pid, now, now));
+        "INSERT INTO job (job_type, hostname, pid, state, start_date, latest_heartbeat, process_started_at)"
+            + " VALUES (?, ?, ?, 'running', ?, ?, ?)",
+        jobType, hostname, process.pid(), now, now, Sql.ts(process.startedAt())));
   }
 
   @Override
@@ -51,6 +54,6 @@ final class JdbcJobStore implements JobStore {
   private static Job map(ResultSet rs) throws SQLException {
     return new Job(rs.getLong("id"), rs.getString("job_type"), rs.getString("hostname"),
         rs.getLong("pid"), rs.getString("state"), Sql.instant(rs, "start_date"),
-        Sql.instant(rs, "end_date"), Sql.instant(rs, "latest_heartbeat"));
+        Sql.instant(rs, "end_date"), Sql.instant(rs, "latest_heartbeat"), Sql.instant(rs, "process_started_at"));
   }
 }

@@ -4,6 +4,7 @@ import io.contrail.run.AttemptStatus;
 import io.contrail.run.DagRun;
 import io.contrail.run.Lease;
 import io.contrail.run.Placement;
+import io.contrail.run.ProcessIdentity;
 import io.contrail.run.RunKey;
 import io.contrail.run.RunSpec;
 import io.contrail.run.RunState;
@@ -36,7 +37,7 @@ final class JdbcRunStore implements RunStore {
       + " span_id, parent_span_id, trace_flags, creator_trace_id, creator_span_id";
   static final String TI_COLUMNS = "dag_id, run_id, task_id, state, try_number, max_tries,"
       + " task_type, pool, pool_slots, priority_weight, scheduled_at, queued_at, start_date, end_date,"
-      + " next_retry_at, hostname, pid, job_id, span_id, attempt_span_id, trace_flags";
+      + " next_retry_at, hostname, pid, job_id, span_id, attempt_span_id, trace_flags, process_started_at";
   static final String ATTEMPT_COLUMNS = "dag_id, run_id, task_id, try_number, state,"
       + " start_date, end_date, hostname, pid, exit_code, error, executor, span_id";
 
@@ -59,7 +60,7 @@ final class JdbcRunStore implements RunStore {
         for (TaskInstance ti : taskInstances) {
           rows.add(tiValues(ti));
         }
-        tx.batch("INSERT INTO task_instance (" + TI_COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows);
+        tx.batch("INSERT INTO task_instance (" + TI_COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows);
         return true;
       });
     } catch (RunIdTaken e) {
@@ -101,7 +102,18 @@ final class JdbcRunStore implements RunStore {
         ti.tries().max(), p.taskType(), p.pool(), p.poolSlots(), p.priorityWeight(),
         Sql.ts(t.scheduledAt()), Sql.ts(t.queuedAt()), Sql.ts(t.startDate()), Sql.ts(t.endDate()),
         Sql.ts(t.nextRetryAt()), ti.lease().hostname(), Sql.num(ti.lease().pid()), Sql.num(ti.lease().jobId()),
-        ti.trace().spanId(), ti.trace().attemptSpanId(), ti.trace().flags()};
+        ti.trace().spanId(), ti.trace().attemptSpanId(), ti.trace().flags(), Sql.ts(processStart(ti.lease()))};
+  }
+
+  private static Instant processStart(Lease lease) {
+    return lease.process() == null ? null : lease.process().startedAt();
+  }
+
+  /** The writer's job must still be running: a job declared dead cannot change anything. */
+  private static final String WRITER_ALIVE = " AND (? < 0 OR EXISTS (SELECT 1 FROM job WHERE id = ? AND state = 'running'))";
+
+  private static long writer(Long job) {
+    return job == null ? -1 : job;
   }
 
   @Override
@@ -148,11 +160,12 @@ final class JdbcRunStore implements RunStore {
   }
 
   @Override
-  public boolean transition(DagRun current, DagRun next) {
+  public boolean transition(DagRun current, DagRun next, Long writer) {
+    long w = writer(writer);
     return sql.update("UPDATE dag_run SET state = ?, start_date = ?, end_date = ?"
-            + " WHERE dag_id = ? AND run_id = ? AND state = ?",
+            + " WHERE dag_id = ? AND run_id = ? AND state = ?" + WRITER_ALIVE,
         next.state().id(), Sql.ts(next.times().startDate()), Sql.ts(next.times().endDate()),
-        current.dagId(), current.runId(), current.state().id()) == 1;
+        current.dagId(), current.runId(), current.state().id(), w, w) == 1;
   }
 
   @Override
@@ -179,8 +192,9 @@ final class JdbcRunStore implements RunStore {
 
   private static final String UPDATE_TI = "UPDATE task_instance SET state = ?, try_number = ?, max_tries = ?,"
       + " scheduled_at = ?, queued_at = ?, start_date = ?, end_date = ?, next_retry_at = ?,"
-      + " hostname = ?, pid = ?, job_id = ?, attempt_span_id = ?"
-      + " WHERE dag_id = ? AND run_id = ? AND task_id = ? AND state = ? AND try_number = ?";
+      + " hostname = ?, pid = ?, job_id = ?, attempt_span_id = ?, process_started_at = ?"
+      + " WHERE dag_id = ? AND run_id = ? AND task_id = ? AND state = ? AND try_number = ?"
+      + " AND job_id IS NOT DISTINCT FROM ?" + WRITER_ALIVE;
 
   private static Object[] updateValues(TaskChange change) {
     TaskInstance current = change.before();
@@ -189,8 +203,9 @@ final class JdbcRunStore implements RunStore {
     return new Object[] {next.state().id(), next.tryNumber(), next.tries().max(), Sql.ts(t.scheduledAt()),
         Sql.ts(t.queuedAt()), Sql.ts(t.startDate()), Sql.ts(t.endDate()),
         Sql.ts(t.nextRetryAt()), next.lease().hostname(), Sql.num(next.lease().pid()),
-        Sql.num(next.lease().jobId()), next.trace().attemptSpanId(), current.dagId(), current.runId(),
-        current.taskId(), current.state().id(), current.tryNumber()};
+        Sql.num(next.lease().jobId()), next.trace().attemptSpanId(), Sql.ts(processStart(next.lease())),
+        current.dagId(), current.runId(), current.taskId(), current.state().id(), current.tryNumber(),
+        Sql.num(current.lease().jobId()), writer(change.writer()), writer(change.writer())};
   }
 
   @Override
@@ -311,7 +326,9 @@ final class JdbcRunStore implements RunStore {
         rs.getInt("priority_weight"));
     TaskTimes times = new TaskTimes(Sql.instant(rs, "scheduled_at"), Sql.instant(rs, "queued_at"),
         Sql.instant(rs, "start_date"), Sql.instant(rs, "end_date"), Sql.instant(rs, "next_retry_at"));
-    Lease lease = new Lease(Sql.nullableLong(rs, "job_id"), rs.getString("hostname"), Sql.nullableLong(rs, "pid"));
+    Long pid = Sql.nullableLong(rs, "pid");
+    Lease lease = new Lease(Sql.nullableLong(rs, "job_id"), rs.getString("hostname"),
+        pid == null ? null : new ProcessIdentity(pid, Sql.instant(rs, "process_started_at")));
     TaskTrace trace = new TaskTrace(rs.getString("span_id"), rs.getString("attempt_span_id"), rs.getInt("trace_flags"));
     return new TaskInstance(key, TaskState.parse(rs.getString("state")),
         new Tries(rs.getInt("try_number"), rs.getInt("max_tries")), profile, times, lease, trace);

@@ -1,12 +1,23 @@
 package io.contrail.storage;
 
+import io.contrail.run.ProcessIdentity;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
-/** Scheduler jobs and their heartbeats, so a crashed process's tasks can be found and recovered. */
+/**
+ * Jobs — every process that owns task instances (schedulers, standalone, foreground runs, later
+ * workers) — and their heartbeats, so a crashed or paused process's tasks can be found and
+ * recovered, and so a process declared dead learns it at its next heartbeat.
+ */
 public interface JobStore {
-  long start(String jobType, String hostname, long pid, Instant now);
+  /** Registers a running job of {@code process} on {@code hostname}; returns its new id. */
+  long start(String jobType, String hostname, ProcessIdentity process, Instant now);
+
+  /** A job whose process start time is not known. */
+  default long start(String jobType, String hostname, long pid, Instant now) {
+    return start(jobType, hostname, new ProcessIdentity(pid, null), now);
+  }
 
   /** Returns false when the job is no longer running (another process declared it dead). */
   boolean heartbeat(long id, Instant now);

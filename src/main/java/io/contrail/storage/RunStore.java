@@ -15,8 +15,9 @@ import java.util.Optional;
 
 /**
  * DAG runs, their task instances and the attempts of each. Every state change is a
- * compare-and-set on the current state (and try number): it returns false, changing nothing, when
- * another process got there first.
+ * compare-and-set on the current state (for task instances also the try number and the owning
+ * job id) that is applied only while the writing job is still running: it returns false, changing
+ * nothing, when another process got there first or the writer has been declared dead.
  */
 public interface RunStore {
   /** Creates the run and its task instances in one transaction; false if the run id exists. */
@@ -38,9 +39,15 @@ public interface RunStore {
 
   /**
    * Writes {@code next} (its state, start and end date) over the run if it is still in
-   * {@code current}'s state; false, changing nothing, when another process moved it first.
+   * {@code current}'s state and job {@code writer} is still running (null: written by no job);
+   * false, changing nothing, when another process moved it first or the writer was declared dead.
    */
-  boolean transition(DagRun current, DagRun next);
+  boolean transition(DagRun current, DagRun next, Long writer);
+
+  /** {@link #transition(DagRun, DagRun, Long)} by a process that is no job. */
+  default boolean transition(DagRun current, DagRun next) {
+    return transition(current, next, null);
+  }
 
   List<TaskInstance> taskInstances(RunKey key);
 
@@ -51,8 +58,8 @@ public interface RunStore {
 
   /**
    * Writes the change's {@code after} over the task instance if it is still in {@code before}'s
-   * state and try number; the change's attempt, when not null, is inserted or updated in the same
-   * transaction.
+   * state, try number and owning job, and the change's writer job is still running; the change's
+   * attempt, when not null, is inserted or updated in the same transaction.
    */
   boolean update(TaskChange change);
 

@@ -73,6 +73,11 @@ final class CompositeTelemetry implements Telemetry {
   }
 
   @Override
+  public void jobHeartbeat() {
+    each("jobHeartbeat", Telemetry::jobHeartbeat);
+  }
+
+  @Override
   public void taskKilledExternally(TaskInstance ti) {
     each("taskKilledExternally", t -> t.taskKilledExternally(ti));
   }

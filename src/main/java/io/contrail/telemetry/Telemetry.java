@@ -33,8 +33,7 @@ public interface Telemetry extends AutoCloseable {
   }
 
   /**
-   * One full scheduler loop and its steps (scheduler.heartbeat, dag_processing.parse,
-   * scheduler.create_dagruns, scheduler.start_queued_dagruns, scheduler.advance_dagruns,
+   * One full scheduler loop and its steps (scheduler.create_dagruns, scheduler.start_queued_dagruns, scheduler.advance_dagruns,
    * scheduler.critical_section, scheduler.recover_zombies, executor.heartbeat); {@code error} is
    * the first step's error, if any. {@code traceId}/{@code spanId} are the ids of the loop's
    * {@code scheduler.loop} span, allocated when the loop started and stored with every scheduled
@@ -53,6 +52,9 @@ public interface Telemetry extends AutoCloseable {
   }
 
   default void schedulerLoop(Loop loop) {}
+
+  /** The process's job recorded a heartbeat (on its own thread, every job_heartbeat_ms). */
+  default void jobHeartbeat() {}
 
   default void dagsParsed(int dags, int importErrors, Duration parseTime) {}
 

@@ -27,6 +27,7 @@ final class FakeExecutor implements Executor {
   private final int slots;
   private final Map<TaskInstanceKey, Handed> held = new LinkedHashMap<>();
   private final List<TaskInstance> handed = new ArrayList<>();
+  private final List<Long> fenced = new java.util.concurrent.CopyOnWriteArrayList<>();
   private Consumer<TaskInstanceKey> onFinished = key -> { };
   private Predicate<TaskInstance> autoFinish;
   private boolean shutDown;
@@ -104,6 +105,23 @@ final class FakeExecutor implements Executor {
     if (autoFinish != null) {
       finish(queued.key(), autoFinish.test(queued));
     }
+  }
+
+  /** Jobs the scheduler told it were declared dead, in order. */
+  List<Long> fencedJobs() {
+    return List.copyOf(fenced);
+  }
+
+  @Override
+  public synchronized void fence(long job) {
+    fenced.add(job);
+    held.values().removeIf(h -> h.queued().lease().jobId() == job);
+  }
+
+  @Override
+  public synchronized boolean isRunning(TaskInstanceKey key, int tryNumber) {
+    Handed h = held.get(key);
+    return h != null && h.queued().tryNumber() == tryNumber;
   }
 
   @Override

@@ -8,14 +8,15 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import io.contrail.api.Dag;
 import io.contrail.operations.RunCreator;
 import io.contrail.operations.RunRequest;
+import io.contrail.executor.TaskLogs;
 import io.contrail.run.DagRun;
+import io.contrail.run.ProcessIdentity;
 import io.contrail.run.RunKey;
 import io.contrail.run.RunState;
 import io.contrail.run.RunType;
 import io.contrail.run.TaskChange;
 import io.contrail.run.TaskInstance;
 import io.contrail.run.TaskState;
-import io.contrail.storage.Job;
 import io.contrail.storage.Stores;
 import io.contrail.storage.memory.InMemoryDagStore;
 import io.contrail.storage.memory.InMemoryJobStore;
@@ -23,6 +24,8 @@ import io.contrail.storage.memory.InMemoryPoolStore;
 import io.contrail.storage.memory.InMemoryRunStore;
 import io.contrail.telemetry.Telemetry;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -30,8 +33,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The real {@link Scheduler} over in-memory stores, a test clock and a fake executor: runs are
@@ -42,11 +47,15 @@ class SchedulerFlowTest {
   private static final Duration HEARTBEAT = Duration.ofSeconds(5);
   private static final Duration ZOMBIE_THRESHOLD = Duration.ofSeconds(30);
 
+  /** A JVM that once had this pid: gone, whatever runs under the number now. */
+  private static final ProcessIdentity GONE_JVM = new ProcessIdentity(ProcessHandle.current().pid(), Instant.EPOCH);
+
   private final TestClock clock = new TestClock(NOW);
-  private final InMemoryRunStore runs = new InMemoryRunStore();
+  private final InMemoryJobStore jobs = new InMemoryJobStore();
+  private final InMemoryRunStore runs = new InMemoryRunStore(jobs);
   private final InMemoryDagStore dags = new InMemoryDagStore();
   private final InMemoryPoolStore pools = new InMemoryPoolStore(runs);
-  private final InMemoryJobStore jobs = new InMemoryJobStore();
+  @TempDir Path logs;
   private final FakeExecutor executor = new FakeExecutor(runs, clock, 32);
   private final List<DagRun> finishedRuns = new ArrayList<>();
   private final AtomicInteger fullLoops = new AtomicInteger();
@@ -74,8 +83,14 @@ class SchedulerFlowTest {
             Duration.ofSeconds(1)))
         .scope(new Scheduler.Scope(true, key -> true, finishedRuns::add))
         .hostname("test-host")
+        .logsRoot(logs)
         .build();
-    scheduler.start("scheduler", "test-host");
+    scheduler.start();
+  }
+
+  @AfterEach
+  void stopScheduler() {
+    scheduler.loop(1, () -> true); // shuts the scheduler down: heartbeat, recovery threads
   }
 
   // --- scheduled runs -------------------------------------------------------------------------
@@ -252,15 +267,15 @@ class SchedulerFlowTest {
     assertThat(executor.handed()).hasSize(2);
   }
 
-  // --- recovery of a dead scheduler's tasks ---------------------------------------------------
+  // --- recovery of a dead job's tasks --------------------------------------------------------
 
   @Test
-  void staleJobsTasksAreRecoveredRunningOnesFailOrRetryQueuedOnesGoBack() {
+  void deadJobsTasksAreRecoveredRunningOnesFailOrRetryQueuedOnesGoBack() {
     RunKey run = trigger(aDag("etl").task("retrying", b -> b.retries(1).retryDelay(Duration.ofSeconds(30)))
         .task("last_try").task("waiting").build());
     scheduler.runOnce();
     List<TaskInstance> handedToTheLiveScheduler = executor.handed();
-    long dead = jobs.start("scheduler", "dead-host", 4242, NOW.minus(Duration.ofMinutes(10)));
+    long dead = deadJob("test-host", GONE_JVM);
     moveToJob(handedToTheLiveScheduler, dead, List.of("retrying", "last_try"));
 
     clock.advance(HEARTBEAT);
@@ -275,9 +290,8 @@ class SchedulerFlowTest {
     assertThat(tis.get("waiting").lease().jobId()).isNull();
     assertThat(runs.attempt(tis.get("last_try").key(), 1)).hasValueSatisfying(a -> {
       assertThat(a.state()).isEqualTo(TaskState.FAILED);
-      assertThat(a.status().error()).contains("stopped heartbeating");
+      assertThat(a.status().error()).contains("stopped heartbeating").contains("which is gone");
     });
-    assertThat(jobs.find(dead)).map(Job::state).hasValue("failed");
 
     scheduler.runOnce();
 
@@ -292,8 +306,7 @@ class SchedulerFlowTest {
   void zombiesAreLookedForOncePerHeartbeatInterval() {
     RunKey run = trigger(aDag("etl").task("a").build());
     scheduler.runOnce();
-    long dead = jobs.start("scheduler", "dead-host", 4242, NOW.minus(Duration.ofMinutes(10)));
-    moveToJob(executor.handed(), dead, List.of("a"));
+    moveToJob(executor.handed(), deadJob("test-host", GONE_JVM), List.of("a"));
 
     clock.advance(HEARTBEAT.minusSeconds(1));
     scheduler.runOnce();
@@ -318,6 +331,127 @@ class SchedulerFlowTest {
     assertThat(taskStates(run)).containsEntry("a", TaskState.RUNNING);
   }
 
+  @Test
+  void tryThatRanInsideADeadJobsJvmStillAliveWaitsUntilThatJvmIsGone() throws Exception {
+    RunKey run = trigger(aDag("etl").task("a").build());
+    scheduler.runOnce();
+    Process stoppedJvm = new ProcessBuilder("sleep", "60").start();
+    try {
+      moveToJob(executor.handed(), deadJob("test-host", ProcessIdentity.of(stoppedJvm.toHandle())), List.of("a"));
+
+      clock.advance(HEARTBEAT);
+      scheduler.runOnce();
+      assertThat(taskStates(run)).as("its JVM may resume and go on").containsEntry("a", TaskState.RUNNING);
+
+      stoppedJvm.destroyForcibly().waitFor();
+      clock.advance(HEARTBEAT);
+      scheduler.runOnce();
+      assertThat(taskStates(run)).containsEntry("a", TaskState.FAILED);
+    } finally {
+      stoppedJvm.destroyForcibly();
+    }
+  }
+
+  @Test
+  void tryOnAnotherHostIsLeftToAProcessOnThatHost() {
+    RunKey run = trigger(aDag("etl").task("a").build());
+    scheduler.runOnce();
+    long dead = deadJob("far-host", GONE_JVM);
+    moveToJob(executor.handed(), dead, List.of("a"), "far-host", null);
+
+    clock.advance(HEARTBEAT);
+    scheduler.runOnce();
+
+    assertThat(taskStates(run)).containsEntry("a", TaskState.RUNNING);
+  }
+
+  @Test
+  void shellTryThatFinishedAfterItsJobDiedKeepsItsRecordedSuccessAndEnd() throws Exception {
+    RunKey run = trigger(aDag("etl").task("a", b -> b.retries(2)).build());
+    scheduler.runOnce();
+    long dead = deadJob("test-host", GONE_JVM);
+    Process finished = new ProcessBuilder("true").start();
+    ProcessIdentity leader = ProcessIdentity.of(finished.toHandle());
+    finished.waitFor();
+    moveToJob(executor.handed(), dead, List.of("a"), "test-host", leader);
+    TaskInstance running = runs.taskInstances(run).get(0);
+    Instant end = NOW.plusMillis(1234);
+    Path exitFile = TaskLogs.exitFile(logs, running.key(), 1);
+    Files.createDirectories(exitFile.getParent());
+    Files.writeString(exitFile, "exit_code=0 ended_at=" + end.getEpochSecond() + "." + "234000\n");
+
+    clock.advance(HEARTBEAT);
+    scheduler.runOnce();
+
+    TaskInstance ti = runs.taskInstances(run).get(0);
+    assertThat(ti.state()).as("success stays success").isEqualTo(TaskState.SUCCESS);
+    assertThat(ti.tryNumber()).isEqualTo(1);
+    assertThat(ti.times().endDate()).isEqualTo(end);
+    assertThat(runs.attempt(ti.key(), 1)).hasValueSatisfying(a -> {
+      assertThat(a.state()).isEqualTo(TaskState.SUCCESS);
+      assertThat(a.endDate()).isEqualTo(end);
+      assertThat(a.status().exitCode()).isZero();
+    });
+    scheduler.runOnce();
+    assertThat(runState(run)).isEqualTo(RunState.SUCCESS);
+    assertThat(executor.handed()).as("nothing ran again").hasSize(1);
+  }
+
+  @Test
+  void shellTryWhoseProcessLeftNoExitStatusFailsAndIsRetried() throws Exception {
+    RunKey run = trigger(aDag("etl").task("a", b -> b.retries(1).retryDelay(Duration.ZERO)).build());
+    scheduler.runOnce();
+    long dead = deadJob("test-host", GONE_JVM);
+    Process killed = new ProcessBuilder("sleep", "60").start();
+    ProcessIdentity leader = ProcessIdentity.of(killed.toHandle());
+    killed.destroyForcibly().waitFor();
+    moveToJob(executor.handed(), dead, List.of("a"), "test-host", leader);
+    TaskInstance running = runs.taskInstances(run).get(0);
+
+    clock.advance(HEARTBEAT);
+    scheduler.runOnce();
+
+    assertThat(runs.attempt(running.key(), 1)).hasValueSatisfying(a -> {
+      assertThat(a.state()).isEqualTo(TaskState.FAILED);
+      assertThat(a.status().error()).contains("had ended");
+    });
+    scheduler.runOnce();
+    assertThat(executor.handed()).extracting(TaskInstance::tryNumber).containsExactly(1, 2);
+  }
+
+  @Test
+  void recoveryNeverKillsAnUnrelatedProcessThatInheritedTheTrysPid() throws Exception {
+    java.util.Optional<String> why = io.contrail.testing.PidReuse.unavailable();
+    org.junit.jupiter.api.Assumptions.assumeTrue(why.isEmpty(), () -> "PID reuse cannot be emulated: " + why.orElse(""));
+    RunKey run = trigger(aDag("etl").task("a", b -> b.retries(1).retryDelay(Duration.ZERO)).build());
+    scheduler.runOnce();
+    long dead = deadJob("test-host", GONE_JVM);
+    Process ended = new ProcessBuilder("setsid", "true").start();
+    ProcessIdentity leader = ProcessIdentity.of(ended.toHandle());
+    ended.waitFor();
+    Thread.sleep(50); // start times have clock-tick precision; a real reuse comes far later
+    java.util.Optional<Process> stranger = io.contrail.testing.PidReuse.startWithPid(leader.pid(),
+        List.of("setsid", "sleep", "30"));
+    org.junit.jupiter.api.Assumptions.assumeTrue(stranger.isPresent(), "other processes kept taking the pid");
+    try {
+      moveToJob(executor.handed(), dead, List.of("a"), "test-host", leader);
+      TaskInstance running = runs.taskInstances(run).get(0);
+
+      clock.advance(HEARTBEAT);
+      scheduler.runOnce();
+
+      assertThat(stranger.get().isAlive()).as("the process that got pid %d later", leader.pid()).isTrue();
+      assertThat(runs.attempt(running.key(), 1)).hasValueSatisfying(a -> {
+        assertThat(a.state()).isEqualTo(TaskState.FAILED);
+        assertThat(a.status().error()).contains("now belongs to another process, which was left alone");
+      });
+      scheduler.runOnce();
+      assertThat(executor.handed()).extracting(TaskInstance::tryNumber).containsExactly(1, 2);
+    } finally {
+      stranger.get().destroyForcibly();
+    }
+  }
+
   // --- helpers --------------------------------------------------------------------------------
 
   private void addDag(Dag dag) {
@@ -335,13 +469,25 @@ class SchedulerFlowTest {
    * {@code running} started there: what the database shows after that scheduler died.
    */
   private void moveToJob(List<TaskInstance> handed, long job, List<String> running) {
+    moveToJob(handed, job, running, "test-host", null);
+  }
+
+  /** A job of {@code process} on {@code host} that another scheduler has declared dead. */
+  private long deadJob(String host, ProcessIdentity process) {
+    long dead = jobs.start("scheduler", host, process, NOW.minus(Duration.ofMinutes(10)));
+    jobs.markFailed(dead, NOW);
+    return dead;
+  }
+
+  private void moveToJob(List<TaskInstance> handed, long job, List<String> running, String host,
+      ProcessIdentity process) {
     for (TaskInstance queued : handed) {
       TaskInstance stored = runs.taskInstance(queued.key()).orElseThrow();
       TaskInstance theirs = stored.toHandedBack().toQueued(NOW, job);
       assertThat(runs.update(TaskChange.of(stored, stored.toHandedBack()))).isTrue();
       assertThat(runs.update(TaskChange.of(stored.toHandedBack(), theirs))).isTrue();
       if (running.contains(queued.taskId())) {
-        assertThat(runs.update(TaskChange.of(theirs, theirs.toRunning(NOW, "dead-host")))).isTrue();
+        assertThat(runs.update(TaskChange.of(theirs, theirs.toRunning(NOW, host, process)))).isTrue();
       }
     }
   }

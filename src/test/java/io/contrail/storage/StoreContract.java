@@ -15,6 +15,7 @@ import io.contrail.api.Dag;
 import io.contrail.api.TaskSpec;
 import io.contrail.dag.ImportError;
 import io.contrail.run.DagRun;
+import io.contrail.run.ProcessIdentity;
 import io.contrail.run.RunKey;
 import io.contrail.run.RunSpec;
 import io.contrail.run.RunState;
@@ -27,6 +28,7 @@ import io.contrail.run.TaskState;
 import io.contrail.run.TraceContext;
 import io.contrail.run.TraceIds;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
@@ -318,7 +320,7 @@ abstract class StoreContract {
     TaskInstance queued = none.toScheduled(at(1)).toQueued(at(2), 42L);
 
     assertThat(runs.update(TaskChange.of(none, queued))).isTrue();
-    TaskInstance withPid = queued.toRunning(at(3), "worker-1").withPid(4711L);
+    TaskInstance withPid = queued.toRunning(at(3), "worker-1", new ProcessIdentity(4711L, at(3)));
     assertThat(runs.update(TaskChange.of(queued, withPid))).isTrue();
 
     assertThat(runs.taskInstance(none.key())).contains(withPid);
@@ -370,7 +372,7 @@ abstract class StoreContract {
     runs.createRun(run, List.of(none));
     TaskInstance queued = none.toScheduled(at(1)).toQueued(at(2), 7L);
     runs.update(TaskChange.of(none, queued));
-    TaskInstance started = queued.toRunning(at(3), "worker-1").withPid(999L);
+    TaskInstance started = queued.toRunning(at(3), "worker-1", new ProcessIdentity(999L, at(2)));
 
     assertThat(runs.update(new TaskChange(queued, started, attemptOf(started, null, null)))).isTrue();
     assertThat(runs.attempt(started.key(), 1)).contains(attemptOf(started, null, null));
@@ -441,6 +443,93 @@ abstract class StoreContract {
     assertThat(runs.taskInstancesInStates(List.of(TaskState.NONE))).containsExactly(a2);
     assertThat(runs.taskInstancesInStates(List.of())).isEmpty();
     assertThat(states(runs.taskInstances(runA.key()))).containsExactly(TaskState.RUNNING, TaskState.NONE);
+  }
+
+  // --- fencing: every write names its job, a dead job writes nothing -----------------------------
+
+  @Test
+  void jobDeclaredDeadHasEveryWriteRefusedWhileALiveJobRecovers() {
+    long owner = jobs.start("scheduler", "host-1", 1, T0);
+    long recoverer = jobs.start("scheduler", "host-2", 2, T0);
+    DagRun run = aRun("etl").build();
+    TaskInstance none = aTaskInstance(run, "extract");
+    runs.createRun(run, List.of(none));
+    TaskInstance scheduled = none.toScheduled(at(1));
+    runs.update(TaskChange.of(none, scheduled).by(recoverer));
+    TaskInstance queued = scheduled.toQueued(at(2), owner);
+    assertThat(runs.update(TaskChange.of(scheduled, queued).by(owner))).isTrue();
+
+    jobs.markFailed(owner, at(40));
+
+    TaskInstance running = queued.toRunning(at(41), "host-1");
+    assertThat(runs.update(new TaskChange(queued, running, attemptOf(running, null, null)).by(owner)))
+        .as("the dead owner starts its try").isFalse();
+    assertThat(runs.updateAll(List.of(TaskChange.of(queued, running).by(owner)))).containsExactly(false);
+    assertThat(runs.attempts(run.key())).as("no attempt row from a refused write").isEmpty();
+    assertThat(runs.taskInstance(none.key())).contains(queued);
+    assertThat(runs.update(TaskChange.of(queued, queued.toHandedBack()).by(recoverer)))
+        .as("the live recoverer hands it back").isTrue();
+    assertThat(runs.taskInstance(none.key()).orElseThrow().state()).isEqualTo(TaskState.SCHEDULED);
+  }
+
+  @Test
+  void staleOwnerCannotWriteOverATryQueuedAgainWithTheSameNumber() {
+    long first = jobs.start("scheduler", "host-1", 1, T0);
+    long second = jobs.start("scheduler", "host-2", 2, T0);
+    DagRun run = aRun("etl").build();
+    TaskInstance none = aTaskInstance(run, "extract");
+    runs.createRun(run, List.of(none));
+    TaskInstance scheduled = none.toScheduled(at(1));
+    runs.update(TaskChange.of(none, scheduled));
+    TaskInstance byFirst = scheduled.toQueued(at(2), first);
+    runs.update(TaskChange.of(scheduled, byFirst).by(first));
+    // recovered (try given back), then queued again by the second job: same state, same try number
+    runs.update(TaskChange.of(byFirst, byFirst.toHandedBack()).by(second));
+    TaskInstance bySecond = byFirst.toHandedBack().toQueued(at(50), second);
+    runs.update(TaskChange.of(byFirst.toHandedBack(), bySecond).by(second));
+    assertThat(bySecond.tryNumber()).isEqualTo(byFirst.tryNumber());
+
+    TaskInstance firstStarts = byFirst.toRunning(at(51), "host-1");
+    assertThat(runs.update(TaskChange.of(byFirst, firstStarts).by(first))).as("written by the first job").isFalse();
+    assertThat(runs.update(TaskChange.of(byFirst, firstStarts))).as("written by no job").isFalse();
+
+    assertThat(runs.taskInstance(none.key())).contains(bySecond);
+    assertThat(runs.update(TaskChange.of(bySecond, bySecond.toRunning(at(52), "host-2")).by(second))).isTrue();
+  }
+
+  @Test
+  void runTransitionOfAJobDeclaredDeadIsRefused() {
+    long dead = jobs.start("scheduler", "host-1", 1, T0);
+    long alive = jobs.start("scheduler", "host-2", 2, T0);
+    jobs.markFailed(dead, at(40));
+    DagRun run = aRun("etl").build();
+    runs.createRun(run, List.of());
+
+    assertThat(runs.transition(run, run.toRunning(at(41)), dead)).isFalse();
+    assertThat(runs.findRun(run.key()).orElseThrow().state()).isEqualTo(RunState.QUEUED);
+    assertThat(runs.transition(run, run.toRunning(at(42)), alive)).isTrue();
+    assertThat(runs.transition(run, run.toRunning(at(43)), null)).as("and only once").isFalse();
+  }
+
+  @Test
+  void processIdentitiesOfTaskAndJobReadBack() {
+    ProcessIdentity jvm = new ProcessIdentity(4242L, at(-60));
+    long job = jobs.start("standalone", "host-1", jvm, T0);
+    DagRun run = aRun("etl").build();
+    TaskInstance none = aTaskInstance(run, "extract");
+    runs.createRun(run, List.of(none));
+    TaskInstance queued = none.toScheduled(at(1)).toQueued(at(2), job);
+    runs.update(TaskChange.of(none, queued).by(job));
+    ProcessIdentity leader = new ProcessIdentity(777L, Instant.parse("2026-03-01T10:15:33.456789Z"));
+    TaskInstance running = queued.toRunning(at(3), "host-1", leader);
+
+    assertThat(runs.update(TaskChange.of(queued, running).by(job))).isTrue();
+
+    TaskInstance read = runs.taskInstance(none.key()).orElseThrow();
+    assertThat(read.lease().process()).isEqualTo(leader);
+    assertThat(read.lease().process().startedAt()).isEqualTo(Instant.parse("2026-03-01T10:15:33.456Z"));
+    assertThat(read.lease().jobId()).isEqualTo(job);
+    assertThat(jobs.find(job).orElseThrow().process()).isEqualTo(jvm);
   }
 
   // --- pools ----------------------------------------------------------------------------------

@@ -139,10 +139,12 @@ public final class MetricsTelemetry implements Telemetry {
   }
 
   @Override
+  public void jobHeartbeat() {
+    stats.incr("scheduler_heartbeat", Tags.NONE);
+  }
+
+  @Override
   public void schedulerLoop(Loop loop) {
-    if (loop.phases().stream().anyMatch(p -> p.name().equals("scheduler.heartbeat") && p.error() == null)) {
-      stats.incr("scheduler_heartbeat", Tags.NONE);
-    }
     stats.timing("scheduler.scheduler_loop_duration", loop.duration(), Tags.NONE);
     loop.phases().stream().filter(p -> p.name().equals("scheduler.critical_section")).findFirst()
         .ifPresent(p -> stats.timing("scheduler.critical_section_duration", p.duration(), Tags.NONE));

@@ -1,5 +1,6 @@
 package io.contrail.storage.memory;
 
+import io.contrail.run.ProcessIdentity;
 import io.contrail.storage.Job;
 import io.contrail.storage.JobStore;
 import java.time.Instant;
@@ -14,9 +15,9 @@ public final class InMemoryJobStore implements JobStore {
   private long nextId = 1;
 
   @Override
-  public synchronized long start(String jobType, String hostname, long pid, Instant now) {
+  public synchronized long start(String jobType, String hostname, ProcessIdentity process, Instant now) {
     long id = nextId++;
-    jobs.put(id, new Job(id, jobType, hostname, pid, "running", now, null, now));
+    jobs.put(id, new Job(id, jobType, hostname, process.pid(), "running", now, null, now, process.startedAt()));
     return id;
   }
 
@@ -26,7 +27,8 @@ public final class InMemoryJobStore implements JobStore {
     if (j == null) {
       return false;
     }
-    jobs.put(id, new Job(id, j.jobType(), j.hostname(), j.pid(), j.state(), j.startDate(), j.endDate(), now));
+    jobs.put(id, new Job(id, j.jobType(), j.hostname(), j.pid(), j.state(), j.startDate(), j.endDate(), now,
+        j.processStartedAt()));
     return true;
   }
 
@@ -56,7 +58,8 @@ public final class InMemoryJobStore implements JobStore {
     if (j == null) {
       return false;
     }
-    jobs.put(id, new Job(id, j.jobType(), j.hostname(), j.pid(), state, j.startDate(), now, j.latestHeartbeat()));
+    jobs.put(id, new Job(id, j.jobType(), j.hostname(), j.pid(), state, j.startDate(), now, j.latestHeartbeat(),
+        j.processStartedAt()));
     return true;
   }
 

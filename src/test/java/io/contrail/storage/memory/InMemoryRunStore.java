@@ -19,6 +19,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 
@@ -33,9 +34,20 @@ public final class InMemoryRunStore implements RunStore {
   private static final Comparator<TaskInstance> BY_KEY = Comparator.comparing(TaskInstance::dagId)
       .thenComparing(TaskInstance::runId).thenComparing(TaskInstance::taskId);
 
+  private final InMemoryJobStore jobs;
   private final Map<RunKey, DagRun> runs = new LinkedHashMap<>();
   private final Map<TaskInstanceKey, TaskInstance> taskInstances = new LinkedHashMap<>();
   private final Map<TaskInstanceKey, TreeMap<Integer, TaskAttempt>> attempts = new LinkedHashMap<>();
+
+  /** Runs whose writers' jobs are looked up in {@code jobs}, as the JDBC store reads the job table. */
+  public InMemoryRunStore(InMemoryJobStore jobs) {
+    this.jobs = jobs;
+  }
+
+  /** The writer's job must still be running, as in JdbcRunStore; no writer means no job to check. */
+  private boolean writerAlive(Long writer) {
+    return writer == null || jobs.find(writer).map(j -> j.isRunning()).orElse(false);
+  }
 
   @Override
   public synchronized boolean createRun(DagRun run, List<TaskInstance> tis) {
@@ -81,9 +93,9 @@ public final class InMemoryRunStore implements RunStore {
   }
 
   @Override
-  public synchronized boolean transition(DagRun current, DagRun next) {
+  public synchronized boolean transition(DagRun current, DagRun next, Long writer) {
     DagRun r = runs.get(current.key());
-    if (r == null || r.state() != current.state()) {
+    if (r == null || r.state() != current.state() || !writerAlive(writer)) {
       return false;
     }
     // Only the columns JdbcRunStore.transition writes: the state and the start and end dates.
@@ -113,7 +125,8 @@ public final class InMemoryRunStore implements RunStore {
     TaskInstance current = change.before();
     TaskInstance next = change.after();
     TaskInstance stored = taskInstances.get(current.key());
-    if (stored == null || stored.state() != current.state() || stored.tryNumber() != current.tryNumber()) {
+    if (stored == null || stored.state() != current.state() || stored.tryNumber() != current.tryNumber()
+        || !Objects.equals(stored.lease().jobId(), current.lease().jobId()) || !writerAlive(change.writer())) {
       return false;
     }
     // Only the columns JdbcRunStore.update writes; identity, profile and task span stay as stored.

@@ -7,7 +7,8 @@ public final class InMemoryStores {
   private InMemoryStores() {}
 
   public static Stores create() {
-    InMemoryRunStore runs = new InMemoryRunStore();
-    return new Stores(new InMemoryDagStore(), runs, new InMemoryPoolStore(runs), new InMemoryJobStore());
+    InMemoryJobStore jobs = new InMemoryJobStore();
+    InMemoryRunStore runs = new InMemoryRunStore(jobs);
+    return new Stores(new InMemoryDagStore(), runs, new InMemoryPoolStore(runs), jobs);
   }
 }

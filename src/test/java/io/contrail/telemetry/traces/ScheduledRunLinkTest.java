@@ -68,7 +68,7 @@ class ScheduledRunLinkTest {
     // the scheduler role's scope, but no run is its to advance: the loop only creates the due run
     Scheduler scheduler = runs.contrail().scheduler(new Scheduler.Scope(true, k -> false, r -> { }))
         .telemetry(telemetry).build();
-    scheduler.start("test", "testhost");
+    scheduler.start();
     scheduler.loop(1, () -> false);
     List<DagRun> created = runs.stores().runs().listRuns("hourly_link", 10);
     assertThat(created).singleElement().satisfies(r -> assertThat(r.runType()).isEqualTo(RunType.SCHEDULED));
