@@ -136,9 +136,12 @@ public final class JobLease implements AutoCloseable {
   private void stopBeating() {
     synchronized (lock) {
       if (beats != null) {
-        beats.shutdownNow();
+        // shutdown, not shutdownNow: interrupting a beat inside H2's file I/O closes the whole database
+        beats.shutdown();
         try {
-          beats.awaitTermination(5, TimeUnit.SECONDS);
+          if (!beats.awaitTermination(5, TimeUnit.SECONDS)) {
+            beats.shutdownNow();
+          }
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         }

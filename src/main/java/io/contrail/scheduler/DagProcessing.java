@@ -39,6 +39,8 @@ final class DagProcessing implements AutoCloseable {
     return parsed.getAndSet(null);
   }
 
+  private final Object wakeUp = new Object();
+
   private void run() {
     while (!stopped) {
       long t0 = System.nanoTime();
@@ -49,8 +51,10 @@ final class DagProcessing implements AutoCloseable {
       }
       long waitMs = interval.toMillis() - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
       try {
-        if (waitMs > 0 && !stopped) {
-          Thread.sleep(waitMs);
+        synchronized (wakeUp) {
+          if (waitMs > 0 && !stopped) {
+            wakeUp.wait(waitMs);
+          }
         }
       } catch (InterruptedException e) {
         return;
@@ -61,9 +65,17 @@ final class DagProcessing implements AutoCloseable {
   @Override
   public void close() {
     stopped = true;
-    thread.interrupt(); // also ends a parse in progress at its next read
+    synchronized (wakeUp) {
+      wakeUp.notifyAll();
+    }
     try {
-      thread.join(10_000);
+      // Not interrupted at once: an interrupt that lands inside H2's file I/O closes the database for
+      // every thread. Only a parse still in progress after a moment is interrupted (its reader gives up).
+      thread.join(2_000);
+      if (thread.isAlive()) {
+        thread.interrupt();
+        thread.join(8_000);
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

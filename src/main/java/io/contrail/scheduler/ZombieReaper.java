@@ -155,7 +155,16 @@ final class ZombieReaper implements AutoCloseable {
 
   @Override
   public void close() {
-    pool.shutdownNow();
+    // let a recovery in progress finish its writes: an interrupt inside H2's file I/O closes the database
+    pool.shutdown();
+    try {
+      if (!pool.awaitTermination(5, TimeUnit.SECONDS)) {
+        pool.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      pool.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
   }
 
   private void recoverTask(TaskInstance ti, Job owner) {
