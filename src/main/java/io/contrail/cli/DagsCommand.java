@@ -23,7 +23,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "dags", description = "Inspect and control DAGs.",
     subcommands = {DagsCommand.ListDags.class, DagsCommand.Show.class, DagsCommand.Pause.class,
         DagsCommand.Unpause.class, DagsCommand.Trigger.class, DagTestCommand.class, BackfillCommand.class,
-        DagsCommand.ImportErrors.class})
+        DagsCommand.ImportErrors.class, DeleteCommands.Dag.class})
 final class DagsCommand extends ParentCommand {
 
   @Command(name = "list", description = "List DAGs: paused flag, schedule, number of tasks, tags, file.")

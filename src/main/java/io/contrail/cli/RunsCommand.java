@@ -19,7 +19,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code runs list} and {@code runs show}. */
 @Command(name = "runs", description = "DAG runs.",
-    subcommands = {RunsCommand.ListRuns.class, RunsCommand.Show.class})
+    subcommands = {RunsCommand.ListRuns.class, RunsCommand.Show.class, ClearCommands.Runs.class,
+        MarkCommands.Run.class, DeleteCommands.Run.class})
 final class RunsCommand extends ParentCommand {
 
   static Map<String, Object> runJson(DagRun r) {

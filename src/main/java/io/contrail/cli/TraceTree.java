@@ -1,6 +1,7 @@
 package io.contrail.cli;
 
 import io.contrail.run.DagRun;
+import io.contrail.run.SpanEvent;
 import io.contrail.run.TaskAttempt;
 import io.contrail.run.TaskInstance;
 import io.contrail.storage.RunStore;
@@ -10,37 +11,76 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * A run's trace as a tree, from the database: run → task instances → attempts, each with its
- * span id, state and duration — what a trace backend will show, without one.
+ * span id, state and duration — what a trace backend will show, without one. A cleared run shows
+ * each re-run as a segment (a {@code dag_run} span with its clear number) under the root, holding
+ * the task_run spans of its tries; marks and stops show where they happened.
  */
 final class TraceTree {
   private TraceTree() {}
 
+  private static final class Node {
+    final String label;
+    final Instant start;
+    final List<Node> children = new ArrayList<>();
+
+    Node(String label, Instant start) {
+      this.label = label;
+      this.start = start;
+    }
+  }
+
   static void print(PrintWriter out, RunStore runs, DagRun run) {
-    out.printf("dag_run.%s  %s  %s  trace %s%s%s%n", run.dagId(), run.state().id(),
-        Output.duration(run.times().queuedAt(), run.times().endDate()), run.trace().traceId(),
-        run.trace().parentSpanId() == null ? "" : "  parent " + run.trace().parentSpanId(),
-        run.sampled() ? "" : "  (not sampled)");
-    List<TaskInstance> tis = inTreeOrder(runs, run);
-    List<TaskAttempt> attempts = runs.attempts(run.key());
-    for (int i = 0; i < tis.size(); i++) {
-      TaskInstance ti = tis.get(i);
-      boolean lastTask = i == tis.size() - 1;
-      out.printf("%s task_run.%s  %s  %s  span %s%n", lastTask ? "└─" : "├─", ti.taskId(), ti.state().id(),
-          Output.duration(startOf(ti), ti.times().endDate()), ti.trace().spanId());
-      List<TaskAttempt> mine = attempts.stream().filter(a -> a.taskId().equals(ti.taskId())).toList();
-      for (int j = 0; j < mine.size(); j++) {
-        TaskAttempt a = mine.get(j);
-        out.printf("%s  %s task_attempt.%s  try %d  %s  %s  span %s%s%n", lastTask ? " " : "│",
-            j == mine.size() - 1 ? "└─" : "├─", a.taskId(), a.tryNumber(), a.state().id(),
-            Output.duration(a.startDate(), a.endDate()), a.spanId(),
-            a.status().exitCode() == null ? "" : "  exit " + a.status().exitCode());
+    List<SpanEvent> events = runs.spanEvents(run.key());
+    List<DagRun> segments = new ArrayList<>(runs.runSegments(run.key()));
+    segments.add(run);
+    Map<String, Node> bySpan = new HashMap<>();
+    Node root = null;
+    for (DagRun s : segments) {
+      Node n = new Node(runLabel(s, events), s.times().queuedAt());
+      bySpan.put(s.trace().currentSpanId(), n);
+      if (s.trace().segment().isRoot()) {
+        root = n;
       }
     }
+    if (root == null) { // cannot happen: the root is either the run itself or its first kept segment
+      root = bySpan.get(run.trace().currentSpanId());
+    }
+    for (DagRun s : segments) {
+      Node n = bySpan.get(s.trace().currentSpanId());
+      if (n != root) {
+        root.children.add(n);
+      }
+    }
+    Map<String, TaskInstance> current = new HashMap<>();
+    List<TaskInstance> tis = new ArrayList<>(runs.taskInstances(run.key()));
+    tis.forEach(ti -> current.put(ti.taskId(), ti));
+    tis.addAll(runs.taskSegments(run.key()));
+    for (TaskInstance ti : tis) {
+      String parent = ti.trace().parentSpanId() != null ? ti.trace().parentSpanId() : run.trace().spanId();
+      Node n = new Node(taskLabel(ti, events), startOf(ti));
+      bySpan.put(ti.trace().spanId(), n);
+      bySpan.getOrDefault(parent, root).children.add(n);
+    }
+    for (TaskAttempt a : runs.attempts(run.key())) {
+      TaskInstance ti = current.get(a.taskId());
+      String parent = a.taskSpanIdOr(ti == null ? "" : ti.trace().spanId());
+      Node n = new Node(String.format("task_attempt.%s  try %d  %s  %s  span %s%s%s", a.taskId(), a.tryNumber(),
+          a.state().id(), Output.duration(a.startDate(), a.endDate()), a.spanId(),
+          a.status().exitCode() == null ? "" : "  exit " + a.status().exitCode(), marks(a.spanId(), events)),
+          a.startDate());
+      Node p = bySpan.get(parent);
+      if (p != null) {
+        p.children.add(n);
+      }
+    }
+    out.println(root.label);
+    printChildren(out, root, "");
     out.flush();
   }
 
@@ -102,6 +142,58 @@ final class TraceTree {
         .sorted(Comparator.comparing(TraceTree::startOf, Comparator.nullsLast(Comparator.naturalOrder()))
             .thenComparing(TaskInstance::taskId))
         .toList();
+  }
+
+  private static void printChildren(PrintWriter out, Node node, String indent) {
+    List<Node> kids = new ArrayList<>(node.children);
+    kids.sort(Comparator.comparing((Node n) -> n.start, Comparator.nullsLast(Comparator.naturalOrder()))
+        .thenComparing(n -> n.label));
+    for (int i = 0; i < kids.size(); i++) {
+      boolean last = i == kids.size() - 1;
+      out.println(indent + (last ? "└─ " : "├─ ") + kids.get(i).label);
+      printChildren(out, kids.get(i), indent + (last ? "   " : "│  "));
+    }
+  }
+
+  private static String runLabel(DagRun r, List<SpanEvent> events) {
+    String head = r.trace().segment().isRoot()
+        ? String.format("dag_run.%s  %s  %s  trace %s%s%s", r.dagId(), r.state().id(),
+            Output.duration(r.times().queuedAt(), r.times().endDate()), r.trace().traceId(),
+            r.trace().parentSpanId() == null ? "" : "  parent " + r.trace().parentSpanId(),
+            r.sampled() ? "" : "  (not sampled)")
+        : String.format("dag_run.%s  clear %d  %s  %s  span %s", r.dagId(), r.clearNumber(), r.state().id(),
+            Output.duration(r.times().queuedAt(), r.times().endDate()), r.trace().currentSpanId());
+    return head + marks(r.trace().currentSpanId(), events);
+  }
+
+  private static String taskLabel(TaskInstance ti, List<SpanEvent> events) {
+    return String.format("task_run.%s  %s  %s  span %s%s%s", ti.taskId(), ti.state().id(),
+        Output.duration(startOf(ti), ti.times().endDate()), ti.trace().spanId(),
+        ti.trace().previousSpanId() == null ? "" : "  after " + ti.trace().previousSpanId(),
+        marks(ti.trace().spanId(), events));
+  }
+
+  /** The marks, stops and missed deadlines recorded on a span, e.g. "  [marked failed by cli:alice@host]". */
+  private static String marks(String spanId, List<SpanEvent> events) {
+    StringBuilder b = new StringBuilder();
+    for (SpanEvent e : events) {
+      if (!e.spanId().equals(spanId)) {
+        continue;
+      }
+      Map<String, String> a = e.attributes();
+      if (e.name().equals("deadline_missed")) {
+        b.append("  [deadline missed]");
+      } else {
+        String action = a.getOrDefault("contrail.marked.action", "mark");
+        String verb = switch (action) {
+          case "clear" -> "cleared";
+          case "stop" -> "stopped";
+          default -> "marked " + a.getOrDefault("contrail.marked.state", "");
+        };
+        b.append("  [").append(verb).append(" by ").append(a.getOrDefault("contrail.marked.by", "?")).append(']');
+      }
+    }
+    return b.toString();
   }
 
   private static Instant startOf(TaskInstance ti) {

@@ -18,6 +18,16 @@ public final class TaskLogs {
 
   private TaskLogs() {}
 
+  /** The folder of every log of a DAG's runs. */
+  public static Path dagFolder(Path logsRoot, String dagId) {
+    return logsRoot.resolve(folder("dag_id=" + dagId));
+  }
+
+  /** The folder of every log of one run. */
+  public static Path runFolder(Path logsRoot, io.contrail.run.RunKey run) {
+    return dagFolder(logsRoot, run.dagId()).resolve(folder("run_id=" + run.runId()));
+  }
+
   public static Path attemptLog(Path logsRoot, TaskInstanceKey key, int tryNumber) {
     return taskFolder(logsRoot, key).resolve("attempt=" + tryNumber + ".log");
   }
@@ -31,6 +41,18 @@ public final class TaskLogs {
     return logsRoot.resolve(folder("dag_id=" + key.dagId()))
         .resolve(folder("run_id=" + key.runId()))
         .resolve(folder("task_id=" + key.taskId()));
+  }
+
+  /**
+   * The log of one callback: {@code .../task_id=T/callback=on_failure.try=N.log} for a task's,
+   * {@code logs/dag_id=D/run_id=R/callback=on_success.log} for the run's own.
+   */
+  public static Path callbackLog(Path logsRoot, io.contrail.run.RunKey run, String taskId, String kind, int tryNumber) {
+    Path runFolder = runFolder(logsRoot, run);
+    if (taskId == null) {
+      return runFolder.resolve("callback=" + kind + ".log");
+    }
+    return runFolder.resolve(folder("task_id=" + taskId)).resolve("callback=" + kind + ".try=" + tryNumber + ".log");
   }
 
   static String folder(String name) {

@@ -5,6 +5,9 @@ import io.contrail.config.ContrailConfig;
 import io.contrail.config.Environment;
 import io.contrail.dag.DagProcessor;
 import io.contrail.executor.AttemptSettings;
+import io.contrail.executor.CallbackRunner;
+import io.contrail.executor.TaskTester;
+import io.contrail.operations.RunOperations;
 import io.contrail.executor.LocalExecutors;
 import io.contrail.operations.RunCreator;
 import io.contrail.scheduler.DagSync;
@@ -160,6 +163,7 @@ public final class Contrail implements AutoCloseable {
     return Scheduler.builder(stores)
         .executor(onFinished -> executors.create(name, config.core().parallelism(), onFinished))
         .runCreator(runCreator)
+        .operations(Stores.operations(database))
         .clock(clock)
         .telemetry(telemetry)
         .intervals(Scheduler.Intervals.of(config.scheduler()))
@@ -173,9 +177,31 @@ public final class Contrail implements AutoCloseable {
   private LocalExecutors executors() {
     GroupCommit groupCommit = new GroupCommit(stores.runs());
     closeables.add(groupCommit);
-    AttemptSettings settings = new AttemptSettings(config.core().executor(), config.logs().baseLogFolder(),
-        config.core().dagsFolder(), hostname(), otel.envForTasks(config.traces()), otel.propagator());
-    return new LocalExecutors(stores.runs(), groupCommit::write, clock, telemetry, settings, taskClassLoader);
+    return new LocalExecutors(stores.runs(), groupCommit::write, clock, telemetry, attemptSettings(), taskClassLoader);
+  }
+
+  private AttemptSettings attemptSettings() {
+    return new AttemptSettings(config.core().executor(), config.logs().baseLogFolder(),
+        config.core().dagsFolder(), hostname(), otel.envForTasks(config.traces()), otel.propagator(),
+        config.scheduler().maxHandbacks());
+  }
+
+  /** Runs the callbacks recorded on this database, started; stopped when this closes. */
+  public CallbackRunner callbackRunner() {
+    CallbackRunner runner = new CallbackRunner(Stores.callbacks(database), stores.runs(), stores.dags(), clock,
+        telemetry, attemptSettings(), Duration.ofMillis(Math.min(1000, config.scheduler().loopIntervalMs())));
+    closeables.add(runner);
+    return runner.start();
+  }
+
+  /** Clear, mark, delete and wait, as the CLI (and the REST API) offer them. */
+  public RunOperations operations() {
+    return new RunOperations(stores, Stores.operations(database), clock, telemetry);
+  }
+
+  /** Runs one task alone in the foreground, storing nothing ({@code tasks test}). */
+  public TaskTester taskTester() {
+    return new TaskTester(clock, attemptSettings(), taskClassLoader);
   }
 
   @Override

@@ -12,6 +12,16 @@ public record Stores(DagStore dags, RunStore runs, PoolStore pools, JobStore job
     return new Stores(new JdbcDagStore(sql), new JdbcRunStore(sql), new JdbcPoolStore(sql), new JdbcJobStore(sql));
   }
 
+  /** Operations on runs (clear, mark, delete) and deadlines, on this database. */
+  public static OperationStore operations(Database database) {
+    return new JdbcOperationStore(database.sql());
+  }
+
+  /** Callbacks waiting to run, on this database. */
+  public static CallbackStore callbacks(Database database) {
+    return new JdbcCallbackStore(database.sql());
+  }
+
   /** The span outbox on this database: finished, sampled spans not exported yet. */
   public static SpanOutbox spanOutbox(Database database) {
     return new JdbcSpanOutbox(database.sql());

@@ -189,43 +189,47 @@ public final class OutboxExporter implements AutoCloseable {
     }
   }
 
-  /** Builds the claimed rows' spans, loading each run's context once. */
+  /** Builds the claimed rows' spans (live rows and the segments clears kept), loading each run's context once. */
   List<SpanData> build(SpanOutbox.Batch batch) {
     Map<RunKey, RunContext> contexts = new HashMap<>();
     List<SpanData> out = new ArrayList<>(batch.size());
     for (DagRun run : batch.runs()) {
-      out.add(mapper.runSpan(run));
+      context(contexts, run.key()).ifPresent(c -> out.add(mapper.runSpan(run, c.events)));
     }
     for (TaskInstance ti : batch.tasks()) {
-      context(contexts, ti.key().runKey()).ifPresent(c -> out.add(mapper.taskSpan(ti, c.run, c.dag,
-          c.tasks.values(), c.attempts.getOrDefault(ti.taskId(), List.of()))));
+      context(contexts, ti.key().runKey()).ifPresent(c -> out.add(taskSpan(c, ti)));
     }
     for (TaskAttempt at : batch.attempts()) {
       context(contexts, at.key().runKey()).ifPresent(c -> {
         TaskInstance ti = c.tasks.get(at.taskId());
         if (ti != null) {
-          out.add(mapper.attemptSpan(at, ti, c.run));
+          out.add(mapper.attemptSpan(at, ti, c.run, c.events));
         }
       });
     }
     return out;
   }
 
-  /** Spans of one finished run, for {@code traces export}: run, tasks and attempts that ended. */
+  /** Spans of one run, for {@code traces export}: every segment, task_run span and attempt that ended. */
   public List<SpanData> spansOf(RunKey key) {
     Map<RunKey, RunContext> contexts = new HashMap<>();
     return context(contexts, key).map(c -> {
       List<SpanData> out = new ArrayList<>();
+      for (DagRun segment : runs.runSegments(key)) {
+        out.add(mapper.runSpan(segment, c.events));
+      }
       if (c.run.state().isFinished()) {
-        out.add(mapper.runSpan(c.run));
+        out.add(mapper.runSpan(c.run, c.events));
+      }
+      for (TaskInstance ti : c.siblings) {
+        if (ti.state().isFinished() || c.tasks.get(ti.taskId()) != ti) {
+          out.add(taskSpan(c, ti));
+        }
       }
       for (TaskInstance ti : c.tasks.values()) {
-        if (ti.state().isFinished()) {
-          out.add(mapper.taskSpan(ti, c.run, c.dag, c.tasks.values(), c.attempts.getOrDefault(ti.taskId(), List.of())));
-        }
         for (TaskAttempt at : c.attempts.getOrDefault(ti.taskId(), List.of())) {
           if (at.endDate() != null && at.state().isFinished()) {
-            out.add(mapper.attemptSpan(at, ti, c.run));
+            out.add(mapper.attemptSpan(at, ti, c.run, c.events));
           }
         }
       }
@@ -233,7 +237,21 @@ public final class OutboxExporter implements AutoCloseable {
     }).orElse(List.of());
   }
 
-  private record RunContext(DagRun run, Dag dag, Map<String, TaskInstance> tasks, Map<String, List<TaskAttempt>> attempts) {}
+  /** A task_run span with the tries that belong to it (a cleared task instance's earlier tries belong to its earlier span). */
+  private SpanData taskSpan(RunContext c, TaskInstance ti) {
+    TaskInstance current = c.tasks.get(ti.taskId());
+    String currentSpan = current == null ? ti.trace().spanId() : current.trace().spanId();
+    List<TaskAttempt> own = c.attempts.getOrDefault(ti.taskId(), List.of()).stream()
+        .filter(a -> a.taskSpanIdOr(currentSpan).equals(ti.trace().spanId())).toList();
+    return mapper.taskSpan(ti, c.run, c.dag, c.siblings, own, c.events);
+  }
+
+  /**
+   * What spans of one run are built from: the run, its DAG, its task instances (and, after them,
+   * the task_run spans clears replaced), its attempts by task, and its stored span events.
+   */
+  private record RunContext(DagRun run, Dag dag, Map<String, TaskInstance> tasks, List<TaskInstance> siblings,
+      Map<String, List<TaskAttempt>> attempts, List<io.contrail.run.SpanEvent> events) {}
 
   private Optional<RunContext> context(Map<RunKey, RunContext> cache, RunKey key) {
     if (!cache.containsKey(key)) {
@@ -241,9 +259,11 @@ public final class OutboxExporter implements AutoCloseable {
         Dag dag = dags.find(key.dagId()).map(StoredDag::dag).orElse(null);
         Map<String, TaskInstance> tasks = new java.util.LinkedHashMap<>();
         runs.taskInstances(key).forEach(ti -> tasks.put(ti.taskId(), ti));
+        List<TaskInstance> siblings = new ArrayList<>(tasks.values());
+        siblings.addAll(runs.taskSegments(key));
         Map<String, List<TaskAttempt>> attempts = runs.attempts(key).stream()
             .collect(Collectors.groupingBy(TaskAttempt::taskId));
-        return new RunContext(run, dag, tasks, attempts);
+        return new RunContext(run, dag, tasks, siblings, attempts, runs.spanEvents(key));
       }).orElse(null);
       cache.put(key, c);
     }

@@ -8,6 +8,7 @@ import io.contrail.run.RunSpec;
 import io.contrail.run.RunState;
 import io.contrail.run.RunTimes;
 import io.contrail.run.RunTrace;
+import io.contrail.run.SpanEvent;
 import io.contrail.run.TaskAttempt;
 import io.contrail.run.TaskInstance;
 import io.contrail.run.TaskState;
@@ -58,6 +59,15 @@ final class SpanMapper {
   }
 
   public SpanData runSpan(DagRun run) {
+    return runSpan(run, List.of());
+  }
+
+  /**
+   * The span of the run's segment {@code run} describes: the root {@code dag_run} span, or for a
+   * re-run after a clear a {@code dag_run} span with {@code contrail.clear_number}, child of the
+   * root. {@code stored} are the run's span events (those of this span are added).
+   */
+  public SpanData runSpan(DagRun run, Collection<SpanEvent> stored) {
     RunSpec spec = run.spec();
     RunTimes times = run.times();
     RunTrace trace = run.trace();
@@ -82,19 +92,26 @@ final class SpanMapper {
       events.add(EventData.create(nanos(times.startDate()), "started", Attributes.empty()));
     }
     Instant end = endOf(times.endDate(), times.startDate(), times.queuedAt());
+    String spanId = trace.currentSpanId();
+    events.addAll(eventsOf(spanId, stored));
     events.add(EventData.create(nanos(end), "ended",
         Attributes.of(AttributeKey.stringKey("contrail.state"), run.state().id())));
-    SpanContext parent = trace.parentSpanId() == null ? SpanContext.getInvalid()
+    boolean root = trace.segment().isRoot();
+    if (run.clearNumber() > 0 || !root) {
+      a.put("contrail.clear_number", (long) run.clearNumber());
+    }
+    SpanContext parent = !root ? context(trace.traceId(), trace.spanId(), trace.flags())
+        : trace.parentSpanId() == null ? SpanContext.getInvalid()
         : SpanContext.createFromRemoteParent(trace.traceId(), trace.parentSpanId(), flags(trace.flags()), TraceState.getDefault());
     StatusData status = run.state() == RunState.FAILED ? StatusData.create(StatusCode.ERROR, "run failed") : StatusData.unset();
     List<LinkData> links = new ArrayList<>();
     TraceContext creator = trace.createdBy();
-    if (creator != null) {
+    if (creator != null && root) {
       // the scheduler.loop span that created the run; it may not have been exported (scheduler_spans)
       links.add(LinkData.create(context(creator.traceId(), creator.spanId(), TraceContext.SAMPLED),
           Attributes.of(LINK_TYPE, "created_by")));
     }
-    return new StoredSpan(runSpanName(run.dagId()), context(trace.traceId(), trace.spanId(), trace.flags()), parent,
+    return new StoredSpan(runSpanName(run.dagId()), context(trace.traceId(), spanId, trace.flags()), parent,
         status, nanos(times.queuedAt()), nanos(end), a.build(), events, links, resources.apply(run.dagId()));
   }
 
@@ -106,6 +123,17 @@ final class SpanMapper {
    */
   public SpanData taskSpan(TaskInstance ti, DagRun run, Dag dag, Collection<TaskInstance> siblings,
       Collection<TaskAttempt> attempts) {
+    return taskSpan(ti, run, dag, siblings, attempts, List.of());
+  }
+
+  /**
+   * @param siblings the run's task instances, then the task_run spans clears replaced: an
+   *     upstream link goes to the upstream task's span in the same segment, else its current one
+   * @param attempts the tries of this task_run span
+   * @param stored the run's span events (those of this span are added)
+   */
+  public SpanData taskSpan(TaskInstance ti, DagRun run, Dag dag, Collection<TaskInstance> siblings,
+      Collection<TaskAttempt> attempts, Collection<SpanEvent> stored) {
     Optional<TaskDefinition> def = Optional.ofNullable(dag).flatMap(d -> d.tasks().stream()
         .filter(t -> t.taskId().equals(ti.taskId())).findFirst());
     AttributesBuilder a = Attributes.builder()
@@ -130,25 +158,34 @@ final class SpanMapper {
     if (times.queuedAt() != null && times.queuedAt().isBefore(start)) {
       start = times.queuedAt();
     }
+    String parentSpan = parentOf(ti, run);
     List<LinkData> links = new ArrayList<>();
     if (def.isPresent()) {
-      Map<String, TaskInstance> byId = new java.util.HashMap<>();
-      siblings.forEach(s -> byId.put(s.taskId(), s));
       for (String up : def.get().dependsOn()) {
-        TaskInstance u = byId.get(up);
+        TaskInstance u = upstreamIn(siblings, up, parentSpan, run);
         if (u != null) {
           links.add(LinkData.create(context(run.trace().traceId(), u.trace().spanId(), u.trace().flags()),
               Attributes.of(LINK_TYPE, "upstream")));
         }
       }
     }
+    if (ti.trace().previousSpanId() != null) {
+      // a cleared task instance's new task_run span follows the one the clear replaced
+      links.add(LinkData.create(context(run.trace().traceId(), ti.trace().previousSpanId(), ti.trace().flags()),
+          Attributes.of(LINK_TYPE, "previous")));
+    }
     StatusData status = ti.state() == TaskState.FAILED ? StatusData.create(StatusCode.ERROR, "task failed") : StatusData.unset();
     return new StoredSpan("task_run." + ti.taskId(), context(run.trace().traceId(), ti.trace().spanId(), ti.trace().flags()),
-        context(run.trace().traceId(), run.trace().spanId(), run.trace().flags()), status, nanos(start), nanos(end), a.build(),
-        List.of(), links, resources.apply(ti.dagId()));
+        context(run.trace().traceId(), parentSpan, run.trace().flags()), status, nanos(start), nanos(end), a.build(),
+        eventsOf(ti.trace().spanId(), stored), links, resources.apply(ti.dagId()));
   }
 
   public SpanData attemptSpan(TaskAttempt at, TaskInstance ti, DagRun run) {
+    return attemptSpan(at, ti, run, List.of());
+  }
+
+  /** @param stored the run's span events (those of this span, a stop by a user, are added) */
+  public SpanData attemptSpan(TaskAttempt at, TaskInstance ti, DagRun run, Collection<SpanEvent> stored) {
     AttributesBuilder a = Attributes.builder()
         .put("contrail.dag_id", at.dagId())
         .put("contrail.run_id", at.runId())
@@ -170,7 +207,7 @@ final class SpanMapper {
     }
     Instant end = endOf(at.endDate(), at.startDate(), ti.times().queuedAt());
     Instant start = at.startDate() != null ? at.startDate() : end;
-    List<EventData> events = new ArrayList<>();
+    List<EventData> events = new ArrayList<>(eventsOf(at.spanId(), stored));
     StatusData status = StatusData.unset();
     if (at.state() == TaskState.FAILED) {
       String error = at.status().error() == null ? "the attempt failed" : at.status().error();
@@ -185,8 +222,43 @@ final class SpanMapper {
       status = StatusData.create(StatusCode.ERROR, Redaction.truncate(firstLine));
     }
     return new StoredSpan("task_attempt." + at.taskId(), context(run.trace().traceId(), at.spanId(), ti.trace().flags()),
-        context(run.trace().traceId(), ti.trace().spanId(), ti.trace().flags()), status, nanos(start), nanos(end), a.build(), events,
+        context(run.trace().traceId(), at.taskSpanIdOr(ti.trace().spanId()), ti.trace().flags()), status, nanos(start), nanos(end), a.build(), events,
         List.of(), resources.apply(at.dagId()));
+  }
+
+  /** A task_run span's parent: the run segment it was cleared into, else the run's root span. */
+  static String parentOf(TaskInstance ti, DagRun run) {
+    return ti.trace().parentSpanId() != null ? ti.trace().parentSpanId() : run.trace().spanId();
+  }
+
+  /** The upstream task's span in the same segment ({@code parentSpan}) if there is one, else its first (current) one. */
+  private static TaskInstance upstreamIn(Collection<TaskInstance> siblings, String taskId, String parentSpan, DagRun run) {
+    TaskInstance first = null;
+    for (TaskInstance s : siblings) {
+      if (!s.taskId().equals(taskId)) {
+        continue;
+      }
+      if (parentOf(s, run).equals(parentSpan)) {
+        return s;
+      }
+      if (first == null) {
+        first = s;
+      }
+    }
+    return first;
+  }
+
+  /** The stored events of one span, as span events with their own time. */
+  private static List<EventData> eventsOf(String spanId, Collection<SpanEvent> stored) {
+    List<EventData> out = new ArrayList<>();
+    for (SpanEvent e : stored) {
+      if (e.spanId().equals(spanId)) {
+        AttributesBuilder b = Attributes.builder();
+        e.attributes().forEach((k, v) -> b.put(k, Redaction.truncate(v)));
+        out.add(EventData.create(nanos(e.at()), e.name(), b.build()));
+      }
+    }
+    return out;
   }
 
   private static Instant endOf(Instant end, Instant start, Instant fallback) {
