@@ -194,11 +194,7 @@ class RunOperationsTest {
     Thread runner = new Thread(() -> rerun(key), "foreground");
     runner.start();
     try {
-      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-      while (!(Files.exists(pidFile) && Files.size(pidFile) > 0) && System.nanoTime() < deadline) {
-        Thread.sleep(50);
-      }
-      long pid = CliProcess.readPid(pidFile);
+      long pid = CliProcess.awaitPid(pidFile, Duration.ofSeconds(30));
       assertThat(CliProcess.isAlive(pid)).isTrue();
 
       OperationResult done = ops().markRun(MarkRequest.Run.of(key, RunState.FAILED, ACTOR));
