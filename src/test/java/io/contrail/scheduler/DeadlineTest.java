@@ -56,7 +56,7 @@ class DeadlineTest {
         DagRun run = first.contrail().runCreator().createNew(first.find("late"), RunRequest.manual("r1", null, null));
         for (InProcessContrail c : processes) {
           Scheduler s = c.contrail().scheduler(Scheduler.Scope.everything()).build();
-          s.start("scheduler", "localhost");
+          s.start();
           Thread t = new Thread(() -> s.loop(0, () -> false), "test-scheduler");
           t.start();
           schedulers.add(s);

@@ -40,7 +40,7 @@ class GracefulStopTest {
   /** Starts a scheduler of everything on a thread, waits for {@code ready}, stops it gracefully. */
   private void startAndStop(BooleanSupplier ready) throws InterruptedException {
     Scheduler scheduler = contrail.contrail().scheduler(Scheduler.Scope.everything()).build();
-    scheduler.start("scheduler", "localhost");
+    scheduler.start();
     Thread loop = new Thread(() -> scheduler.loop(0, () -> false), "test-scheduler");
     loop.start();
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
