@@ -27,10 +27,33 @@ import org.slf4j.LoggerFactory;
  * Everything a user does to runs, as in Airflow — clear, mark a task or a run, delete a run or a
  * DAG, wait for a run, list a run's task states — in one service that the CLI and the REST API
  * both use. Each operation reads the run, plans the change ({@link OperationPlanner}) and writes
- * it as one transaction of compare-and-sets; when anything changed meanwhile (a scheduler, a
- * worker, another user) nothing is written and it is planned again from what is stored then. A
- * dry run returns the plan without writing it. Works from any process on the database: a running
- * task is stopped by the process that owns it, which notices the change within a second.
+ * it as one transaction of compare-and-sets (state, try number and owning job of every row);
+ * when anything changed meanwhile (a scheduler, a worker, another user) nothing is written and it
+ * is planned again from what is stored then. A dry run returns the plan without writing it. Works
+ * from any process on the database: a running try is recorded as failed "stopped by user (actor)"
+ * in the same transaction, and the process that runs it notices within half a second and kills
+ * its process group.
+ *
+ * <p>Requests and results are plain records, so that REST endpoints map onto them directly:
+ * <ul>
+ *   <li>{@link ClearRequest} ({@code ofRun}, {@code between}, {@code dryRun}, {@code resetRuns})
+ *       with a {@link TaskSelection} — Airflow's {@code POST …/clearTaskInstances} (task_ids,
+ *       include_upstream/downstream, only_failed, only_running, start/end_date, reset_dag_runs,
+ *       dry_run) and {@code POST …/dagRuns/{id}/clear} (all tasks, only_failed, dry_run);
+ *   <li>{@link MarkRequest.Task} — {@code PATCH …/taskInstances/{task_id}} (new_state success,
+ *       failed or skipped, include_upstream/downstream, dry_run);
+ *   <li>{@link MarkRequest.Run} — {@code PATCH …/dagRuns/{id}} (state queued, success, failed);
+ *   <li>{@link OperationResult}: one {@link io.contrail.run.RunChange} per run touched, with every
+ *       task instance before and after ({@code taskChanges()}) and the runs after
+ *       ({@code runsAfter()}) — the task instances or the run the endpoints answer with;
+ *   <li>{@link #deleteRun} ({@code DELETE …/dagRuns/{id}}) and {@link #deleteDag}
+ *       ({@code DELETE /dags/{id}}).
+ * </ul>
+ * Failures are {@link OperationException}s whose kind maps to a status: not found (unknown DAG,
+ * run or task id — Airflow answers an unknown task id in clearTaskInstances with an empty list, so
+ * an endpoint should check the ids or catch this), conflict (already in that state, still running,
+ * changed meanwhile) or invalid (a state that cannot be set). Where Airflow deletes a running run,
+ * {@link #deleteRun} refuses it: mark it failed first, which stops its tasks.
  */
 public final class RunOperations {
   private static final Logger LOG = LoggerFactory.getLogger(RunOperations.class);
