@@ -222,6 +222,48 @@ class RunOperationsTest {
   }
 
   @Test
+  void clearingARunningTaskStopsItsTryAndRunsTheNextOneWithoutOverlap() throws Exception {
+    Path pidFile = home.resolve("first.pid");
+    Path tries = home.resolve("tries");
+    contrail.dag("busy.yaml", """
+        dag_id: busy
+        schedule: null
+        start_date: 2026-01-01
+        tasks:
+          - task_id: work
+            type: shell
+            command: 'echo "start $CONTRAIL_TRY_NUMBER" >> %2$s; if [ "$CONTRAIL_TRY_NUMBER" = 1 ]; then echo $$ > %1$s; exec sleep 3600; fi; echo "end $CONTRAIL_TRY_NUMBER" >> %2$s'
+        """.formatted(pidFile, tries));
+    DagRun created = contrail.contrail().runCreator().createNew(contrail.find("busy"), RunRequest.manual("r1", null,
+        null));
+    RunKey key = created.key();
+    Thread runner = new Thread(() -> rerun(key), "foreground");
+    runner.start();
+    try {
+      long pid = CliProcess.awaitPid(pidFile, Duration.ofSeconds(30));
+      OperationResult cleared = ops().clear(ClearRequest.ofRun("busy", "r1", TaskSelection.tasks(List.of("work")),
+          ACTOR));
+      assertThat(cleared.taskChanges()).singleElement().satisfies(c -> {
+        assertThat(c.before().state()).isEqualTo(TaskState.RUNNING);
+        assertThat(c.after().state()).as("until its owner has stopped it").isEqualTo(TaskState.RESTARTING);
+      });
+      runner.join(Duration.ofSeconds(30).toMillis());
+      assertThat(runner.isAlive()).isFalse();
+      assertThat(CliProcess.isAlive(pid)).as("the first try's process is gone").isFalse();
+      assertThat(contrail.stores().runs().findRun(key).orElseThrow().state()).isEqualTo(RunState.SUCCESS);
+      assertThat(attempts(key, "work")).extracting(TaskAttempt::tryNumber).containsExactly(1, 2);
+      assertThat(attempts(key, "work").get(0).status().error()).contains("stopped by user");
+      assertThat(Files.readAllLines(tries)).as("try 2 started after try 1 was stopped, once")
+          .containsExactly("start 1", "start 2", "end 2");
+    } finally {
+      if (Files.exists(pidFile) && Files.size(pidFile) > 0) {
+        ProcessHandle.of(CliProcess.readPid(pidFile)).ifPresent(ProcessHandle::destroyForcibly);
+      }
+      runner.join(Duration.ofSeconds(20).toMillis());
+    }
+  }
+
+  @Test
   void deleteRemovesARunAndADagWithEverythingInThem() {
     contrail.dag("gone.yaml", """
         dag_id: gone
