@@ -69,6 +69,31 @@ class RunOperationsTest {
     return contrail.stores().runs().attempts(key).stream().filter(a -> a.taskId().equals(taskId)).toList();
   }
 
+  /** What a test does while a manual run r1 of {@code dagId} runs on a foreground scheduler thread. */
+  private interface WhileRunning {
+    void accept(RunKey key, Thread foreground) throws Exception;
+  }
+
+  /**
+   * Creates run r1 of {@code dagId}, runs it on a foreground scheduler thread and gives the test
+   * its key while it runs; whatever happens, the task process that wrote {@code pidFile} is killed
+   * and the thread joined.
+   */
+  private void whileRunning(String dagId, Path pidFile, WhileRunning test) throws Exception {
+    DagRun created = contrail.contrail().runCreator().createNew(contrail.find(dagId), RunRequest.manual("r1", null,
+        null));
+    Thread runner = new Thread(() -> rerun(created.key()), "foreground");
+    runner.start();
+    try {
+      test.accept(created.key(), runner);
+    } finally {
+      if (Files.exists(pidFile) && Files.size(pidFile) > 0) {
+        ProcessHandle.of(CliProcess.readPid(pidFile)).ifPresent(ProcessHandle::destroyForcibly);
+      }
+      runner.join(Duration.ofSeconds(20).toMillis());
+    }
+  }
+
   @Test
   void clearingAFailedTaskAfterFixingItsCauseRunsItAgainKeepingItsTries() throws Exception {
     Path marker = home.resolve("fixed");
@@ -188,12 +213,7 @@ class RunOperationsTest {
             command: echo later
             depends_on: [sleeps]
         """.formatted(pidFile));
-    DagRun created = contrail.contrail().runCreator().createNew(contrail.find("long"), RunRequest.manual("r1", null,
-        null));
-    RunKey key = created.key();
-    Thread runner = new Thread(() -> rerun(key), "foreground");
-    runner.start();
-    try {
+    whileRunning("long", pidFile, (key, runner) -> {
       long pid = CliProcess.awaitPid(pidFile, Duration.ofSeconds(30));
       assertThat(CliProcess.isAlive(pid)).isTrue();
 
@@ -213,12 +233,7 @@ class RunOperationsTest {
       TaskAttempt stopped = attempts(key, "sleeps").get(0);
       assertThat(stopped.state()).isEqualTo(TaskState.FAILED);
       assertThat(stopped.status().error()).contains("stopped by user").contains(ACTOR);
-    } finally {
-      if (Files.exists(pidFile) && Files.size(pidFile) > 0) {
-        ProcessHandle.of(CliProcess.readPid(pidFile)).ifPresent(ProcessHandle::destroyForcibly);
-      }
-      runner.join(Duration.ofSeconds(20).toMillis());
-    }
+    });
   }
 
   @Test
@@ -234,12 +249,7 @@ class RunOperationsTest {
             type: shell
             command: 'echo "start $CONTRAIL_TRY_NUMBER" >> %2$s; if [ "$CONTRAIL_TRY_NUMBER" = 1 ]; then echo $$ > %1$s; exec sleep 3600; fi; echo "end $CONTRAIL_TRY_NUMBER" >> %2$s'
         """.formatted(pidFile, tries));
-    DagRun created = contrail.contrail().runCreator().createNew(contrail.find("busy"), RunRequest.manual("r1", null,
-        null));
-    RunKey key = created.key();
-    Thread runner = new Thread(() -> rerun(key), "foreground");
-    runner.start();
-    try {
+    whileRunning("busy", pidFile, (key, runner) -> {
       long pid = CliProcess.awaitPid(pidFile, Duration.ofSeconds(30));
       OperationResult cleared = ops().clear(ClearRequest.ofRun("busy", "r1", TaskSelection.tasks(List.of("work")),
           ACTOR));
@@ -255,12 +265,7 @@ class RunOperationsTest {
       assertThat(attempts(key, "work").get(0).status().error()).contains("stopped by user");
       assertThat(Files.readAllLines(tries)).as("try 2 started after try 1 was stopped, once")
           .containsExactly("start 1", "start 2", "end 2");
-    } finally {
-      if (Files.exists(pidFile) && Files.size(pidFile) > 0) {
-        ProcessHandle.of(CliProcess.readPid(pidFile)).ifPresent(ProcessHandle::destroyForcibly);
-      }
-      runner.join(Duration.ofSeconds(20).toMillis());
-    }
+    });
   }
 
   @Test
