@@ -8,7 +8,9 @@ import io.contrail.run.RunKey;
 import io.contrail.run.TaskInstance;
 import java.io.PrintWriter;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -26,6 +28,7 @@ final class TaskOperationCommands {
     @Parameters(index = "1", paramLabel = "TASK_ID") String taskId;
     @Option(names = "--logical-date", paramLabel = "T", description = "The run's logical date (default: now).") String logicalDate;
     @Option(names = "--conf", description = "Run configuration, a JSON object.") String conf;
+    @Option(names = "--json", description = "Print the outcome as JSON (the log then goes to stderr).") boolean json;
     @Spec picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
@@ -40,10 +43,20 @@ final class TaskOperationCommands {
         }
         io.contrail.storage.Json.readObject(conf); // a conf that is not a JSON object fails before the task runs
         Instant date = logicalDate == null ? null : BackfillCommand.parseTime("--logical-date", logicalDate);
-        TaskTester.Result result = app.taskTester().test(dag, taskId, date, conf, System.out);
+        TaskTester.Result result = app.taskTester().test(dag, taskId, date, conf, json ? System.err : System.out);
         System.out.flush();
-        System.err.printf("task %s of %s %s (exit code %d)%n", taskId, dagId, result.attempt().state().id(),
-            result.exitCode());
+        if (json) {
+          Map<String, Object> m = new LinkedHashMap<>();
+          m.put("dag_id", dagId);
+          m.put("task_id", taskId);
+          m.put("state", result.attempt().state().id());
+          m.put("exit_code", result.exitCode());
+          m.put("error", result.attempt().status().error());
+          Output.json(spec.commandLine().getOut(), m);
+        } else {
+          System.err.printf("task %s of %s %s (exit code %d)%n", taskId, dagId, result.attempt().state().id(),
+              result.exitCode());
+        }
         return result.exitCode();
       }
     }

@@ -143,9 +143,11 @@ class RunOperationsE2eTest {
     assertThat(second.exitCode()).as("dependencies are ignored: %s", second).isZero();
     assertThat(second.stdout()).contains("second of alone");
 
-    CliProcess.Result first = cli.run("tasks", "test", "alone", "first", "--logical-date", "2026-02-03");
+    CliProcess.Result first = cli.run("tasks", "test", "alone", "first", "--logical-date", "2026-02-03", "--json");
     assertThat(first.exitCode()).as("the task's own exit code: %s", first).isEqualTo(3);
-    assertThat(first.stdout()).contains("first at 2026-02-03");
+    assertThat(first.stderr()).as("with --json the log goes to stderr").contains("first at 2026-02-03");
+    assertThat(first.json().get("exit_code").asInt()).isEqualTo(3);
+    assertThat(first.json().get("state").asText()).isEqualTo("failed");
 
     CliProcess.Result unknown = cli.run("tasks", "test", "alone", "third");
     assertThat(unknown.exitCode()).isEqualTo(2);
