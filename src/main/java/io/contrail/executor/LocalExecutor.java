@@ -91,7 +91,7 @@ final class LocalExecutor implements Executor {
     synchronized void stop() {
       stopped.set(true);
       if (thread != null) {
-        thread.interrupt();
+        QuietWrites.interrupt(thread); // not inside a database write: that would close H2 for everyone
       }
     }
 

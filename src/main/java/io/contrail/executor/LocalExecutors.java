@@ -29,7 +29,7 @@ public record LocalExecutors(RunStore runs, StateWriter writer, Clock clock, Tel
    * when another process changed it).
    */
   public Executor create(String name, int parallelism, BiConsumer<TaskInstanceKey, TaskInstance> onFinished) {
-    AttemptRunner runner = new AttemptRunner(writer, clock, telemetry, settings, taskClassLoader, onFinished);
+    AttemptRunner runner = new AttemptRunner(QuietWrites.of(writer), clock, telemetry, settings, taskClassLoader, onFinished);
     return new LocalExecutor(name, "sequential".equals(name) ? 1 : parallelism, runner, runs, onFinished,
         STOP_CHECK);
   }

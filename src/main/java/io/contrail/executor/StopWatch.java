@@ -101,9 +101,15 @@ final class StopWatch implements AutoCloseable {
     }
   }
 
+  /**
+   * The row is still this try's under its job: running, or already ended by the try itself (it
+   * wrote success, failed or up_for_retry and has not left the executor yet). Every other process's
+   * change of a running try releases its job id (a mark, a hand-back) or moves it to restarting (a
+   * clear, checked apart), so a stored job id and try number that match mean the try's own writing.
+   */
   private static boolean isMine(TaskInstance handed, TaskInstance row) {
-    return row.tryNumber() == handed.tryNumber() && Objects.equals(row.lease().jobId(), handed.lease().jobId())
-        && (row.state() == TaskState.QUEUED || row.state() == TaskState.RUNNING || row.state() == TaskState.RESTARTING);
+    return row.tryNumber() == handed.tryNumber() && row.lease().jobId() != null
+        && Objects.equals(row.lease().jobId(), handed.lease().jobId());
   }
 
   private void stopAndRelease(TaskInstance handed, TaskInstance row) {
@@ -129,7 +135,16 @@ final class StopWatch implements AutoCloseable {
 
   @Override
   public void close() {
-    timer.shutdownNow();
+    // shutdown, not shutdownNow: interrupting a check inside H2's file I/O closes the whole database
+    timer.shutdown();
+    try {
+      if (!timer.awaitTermination(5, TimeUnit.SECONDS)) {
+        timer.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      timer.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
     stoppers.shutdown();
   }
 }

@@ -138,8 +138,9 @@ public record TaskInstance(TaskInstanceKey key, TaskState state, Tries tries, Ta
       return new TaskInstance(key, target, tries, profile, new TaskTimes(null, null, start, now, null), lease,
           trace.nextSpan(parent));
     }
+    // a running try's job loses it: its stop watch tells the mark from the try's own end by the job id
     return new TaskInstance(key, target, tries, profile,
-        new TaskTimes(times.scheduledAt(), times.queuedAt(), start, now, null), lease,
+        new TaskTimes(times.scheduledAt(), times.queuedAt(), start, now, null), lease.released(),
         state == TaskState.NONE ? trace.under(parent) : trace);
   }
 

@@ -56,8 +56,11 @@ class DagProcessorLimitsTest {
   @Test
   void aFileTakingLongerThanTheParseLimitIsGivenUpInAboutThatTime() throws IOException {
     write("good.yaml", good("good"));
-    // one long plain scalar: SnakeYAML's time grows faster than its length (seconds for this one)
-    Path slow = write("slow.yaml", "dag_id: slow\ndescription: " + "word ".repeat(180_000) + "\ntasks: []\n");
+    // one long plain scalar: SnakeYAML's time grows faster than its length (seconds for this
+    // one, ten times the budget on this machine). The file is otherwise a DAG with a task, so
+    // a parse that ran to its end would give no timeout error: without a working limit this fails.
+    Path slow = write("slow.yaml", "dag_id: slow\ndescription: " + "word ".repeat(600_000)
+        + "\ntasks:\n  - task_id: t\n    type: noop\n");
     DagProcessor p = processor(16 << 20, Duration.ofMillis(300));
 
     long t0 = System.nanoTime();
