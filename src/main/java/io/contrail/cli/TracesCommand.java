@@ -75,7 +75,7 @@ final class TracesCommand extends ParentCommand {
             .toList();
         int spans = 0;
         List<String> failed = new ArrayList<>();
-        try (Tracing tracing = Tracing.open(c.app().config(), c.app().otel(), new Tracing.Source(
+        try (Tracing tracing = Tracing.open(c.app().config(), c.app().otel(), c.app().masker(), new Tracing.Source(
             Stores.spanOutbox(c.app().database()), c.app().stores().runs(), c.app().stores().dags()))) {
           for (DagRun run : runs) {
             List<SpanData> data = tracing.outbox().spansOf(run.key());

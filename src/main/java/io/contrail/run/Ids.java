@@ -16,6 +16,13 @@ public final class Ids {
 
   private Ids() {}
 
+  /** An id a user chose that is not one of these: bad input, whichever way it came in. */
+  public static final class InvalidIdException extends IllegalArgumentException {
+    InvalidIdException(String message) {
+      super(message);
+    }
+  }
+
   /** {@code dagId}, or an IllegalArgumentException naming what is wrong with it. */
   public static String dagId(String dagId) {
     return check("dag_id", dagId, false);
@@ -32,23 +39,23 @@ public final class Ids {
   private static String check(String kind, String id, boolean runId) {
     String allowed = runId ? RUN_ID_CHARS : ID_CHARS;
     if (id == null || id.isEmpty()) {
-      throw new IllegalArgumentException(kind + " must not be empty: it is 1-" + MAX_LENGTH + " characters of " + allowed);
+      throw new InvalidIdException(kind + " must not be empty: it is 1-" + MAX_LENGTH + " characters of " + allowed);
     }
     if (id.length() > MAX_LENGTH) {
-      throw new IllegalArgumentException(kind + " '" + shown(id.substring(0, 40)) + "...' is " + id.length()
+      throw new InvalidIdException(kind + " '" + shown(id.substring(0, 40)) + "...' is " + id.length()
           + " characters long; at most " + MAX_LENGTH + " are allowed");
     }
     boolean onlyDots = true;
     for (int i = 0; i < id.length(); i++) {
       char c = id.charAt(i);
       if (!allowed(c, runId)) {
-        throw new IllegalArgumentException(kind + " '" + shown(id) + "' has " + describe(c) + " at position "
+        throw new InvalidIdException(kind + " '" + shown(id) + "' has " + describe(c) + " at position "
             + (i + 1) + ": only " + allowed + " are allowed");
       }
       onlyDots &= c == '.';
     }
     if (onlyDots) {
-      throw new IllegalArgumentException(kind + " '" + id + "' is only dots: it would name a folder, not a " + kind);
+      throw new InvalidIdException(kind + " '" + id + "' is only dots: it would name a folder, not a " + kind);
     }
     return id;
   }

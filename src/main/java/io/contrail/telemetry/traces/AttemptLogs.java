@@ -3,6 +3,7 @@ package io.contrail.telemetry.traces;
 import io.contrail.executor.TaskLogs;
 import io.contrail.run.TaskAttempt;
 import io.contrail.run.TaskInstance;
+import io.contrail.secrets.SecretsMasker;
 import io.contrail.storage.RunStore;
 import io.contrail.telemetry.TraceContexts;
 import io.opentelemetry.api.logs.Logger;
@@ -36,9 +37,12 @@ final class AttemptLogs implements AutoCloseable {
     return t;
   });
   private final SdkLoggerProvider provider;
+  private final SecretsMasker masker;
 
-  AttemptLogs(SdkLoggerProvider provider, RunStore runs, Path logsRoot) {
+  /** @param masker masks each line again as it becomes a record (logs written before masking existed) */
+  AttemptLogs(SdkLoggerProvider provider, RunStore runs, Path logsRoot, SecretsMasker masker) {
     this.provider = provider;
+    this.masker = masker;
     this.logger = provider.get("io.contrail.task");
     this.runs = runs;
     this.logsRoot = logsRoot;
@@ -63,7 +67,7 @@ final class AttemptLogs implements AutoCloseable {
       int n = 0;
       while ((line = r.readLine()) != null && n++ < MAX_LINES) {
         logger.logRecordBuilder().setContext(ctx).setTimestamp(at).setSeverity(Severity.INFO)
-            .setBody(Redaction.truncate(line))
+            .setBody(ValueLimits.truncate(masker.mask(line)))
             .setAttribute(io.opentelemetry.api.common.AttributeKey.stringKey("contrail.task_id"), ti.taskId())
             .setAttribute(io.opentelemetry.api.common.AttributeKey.longKey("contrail.try_number"), (long) attempt.tryNumber())
             .emit();

@@ -13,6 +13,7 @@ import io.contrail.run.TaskInstance;
 import io.contrail.run.TaskState;
 import io.contrail.run.TaskTimes;
 import io.contrail.run.TraceContext;
+import io.contrail.secrets.SecretsMasker;
 import io.contrail.storage.Json;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
@@ -47,10 +48,15 @@ final class SpanMapper {
   static final AttributeKey<String> LINK_TYPE = AttributeKey.stringKey("contrail.link.type");
 
   private final Function<String, Resource> resources;
+  private final SecretsMasker masker;
 
-  /** @param resources the resource of a DAG's spans, by dag_id */
-  SpanMapper(Function<String, Resource> resources) {
+  /**
+   * @param resources the resource of a DAG's spans, by dag_id
+   * @param masker masks the conf attribute (by key, at any depth) and the failure in exception events
+   */
+  SpanMapper(Function<String, Resource> resources, SecretsMasker masker) {
     this.resources = resources;
+    this.masker = masker;
   }
 
   public static String runSpanName(String dagId) {
@@ -74,7 +80,7 @@ final class SpanMapper {
       a.put("contrail.data_interval.end", spec.dataIntervalEnd().toString());
     }
     if (spec.conf() != null) {
-      a.put("contrail.conf", Redaction.truncate(Json.write(Redaction.mask(Json.readObject(spec.conf())))));
+      a.put("contrail.conf", ValueLimits.truncate(Json.write(masker.redact(Json.readObject(spec.conf())))));
     }
     List<EventData> events = new ArrayList<>();
     events.add(EventData.create(nanos(times.queuedAt()), "queued", Attributes.empty()));
@@ -173,16 +179,16 @@ final class SpanMapper {
     List<EventData> events = new ArrayList<>();
     StatusData status = StatusData.unset();
     if (at.state() == TaskState.FAILED) {
-      String error = at.status().error() == null ? "the attempt failed" : at.status().error();
+      String error = at.status().error() == null ? "the attempt failed" : masker.mask(at.status().error());
       String firstLine = error.lines().findFirst().orElse(error);
       Matcher m = EXCEPTION.matcher(firstLine);
       boolean thrown = m.matches() && m.group(1).contains(".");
       AttributesBuilder e = Attributes.builder()
           .put("exception.type", thrown ? m.group(1) : "io.contrail.TaskFailure")
-          .put("exception.message", Redaction.truncate(thrown ? m.group(2) : firstLine))
-          .put("exception.stacktrace", Redaction.truncate(error));
+          .put("exception.message", ValueLimits.truncate(thrown ? m.group(2) : firstLine))
+          .put("exception.stacktrace", ValueLimits.truncate(error));
       events.add(EventData.create(nanos(end), "exception", e.build()));
-      status = StatusData.create(StatusCode.ERROR, Redaction.truncate(firstLine));
+      status = StatusData.create(StatusCode.ERROR, ValueLimits.truncate(firstLine));
     }
     return new StoredSpan("task_attempt." + at.taskId(), context(run.trace().traceId(), at.spanId(), ti.trace().flags()),
         context(run.trace().traceId(), ti.trace().spanId(), ti.trace().flags()), status, nanos(start), nanos(end), a.build(), events,

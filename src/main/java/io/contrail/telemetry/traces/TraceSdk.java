@@ -1,6 +1,7 @@
 package io.contrail.telemetry.traces;
 
 import io.contrail.config.ContrailConfig;
+import io.contrail.secrets.SecretsMasker;
 import io.contrail.telemetry.ContrailResource;
 import io.contrail.telemetry.OtelSettings;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
@@ -45,7 +46,8 @@ final class TraceSdk implements AutoCloseable {
     return OtelSettings.endpoint(t.otelSslActive(), t.otelHost(), t.otelPort());
   }
 
-  static TraceSdk open(ContrailConfig config, OtelSettings otel) {
+  /** @param masker every exported log record's body and attributes pass through it */
+  static TraceSdk open(ContrailConfig config, OtelSettings otel, SecretsMasker masker) {
     List<SpanExporter> captured = new CopyOnWriteArrayList<>();
     Resource[] resource = new Resource[1];
     OpenTelemetrySdk sdk = OtelSettings.build(() -> otel.sdk(defaults(config), Map.of("otel.metrics.exporter", "none"))
@@ -57,7 +59,8 @@ final class TraceSdk implements AutoCloseable {
         .addSpanExporterCustomizer((exporter, cfg) -> {
           captured.add(exporter);
           return exporter;
-        }));
+        })
+        .addLogRecordExporterCustomizer((exporter, cfg) -> new MaskingLogRecordExporter(exporter, masker)));
     SpanExporter exporter = captured.size() == 1 ? captured.get(0) : SpanExporter.composite(captured);
     return new TraceSdk(sdk, resource[0] != null ? resource[0] : Resource.getDefault(), exporter);
   }

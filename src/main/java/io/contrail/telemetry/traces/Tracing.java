@@ -4,6 +4,7 @@ import io.contrail.config.ContrailConfig;
 import io.contrail.config.Environment;
 import io.contrail.run.TaskAttempt;
 import io.contrail.run.TaskInstance;
+import io.contrail.secrets.SecretsMasker;
 import io.contrail.storage.DagStore;
 import io.contrail.storage.RunStore;
 import io.contrail.storage.SpanOutbox;
@@ -32,26 +33,33 @@ public final class Tracing implements AutoCloseable {
   private final ContrailConfig config;
   private final TraceSdk sdk;
   private final SpanMapper mapper;
+  private final SecretsMasker masker;
   private final ComponentLogs componentLogs;
   private volatile OutboxExporter outbox;
   private volatile AttemptLogs attemptLogs;
 
-  private Tracing(ContrailConfig config, TraceSdk sdk, SpanMapper mapper) {
+  private Tracing(ContrailConfig config, TraceSdk sdk, SpanMapper mapper, SecretsMasker masker) {
     this.config = config;
     this.sdk = sdk;
     this.mapper = mapper;
+    this.masker = masker;
     this.componentLogs = config.logs().otelOn() ? new ComponentLogs(sdk.sdk()) : null;
   }
 
-  /** The SDK and span mapper; no run spans until {@link #withSource} names where they come from. */
-  public static Tracing open(ContrailConfig config, OtelSettings otel) {
-    TraceSdk sdk = TraceSdk.open(config, otel);
-    return new Tracing(config, sdk, new SpanMapper(resources(config, sdk.resource(), otel.environment().hostname())));
+  /**
+   * The SDK and span mapper; no run spans until {@link #withSource} names where they come from.
+   *
+   * @param masker masks span attributes and events where they are built, and every log record
+   */
+  public static Tracing open(ContrailConfig config, OtelSettings otel, SecretsMasker masker) {
+    TraceSdk sdk = TraceSdk.open(config, otel, masker);
+    return new Tracing(config, sdk,
+        new SpanMapper(resources(config, sdk.resource(), otel.environment().hostname()), masker), masker);
   }
 
   /** @param source the outbox and stores; null for an SDK without run spans */
-  public static Tracing open(ContrailConfig config, OtelSettings otel, Source source) {
-    Tracing tracing = open(config, otel);
+  public static Tracing open(ContrailConfig config, OtelSettings otel, SecretsMasker masker, Source source) {
+    Tracing tracing = open(config, otel, masker);
     return source == null ? tracing : tracing.withSource(source);
   }
 
@@ -64,7 +72,8 @@ public final class Tracing implements AutoCloseable {
       throw new IllegalStateException("the span source is set already");
     }
     if (config.logs().otelOn()) {
-      attemptLogs = new AttemptLogs(sdk.sdk().getSdkLoggerProvider(), source.runs(), config.logs().baseLogFolder());
+      attemptLogs = new AttemptLogs(sdk.sdk().getSdkLoggerProvider(), source.runs(), config.logs().baseLogFolder(),
+          masker);
     }
     outbox = new OutboxExporter(source.outbox(), source.runs(), source.dags(), mapper, sdk.spanExporter(),
         Clock.systemUTC(), OutboxExporter.Options.defaults());
@@ -108,6 +117,10 @@ public final class Tracing implements AutoCloseable {
 
   TraceSdk sdk() {
     return sdk;
+  }
+
+  SecretsMasker masker() {
+    return masker;
   }
 
   /** The SDK's tracer provider, for spans this process starts itself (scheduler loops). */

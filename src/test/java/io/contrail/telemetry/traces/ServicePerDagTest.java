@@ -8,6 +8,7 @@ import io.contrail.config.Environment;
 import io.contrail.run.DagRun;
 import io.contrail.run.TaskAttempt;
 import io.contrail.run.TaskInstance;
+import io.contrail.secrets.SecretsMasker;
 import io.contrail.telemetry.ContrailResource;
 import io.contrail.telemetry.OtelSettings;
 import io.contrail.testing.InProcessContrail;
@@ -78,7 +79,7 @@ class ServicePerDagTest {
   void servicePerDagNamesTheServiceAfterTheDag() throws Exception {
     ContrailConfig config = config(true);
     Resource process = ContrailResource.create(config, config.traces().otelService(), Environment.of(Map.of()));
-    SpanMapper mapper = new SpanMapper(Tracing.resources(config, process, "testhost"));
+    SpanMapper mapper = new SpanMapper(Tracing.resources(config, process, "testhost"), SecretsMasker.defaults());
     DagRun billing = runs.run("billing", null, null);
     DagRun reports = runs.run("reports", null, null);
 
@@ -99,7 +100,7 @@ class ServicePerDagTest {
   void withoutServicePerDagEverySpanHasTheProcessService() throws Exception {
     ContrailConfig config = config(false);
     Resource process = ContrailResource.create(config, config.traces().otelService(), Environment.of(Map.of()));
-    SpanMapper mapper = new SpanMapper(Tracing.resources(config, process, "testhost"));
+    SpanMapper mapper = new SpanMapper(Tracing.resources(config, process, "testhost"), SecretsMasker.defaults());
 
     assertThat(spans(mapper, runs.run("billing", null, null)))
         .allSatisfy(s -> assertThat(s.getResource()).isSameAs(process));
@@ -110,7 +111,7 @@ class ServicePerDagTest {
   void tracingOpenWiresThePerDagResourcesIntoItsMapper() throws Exception {
     ContrailConfig config = config(true);
     DagRun billing = runs.run("billing", null, null);
-    try (Tracing tracing = Tracing.open(config, OtelSettings.resolve(Environment.of(Map.of())), null)) {
+    try (Tracing tracing = Tracing.open(config, OtelSettings.resolve(Environment.of(Map.of())), SecretsMasker.defaults(), null)) {
       assertThat(spans(tracing.mapper(), billing))
           .allSatisfy(s -> assertThat(s.getResource().getAttribute(SERVICE)).isEqualTo("billing"));
       assertThat(tracing.sdk().resource().getAttribute(SERVICE)).isIn("contrail", System.getenv("OTEL_SERVICE_NAME"));
