@@ -1,6 +1,11 @@
 package io.contrail.secrets;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -23,6 +28,11 @@ import java.util.regex.Pattern;
  * events, metric attributes and component logs ({@link ProcessMasking}). It keeps at most
  * {@value #CAPACITY} values, forgetting the least recently registered, so a long-running scheduler
  * does not grow with history. Thread-safe; masking never throws.
+ *
+ * <p>Two calls cover every output: {@link #mask(String)} for text (a log line, an error message, a
+ * rendered command) and {@link #mask(JsonNode)} for a JSON document (a run's conf in a CLI or REST
+ * response). A process gets its masker from its composition root ({@code Contrail.masker()}), which
+ * has registered the configured passwords; {@code RunSecrets.register} adds a run's secrets.
  */
 public final class SecretsMasker {
   public static final String MASK = "***";
@@ -144,6 +154,35 @@ public final class SecretsMasker {
       // masking must never fail an output, and must never let the text through unmasked either
       return MASK;
     }
+  }
+
+  /**
+   * A copy of a JSON document with the value of every secret-looking key replaced by {@code "***"}
+   * at any depth, in objects inside lists too, whatever its length, and every other string masked
+   * as text; numbers, booleans and nulls under other keys are kept. The argument is not changed.
+   */
+  public JsonNode mask(JsonNode node) {
+    return node == null ? null : maskNode(null, node);
+  }
+
+  private JsonNode maskNode(String key, JsonNode node) {
+    if (key != null && names.looksSecret(key) && !node.isNull()) {
+      return TextNode.valueOf(MASK);
+    }
+    if (node.isObject()) {
+      ObjectNode out = JsonNodeFactory.instance.objectNode();
+      node.fields().forEachRemaining(e -> out.set(e.getKey(), maskNode(e.getKey(), e.getValue())));
+      return out;
+    }
+    if (node.isArray()) {
+      ArrayNode out = JsonNodeFactory.instance.arrayNode(node.size());
+      node.forEach(v -> out.add(maskNode(null, v)));
+      return out;
+    }
+    if (node.isTextual()) {
+      return TextNode.valueOf(mask(node.textValue()));
+    }
+    return node;
   }
 
   /**

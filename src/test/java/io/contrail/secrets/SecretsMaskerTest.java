@@ -58,6 +58,22 @@ class SecretsMaskerTest {
   }
 
   @Test
+  void aJsonDocumentIsMaskedByKeyAtAnyDepthAndItsStringsAsText() throws Exception {
+    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+    com.fasterxml.jackson.databind.JsonNode conf = json.readTree("""
+        {"db_password": "hunter2", "api_token": "abc", "count": 3, "nested": {"secret_key": 42, "region": "eu"},
+         "list": [{"password": "in-a-list"}, "postgres://u:pass-in-url@h/db"], "none": null, "pwd": null}""");
+    String before = conf.toString();
+
+    com.fasterxml.jackson.databind.JsonNode masked = masker.mask(conf);
+
+    assertThat(masked.toString()).isEqualTo("""
+        {"db_password":"***","api_token":"***","count":3,"nested":{"secret_key":"***","region":"eu"},\
+        "list":[{"password":"***"},"postgres://u:***@h/db"],"none":null,"pwd":null}""");
+    assertThat(conf.toString()).as("the argument is not changed").isEqualTo(before);
+  }
+
+  @Test
   void urlPasswordsAndSecretParametersAreMaskedWithoutBeingRegistered() {
     assertThat(masker.mask("GET postgres://u:pass@h/db and https://x.io/a?access_token=t0k3n&page=2#f"))
         .isEqualTo("GET postgres://u:***@h/db and https://x.io/a?access_token=***&page=2#f");
