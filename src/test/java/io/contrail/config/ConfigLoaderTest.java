@@ -269,6 +269,17 @@ class ConfigLoaderTest {
     assertThat(warningsOfLoading()).as("no password in it").isEmpty();
   }
 
+  @Test
+  void securitySettingsParse() {
+    ContrailConfig config = load(Map.of("CONTRAIL__CORE__SENSITIVE_VAR_CONN_NAMES", " Hmac, ,PIN ",
+        "CONTRAIL__METRICS__PROMETHEUS_HOST", "0.0.0.0"));
+    assertThat(config.core().sensitiveVarConnNames()).containsExactly("hmac", "pin");
+    assertThat(config.metrics().prometheusHost()).isEqualTo("0.0.0.0");
+    assertThat(ContrailConfig.defaults(home).metrics().prometheusHost()).isEqualTo("127.0.0.1");
+    assertThatThrownBy(() -> load(Map.of("CONTRAIL__METRICS__PROMETHEUS_HOST", "http://x:9464")))
+        .hasMessageContaining("CONTRAIL__METRICS__PROMETHEUS_HOST").hasMessageContaining("not a host name or IP address");
+  }
+
   private java.util.List<String> warningsOfLoading() {
     ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(ConfigLoader.class);
     ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> appender = new ch.qos.logback.core.read.ListAppender<>();
