@@ -33,6 +33,8 @@ final class EmbeddedH2 {
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedH2.class);
   private static final int WRONG_USER_OR_PASSWORD = 28000;
   private static final Duration BUSY_TIMEOUT = Duration.ofSeconds(20);
+  /** Settings of a URL that need admin rights: the connection that opens the file applies them. */
+  private static final java.util.regex.Pattern ADMIN_SETTINGS = java.util.regex.Pattern.compile("(?i);\\s*WRITE_DELAY\\s*=[^;]*");
 
   /**
    * What the pool connects with, and the probe connection, open until the pool has its first one
@@ -89,7 +91,7 @@ final class EmbeddedH2 {
       }
     }
     restrictFiles(url);
-    return new Access(url, USER, password, adminPassword, probe);
+    return new Access(withoutAdminSettings(url), USER, password, adminPassword, probe);
   }
 
   /**
@@ -99,7 +101,8 @@ final class EmbeddedH2 {
    * password) gets the generated admin password here.
    */
   private static Connection adminConnection(String url, String adminUser, String adminPassword) throws SQLException {
-    String opening = url + ";WRITE_DELAY=0";
+    // a WRITE_DELAY of the configured URL is the user's choice; otherwise every commit reaches the file at once
+    String opening = ADMIN_SETTINGS.matcher(url).find() ? url : url + ";WRITE_DELAY=0";
     try {
       return DriverManager.getConnection(opening, adminUser, adminPassword);
     } catch (SQLException e) {
@@ -127,6 +130,14 @@ final class EmbeddedH2 {
     LOG.info("the embedded database {} had an empty admin password: it now has generated passwords, kept in {} and {}",
         url, PASSWORD_FILE, ADMIN_PASSWORD_FILE);
     return legacy;
+  }
+
+  /**
+   * {@code url} without the settings only an admin may give (the pool connects as {@code CONTRAIL},
+   * and H2 refuses a connection whose URL sets them); the admin's opening connection applied them.
+   */
+  static String withoutAdminSettings(String url) {
+    return ADMIN_SETTINGS.matcher(url).replaceAll("");
   }
 
   private static void createUser(Connection admin, String password) throws SQLException {

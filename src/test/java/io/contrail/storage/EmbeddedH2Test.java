@@ -122,6 +122,16 @@ class EmbeddedH2Test {
   }
 
   @Test
+  void aConfiguredUrlWithAnAdminOnlySettingStillOpens() throws Exception {
+    // WRITE_DELAY needs admin rights: the admin's opening connection applies it, the pool's URL drops it
+    try (Database db = Database.open(url() + ";WRITE_DELAY=0", "sa", "", 2, home)) {
+      assertThat(db.migrate()).isPositive();
+      Stores.jdbc(db).pools().ensure("p", 3, "pool");
+      assertThat(db.url()).doesNotContainIgnoringCase("WRITE_DELAY");
+    }
+  }
+
+  @Test
   void passwordsThatNoLongerFitGiveAClearError() throws Exception {
     try (Database db = open()) {
       db.migrate();
