@@ -9,7 +9,9 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.turbo.TurboFilter;
 import ch.qos.logback.core.FileAppender;
 import ch.qos.logback.core.spi.FilterReply;
+import io.contrail.security.PrivateFiles;
 import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.slf4j.LoggerFactory;
@@ -39,7 +41,13 @@ final class ProcessLogging {
     System.setProperty("contrail.log.console.ex", server || verbose ? "%ex" : "%nopex");
     Path file = home.resolve("logs").resolve("contrail.log");
     try {
-      Files.createDirectories(file.getParent());
+      // the component log is its user's alone, as every file under CONTRAIL_HOME (0600 in 0700)
+      PrivateFiles.createDirectories(file.getParent());
+      try {
+        PrivateFiles.createFile(file);
+      } catch (FileAlreadyExistsException exists) {
+        PrivateFiles.restrict(file); // also one an older Contrail wrote 0644
+      }
     } catch (IOException | RuntimeException e) {
       return; // no log file then: the terminal line says to use --verbose
     }
