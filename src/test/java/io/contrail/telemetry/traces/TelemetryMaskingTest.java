@@ -7,10 +7,14 @@ import static io.contrail.testing.Fixtures.attemptOf;
 import static io.contrail.testing.Fixtures.running;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.contrail.executor.TaskLogs;
 import io.contrail.operations.RunSecrets;
+import io.contrail.executor.TaskLogs;
 import io.contrail.run.DagRun;
 import io.contrail.run.TaskInstance;
 import io.contrail.secrets.SecretsMasker;
+import io.contrail.storage.RunStore;
+import io.contrail.storage.memory.InMemoryStores;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.logs.Severity;
 import io.opentelemetry.sdk.logs.SdkLoggerProvider;
@@ -19,13 +23,18 @@ import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.testing.exporter.InMemoryLogRecordExporter;
 import io.opentelemetry.sdk.trace.data.EventData;
 import io.opentelemetry.sdk.trace.data.SpanData;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The masker on the telemetry Contrail exports: a run's conf as a span attribute (nested and listed
  * secrets), a failed attempt's exception event and status (a secret in a failing URL and in an
- * exception message), and OTel log records (body and attributes) whoever emitted them.
+ * exception message), OTel log records (body and attributes) whoever emitted them, and a shell
+ * task's output, stored as printed, as it becomes log records.
  */
 class TelemetryMaskingTest {
   private static final String CONF = """
@@ -82,5 +91,29 @@ class TelemetryMaskingTest {
           .as("a secret-named attribute, however short").isEqualTo("***");
       assertThat(record.getAttributes().get(AttributeKey.longKey("contrail.try_number"))).isEqualTo(2L);
     }
+  }
+
+  @Test
+  void aShellTasksOutputIsMaskedAsItBecomesLogRecordsEvenForATryThisProcessDidNotRun(@TempDir Path logs)
+      throws Exception {
+    // as after a crash: the try was run (and its output written unmasked by the wrapper) elsewhere
+    DagRun run = aRun("vault").conf(CONF).build();
+    TaskInstance finished = running(aTaskInstance(run, "shell", "default_pool", 1, 5, 1), 7).toFinished(true, at(9), Duration.ZERO, false);
+    RunStore runs = InMemoryStores.create().runs();
+    runs.createRun(run, List.of(finished));
+    Path log = TaskLogs.attemptLog(logs, finished.key(), finished.tryNumber());
+    Files.createDirectories(log.getParent());
+    Files.writeString(log, "[contrail] $ echo ***\nconnecting with hunter2-pw and tok-123456 in eu-west-1\n");
+    InMemoryLogRecordExporter exported = InMemoryLogRecordExporter.create();
+    SdkLoggerProvider provider = SdkLoggerProvider.builder()
+        .addLogRecordProcessor(SimpleLogRecordProcessor.create(exported)).build();
+
+    try (AttemptLogs attemptLogs = new AttemptLogs(provider, runs, logs, SecretsMasker.defaults())) {
+      attemptLogs.ship(finished, attemptOf(finished, 0, null));
+    }
+
+    assertThat(exported.getFinishedLogRecordItems()).extracting(r -> r.getBodyValue().asString())
+        .containsExactly("[contrail] $ echo ***", "connecting with *** and *** in eu-west-1");
+    provider.close();
   }
 }
