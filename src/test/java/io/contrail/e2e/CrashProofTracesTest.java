@@ -115,11 +115,13 @@ class CrashProofTracesTest {
 
   private static boolean midRun(Database db) {
     try {
-      return db.sql().queryOne("SELECT COUNT(*) FROM task_instance_history WHERE run_id = 'crash1' AND"
-          + " ((task_id = 'long' AND state = 'running') OR (task_id = 'before' AND span_exported_at IS NOT NULL))",
-          rs -> rs.getInt(1)).orElse(0) == 2
+      // before's rows have left the span outbox (exported) and long's first try runs
+      return db.sql().queryOne("SELECT COUNT(*) FROM task_instance_history WHERE run_id = 'crash1'"
+          + " AND task_id = 'long' AND state = 'running'", rs -> rs.getInt(1)).orElse(0) == 1
           && db.sql().queryOne("SELECT COUNT(*) FROM task_instance WHERE run_id = 'crash1' AND task_id = 'before'"
-          + " AND span_exported_at IS NOT NULL", rs -> rs.getInt(1)).orElse(0) == 1;
+          + " AND state = 'success'", rs -> rs.getInt(1)).orElse(0) == 1
+          && db.sql().queryOne("SELECT COUNT(*) FROM span_outbox WHERE run_id = 'crash1' AND task_id = 'before'",
+          rs -> rs.getInt(1)).orElse(1) == 0;
     } catch (RuntimeException notYet) {
       return false; // the schema or the run is not there yet
     }
