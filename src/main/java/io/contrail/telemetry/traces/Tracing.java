@@ -25,6 +25,8 @@ public final class Tracing implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(Tracing.class);
 
+  private static final Duration UNREACHABLE_SDK_FLUSH = Duration.ofMillis(500);
+
   private final ContrailConfig config;
   private final TraceSdk sdk;
   private final ComponentLogs componentLogs;
@@ -134,7 +136,7 @@ public final class Tracing implements AutoCloseable {
     }
     try {
       if (attemptLogs != null) {
-        attemptLogs.close(remaining(deadline));
+        attemptLogs.close(sdkWait(deadline));
       }
       if (outbox != null) {
         left = outbox.close(remaining(deadline));
@@ -143,9 +145,20 @@ public final class Tracing implements AutoCloseable {
       LOG.warn("closing the span outbox failed: {}", e.toString());
       left = -1;
     } finally {
-      sdk.close(remaining(deadline));
+      sdk.close(sdkWait(deadline));
     }
     return left;
+  }
+
+  /**
+   * How long the SDK may flush what it buffered (attempt and component log records, loop spans):
+   * it retries on its own, and with the collector unreachable (the outbox's latest export failed)
+   * that only delays the exit, by up to the whole flush limit — then it gets half a second at most.
+   */
+  private Duration sdkWait(Instant deadline) {
+    Duration wait = remaining(deadline);
+    OutboxExporter o = outbox;
+    return o != null && o.lastExportFailed() && wait.compareTo(UNREACHABLE_SDK_FLUSH) > 0 ? UNREACHABLE_SDK_FLUSH : wait;
   }
 
   private static Duration remaining(Instant deadline) {
