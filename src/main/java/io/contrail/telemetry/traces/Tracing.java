@@ -135,11 +135,12 @@ public final class Tracing implements AutoCloseable {
       componentLogs.close();
     }
     try {
-      if (attemptLogs != null) {
-        attemptLogs.close(sdkWait(deadline));
-      }
+      // spans first: their last export tells whether the collector is reachable (see sdkWait)
       if (outbox != null) {
         left = outbox.close(remaining(deadline));
+      }
+      if (attemptLogs != null) {
+        attemptLogs.close(sdkWait(deadline));
       }
     } catch (RuntimeException e) {
       LOG.warn("closing the span outbox failed: {}", e.toString());
