@@ -113,6 +113,7 @@ class CollectorTroubleE2eTest {
   @Test
   void aCollectorAnsweringAfterTheExportTimeoutGetsEachSpanAtMostTwice() throws Exception {
     cli.dag("quiet", DAG);
+    MockOtlpServer server = MockOtlpServer.start();
     ExecutorService pool = Executors.newCachedThreadPool();
     HttpClient client = HttpClient.newHttpClient();
     HttpServer proxy = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -125,7 +126,7 @@ class CollectorTroubleE2eTest {
       }
       try {
         HttpResponse<byte[]> answer = client.send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:4318" + exchange.getRequestURI().getPath()))
+                URI.create("http://127.0.0.1:" + server.httpPort() + exchange.getRequestURI().getPath()))
             .header("Content-Type", exchange.getRequestHeaders().getFirst("Content-Type"))
             .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofByteArray());
         Thread.sleep(Math.max(0, 1500 - (System.nanoTime() - received) / 1_000_000));
@@ -142,7 +143,7 @@ class CollectorTroubleE2eTest {
     });
     proxy.setExecutor(pool);
     proxy.start();
-    try (MockOtlpServer server = MockOtlpServer.start()) {
+    try (server) {
       CliProcess.Result r = cli.env("CONTRAIL__TRACES__OTEL_ON", "true")
           .env("CONTRAIL__TRACES__OTEL_PROTOCOL", "http/protobuf")
           .env("CONTRAIL__TRACES__OTEL_HOST", "127.0.0.1")

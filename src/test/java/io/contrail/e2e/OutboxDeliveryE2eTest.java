@@ -10,10 +10,7 @@ import io.contrail.testing.MockOtlpServer;
 import io.contrail.testing.Postgres;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -75,15 +72,15 @@ class OutboxDeliveryE2eTest {
       yaml.append("  - task_id: t").append(i).append("\n    type: noop\n");
     }
     cli.dag("wide", yaml.toString());
+    MockOtlpServer server = MockOtlpServer.start();
     cli.env("CONTRAIL__DATABASE__URL", url).env("CONTRAIL__DATABASE__USER", user)
         .env("CONTRAIL__TRACES__OTEL_ON", "true")
         .env("CONTRAIL__TRACES__OTEL_PROTOCOL", "http/protobuf")
-        .env("CONTRAIL__TRACES__OTEL_PORT", "4318")
+        .env("CONTRAIL__TRACES__OTEL_PORT", String.valueOf(server.httpPort()))
         .env("CONTRAIL__TRACES__SCHEDULER_SPANS", "off")
         .env("CONTRAIL__TRACES__SHUTDOWN_FLUSH_MS", String.valueOf(FLUSH_MS))
         .env("CONTRAIL__SCHEDULER__LOOP_INTERVAL_MS", "50");
     CliProcess.Background standalone = null;
-    MockOtlpServer server = MockOtlpServer.start();
     try {
       standalone = cli.start("standalone");
       // the database is open once the banner is out (then this JVM joins H2 as a client, not its server)
@@ -150,12 +147,11 @@ class OutboxDeliveryE2eTest {
         assertThat(count(db, "SELECT COUNT(*) FROM span_outbox")).isZero();
       }
 
+      int port = server.httpPort();
       server.close();
-      // a collector that takes connections and never answers: stopping still takes the flush limit at most
-      Path lockFile = Path.of(System.getProperty("java.io.tmpdir"), "contrail-mockotlpserver.lock");
-      try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-           FileLock lock = ch.lock();
-           ServerSocket silent = new ServerSocket(4318, 50, InetAddress.getLoopbackAddress())) {
+      // a collector that takes connections and never answers, on the port the standalone sends to:
+      // stopping still takes the flush limit at most
+      try (ServerSocket silent = listenAgainOn(port)) {
         cli.dag("small", """
             dag_id: small
             schedule: "@hourly"
@@ -183,9 +179,32 @@ class OutboxDeliveryE2eTest {
         // the flush limit, plus what stopping the scheduler and the JVM takes on a loaded machine
         assertThat(took).as("SIGTERM to exit with a silent collector").isLessThan(Duration.ofMillis(FLUSH_MS + 4000));
         assertThat(standalone.stderr()).containsPattern("\\d+ spans wait in the database; they will be sent by the"
-            + " next Contrail process that can reach [^ ]+:4318");
+            + " next Contrail process that can reach [^ ]+:" + port);
         assertThat(count(db, "SELECT COUNT(*) FROM span_outbox WHERE dag_id = 'small'"))
             .as("what was not sent stays in the database").isPositive();
+      }
+    }
+  }
+
+  /** A socket on the port the receiver just left (free ports are not handed out again at once). */
+  private static ServerSocket listenAgainOn(int port) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (true) {
+      try {
+        ServerSocket socket = new ServerSocket();
+        socket.setReuseAddress(true);
+        try {
+          socket.bind(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port), 50);
+          return socket;
+        } catch (java.io.IOException e) {
+          socket.close();
+          throw e;
+        }
+      } catch (java.net.BindException e) {
+        if (System.nanoTime() > deadline) {
+          throw e;
+        }
+        Thread.sleep(100);
       }
     }
   }
