@@ -33,17 +33,19 @@ final class TracesCommand extends ParentCommand {
       try (CliContext c = CliContext.open(spec, Role.CLI)) {
         DagRun run = c.run(dagId, runId);
         if (json) {
-          c.json(TraceTree.json(c.app().stores().runs(), run));
+          c.json(TraceTree.json(c.app().stores().runs(), c.app().stores().dags(), run));
         } else {
-          TraceTree.print(c.out(), c.app().stores().runs(), run);
+          TraceTree.print(c.out(), c.app().stores().runs(), c.app().stores().dags(), run);
         }
         return ExitCodes.OK;
       }
     }
   }
 
-  @Command(name = "export", sortOptions = false,
-      description = "Re-send finished runs' spans to the configured exporter, with the same ids.")
+  @Command(name = "export", sortOptions = false, description = {
+      "Re-send finished runs' spans to the configured exporter.",
+      "Each span is byte-identical to its first export: same ids, times, attributes and the resource of the process"
+          + " that did the work (stored with the row), so a backend that has it keeps one copy."})
   static final class Export implements Callable<Integer> {
     @Option(names = "--dag", paramLabel = "DAG_ID", description = "Only runs of this DAG.") String dagId;
     @Option(names = "--run-id", paramLabel = "RUN_ID", description = "Only this run.") String runId;
