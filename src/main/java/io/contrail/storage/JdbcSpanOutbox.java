@@ -18,7 +18,7 @@ import java.util.function.IntFunction;
 import java.util.stream.Collectors;
 
 /**
- * {@link SpanOutbox} on the span_outbox table (see V10__span_outbox_table.sql for the plans). A
+ * {@link SpanOutbox} on the span_outbox table (see V22__span_outbox_table.sql for the plans). A
  * claim selects the first claimable ids in primary-key order with {@code FOR UPDATE SKIP LOCKED}
  * and stamps them in the same transaction, so two processes claiming at once get disjoint batches
  * without waiting for each other; the rows are then read joined to their run, task instance or

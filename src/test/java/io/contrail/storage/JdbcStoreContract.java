@@ -40,6 +40,6 @@ abstract class JdbcStoreContract extends StoreContract {
     assertThat(migrationsOnEmptyDatabase).isEqualTo(5);
     assertThat(db.migrate()).isZero();
     assertThat(db.pendingMigrations()).isEmpty();
-    assertThat(db.currentVersion()).isEqualTo("20");
+    assertThat(db.currentVersion()).isEqualTo("22");
   }
 }
