@@ -41,8 +41,11 @@ public final class Main implements Callable<Integer> {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
+  // read from the arguments before picocli runs (ProcessLogging sets up logging first); declared so
+  // that every command accepts it and --help lists it
   @Option(names = "--verbose", scope = ScopeType.INHERIT,
-      description = "On an internal error, print its stack trace here too (it always goes to the log file).")
+      description = "Log what Contrail and the OpenTelemetry SDK do, with stack traces; on an internal error,"
+          + " print its stack trace here too (it always goes to the log file).")
   boolean verbose;
 
   private final Environment env;

@@ -39,6 +39,9 @@ final class ProcessLogging {
   static void configure(Path home, boolean server, boolean verbose) {
     System.setProperty("contrail.log.level", server || verbose ? "INFO" : "WARN");
     System.setProperty("contrail.log.console.ex", server || verbose ? "%ex" : "%nopex");
+    // a short command says in one line what is left when the collector is away (spans wait in the
+    // database); the SDK's own export errors, with their stack traces, only with --verbose
+    System.setProperty("contrail.otel.log.level", verbose ? "INFO" : server ? "WARN" : "OFF");
     Path file = home.resolve("logs").resolve("contrail.log");
     try {
       // the component log is its user's alone, as every file under CONTRAIL_HOME (0600 in 0700)

@@ -38,11 +38,11 @@ final class TracesCommand extends ParentCommand {
         // span attributes and events may quote the run's secrets
         SecretsMasker masker = c.maskerFor(run);
         if (json) {
-          c.json(masker.redact(TraceTree.json(c.app().stores().runs(), run)));
+          c.json(masker.redact(TraceTree.json(c.app().stores().runs(), c.app().stores().dags(), run)));
         } else {
           StringWriter text = new StringWriter();
           PrintWriter tree = new PrintWriter(text);
-          TraceTree.print(tree, c.app().stores().runs(), run);
+          TraceTree.print(tree, c.app().stores().runs(), c.app().stores().dags(), run);
           tree.flush();
           c.out().print(masker.mask(text.toString()));
         }
@@ -51,8 +51,10 @@ final class TracesCommand extends ParentCommand {
     }
   }
 
-  @Command(name = "export", sortOptions = false,
-      description = "Re-send finished runs' spans to the configured exporter, with the same ids.")
+  @Command(name = "export", sortOptions = false, description = {
+      "Re-send finished runs' spans to the configured exporter.",
+      "Each span is byte-identical to its first export: same ids, times, attributes and the resource of the process"
+          + " that did the work (stored with the row), so a backend that has it keeps one copy."})
   static final class Export implements Callable<Integer> {
     @Option(names = "--dag", paramLabel = "DAG_ID", description = "Only runs of this DAG.") String dagId;
     @Option(names = "--run-id", paramLabel = "RUN_ID", description = "Only this run.") String runId;

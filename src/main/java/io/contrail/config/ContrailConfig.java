@@ -129,7 +129,10 @@ public record ContrailConfig(
       @Key(value = "false", comment = "also print spans to the console") boolean otelDebuggingOn,
       @Key(value = "slow", comment = "off | slow | all  (scheduler loop spans)",
           oneOf = {"off", "slow", "all"}) String schedulerSpans,
-      @Key(value = "500", comment = "a loop slower than this is 'slow'") long slowLoopThresholdMs) {}
+      @Key(value = "500", comment = "a loop slower than this is 'slow'") long slowLoopThresholdMs,
+      @Key(value = "5000", comment = "a stopping process waits this long at most for spans to leave") long shutdownFlushMs,
+      @Key(value = "", comment = "first start with traces on: also export runs queued since (ISO date)")
+          java.time.Instant firstExportSince) {}
 
   /** Section {@code [logs]}. */
   public record Logs(

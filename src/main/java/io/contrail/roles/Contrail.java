@@ -15,18 +15,25 @@ import io.contrail.secrets.SecretsMasker;
 import io.contrail.security.PrivateFiles;
 import io.contrail.storage.Database;
 import io.contrail.storage.GroupCommit;
+import io.contrail.storage.SpanOutbox;
+import io.contrail.storage.SpanRecording;
 import io.contrail.storage.StorageException;
 import io.contrail.storage.Stores;
+import io.contrail.telemetry.ContrailResource;
 import io.contrail.telemetry.OtelSettings;
 import io.contrail.telemetry.Telemetry;
 import io.contrail.telemetry.TelemetryFactory;
+import io.contrail.telemetry.traces.StoredResources;
+import io.contrail.telemetry.traces.TracesTelemetry;
 import io.contrail.telemetry.traces.Tracing;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -44,10 +51,12 @@ public final class Contrail implements AutoCloseable {
   // microsecond ticks: what H2 and PostgreSQL store, so run ids and stored times agree exactly
   private final Clock clock = Clock.tick(Clock.systemUTC(), Duration.ofNanos(1000));
   private final Telemetry telemetry;
+  private final TelemetryFactory.Built built;
   private final RunCreator runCreator;
   private final TaskClassLoader taskClassLoader;
   private final SecretsMasker masker;
   private final List<AutoCloseable> closeables = new CopyOnWriteArrayList<>();
+  private volatile Consumer<String> notices = System.err::println;
 
   private Contrail(Role role, ContrailConfig config, Environment env, boolean migrate) {
     this.role = role;
@@ -57,10 +66,9 @@ public final class Contrail implements AutoCloseable {
     ProcessSecrets.register(masker, config, env);
     ProcessMasking.install(masker);
     // every OpenTelemetry setting is checked before the database is opened
-    TelemetryFactory.Built built;
     try {
       this.otel = OtelSettings.resolve(env);
-      built = TelemetryFactory.create(this.config, otel, role.runsTasks(), masker);
+      this.built = TelemetryFactory.create(this.config, otel, role.runsTasks(), masker);
     } catch (RuntimeException e) {
       ProcessMasking.uninstall(masker);
       throw e;
@@ -81,8 +89,11 @@ public final class Contrail implements AutoCloseable {
       if (migrate) {
         database.migrate();
       }
-      this.stores = Stores.jdbc(database);
+      this.stores = Stores.jdbc(database, spanRecording(config, otel, migrate));
       if (migrate) {
+        if (config.traces().otelOn()) {
+          startExporting(Stores.spanOutbox(database));
+        }
         // after the migration: the outbox ships finished spans from the database's tables
         built.shipSpansFrom(new Tracing.Source(Stores.spanOutbox(database), stores.runs(), stores.dags()));
       }
@@ -107,6 +118,27 @@ public final class Contrail implements AutoCloseable {
     String message = root.getMessage() == null ? root.toString() : root.getMessage();
     int nl = message.indexOf('\n');
     return nl < 0 ? message : message.substring(0, nl);
+  }
+
+  /**
+   * With [traces] otel_on, every finished sampled run, task instance and attempt is recorded in
+   * the span outbox in the transaction that finishes it — whichever role finishes it — with this
+   * process's resource; with traces off nothing is recorded.
+   */
+  private static SpanRecording spanRecording(ContrailConfig config, OtelSettings otel, boolean migrated) {
+    if (!migrated || !config.traces().otelOn()) {
+      return SpanRecording.OFF;
+    }
+    return SpanRecording.of(() -> StoredResources.encode(ContrailResource.process(config, otel)));
+  }
+
+  /** The first process with traces on marks the database; see [traces] first_export_since. */
+  private void startExporting(SpanOutbox outbox) {
+    Instant since = config.traces().firstExportSince();
+    if (outbox.startExporting(clock.instant(), since)) {
+      LoggerFactory.getLogger(Contrail.class).info("traces are on for this database from now on{}; runs finished"
+          + " before are exported on request (traces export --since)", since == null ? "" : " (and runs queued since " + since + ")");
+    }
   }
 
   /** Loads contrail.cfg from the environment's CONTRAIL_HOME and opens the database, migrated. */
@@ -191,7 +223,9 @@ public final class Contrail implements AutoCloseable {
         .scope(scope)
         .hostname(hostname())
         .jobType(role.id())
-        .logsRoot(config.logs().baseLogFolder());
+        .logsRoot(config.logs().baseLogFolder())
+        // the span outbox claims under the scheduler's job, so declaring it dead frees its claims
+        .onJobStarted(jobId -> built.traces().ifPresent(t -> t.claimFor(jobId)));
   }
 
   /** Executors for this process: their state changes go through one group commit. */
@@ -221,7 +255,17 @@ public final class Contrail implements AutoCloseable {
       }
     }
     telemetry.close();
+    built.traces().flatMap(TracesTelemetry::leftOver).ifPresent(notices);
     database.close();
     ProcessMasking.uninstall(masker);
+  }
+
+  /**
+   * Where the one-line notes of a stopping process go (spans left in the database for the next
+   * process); stderr unless the role says otherwise.
+   */
+  public Contrail notices(Consumer<String> sink) {
+    this.notices = sink;
+    return this;
   }
 }

@@ -5,6 +5,11 @@ package io.contrail.run;
  * current try (null before the first try), and the run's trace flags.
  */
 public record TaskTrace(String spanId, String attemptSpanId, int flags) {
+  /** The run's sampled flag: only a sampled task instance has spans to export. */
+  public boolean sampled() {
+    return (flags & TraceContext.SAMPLED) != 0;
+  }
+
   public TaskTrace withAttempt(String newAttemptSpanId) {
     return new TaskTrace(spanId, newAttemptSpanId, flags);
   }

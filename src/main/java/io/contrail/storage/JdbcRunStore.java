@@ -42,9 +42,44 @@ final class JdbcRunStore implements RunStore {
       + " start_date, end_date, hostname, pid, exit_code, error, executor, span_id";
 
   private final Sql sql;
+  private final SpanRecording recording;
+  private final JdbcSpanResources resources;
+  private volatile Long resourceId;
 
-  JdbcRunStore(Sql sql) {
+  JdbcRunStore(Sql sql, SpanRecording recording, JdbcSpanResources resources) {
     this.sql = sql;
+    this.recording = recording;
+    this.resources = resources;
+  }
+
+  /**
+   * This process's span resource id, registered the first time a span is recorded (in its own
+   * short transaction, before the state change's); null when recording is off.
+   */
+  private Long resourceId() {
+    if (!recording.on()) {
+      return null;
+    }
+    Long id = resourceId;
+    if (id == null) {
+      id = resources.register(recording.resourceAttributes().get()); // idempotent: a race is harmless
+      resourceId = id;
+    }
+    return id;
+  }
+
+  private boolean records(DagRun run) {
+    return recording.on() && run.state().isFinished() && run.sampled();
+  }
+
+  private boolean records(TaskInstance ti) {
+    return recording.on() && ti.state().isFinished() && ti.trace().sampled();
+  }
+
+  private boolean records(TaskChange change) {
+    TaskAttempt a = change.attempt();
+    return records(change.after()) || a != null && recording.on() && change.after().trace().sampled()
+        && a.state().isFinished() && a.endDate() != null;
   }
 
   @Override
@@ -159,13 +194,24 @@ final class JdbcRunStore implements RunStore {
         rs -> 1, dagId, type.id(), logicalDate).isPresent();
   }
 
+  /** The state change and, for a finished sampled run, its outbox row: one transaction. */
   @Override
   public boolean transition(DagRun current, DagRun next, Long writer) {
     long w = writer(writer);
-    return sql.update("UPDATE dag_run SET state = ?, start_date = ?, end_date = ?"
-            + " WHERE dag_id = ? AND run_id = ? AND state = ?" + WRITER_ALIVE,
-        next.state().id(), Sql.ts(next.times().startDate()), Sql.ts(next.times().endDate()),
-        current.dagId(), current.runId(), current.state().id(), w, w) == 1;
+    boolean record = records(next);
+    Long resource = record ? resourceId() : null;
+    return sql.inTransaction(tx -> {
+      if (tx.update("UPDATE dag_run SET state = ?, start_date = ?, end_date = ?, span_resource_id = ?"
+              + " WHERE dag_id = ? AND run_id = ? AND state = ?" + WRITER_ALIVE,
+          next.state().id(), Sql.ts(next.times().startDate()), Sql.ts(next.times().endDate()), Sql.num(resource),
+          current.dagId(), current.runId(), current.state().id(), w, w) != 1) {
+        return false;
+      }
+      if (record) {
+        tx.update(JdbcSpanOutbox.INSERT, JdbcSpanOutbox.runRow(next));
+      }
+      return true;
+    });
   }
 
   @Override
@@ -192,11 +238,11 @@ final class JdbcRunStore implements RunStore {
 
   private static final String UPDATE_TI = "UPDATE task_instance SET state = ?, try_number = ?, max_tries = ?,"
       + " scheduled_at = ?, queued_at = ?, start_date = ?, end_date = ?, next_retry_at = ?,"
-      + " hostname = ?, pid = ?, job_id = ?, attempt_span_id = ?, process_started_at = ?"
+      + " hostname = ?, pid = ?, job_id = ?, attempt_span_id = ?, process_started_at = ?, span_resource_id = ?"
       + " WHERE dag_id = ? AND run_id = ? AND task_id = ? AND state = ? AND try_number = ?"
       + " AND job_id IS NOT DISTINCT FROM ?" + WRITER_ALIVE;
 
-  private static Object[] updateValues(TaskChange change) {
+  private Object[] updateValues(TaskChange change, Long resource) {
     TaskInstance current = change.before();
     TaskInstance next = change.after();
     TaskTimes t = next.times();
@@ -204,21 +250,48 @@ final class JdbcRunStore implements RunStore {
         Sql.ts(t.queuedAt()), Sql.ts(t.startDate()), Sql.ts(t.endDate()),
         Sql.ts(t.nextRetryAt()), next.lease().hostname(), Sql.num(next.lease().pid()),
         Sql.num(next.lease().jobId()), next.trace().attemptSpanId(), Sql.ts(processStart(next.lease())),
+        Sql.num(records(next) ? resource : null),
         current.dagId(), current.runId(), current.taskId(), current.state().id(), current.tryNumber(),
         Sql.num(current.lease().jobId()), writer(change.writer()), writer(change.writer())};
   }
 
   @Override
   public boolean update(TaskChange change) {
+    Long resource = records(change) ? resourceId() : null;
     return sql.inTransaction(tx -> {
-      if (tx.update(UPDATE_TI, updateValues(change)) != 1) {
+      if (tx.update(UPDATE_TI, updateValues(change, resource)) != 1) {
         return false;
       }
       if (change.attempt() != null) {
-        upsertAttempt(tx, change.attempt());
+        upsertAttempt(tx, change.attempt(), attemptResource(change, resource));
       }
+      tx.batch(JdbcSpanOutbox.INSERT, outboxRows(List.of(change)));
       return true;
     });
+  }
+
+  /** The resource to name on the change's attempt row: only a finished, recorded attempt gets one. */
+  private Long attemptResource(TaskChange change, Long resource) {
+    TaskAttempt a = change.attempt();
+    return resource != null && a != null && a.state().isFinished() && a.endDate() != null ? resource : null;
+  }
+
+  /** Outbox rows of applied changes: finished sampled task instances and attempts. */
+  private List<Object[]> outboxRows(List<TaskChange> applied) {
+    List<Object[]> rows = new ArrayList<>();
+    for (TaskChange c : applied) {
+      if (!records(c)) {
+        continue;
+      }
+      if (records(c.after())) {
+        rows.add(JdbcSpanOutbox.taskRow(c.after()));
+      }
+      TaskAttempt a = c.attempt();
+      if (a != null && a.state().isFinished() && a.endDate() != null) {
+        rows.add(JdbcSpanOutbox.attemptRow(a));
+      }
+    }
+    return rows;
   }
 
   /** One JDBC batch of compare-and-sets, then the attempts of the changes that won, in one transaction. */
@@ -227,34 +300,41 @@ final class JdbcRunStore implements RunStore {
     if (changes.isEmpty()) {
       return new boolean[0];
     }
+    Long resource = changes.stream().anyMatch(this::records) ? resourceId() : null;
     return sql.inTransaction(tx -> {
       List<Object[]> rows = new ArrayList<>(changes.size());
       for (TaskChange c : changes) {
-        rows.add(updateValues(c));
+        rows.add(updateValues(c, resource));
       }
       int[] counts = tx.batchCounts(UPDATE_TI, rows);
       boolean[] applied = new boolean[counts.length];
-      List<TaskAttempt> written = new ArrayList<>();
+      List<TaskChange> won = new ArrayList<>();
+      List<TaskChange> written = new ArrayList<>();
       for (int i = 0; i < counts.length; i++) {
         applied[i] = counts[i] == 1;
-        if (applied[i] && changes.get(i).attempt() != null) {
-          written.add(changes.get(i).attempt());
+        if (applied[i]) {
+          won.add(changes.get(i));
+          if (changes.get(i).attempt() != null) {
+            written.add(changes.get(i));
+          }
         }
       }
       if (!written.isEmpty()) {
         List<Object[]> updates = new ArrayList<>();
-        for (TaskAttempt a : written) {
-          updates.add(attemptUpdateValues(a));
+        for (TaskChange c : written) {
+          updates.add(attemptUpdateValues(c.attempt(), attemptResource(c, resource)));
         }
         int[] updated = tx.batchCounts(UPDATE_ATTEMPT, updates);
         List<Object[]> inserts = new ArrayList<>();
         for (int i = 0; i < updated.length; i++) {
           if (updated[i] == 0) {
-            inserts.add(attemptInsertValues(written.get(i)));
+            TaskChange c = written.get(i);
+            inserts.add(attemptInsertValues(c.attempt(), attemptResource(c, resource)));
           }
         }
         tx.batch(INSERT_ATTEMPT, inserts);
       }
+      tx.batch(JdbcSpanOutbox.INSERT, outboxRows(won));
       return applied;
     });
   }
@@ -267,28 +347,28 @@ final class JdbcRunStore implements RunStore {
   }
 
   private static final String UPDATE_ATTEMPT = "UPDATE task_instance_history SET state = ?, start_date = ?,"
-      + " end_date = ?, hostname = ?, pid = ?, exit_code = ?, error = ?, executor = ?"
+      + " end_date = ?, hostname = ?, pid = ?, exit_code = ?, error = ?, executor = ?, span_resource_id = ?"
       + " WHERE dag_id = ? AND run_id = ? AND task_id = ? AND try_number = ?";
   private static final String INSERT_ATTEMPT = "INSERT INTO task_instance_history (" + ATTEMPT_COLUMNS
-      + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)";
+      + ", span_resource_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
 
-  private static Object[] attemptUpdateValues(TaskAttempt a) {
+  private static Object[] attemptUpdateValues(TaskAttempt a, Long resource) {
     Placement p = a.placement();
     return new Object[] {a.state().id(), Sql.ts(a.startDate()), Sql.ts(a.endDate()), p.hostname(),
         Sql.num(p.pid()), Sql.integer(a.status().exitCode()), JdbcDagStore.truncate(a.status().error(), 100_000),
-        p.executor(), a.dagId(), a.runId(), a.taskId(), a.tryNumber()};
+        p.executor(), Sql.num(resource), a.dagId(), a.runId(), a.taskId(), a.tryNumber()};
   }
 
-  private static Object[] attemptInsertValues(TaskAttempt a) {
+  private static Object[] attemptInsertValues(TaskAttempt a, Long resource) {
     Placement p = a.placement();
     return new Object[] {a.dagId(), a.runId(), a.taskId(), a.tryNumber(), a.state().id(), Sql.ts(a.startDate()),
         Sql.ts(a.endDate()), p.hostname(), Sql.num(p.pid()), Sql.integer(a.status().exitCode()),
-        JdbcDagStore.truncate(a.status().error(), 100_000), p.executor(), a.spanId()};
+        JdbcDagStore.truncate(a.status().error(), 100_000), p.executor(), a.spanId(), Sql.num(resource)};
   }
 
-  private static void upsertAttempt(Sql.Tx tx, TaskAttempt a) throws SQLException {
-    if (tx.update(UPDATE_ATTEMPT, attemptUpdateValues(a)) == 0) {
-      tx.update(INSERT_ATTEMPT, attemptInsertValues(a));
+  private static void upsertAttempt(Sql.Tx tx, TaskAttempt a, Long resource) throws SQLException {
+    if (tx.update(UPDATE_ATTEMPT, attemptUpdateValues(a, resource)) == 0) {
+      tx.update(INSERT_ATTEMPT, attemptInsertValues(a, resource));
     }
   }
 

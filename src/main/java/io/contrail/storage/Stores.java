@@ -6,14 +6,20 @@ package io.contrail.storage;
  * PostgreSQL; tests may pass in-memory ones.
  */
 public record Stores(DagStore dags, RunStore runs, PoolStore pools, JobStore jobs) {
-  /** The JDBC stores on this database. */
+  /** The JDBC stores on this database, recording no spans. */
   public static Stores jdbc(Database database) {
+    return jdbc(database, SpanRecording.OFF);
+  }
+
+  /** The JDBC stores on this database; finished spans are recorded in the outbox per {@code recording}. */
+  public static Stores jdbc(Database database, SpanRecording recording) {
     Sql sql = database.sql();
-    return new Stores(new JdbcDagStore(sql), new JdbcRunStore(sql), new JdbcPoolStore(sql), new JdbcJobStore(sql));
+    return new Stores(new JdbcDagStore(sql), new JdbcRunStore(sql, recording, new JdbcSpanResources(sql)),
+        new JdbcPoolStore(sql), new JdbcJobStore(sql));
   }
 
   /** The span outbox on this database: finished, sampled spans not exported yet. */
   public static SpanOutbox spanOutbox(Database database) {
-    return new JdbcSpanOutbox(database.sql());
+    return new JdbcSpanOutbox(database.sql(), new JdbcSpanResources(database.sql()));
   }
 }

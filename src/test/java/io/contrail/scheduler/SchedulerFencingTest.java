@@ -65,7 +65,8 @@ class SchedulerFencingTest {
 
     stores.jobs().markFailed(first, clock.instant()); // another scheduler declared it dead
 
-    await(() -> scheduler.jobId() != first);
+    // the new job id is set before the lost-job listeners run (on the heartbeat thread): wait for both
+    await(() -> scheduler.jobId() != first && !executor.fencedJobs().isEmpty());
     assertThat(executor.fencedJobs()).containsExactly(first);
     long second = scheduler.jobId();
     assertThat(stores.jobs().find(second).map(Job::state)).hasValue("running");

@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Metrics {
   /** The instrumentation scope of every Contrail metric. */
-  public static final String SCOPE = "io.contrail";
+  public static final String SCOPE = io.contrail.telemetry.ContrailResource.SCOPE;
 
   private Metrics() {}
 
@@ -40,7 +40,8 @@ public final class Metrics {
       Set<String> legacyInstruments = ConcurrentHashMap.newKeySet();
       OpenTelemetrySdk sdk = OtelMetricsSdk.build(config, otel, self, legacyInstruments);
       if (sdk != null) {
-        backends.add(new OtelStats(sdk.getMeterProvider().get(SCOPE), m.otelPrefix(), filter,
+        backends.add(new OtelStats(sdk.getMeterProvider().meterBuilder(SCOPE)
+            .setInstrumentationVersion(io.contrail.telemetry.ContrailResource.VERSION).build(), m.otelPrefix(), filter,
             config.metricsTags(), m.legacyNamesOn(), legacyInstruments, () -> sdk.shutdown().join(5, TimeUnit.SECONDS)));
       }
     }

@@ -5,9 +5,12 @@ import io.contrail.config.ContrailConfig;
 import io.contrail.security.Listeners;
 import io.contrail.telemetry.ContrailResource;
 import io.contrail.telemetry.OtelSettings;
+import io.opentelemetry.exporter.otlp.http.metrics.OtlpHttpMetricExporter;
+import io.opentelemetry.exporter.otlp.metrics.OtlpGrpcMetricExporter;
 import io.opentelemetry.exporter.prometheus.PrometheusHttpServer;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdkBuilder;
+import io.opentelemetry.sdk.metrics.export.MetricExporter;
 import java.net.BindException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -109,7 +112,7 @@ final class OtelMetricsSdk {
     // this SDK only carries metrics, whatever OTEL_TRACES_EXPORTER says for the traces pipeline
     return otel.sdk(defaults(config.metrics()), Map.of("otel.traces.exporter", "none", "otel.logs.exporter", "none"))
         .addResourceCustomizer((r, c) -> ContrailResource.create(config, config.traces().otelService(), otel.environment()))
-        .addMetricExporterCustomizer((exporter, c) -> new CountingMetricExporter(exporter, self))
+        .addMetricExporterCustomizer((exporter, c) -> new CountingMetricExporter(withoutRetries(exporter), self))
         .addMetricReaderCustomizer((reader, c) -> reader instanceof PrometheusHttpServer
             ? new WithoutLegacyNames(reader, legacyInstruments) : reader);
   }
@@ -122,5 +125,19 @@ final class OtelMetricsSdk {
       }
     }
     return null;
+  }
+
+  /**
+   * The OTLP exporter without the SDK's retries: metrics are cumulative, so the next interval
+   * sends what a failed export missed, and a process stopping while the collector is down exits
+   * at once instead of retrying for seconds (issue #9, item 7).
+   */
+  private static MetricExporter withoutRetries(MetricExporter exporter) {
+    MetricExporter rebuilt = exporter instanceof OtlpGrpcMetricExporter g ? g.toBuilder().setRetryPolicy(null).build()
+        : exporter instanceof OtlpHttpMetricExporter h ? h.toBuilder().setRetryPolicy(null).build() : exporter;
+    if (rebuilt != exporter) {
+      exporter.shutdown();
+    }
+    return rebuilt;
   }
 }

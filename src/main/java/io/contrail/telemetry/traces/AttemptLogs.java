@@ -45,7 +45,8 @@ final class AttemptLogs implements AutoCloseable {
   AttemptLogs(SdkLoggerProvider provider, RunStore runs, Path logsRoot, SecretsMasker masker) {
     this.provider = provider;
     this.masker = masker;
-    this.logger = provider.get("io.contrail.task");
+    this.logger = provider.loggerBuilder(io.contrail.telemetry.ContrailResource.SCOPE)
+        .setInstrumentationVersion(io.contrail.telemetry.ContrailResource.VERSION).build();
     this.runs = runs;
     this.logsRoot = logsRoot;
   }
@@ -97,12 +98,18 @@ final class AttemptLogs implements AutoCloseable {
 
   @Override
   public void close() {
+    close(java.time.Duration.ofSeconds(10));
+  }
+
+  /** Ships what is queued and flushes, waiting at most {@code wait} in all (a stopping process must not hang). */
+  void close(java.time.Duration wait) {
+    long deadline = System.nanoTime() + wait.toNanos();
     thread.shutdown();
     try {
-      thread.awaitTermination(5, TimeUnit.SECONDS);
+      thread.awaitTermination(Math.max(1, wait.toMillis()), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    provider.forceFlush().join(5, TimeUnit.SECONDS);
+    provider.forceFlush().join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000), TimeUnit.MILLISECONDS);
   }
 }

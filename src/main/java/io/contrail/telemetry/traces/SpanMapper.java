@@ -11,7 +11,6 @@ import io.contrail.run.RunTrace;
 import io.contrail.run.TaskAttempt;
 import io.contrail.run.TaskInstance;
 import io.contrail.run.TaskState;
-import io.contrail.run.TaskTimes;
 import io.contrail.run.TraceContext;
 import io.contrail.secrets.SecretsMasker;
 import io.contrail.storage.Json;
@@ -29,41 +28,33 @@ import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.data.StatusData;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * Builds the span of a finished run, task instance or attempt from its stored row (DESIGN.md §6):
  * {@code dag_run.<dag_id>} → {@code task_run.<task_id>} → {@code task_attempt.<task_id>}, with the
- * stored ids, flags and times. Pure code over rows; the resource comes from {@code resources}
- * (one per DAG with service_per_dag).
+ * stored ids and flags, the times {@link SpanTimes} derives and the resource of the process that
+ * finished the row. Pure code over rows.
  */
 final class SpanMapper {
   private static final Pattern EXCEPTION = Pattern.compile("([A-Za-z_$][\\w$]*(?:\\.[A-Za-z_$][\\w$]*)*): ?(.*)");
   static final AttributeKey<String> LINK_TYPE = AttributeKey.stringKey("contrail.link.type");
 
-  private final Function<String, Resource> resources;
-  private final SecretsMasker masker;
+  private SpanMapper() {}
 
-  /**
-   * @param resources the resource of a DAG's spans, by dag_id
-   * @param masker masks the conf attribute (by key, at any depth) and the failure in exception events
-   */
-  SpanMapper(Function<String, Resource> resources, SecretsMasker masker) {
-    this.resources = resources;
-    this.masker = masker;
-  }
-
-  public static String runSpanName(String dagId) {
+  static String runSpanName(String dagId) {
     return "dag_run." + dagId;
   }
 
-  public SpanData runSpan(DagRun run) {
+  /**
+   * @param window from {@link SpanTimes#run()}
+   * @param masker masks the conf attribute (by key, at any depth)
+   */
+  static SpanData runSpan(DagRun run, SpanTimes.Window window, Resource resource, SecretsMasker masker) {
     RunSpec spec = run.spec();
     RunTimes times = run.times();
     RunTrace trace = run.trace();
@@ -87,7 +78,7 @@ final class SpanMapper {
     if (times.startDate() != null) {
       events.add(EventData.create(nanos(times.startDate()), "started", Attributes.empty()));
     }
-    Instant end = endOf(times.endDate(), times.startDate(), times.queuedAt());
+    Instant end = window.end();
     events.add(EventData.create(nanos(end), "ended",
         Attributes.of(AttributeKey.stringKey("contrail.state"), run.state().id())));
     SpanContext parent = trace.parentSpanId() == null ? SpanContext.getInvalid()
@@ -101,19 +92,17 @@ final class SpanMapper {
           Attributes.of(LINK_TYPE, "created_by")));
     }
     return new StoredSpan(runSpanName(run.dagId()), context(trace.traceId(), trace.spanId(), trace.flags()), parent,
-        status, nanos(times.queuedAt()), nanos(end), a.build(), events, links, resources.apply(run.dagId()));
+        status, nanos(window.start()), nanos(end), a.build(), events, links, resource);
   }
 
   /**
-   * @param siblings the run's task instances (for links to upstream task_run spans)
-   * @param attempts the task instance's attempts (the span starts at the earliest of them when it
-   *     was scheduled again for a retry)
+   * @param siblings the run's task instances by task id (for links to upstream task_run spans)
    * @param dag the DAG definition, or null when it is gone (no trigger rule and links then)
+   * @param window from {@link SpanTimes#task}
    */
-  public SpanData taskSpan(TaskInstance ti, DagRun run, Dag dag, Collection<TaskInstance> siblings,
-      Collection<TaskAttempt> attempts) {
-    Optional<TaskDefinition> def = Optional.ofNullable(dag).flatMap(d -> d.tasks().stream()
-        .filter(t -> t.taskId().equals(ti.taskId())).findFirst());
+  static SpanData taskSpan(TaskInstance ti, DagRun run, Dag dag, Map<String, TaskInstance> siblings,
+      SpanTimes.Window window, Resource resource) {
+    Optional<TaskDefinition> def = definition(dag, ti.taskId());
     AttributesBuilder a = Attributes.builder()
         .put("contrail.dag_id", ti.dagId())
         .put("contrail.run_id", ti.runId())
@@ -124,24 +113,10 @@ final class SpanMapper {
         .put("contrail.max_tries", (long) ti.tries().max())
         .put("contrail.pool", ti.profile().pool());
     def.ifPresent(d -> a.put("contrail.trigger_rule", d.triggerRule().name().toLowerCase(java.util.Locale.ROOT)));
-    TaskTimes times = ti.times();
-    Instant end = endOf(times.endDate(), times.startDate(),
-        times.scheduledAt() != null ? times.scheduledAt() : run.times().queuedAt());
-    Instant start = times.scheduledAt() != null ? times.scheduledAt() : end;
-    for (TaskAttempt at : attempts) {
-      if (at.startDate() != null && at.startDate().isBefore(start)) {
-        start = at.startDate();
-      }
-    }
-    if (times.queuedAt() != null && times.queuedAt().isBefore(start)) {
-      start = times.queuedAt();
-    }
     List<LinkData> links = new ArrayList<>();
     if (def.isPresent()) {
-      Map<String, TaskInstance> byId = new java.util.HashMap<>();
-      siblings.forEach(s -> byId.put(s.taskId(), s));
       for (String up : def.get().dependsOn()) {
-        TaskInstance u = byId.get(up);
+        TaskInstance u = siblings.get(up);
         if (u != null) {
           links.add(LinkData.create(context(run.trace().traceId(), u.trace().spanId(), u.trace().flags()),
               Attributes.of(LINK_TYPE, "upstream")));
@@ -150,11 +125,16 @@ final class SpanMapper {
     }
     StatusData status = ti.state() == TaskState.FAILED ? StatusData.create(StatusCode.ERROR, "task failed") : StatusData.unset();
     return new StoredSpan("task_run." + ti.taskId(), context(run.trace().traceId(), ti.trace().spanId(), ti.trace().flags()),
-        context(run.trace().traceId(), run.trace().spanId(), run.trace().flags()), status, nanos(start), nanos(end), a.build(),
-        List.of(), links, resources.apply(ti.dagId()));
+        context(run.trace().traceId(), run.trace().spanId(), run.trace().flags()), status, nanos(window.start()),
+        nanos(window.end()), a.build(), List.of(), links, resource);
   }
 
-  public SpanData attemptSpan(TaskAttempt at, TaskInstance ti, DagRun run) {
+  /**
+   * @param window from {@link SpanTimes#attempt}
+   * @param masker masks the failure in the exception event and status
+   */
+  static SpanData attemptSpan(TaskAttempt at, TaskInstance ti, DagRun run, SpanTimes.Window window, Resource resource,
+      SecretsMasker masker) {
     AttributesBuilder a = Attributes.builder()
         .put("contrail.dag_id", at.dagId())
         .put("contrail.run_id", at.runId())
@@ -174,8 +154,7 @@ final class SpanMapper {
     if (at.status().exitCode() != null) {
       a.put("process.exit.code", (long) at.status().exitCode());
     }
-    Instant end = endOf(at.endDate(), at.startDate(), ti.times().queuedAt());
-    Instant start = at.startDate() != null ? at.startDate() : end;
+    Instant end = window.end();
     List<EventData> events = new ArrayList<>();
     StatusData status = StatusData.unset();
     if (at.state() == TaskState.FAILED) {
@@ -191,12 +170,20 @@ final class SpanMapper {
       status = StatusData.create(StatusCode.ERROR, ValueLimits.truncate(firstLine));
     }
     return new StoredSpan("task_attempt." + at.taskId(), context(run.trace().traceId(), at.spanId(), ti.trace().flags()),
-        context(run.trace().traceId(), ti.trace().spanId(), ti.trace().flags()), status, nanos(start), nanos(end), a.build(), events,
-        List.of(), resources.apply(at.dagId()));
+        context(run.trace().traceId(), ti.trace().spanId(), ti.trace().flags()), status, nanos(window.start()), nanos(end),
+        a.build(), events, List.of(), resource);
   }
 
-  private static Instant endOf(Instant end, Instant start, Instant fallback) {
-    return end != null ? end : start != null ? start : fallback;
+  /** The task's definition (a map lookup), empty when the DAG or the task is gone. */
+  static Optional<TaskDefinition> definition(Dag dag, String taskId) {
+    if (dag == null) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(dag.task(taskId));
+    } catch (IllegalArgumentException removed) {
+      return Optional.empty();
+    }
   }
 
   static SpanContext context(String traceId, String spanId, int flags) {

@@ -19,10 +19,13 @@ import java.util.Optional;
 public final class TracesTelemetry implements Telemetry {
   private final Tracing tracing;
   private final LoopSpans loops;
+  private final long flushMs;
+  private volatile String leftOver;
 
   TracesTelemetry(Tracing tracing, ContrailConfig.Traces traces) {
     this.tracing = tracing;
-    this.loops = new LoopSpans(tracing.tracer("io.contrail.scheduler"),
+    this.flushMs = traces.shutdownFlushMs();
+    this.loops = new LoopSpans(tracing.tracer(),
         traces.schedulerSpans(), traces.slowLoopThresholdMs(), tracing.masker());
   }
 
@@ -44,6 +47,18 @@ public final class TracesTelemetry implements Telemetry {
 
   public Tracing tracing() {
     return tracing;
+  }
+
+  /** The outbox claims for this job from now on: declaring it dead releases its claims at once. */
+  public void claimFor(long jobId) {
+    tracing.claimFor(jobId);
+  }
+
+  /**
+   * After {@link #close}: one line for the user when spans are left in the database, else empty.
+   */
+  public Optional<String> leftOver() {
+    return Optional.ofNullable(leftOver);
   }
 
   @Override
@@ -71,8 +86,13 @@ public final class TracesTelemetry implements Telemetry {
     loops.record(loop);
   }
 
+  /** Ships what is left for at most [traces] shutdown_flush_ms, then notes what stays in the database. */
   @Override
   public void close() {
-    tracing.close(Duration.ofSeconds(10));
+    long left = tracing.close(Duration.ofMillis(flushMs));
+    if (left > 0) {
+      leftOver = left + (left == 1 ? " span waits" : " spans wait") + " in the database; they will be sent by the"
+          + " next Contrail process that can reach " + tracing.endpoint();
+    }
   }
 }

@@ -92,7 +92,8 @@ class ScheduledRunLinkTest {
       assertThat(s.getName()).isEqualTo("scheduler.create_dagruns");
       assertThat(s.getParentSpanId()).isEqualTo(loopSpan.getSpanId());
     });
-    SpanData runSpan = new SpanMapper(d -> io.opentelemetry.sdk.resources.Resource.getDefault(), SecretsMasker.defaults()).runSpan(run);
+    SpanData runSpan = SpanMapper.runSpan(run, new SpanTimes(run, null, java.util.List.of(), java.util.List.of()).run(),
+        io.opentelemetry.sdk.resources.Resource.getDefault(), SecretsMasker.defaults());
 
     LinkData link = createdBy(runSpan);
     assertThat(link.getSpanContext().getTraceId()).isEqualTo(loopSpan.getTraceId());
@@ -107,7 +108,7 @@ class ScheduledRunLinkTest {
     String traceId = TraceIds.newTraceId();
     String spanId = TraceIds.newSpanId();
     try (Tracing tracing = Tracing.open(config, OtelSettings.resolve(Environment.of(Map.of())), SecretsMasker.defaults(), null)) {
-      Tracer tracer = tracing.tracer("io.contrail.scheduler");
+      Tracer tracer = tracing.tracer();
       Span span = LoopIds.withIds(traceId, spanId, () -> tracer.spanBuilder("scheduler.loop").setNoParent().startSpan());
       // not ended: nothing to export to the (absent) collector, so closing is quick
       assertThat(span.getSpanContext().getTraceId()).isEqualTo(traceId);
@@ -120,7 +121,8 @@ class ScheduledRunLinkTest {
     DagRun run = oneLoop("off");
 
     assertThat(exported.getFinishedSpanItems()).isEmpty();
-    LinkData link = createdBy(new SpanMapper(d -> io.opentelemetry.sdk.resources.Resource.getDefault(), SecretsMasker.defaults()).runSpan(run));
+    LinkData link = createdBy(SpanMapper.runSpan(run, new SpanTimes(run, null, java.util.List.of(), java.util.List.of()).run(),
+        io.opentelemetry.sdk.resources.Resource.getDefault(), SecretsMasker.defaults()));
     assertThat(link.getSpanContext().getTraceId()).isEqualTo(run.trace().createdBy().traceId());
     assertThat(link.getSpanContext().getSpanId()).isEqualTo(run.trace().createdBy().spanId());
     assertThat(link.getSpanContext().isValid()).isTrue();

@@ -9,8 +9,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.contrail.executor.TaskLogs;
 import io.contrail.operations.RunSecrets;
-import io.contrail.executor.TaskLogs;
 import io.contrail.run.DagRun;
+import io.contrail.run.TaskAttempt;
 import io.contrail.run.TaskInstance;
 import io.contrail.secrets.SecretsMasker;
 import io.contrail.storage.RunStore;
@@ -42,13 +42,13 @@ class TelemetryMaskingTest {
        "api_token": "tok-123456", "region": "eu-west-1"}""";
 
   private final SecretsMasker masker = SecretsMasker.defaults();
-  private final SpanMapper mapper = new SpanMapper(dagId -> Resource.getDefault(), masker);
 
   @Test
   void theRunSpansConfAttributeHasItsSecretsMaskedAtAnyDepth() {
     DagRun run = aRun("vault").conf(CONF).build();
 
-    String conf = mapper.runSpan(run).getAttributes().get(AttributeKey.stringKey("contrail.conf"));
+    String conf = SpanMapper.runSpan(run, new SpanTimes(run, null, List.of(), List.of()).run(), Resource.getDefault(), masker)
+        .getAttributes().get(AttributeKey.stringKey("contrail.conf"));
 
     assertThat(conf).contains("\"db_password\":\"***\"", "\"secret_key\":\"***\"", "\"pwd\":\"***\"",
         "\"region\":\"eu-west-1\"").doesNotContain("hunter2-pw", "nested-s3cret", "listed-pw-1", "tok-123456");
@@ -62,7 +62,10 @@ class TelemetryMaskingTest {
     String error = "GET http://deploy:hook-pass-9@api.example/hook?access_token=tok-123456 failed:"
         + " java.io.IOException: server said 'bad credentials hunter2-pw'";
 
-    SpanData span = mapper.attemptSpan(attemptOf(failed, null, error), failed, run);
+    TaskAttempt attempt = attemptOf(failed, null, error);
+    SpanTimes.Window window = new SpanTimes(run, null, List.of(failed), List.of(attempt)).attempt(attempt);
+
+    SpanData span = SpanMapper.attemptSpan(attempt, failed, run, window, Resource.getDefault(), masker);
 
     EventData exception = span.getEvents().stream().filter(e -> e.getName().equals("exception")).findFirst().orElseThrow();
     String all = exception.getAttributes().toString() + span.getStatus().getDescription();
