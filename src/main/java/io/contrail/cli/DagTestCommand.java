@@ -43,7 +43,7 @@ final class DagTestCommand implements Callable<Integer> {
       DagRun run = c.app().stores().runs().findRun(created.key()).orElseThrow();
       List<TaskInstance> tis = c.tasksInDagOrder(run);
       if (json) {
-        var m = RunsCommand.runJson(run);
+        var m = RunsCommand.runJson(run, c.app().masker());
         m.put("task_instances", tis.stream().map(RunsCommand::taskJson).toList());
         c.json(m);
       } else {

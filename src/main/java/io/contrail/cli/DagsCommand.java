@@ -7,6 +7,8 @@ import io.contrail.dag.ImportError;
 import io.contrail.operations.RunRequest;
 import io.contrail.roles.Role;
 import io.contrail.run.DagRun;
+import io.contrail.run.Ids;
+import io.contrail.storage.Json;
 import io.contrail.storage.StoredDag;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -64,7 +66,7 @@ final class DagsCommand extends ParentCommand {
         StoredDag stored = c.dag(dagId);
         Dag dag = stored.dag();
         if (json) {
-          c.json(DagJson.of(stored));
+          c.json(DagJson.of(stored, c.app().masker()));
           return 0;
         }
         PrintWriter out = c.out();
@@ -145,7 +147,7 @@ final class DagsCommand extends ParentCommand {
         DagRun run = UserInput.check(() -> c.app().runCreator().createNew(stored.dag(),
             RunRequest.manual(runId, conf, traceparent)));
         if (json) {
-          c.json(RunsCommand.runJson(run));
+          c.json(RunsCommand.runJson(run, c.app().masker()));
         } else {
           c.out().printf("queued run %s of %s (trace %s)%n", run.runId(), dagId, run.trace().traceId());
           if (stored.paused()) {

@@ -24,6 +24,10 @@ enum Parser {
   PATH,
   JDBC_URL,
   PATTERNS,
+  /** Comma-separated names, lower-cased, blanks dropped. */
+  NAMES,
+  /** A bind address: a host name or an IP address, no port. */
+  HOST,
   /** An ISO date (midnight UTC) or instant; empty is none (null). */
   OPTIONAL_INSTANT;
 
@@ -76,6 +80,8 @@ enum Parser {
       case PATH -> path(s, home);
       case JDBC_URL -> jdbcUrl(s);
       case PATTERNS -> patterns(s);
+      case NAMES -> names(s);
+      case HOST -> host(s);
       case OPTIONAL_INSTANT -> instant(s);
     };
   }
@@ -127,6 +133,24 @@ enum Parser {
       return fileUrl + expandTilde(url.substring(fileUrl.length()));
     }
     return url;
+  }
+
+  private static List<String> names(Settings.Setting s) {
+    List<String> names = new ArrayList<>();
+    for (String part : s.value().split(",")) {
+      if (!part.isBlank()) {
+        names.add(part.strip().toLowerCase(Locale.ROOT));
+      }
+    }
+    return List.copyOf(names);
+  }
+
+  private static String host(Settings.Setting s) {
+    String host = s.value().strip();
+    if (!host.matches("[A-Za-z0-9.-]+|\\[?[0-9A-Fa-f:.]+]?")) {
+      throw s.invalid("not a host name or IP address (127.0.0.1, 0.0.0.0, ::1, a host name)");
+    }
+    return host;
   }
 
   private static java.time.Instant instant(Settings.Setting s) {

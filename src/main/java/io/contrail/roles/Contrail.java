@@ -9,6 +9,10 @@ import io.contrail.executor.LocalExecutors;
 import io.contrail.operations.RunCreator;
 import io.contrail.scheduler.DagSync;
 import io.contrail.scheduler.Scheduler;
+import io.contrail.secrets.ProcessMasking;
+import io.contrail.secrets.SecretNames;
+import io.contrail.secrets.SecretsMasker;
+import io.contrail.security.PrivateFiles;
 import io.contrail.storage.Database;
 import io.contrail.storage.GroupCommit;
 import io.contrail.storage.SpanOutbox;
@@ -22,6 +26,8 @@ import io.contrail.telemetry.TelemetryFactory;
 import io.contrail.telemetry.traces.StoredResources;
 import io.contrail.telemetry.traces.TracesTelemetry;
 import io.contrail.telemetry.traces.Tracing;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -48,21 +54,33 @@ public final class Contrail implements AutoCloseable {
   private final TelemetryFactory.Built built;
   private final RunCreator runCreator;
   private final TaskClassLoader taskClassLoader;
+  private final SecretsMasker masker;
   private final List<AutoCloseable> closeables = new CopyOnWriteArrayList<>();
   private volatile Consumer<String> notices = System.err::println;
 
   private Contrail(Role role, ContrailConfig config, Environment env, boolean migrate) {
     this.role = role;
     this.config = role.scraped() ? config : config.withMetrics(config.metrics().withoutPrometheus());
+    // the process's outputs are masked from the first line on, component logs included
+    this.masker = SecretsMasker.create(SecretNames.with(config.core().sensitiveVarConnNames()));
+    ProcessSecrets.register(masker, config, env);
+    ProcessMasking.install(masker);
     // every OpenTelemetry setting is checked before the database is opened
-    this.otel = OtelSettings.resolve(env);
-    this.built = TelemetryFactory.create(this.config, otel, role.runsTasks());
+    try {
+      this.otel = OtelSettings.resolve(env);
+      this.built = TelemetryFactory.create(this.config, otel, role.runsTasks(), masker);
+    } catch (RuntimeException e) {
+      ProcessMasking.uninstall(masker);
+      throw e;
+    }
     this.telemetry = built.telemetry();
     ContrailConfig.Database db = config.database();
     try {
-      this.database = new Database(db.url(), db.user(), db.password(), db.poolSize());
+      this.database = Database.open(db.url(), db.user(), db.password(), db.poolSize(), config.home());
+      database.secrets().forEach(masker::addSecret);
     } catch (RuntimeException e) {
       telemetry.close();
+      ProcessMasking.uninstall(masker);
       // the pool's own message does not say which database: this one does, with the cause
       throw new StorageException("cannot open the database " + db.url().replaceAll("(?i)(password=)[^&;]*", "$1***") + ": "
           + rootMessage(e), e);
@@ -82,12 +100,13 @@ public final class Contrail implements AutoCloseable {
     } catch (RuntimeException e) {
       telemetry.close();
       database.close();
+      ProcessMasking.uninstall(masker);
       throw e;
     }
     if (migrate) {
       stores.pools().ensure("default_pool", config.core().defaultPoolSlots(), "Default pool");
     }
-    this.runCreator = new RunCreator(stores.runs(), telemetry, otel.sampler(), clock);
+    this.runCreator = new RunCreator(stores.runs(), telemetry, otel.sampler(), clock, masker);
     this.taskClassLoader = new TaskClassLoader(config.core().dagsFolder());
   }
 
@@ -169,6 +188,11 @@ public final class Contrail implements AutoCloseable {
     return telemetry;
   }
 
+  /** This process's one secrets masker: every output it prints or exports goes through it. */
+  public SecretsMasker masker() {
+    return masker;
+  }
+
   /** Where every run of this process is created. */
   public RunCreator runCreator() {
     return runCreator;
@@ -208,8 +232,16 @@ public final class Contrail implements AutoCloseable {
   private LocalExecutors executors() {
     GroupCommit groupCommit = new GroupCommit(stores.runs());
     closeables.add(groupCommit);
-    AttemptSettings settings = new AttemptSettings(config.core().executor(), config.logs().baseLogFolder(),
-        config.core().dagsFolder(), hostname(), otel.envForTasks(config.traces()), otel.propagator());
+    Path logs = config.logs().baseLogFolder();
+    try {
+      // attempt logs are the user's alone, also those an older Contrail wrote (0644 in 0755 folders)
+      PrivateFiles.createDirectories(logs);
+      PrivateFiles.restrict(logs);
+    } catch (IOException e) {
+      LoggerFactory.getLogger(Contrail.class).warn("cannot make {} private: {}", logs, e.toString());
+    }
+    AttemptSettings settings = new AttemptSettings(config.core().executor(), logs,
+        config.core().dagsFolder(), hostname(), otel.envForTasks(config.traces()), otel.propagator(), masker);
     return new LocalExecutors(stores.runs(), groupCommit::write, clock, telemetry, settings, taskClassLoader);
   }
 
@@ -225,6 +257,7 @@ public final class Contrail implements AutoCloseable {
     telemetry.close();
     built.traces().flatMap(TracesTelemetry::leftOver).ifPresent(notices);
     database.close();
+    ProcessMasking.uninstall(masker);
   }
 
   /**

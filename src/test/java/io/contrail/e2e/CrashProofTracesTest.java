@@ -77,7 +77,7 @@ class CrashProofTracesTest {
         // kill once 'long' runs its first try and 'before' is marked exported (killing between the
         // receiver's acceptance and the mark is the one window where a span can repeat)
         String traceId;
-        try (Database db = new Database("jdbc:h2:file:" + cli.home().resolve("contrail") + ";WRITE_DELAY=0", "sa", "", 2)) {
+        try (Database db = cli.database()) {
           long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
           while (!midRun(db) && System.nanoTime() < deadline) {
             Thread.sleep(100);

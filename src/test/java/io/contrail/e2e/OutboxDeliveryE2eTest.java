@@ -100,7 +100,8 @@ class OutboxDeliveryE2eTest {
 
   private void deliversAndStops(String url, String user, MockOtlpServer server, CliProcess.Background standalone,
       Instant hour) throws Exception {
-    try (Database db = new Database(url, user, "", 2)) {
+    // as Contrail opens it: on embedded H2, the generated non-admin access kept in CONTRAIL_HOME
+    try (Database db = Database.open(url, user, "", 2, cli.home())) {
       Map<String, String> traces = new LinkedHashMap<>(); // run_id -> trace_id
       Map<String, Instant> ended = new HashMap<>();
       Map<String, Instant> delivered = new HashMap<>();

@@ -2,6 +2,7 @@ package io.contrail.telemetry.metrics;
 
 import io.contrail.config.ConfigException;
 import io.contrail.config.ContrailConfig;
+import io.contrail.security.Listeners;
 import io.contrail.telemetry.ContrailResource;
 import io.contrail.telemetry.OtelSettings;
 import io.opentelemetry.exporter.otlp.http.metrics.OtlpHttpMetricExporter;
@@ -54,7 +55,9 @@ final class OtelMetricsSdk {
     p.put("otel.exporter.otlp.metrics.default.histogram.aggregation",
         m.otelHistograms().equals("explicit") ? "explicit_bucket_histogram" : "base2_exponential_bucket_histogram");
     p.put(PROMETHEUS_PORT, Integer.toString(m.prometheusPort()));
-    p.put("otel.exporter.prometheus.host", "0.0.0.0"); // a Prometheus in another container scrapes it
+    // 127.0.0.1 unless configured: /metrics has no authentication (docs/security.md shows how a
+    // Prometheus in a container reaches it)
+    p.put("otel.exporter.prometheus.host", m.prometheusHost());
     return p;
   }
 
@@ -65,6 +68,12 @@ final class OtelMetricsSdk {
    * goes on without the endpoint, exporting OTLP when that is on.
    */
   static OpenTelemetrySdk build(ContrailConfig config, OtelSettings otel, SelfMetrics self, Set<String> legacyInstruments) {
+    ContrailConfig.Metrics m = config.metrics();
+    if (m.prometheusOn() && !Listeners.isLoopback(m.prometheusHost())) {
+      LOG.warn("metrics: the Prometheus endpoint listens on {}:{} ([metrics] prometheus_host), which other machines"
+          + " can reach, and it has no authentication: anyone there can read the metrics", m.prometheusHost(),
+          m.prometheusPort());
+    }
     AtomicReference<String> port = new AtomicReference<>();
     try {
       return OtelSettings.build(() -> builder(config, otel, self, legacyInstruments).addPropertiesCustomizer(c -> {

@@ -5,6 +5,7 @@ import io.contrail.run.DagRun;
 import io.contrail.run.RunKey;
 import io.contrail.run.TaskAttempt;
 import io.contrail.run.TaskInstance;
+import io.contrail.secrets.SecretsMasker;
 import io.contrail.storage.DagStore;
 import io.contrail.storage.RunStore;
 import io.contrail.storage.SpanOutbox;
@@ -27,11 +28,14 @@ final class SpanBatches {
   private final RunStore runs;
   private final DagStore dags;
   private final SpanResources resources;
+  private final SecretsMasker masker;
 
-  SpanBatches(RunStore runs, DagStore dags, SpanResources resources) {
+  /** @param masker masks the run's conf attribute and a failed attempt's exception event */
+  SpanBatches(RunStore runs, DagStore dags, SpanResources resources, SecretsMasker masker) {
     this.runs = runs;
     this.dags = dags;
     this.resources = resources;
+    this.masker = masker;
   }
 
   /** The spans of the batch's rows; rows of runs deleted meanwhile have none. */
@@ -41,7 +45,7 @@ final class SpanBatches {
     for (SpanOutbox.Stored<DagRun> r : batch.runs()) {
       DagRun run = r.row();
       out.add(SpanMapper.runSpan(run, new SpanTimes(run, null, List.of(), List.of()).run(),
-          resources.of(r.resourceId(), run.dagId())));
+          resources.of(r.resourceId(), run.dagId()), masker));
     }
     for (SpanOutbox.Stored<TaskInstance> t : batch.tasks()) {
       TaskInstance ti = t.row();
@@ -53,7 +57,8 @@ final class SpanBatches {
       contexts.of(at.key().runKey()).ifPresent(c -> {
         TaskInstance ti = c.tasks.get(at.taskId());
         if (ti != null) {
-          out.add(SpanMapper.attemptSpan(at, ti, c.run, c.times.attempt(at), resources.of(a.resourceId(), at.dagId())));
+          out.add(SpanMapper.attemptSpan(at, ti, c.run, c.times.attempt(at), resources.of(a.resourceId(), at.dagId()),
+              masker));
         }
       });
     }

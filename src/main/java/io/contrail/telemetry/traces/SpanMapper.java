@@ -12,6 +12,7 @@ import io.contrail.run.TaskAttempt;
 import io.contrail.run.TaskInstance;
 import io.contrail.run.TaskState;
 import io.contrail.run.TraceContext;
+import io.contrail.secrets.SecretsMasker;
 import io.contrail.storage.Json;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
@@ -49,8 +50,11 @@ final class SpanMapper {
     return "dag_run." + dagId;
   }
 
-  /** @param window from {@link SpanTimes#run()} */
-  static SpanData runSpan(DagRun run, SpanTimes.Window window, Resource resource) {
+  /**
+   * @param window from {@link SpanTimes#run()}
+   * @param masker masks the conf attribute (by key, at any depth)
+   */
+  static SpanData runSpan(DagRun run, SpanTimes.Window window, Resource resource, SecretsMasker masker) {
     RunSpec spec = run.spec();
     RunTimes times = run.times();
     RunTrace trace = run.trace();
@@ -67,7 +71,7 @@ final class SpanMapper {
       a.put("contrail.data_interval.end", spec.dataIntervalEnd().toString());
     }
     if (spec.conf() != null) {
-      a.put("contrail.conf", Redaction.truncate(Json.write(Redaction.mask(Json.readObject(spec.conf())))));
+      a.put("contrail.conf", ValueLimits.truncate(Json.write(masker.redact(Json.readObject(spec.conf())))));
     }
     List<EventData> events = new ArrayList<>();
     events.add(EventData.create(nanos(times.queuedAt()), "queued", Attributes.empty()));
@@ -125,8 +129,12 @@ final class SpanMapper {
         nanos(window.end()), a.build(), List.of(), links, resource);
   }
 
-  /** @param window from {@link SpanTimes#attempt} */
-  static SpanData attemptSpan(TaskAttempt at, TaskInstance ti, DagRun run, SpanTimes.Window window, Resource resource) {
+  /**
+   * @param window from {@link SpanTimes#attempt}
+   * @param masker masks the failure in the exception event and status
+   */
+  static SpanData attemptSpan(TaskAttempt at, TaskInstance ti, DagRun run, SpanTimes.Window window, Resource resource,
+      SecretsMasker masker) {
     AttributesBuilder a = Attributes.builder()
         .put("contrail.dag_id", at.dagId())
         .put("contrail.run_id", at.runId())
@@ -150,16 +158,16 @@ final class SpanMapper {
     List<EventData> events = new ArrayList<>();
     StatusData status = StatusData.unset();
     if (at.state() == TaskState.FAILED) {
-      String error = at.status().error() == null ? "the attempt failed" : at.status().error();
+      String error = at.status().error() == null ? "the attempt failed" : masker.mask(at.status().error());
       String firstLine = error.lines().findFirst().orElse(error);
       Matcher m = EXCEPTION.matcher(firstLine);
       boolean thrown = m.matches() && m.group(1).contains(".");
       AttributesBuilder e = Attributes.builder()
           .put("exception.type", thrown ? m.group(1) : "io.contrail.TaskFailure")
-          .put("exception.message", Redaction.truncate(thrown ? m.group(2) : firstLine))
-          .put("exception.stacktrace", Redaction.truncate(error));
+          .put("exception.message", ValueLimits.truncate(thrown ? m.group(2) : firstLine))
+          .put("exception.stacktrace", ValueLimits.truncate(error));
       events.add(EventData.create(nanos(end), "exception", e.build()));
-      status = StatusData.create(StatusCode.ERROR, Redaction.truncate(firstLine));
+      status = StatusData.create(StatusCode.ERROR, ValueLimits.truncate(firstLine));
     }
     return new StoredSpan("task_attempt." + at.taskId(), context(run.trace().traceId(), at.spanId(), ti.trace().flags()),
         context(run.trace().traceId(), ti.trace().spanId(), ti.trace().flags()), status, nanos(window.start()), nanos(end),

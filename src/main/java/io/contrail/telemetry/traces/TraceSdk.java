@@ -1,6 +1,7 @@
 package io.contrail.telemetry.traces;
 
 import io.contrail.config.ContrailConfig;
+import io.contrail.secrets.SecretsMasker;
 import io.contrail.telemetry.ContrailResource;
 import io.contrail.telemetry.OtelSettings;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
@@ -57,7 +58,8 @@ final class TraceSdk {
     return OtelSettings.endpoint(t.otelSslActive(), t.otelHost(), t.otelPort());
   }
 
-  static TraceSdk open(ContrailConfig config, OtelSettings otel) {
+  /** @param masker every exported log record's body and attributes pass through it */
+  static TraceSdk open(ContrailConfig config, OtelSettings otel, SecretsMasker masker) {
     List<SpanExporter> captured = new CopyOnWriteArrayList<>();
     Resource resource = ContrailResource.process(config, otel);
     Duration[] timeout = {DEFAULT_TIMEOUT};
@@ -71,7 +73,8 @@ final class TraceSdk {
               cfg.getDuration("otel.exporter.otlp.timeout", DEFAULT_TIMEOUT));
           endpoint[0] = tracesEndpoint(cfg, endpoint[0]);
           return exporter;
-        }));
+        })
+        .addLogRecordExporterCustomizer((exporter, cfg) -> new MaskingLogRecordExporter(exporter, masker)));
     return new TraceSdk(sdk, resource, List.copyOf(captured), timeout[0], endpoint[0]);
   }
 

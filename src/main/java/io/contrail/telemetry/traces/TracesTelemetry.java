@@ -5,6 +5,7 @@ import io.contrail.run.DagRun;
 import io.contrail.run.RunState;
 import io.contrail.run.TaskAttempt;
 import io.contrail.run.TaskInstance;
+import io.contrail.secrets.SecretsMasker;
 import io.contrail.telemetry.OtelSettings;
 import io.contrail.telemetry.Telemetry;
 import java.time.Duration;
@@ -25,18 +26,18 @@ public final class TracesTelemetry implements Telemetry {
     this.tracing = tracing;
     this.flushMs = traces.shutdownFlushMs();
     this.loops = new LoopSpans(tracing.tracer(),
-        traces.schedulerSpans(), traces.slowLoopThresholdMs());
+        traces.schedulerSpans(), traces.slowLoopThresholdMs(), tracing.masker());
   }
 
   /**
    * The backend of a process that runs tasks, when {@code [traces] otel_on}; it ships run spans
    * once {@link #shipSpansFrom} names their database.
    */
-  public static Optional<TracesTelemetry> create(ContrailConfig config, OtelSettings otel) {
+  public static Optional<TracesTelemetry> create(ContrailConfig config, OtelSettings otel, SecretsMasker masker) {
     if (!config.traces().otelOn()) {
       return Optional.empty();
     }
-    return Optional.of(new TracesTelemetry(Tracing.open(config, otel), config.traces()));
+    return Optional.of(new TracesTelemetry(Tracing.open(config, otel, masker), config.traces()));
   }
 
   /** Starts the outbox exporter: the spans of what finishes on {@code source}'s database are shipped. */

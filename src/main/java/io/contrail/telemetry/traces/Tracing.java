@@ -3,6 +3,7 @@ package io.contrail.telemetry.traces;
 import io.contrail.config.ContrailConfig;
 import io.contrail.run.TaskAttempt;
 import io.contrail.run.TaskInstance;
+import io.contrail.secrets.SecretsMasker;
 import io.contrail.storage.DagStore;
 import io.contrail.storage.RunStore;
 import io.contrail.storage.SpanOutbox;
@@ -15,9 +16,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Everything traces need in one process: the SDK (exporters, resource), the span mapper and, with
- * a span source, the outbox exporter. Used by the telemetry backend and by {@code traces export};
- * the composition root hands it the stores it reads.
+ * Everything traces need in one process: the SDK (exporters, resource), the secrets masker the
+ * spans are built with and, with a span source, the outbox exporter. Used by the telemetry backend
+ * and by {@code traces export}; the composition root hands it the stores it reads.
  */
 public final class Tracing implements AutoCloseable {
   /** Where finished spans come from: the outbox rows, and the runs and DAGs they belong to. */
@@ -29,24 +30,30 @@ public final class Tracing implements AutoCloseable {
 
   private final ContrailConfig config;
   private final TraceSdk sdk;
+  private final SecretsMasker masker;
   private final ComponentLogs componentLogs;
   private volatile OutboxExporter outbox;
   private volatile AttemptLogs attemptLogs;
 
-  private Tracing(ContrailConfig config, TraceSdk sdk) {
+  private Tracing(ContrailConfig config, TraceSdk sdk, SecretsMasker masker) {
     this.config = config;
     this.sdk = sdk;
+    this.masker = masker;
     this.componentLogs = config.logs().otelOn() ? new ComponentLogs(sdk.sdk()) : null;
   }
 
-  /** The SDK; no run spans until {@link #withSource} names where they come from. */
-  public static Tracing open(ContrailConfig config, OtelSettings otel) {
-    return new Tracing(config, TraceSdk.open(config, otel));
+  /**
+   * The SDK; no run spans until {@link #withSource} names where they come from.
+   *
+   * @param masker masks span attributes and events where they are built, and every log record
+   */
+  public static Tracing open(ContrailConfig config, OtelSettings otel, SecretsMasker masker) {
+    return new Tracing(config, TraceSdk.open(config, otel, masker), masker);
   }
 
   /** @param source the outbox and stores; null for an SDK without run spans */
-  public static Tracing open(ContrailConfig config, OtelSettings otel, Source source) {
-    Tracing tracing = open(config, otel);
+  public static Tracing open(ContrailConfig config, OtelSettings otel, SecretsMasker masker, Source source) {
+    Tracing tracing = open(config, otel, masker);
     return source == null ? tracing : tracing.withSource(source);
   }
 
@@ -59,11 +66,12 @@ public final class Tracing implements AutoCloseable {
       throw new IllegalStateException("the span source is set already");
     }
     if (config.logs().otelOn()) {
-      attemptLogs = new AttemptLogs(sdk.sdk().getSdkLoggerProvider(), source.runs(), config.logs().baseLogFolder());
+      attemptLogs = new AttemptLogs(sdk.sdk().getSdkLoggerProvider(), source.runs(), config.logs().baseLogFolder(),
+          masker);
     }
     SpanOutbox rows = source.outbox();
     SpanResources resources = new SpanResources(sdk.resource(), config.traces().servicePerDag(), rows::resource);
-    outbox = new OutboxExporter(rows, new SpanBatches(source.runs(), source.dags(), resources),
+    outbox = new OutboxExporter(rows, new SpanBatches(source.runs(), source.dags(), resources, masker),
         new DeliveryExporters(sdk.spanExporters(), sdk.exportTimeout()), Clock.systemUTC(),
         OutboxExporter.Options.defaults());
     return this;
@@ -100,6 +108,10 @@ public final class Tracing implements AutoCloseable {
 
   TraceSdk sdk() {
     return sdk;
+  }
+
+  SecretsMasker masker() {
+    return masker;
   }
 
   /** The SDK's tracer provider, for spans this process starts itself (scheduler loops): Contrail's one scope. */

@@ -1,6 +1,7 @@
 package io.contrail.telemetry.traces;
 
 import io.contrail.run.DagRun;
+import io.contrail.secrets.SecretsMasker;
 import io.contrail.storage.SpanOutbox;
 import io.contrail.storage.Stores;
 import io.contrail.testing.InProcessContrail;
@@ -27,7 +28,7 @@ final class Outboxes {
   static SpanBatches batches(InProcessContrail contrail, Resource process, boolean servicePerDag) {
     SpanOutbox outbox = Stores.spanOutbox(contrail.contrail().database());
     return new SpanBatches(contrail.stores().runs(), contrail.stores().dags(),
-        new SpanResources(process, servicePerDag, outbox::resource));
+        new SpanResources(process, servicePerDag, outbox::resource), SecretsMasker.defaults());
   }
 
   /** Every span of a finished run, as the outbox (or traces export) builds it. */

@@ -9,6 +9,7 @@ import io.contrail.run.DagRun;
 import io.contrail.storage.Stores;
 import io.contrail.run.TaskAttempt;
 import io.contrail.run.TaskInstance;
+import io.contrail.secrets.SecretsMasker;
 import io.contrail.telemetry.ContrailResource;
 import io.contrail.telemetry.OtelSettings;
 import io.contrail.testing.InProcessContrail;
@@ -100,7 +101,7 @@ class ServicePerDagTest {
   void tracingOpenWiresThePerDagResourcesIntoItsMapper() throws Exception {
     ContrailConfig config = config(true);
     DagRun billing = runs.run("billing", null, null);
-    try (Tracing tracing = Tracing.open(config, OtelSettings.resolve(Environment.of(Map.of())), new Tracing.Source(
+    try (Tracing tracing = Tracing.open(config, OtelSettings.resolve(Environment.of(Map.of())), SecretsMasker.defaults(), new Tracing.Source(
         Stores.spanOutbox(runs.contrail().database()), runs.stores().runs(), runs.stores().dags()))) {
       assertThat(tracing.outbox().spansOf(billing.key()))
           .allSatisfy(s -> assertThat(s.getResource().getAttribute(SERVICE)).isEqualTo("billing"));
