@@ -25,9 +25,12 @@ ALTER TABLE task_instance ADD COLUMN handbacks INTEGER DEFAULT 0 NOT NULL;
 ALTER TABLE task_instance_history ADD COLUMN task_span_id CHAR(16);
 
 -- Spans an operation superseded, kept as they were when it happened: a run segment that ended
--- (the root included) and a task instance's task_run span that a clear or mark replaced. They are
--- exported like the live rows (same outbox columns; their export state is copied from the row),
--- so a span is never lost, changed or sent twice, and `traces show` draws every segment.
+-- (the root included) and a task instance's task_run span that a clear or mark replaced, with the
+-- resource of the process that finished them. They are exported through span_outbox like the live
+-- rows (kinds run_seg and task_seg, naming the kept span): when a finished row is kept, its
+-- outbox row, if its span was not exported yet, is moved to the kept span in the same
+-- transaction; a row kept before it finished gets one. So a span is never lost, changed or sent
+-- twice, and `traces show` draws every segment.
 CREATE TABLE dag_run_segment (
     dag_id             VARCHAR(250) NOT NULL,
     run_id             VARCHAR(250) NOT NULL,
@@ -38,13 +41,10 @@ CREATE TABLE dag_run_segment (
     start_date         TIMESTAMP WITH TIME ZONE,
     end_date           TIMESTAMP WITH TIME ZONE,
     trace_flags        INTEGER      NOT NULL,
-    span_exported_at   TIMESTAMP WITH TIME ZONE,
-    span_claimed_by    VARCHAR(100),
-    span_claim_until   TIMESTAMP WITH TIME ZONE,
+    span_resource_id   BIGINT,
     PRIMARY KEY (dag_id, run_id, span_id),
     FOREIGN KEY (dag_id, run_id) REFERENCES dag_run (dag_id, run_id) ON DELETE CASCADE
 );
-CREATE INDEX dag_run_segment_pending_idx ON dag_run_segment (span_exported_at);
 
 CREATE TABLE task_run_segment (
     dag_id            VARCHAR(250) NOT NULL,
@@ -65,13 +65,16 @@ CREATE TABLE task_run_segment (
     start_date        TIMESTAMP WITH TIME ZONE,
     end_date          TIMESTAMP WITH TIME ZONE NOT NULL,
     trace_flags       INTEGER      NOT NULL,
-    span_exported_at  TIMESTAMP WITH TIME ZONE,
-    span_claimed_by   VARCHAR(100),
-    span_claim_until  TIMESTAMP WITH TIME ZONE,
+    span_resource_id  BIGINT,
     PRIMARY KEY (dag_id, run_id, task_id, span_id),
     FOREIGN KEY (dag_id, run_id, task_id) REFERENCES task_instance (dag_id, run_id, task_id) ON DELETE CASCADE
 );
-CREATE INDEX task_run_segment_pending_idx ON task_run_segment (span_exported_at);
+
+-- The kept span an outbox row of kind run_seg or task_seg names; and the outbox rows of one run,
+-- found when an operation keeps a span (operations are rare; the index is one more entry per
+-- outbox insert and holds only what waits for export).
+ALTER TABLE span_outbox ADD COLUMN span_id CHAR(16);
+CREATE INDEX span_outbox_run_idx ON span_outbox (dag_id, run_id);
 
 -- Events that happen to a span's subject after the fact (a mark, a stop, a missed deadline).
 CREATE TABLE span_event (

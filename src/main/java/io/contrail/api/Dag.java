@@ -1,6 +1,7 @@
 package io.contrail.api;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import io.contrail.run.Ids;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -10,12 +11,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /**
  * An immutable DAG: its schedule and its tasks. Built with {@link #builder} — by the YAML parser
- * or by a {@link DagFactory} in a jar — and rejected when the graph is invalid (duplicate task,
- * unknown upstream, cycle) with a message naming the task.
+ * or by a {@link DagFactory} in a jar — and rejected when an id is not one {@link Ids} accepts or
+ * the graph is invalid (duplicate task, unknown upstream, cycle) with a message naming the task.
  *
  * @param schedule cron expression or preset, null for manual runs only
  * @param paused initial paused state when first seen, null for the configured default
@@ -39,15 +39,9 @@ public record Dag(
     Deadline deadline,
     @JsonIgnore Map<String, TaskDefinition> taskIndex) {
 
-  public static final Pattern DAG_ID = Pattern.compile("[A-Za-z0-9_.-]{1,250}");
-  public static final Pattern TASK_ID = Pattern.compile("[A-Za-z0-9_.-]{1,250}");
-
   public Dag {
     Objects.requireNonNull(dagId, "dagId");
-    if (!DAG_ID.matcher(dagId).matches()) {
-      throw new IllegalArgumentException(
-          "dag_id '" + dagId + "' must be 1-250 characters of A-Z a-z 0-9 _ . -");
-    }
+    Ids.dagId(dagId);
     description = description == null ? "" : description;
     startDate = startDate == null ? Instant.EPOCH : startDate;
     maxActiveRuns = maxActiveRuns <= 0 ? 16 : maxActiveRuns;
@@ -68,10 +62,7 @@ public record Dag(
   private static Map<String, TaskDefinition> validateGraph(List<TaskDefinition> tasks) {
     Map<String, TaskDefinition> byId = new HashMap<>();
     for (TaskDefinition t : tasks) {
-      if (!TASK_ID.matcher(t.taskId()).matches()) {
-        throw new IllegalArgumentException(
-            "task_id '" + t.taskId() + "' must be 1-250 characters of A-Z a-z 0-9 _ . -");
-      }
+      Ids.taskId(t.taskId());
       if (byId.put(t.taskId(), t) != null) {
         throw new IllegalArgumentException("duplicate task_id '" + t.taskId() + "'");
       }

@@ -3,6 +3,7 @@ package io.contrail.bench;
 import io.contrail.config.Environment;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -25,6 +26,12 @@ public final class Bench {
 
   public Map<String, Object> run(String scenario, Integer tasks, int chain, boolean shell, int rounds, int runs)
       throws Exception {
+    return run(scenario, tasks, chain, shell, rounds, runs, List.of(10_000, 100_000, 1_000_000));
+  }
+
+  /** @param history outbox: the history sizes (finished task instances) to measure at, ascending */
+  public Map<String, Object> run(String scenario, Integer tasks, int chain, boolean shell, int rounds, int runs,
+      List<Integer> history) throws Exception {
     Map<String, Object> figures = new LinkedHashMap<>();
     figures.put("scenario", scenario);
     figures.put("db", db);
@@ -35,11 +42,13 @@ public final class Bench {
         case "latency" -> Scenarios.latency(env, chain, Map.of());
         case "db-ceiling" -> Scenarios.dbCeiling(env, tasks == null ? 10_000 : tasks);
         case "overhead" -> Overhead.run(env, tasks == null ? 1000 : tasks, rounds, projectDir);
+        case "outbox" -> OutboxBench.run(env, history.stream().sorted().toList(), tasks == null ? 2000 : tasks, rounds,
+            projectDir);
         case "memory" -> Scenarios.memory(env, runs, tasks == null ? 10_000 : tasks, Map.of(
             "CONTRAIL__TRACES__OTEL_ON", "true", "CONTRAIL__TRACES__OTEL_PORT", "4999",
             "CONTRAIL__METRICS__OTEL_ON", "true", "CONTRAIL__METRICS__OTEL_PORT", "4999"));
         default -> throw new IllegalArgumentException(
-            "unknown scenario '" + scenario + "' (throughput, latency, db-ceiling, overhead or memory)");
+            "unknown scenario '" + scenario + "' (throughput, latency, db-ceiling, overhead, memory or outbox)");
       };
       figures.putAll(r);
     }

@@ -1,28 +1,43 @@
 package io.contrail.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.contrail.storage.Json;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A live OTLP receiver for the overhead benchmark: {@code @elastic/mockotlpserver} from npm,
- * installed under {@code test-peers/} on first use and started by {@code
- * scripts/peers/otlp-receiver.js} on a free port (a Collector may hold 4317 already); what it
- * receives is discarded. The benchmark needs node and npm, as the tests do.
+ * A live OTLP receiver for the benchmarks: {@code @elastic/mockotlpserver} from npm, installed
+ * under {@code test-peers/} on first use and started by {@code scripts/peers/otlp-receiver.js} on
+ * free ports (a Collector may hold 4317/4318 already). What it receives is discarded, or with
+ * {@code count} read to count the spans of each trace that arrived (the outbox benchmark checks
+ * that its spans really reached the receiver). The benchmarks need node and npm, as the tests do.
  */
 final class OtlpReceiver implements AutoCloseable {
-  private static final Pattern LISTENING = Pattern.compile("\"grpc\":(\\d+)");
+  /** Spans of one trace received so far, and when the first and the latest arrived. */
+  record Arrivals(long spans, Instant first, Instant last) {}
+
+  private static final Pattern LISTENING = Pattern.compile("\"grpc\":(\\d+),\"http\":(\\d+)");
 
   private final Process process;
   private final int grpcPort;
+  private final int httpPort;
+  private final Map<String, Arrivals> arrivals = new ConcurrentHashMap<>();
 
   OtlpReceiver(Path projectDir) throws IOException, InterruptedException {
+    this(projectDir, false);
+  }
+
+  OtlpReceiver(Path projectDir, boolean count) throws IOException, InterruptedException {
     Path peers = projectDir.resolve("test-peers");
     Path bin = peers.resolve("node_modules/.bin/mockotlpserver");
     if (!Files.isExecutable(bin)) {
@@ -44,21 +59,48 @@ final class OtlpReceiver implements AutoCloseable {
       throw new IllegalStateException("the OTLP receiver did not start (scripts/peers/otlp-receiver.js)");
     }
     grpcPort = Integer.parseInt(m.group(1));
-    Thread drain = new Thread(() -> {
-      try {
-        while (out.readLine() != null) {
-          // what the receiver got is not needed, but its pipe must not fill up
-        }
-      } catch (IOException ignored) {
-        // the receiver stopped
-      }
-    }, "otlp-receiver-output");
-    drain.setDaemon(true);
-    drain.start();
+    httpPort = Integer.parseInt(m.group(2));
+    // the pipe must not fill up even when what arrived is not counted
+    Thread reader = new Thread(() -> read(out, count), "bench-otlp-receiver");
+    reader.setDaemon(true);
+    reader.start();
   }
 
   int grpcPort() {
     return grpcPort;
+  }
+
+  int httpPort() {
+    return httpPort;
+  }
+
+  private void read(BufferedReader r, boolean count) {
+    try (r) {
+      String line;
+      while ((line = r.readLine()) != null) {
+        if (!count || !line.startsWith("{") || !line.contains("\"resourceSpans\"")) {
+          continue;
+        }
+        Instant now = Instant.now();
+        Map<String, Long> perTrace = new java.util.HashMap<>();
+        for (JsonNode rs : Json.MAPPER.readTree(line).path("resourceSpans")) {
+          for (JsonNode ss : rs.path("scopeSpans")) {
+            for (JsonNode span : ss.path("spans")) {
+              perTrace.merge(span.path("traceId").asText(), 1L, Long::sum);
+            }
+          }
+        }
+        perTrace.forEach((trace, n) -> arrivals.merge(trace, new Arrivals(n, now, now),
+            (a, b) -> new Arrivals(a.spans() + b.spans(), a.first(), b.last())));
+      }
+    } catch (IOException ignored) {
+      // the receiver stopped
+    }
+  }
+
+  /** What arrived of a trace so far (no spans: zero and nulls). */
+  Arrivals arrivals(String traceId) {
+    return arrivals.getOrDefault(traceId, new Arrivals(0, null, null));
   }
 
   @Override

@@ -104,7 +104,7 @@ final class BackfillCommand implements Callable<Integer> {
         m.put("skipped_slots", skipped);
         m.put("succeeded", finished.size() - failed);
         m.put("failed", failed);
-        m.put("runs", finished.stream().map(RunsCommand::runJson).toList());
+        m.put("runs", finished.stream().map(r -> RunsCommand.runJson(r, c.app().masker())).toList());
         c.json(m);
       } else if (!keys.isEmpty()) {
         out.printf("%d run(s) succeeded, %d failed%n", finished.size() - failed, failed);

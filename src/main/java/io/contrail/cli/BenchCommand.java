@@ -11,17 +11,20 @@ import picocli.CommandLine.Parameters;
 
 /** {@code bench SCENARIO}: throughput, latency and telemetry overhead, measured, not asserted. */
 @Command(name = "bench", sortOptions = false,
-    description = {"Run a benchmark (throughput | latency | db-ceiling | overhead | memory) on a throw-away"
+    description = {"Run a benchmark (throughput | latency | db-ceiling | overhead | memory | outbox) on a throw-away"
         + " installation and print its figures; --record also appends them to bench/RESULTS.md."})
 final class BenchCommand implements Callable<Integer> {
-  static final List<String> SCENARIOS = List.of("throughput", "latency", "db-ceiling", "overhead", "memory");
+  static final List<String> SCENARIOS = List.of("throughput", "latency", "db-ceiling", "overhead", "memory", "outbox");
 
-  @Parameters(paramLabel = "SCENARIO", description = "throughput, latency, db-ceiling, overhead or memory") String scenario;
+  @Parameters(paramLabel = "SCENARIO", description = "throughput, latency, db-ceiling, overhead, memory or outbox") String scenario;
   @Option(names = "--db", paramLabel = "DB", defaultValue = "h2", description = "h2 (embedded default) or postgres (embedded, fsync on); default ${DEFAULT-VALUE}") String db;
-  @Option(names = "--tasks", paramLabel = "N", description = "Tasks per run (throughput/db-ceiling/overhead default 1000, memory default 10000).") Integer tasks;
+  @Option(names = "--tasks", paramLabel = "N", description = "Tasks per run (throughput/db-ceiling/overhead default 1000, memory default 10000, outbox default 2000).") Integer tasks;
   @Option(names = "--chain", paramLabel = "N", defaultValue = "200", description = "Length of the latency chain (default ${DEFAULT-VALUE}).") int chain;
   @Option(names = "--shell", description = "throughput: shell tasks running `true` instead of noop.") boolean shell;
-  @Option(names = "--rounds", paramLabel = "N", defaultValue = "3", description = "overhead: rounds of off/traced/receiver-down (default ${DEFAULT-VALUE}).") int rounds;
+  @Option(names = "--rounds", paramLabel = "N", defaultValue = "3", description = "overhead: rounds of off/traced/receiver-down; outbox: traced runs per history size (default ${DEFAULT-VALUE}).") int rounds;
+  @Option(names = "--history", paramLabel = "N[,N...]", split = ",", defaultValue = "10000,100000,1000000",
+      description = "outbox: finished task instances in the database to measure at (default ${DEFAULT-VALUE}).")
+  List<Integer> history;
   @Option(names = "--runs", paramLabel = "N", defaultValue = "10", description = "memory: runs of --tasks tasks (default ${DEFAULT-VALUE}).") int runs;
   @Option(names = "--parallelism", paramLabel = "N", description = "Executor parallelism (default: [core] parallelism, 32).") Integer parallelism;
   @Option(names = "--record", description = "Also append the figures, dated and with this machine's details, to the results file.") boolean record;
@@ -46,9 +49,12 @@ final class BenchCommand implements Callable<Integer> {
     UserInput.atLeast("--chain", chain, 2);
     UserInput.atLeast("--rounds", rounds, 1);
     UserInput.atLeast("--runs", runs, 1);
+    for (int h : history) {
+      UserInput.atLeast("--history", h, 0);
+    }
     Bench bench = new Bench(Main.env(spec), db, parallelism,
         Path.of(System.getProperty("contrail.root", System.getProperty("user.dir"))));
-    Map<String, Object> figures = bench.run(scenario, tasks, chain, shell, rounds, runs);
+    Map<String, Object> figures = bench.run(scenario, tasks, chain, shell, rounds, runs, history);
     if (json) {
       Output.json(spec.commandLine().getOut(), figures);
     } else {

@@ -2,12 +2,15 @@ package io.contrail.cli;
 
 import io.contrail.dag.DagBag;
 import io.contrail.dag.ImportError;
+import io.contrail.operations.RunSecrets;
 import io.contrail.roles.Contrail;
 import io.contrail.roles.Role;
 import io.contrail.run.DagRun;
+import io.contrail.run.Ids;
 import io.contrail.run.RunKey;
 import io.contrail.run.TaskInstance;
 import io.contrail.run.TaskInstanceKey;
+import io.contrail.secrets.SecretsMasker;
 import io.contrail.storage.StoredDag;
 import java.io.PrintWriter;
 import java.util.Comparator;
@@ -64,13 +67,13 @@ final class CliContext implements AutoCloseable {
 
   /** The DAG, or a one-line error naming it and where DAGs come from. */
   StoredDag dag(String dagId) {
-    return app.stores().dags().find(dagId).orElseThrow(() -> new Main.UserError("no DAG '" + dagId + "' in "
+    return app.stores().dags().find(UserInput.check(() -> Ids.dagId(dagId))).orElseThrow(() -> new Main.UserError("no DAG '" + dagId + "' in "
         + app.config().core().dagsFolder() + " (see `contrail dags list` and `contrail dags list-import-errors`)"));
   }
 
   /** The run; when there is none, the error says whether the DAG or the run is missing. */
   DagRun run(String dagId, String runId) {
-    Optional<DagRun> run = app.stores().runs().findRun(new RunKey(dagId, runId));
+    Optional<DagRun> run = app.stores().runs().findRun(UserInput.check(() -> RunKey.of(dagId, runId)));
     if (run.isPresent()) {
       return run.get();
     }
@@ -83,7 +86,7 @@ final class CliContext implements AutoCloseable {
 
   /** The task instance of an existing run, or an error naming the task and the run. */
   TaskInstance task(DagRun run, String taskId) {
-    return app.stores().runs().taskInstance(new TaskInstanceKey(run.dagId(), run.runId(), taskId))
+    return app.stores().runs().taskInstance(UserInput.check(() -> TaskInstanceKey.of(run.dagId(), run.runId(), taskId)))
         .orElseThrow(() -> new Main.UserError("run '" + run.runId() + "' of DAG '" + run.dagId()
             + "' has no task '" + taskId + "' (see `contrail runs show " + run.dagId() + " " + run.runId() + "`)"));
   }
@@ -97,6 +100,15 @@ final class CliContext implements AutoCloseable {
         .sorted(Comparator.comparingInt((TaskInstance ti) -> order.getOrDefault(ti.taskId(), Integer.MAX_VALUE))
             .thenComparing(TaskInstance::taskId))
         .toList();
+  }
+
+  /**
+   * The installation's masker with {@code run}'s secrets registered (its conf, its DAG's literal
+   * env values, headers and URL passwords), for showing anything of that run.
+   */
+  SecretsMasker maskerFor(DagRun run) {
+    RunSecrets.register(app.masker(), run, app.stores().dags().find(run.dagId()).map(StoredDag::dag).orElse(null));
+    return app.masker();
   }
 
   void json(Object value) {

@@ -7,6 +7,7 @@ import io.contrail.api.ShellSpec;
 import io.contrail.api.SleepSpec;
 import io.contrail.api.TaskDefinition;
 import io.contrail.dag.DurationText;
+import io.contrail.secrets.SecretsMasker;
 import io.contrail.storage.StoredDag;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,8 +33,11 @@ final class DagJson {
     return m;
   }
 
-  /** Everything {@code dags show} knows of a DAG, tasks in DAG order. */
-  static Map<String, Object> of(StoredDag stored) {
+  /**
+   * Everything {@code dags show} knows of a DAG, tasks in DAG order; literal secrets in task env,
+   * headers or URLs are shown as {@code ***}.
+   */
+  static Map<String, Object> of(StoredDag stored, SecretsMasker masker) {
     Dag dag = stored.dag();
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("dag_id", dag.dagId());
@@ -47,7 +51,7 @@ final class DagJson {
     m.put("tags", dag.tags());
     m.put("fileloc", dag.fileloc());
     m.put("tasks", dag.tasks().stream().map(DagJson::task).toList());
-    return m;
+    return masker.redact(m);
   }
 
   static Map<String, Object> task(TaskDefinition t) {

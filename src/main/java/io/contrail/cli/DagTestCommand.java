@@ -43,7 +43,7 @@ final class DagTestCommand implements Callable<Integer> {
       DagRun run = c.app().stores().runs().findRun(created.key()).orElseThrow();
       List<TaskInstance> tis = c.tasksInDagOrder(run);
       if (json) {
-        var m = RunsCommand.runJson(run);
+        var m = RunsCommand.runJson(run, c.app().masker());
         m.put("task_instances", tis.stream().map(RunsCommand::taskJson).toList());
         c.json(m);
       } else {
@@ -52,7 +52,7 @@ final class DagTestCommand implements Callable<Integer> {
         out.printf("%nrun %s %s in %s%n", run.runId(), run.state().id(),
             Output.duration(run.times().startDate(), run.times().endDate()));
         out.println();
-        TraceTree.print(out, c.app().stores().runs(), run);
+        TraceTree.print(out, c.app().stores().runs(), c.app().stores().dags(), run);
         out.flush();
       }
       return run.state() == RunState.SUCCESS ? ExitCodes.OK : ExitCodes.FAILED;

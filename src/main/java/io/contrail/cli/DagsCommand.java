@@ -7,6 +7,8 @@ import io.contrail.dag.ImportError;
 import io.contrail.operations.RunRequest;
 import io.contrail.roles.Role;
 import io.contrail.run.DagRun;
+import io.contrail.run.Ids;
+import io.contrail.storage.Json;
 import io.contrail.storage.StoredDag;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -64,7 +66,7 @@ final class DagsCommand extends ParentCommand {
         StoredDag stored = c.dag(dagId);
         Dag dag = stored.dag();
         if (json) {
-          c.json(DagJson.of(stored));
+          c.json(DagJson.of(stored, c.app().masker()));
           return 0;
         }
         PrintWriter out = c.out();
@@ -158,7 +160,7 @@ final class DagsCommand extends ParentCommand {
         }
         if (!await) {
           if (json) {
-            c.json(RunsCommand.runJson(run));
+            c.json(RunsCommand.runJson(run, c.app().masker()));
           }
           return 0;
         }
@@ -174,7 +176,7 @@ final class DagsCommand extends ParentCommand {
           }
         });
         if (json) {
-          Map<String, Object> m = RunsCommand.runJson(done);
+          Map<String, Object> m = RunsCommand.runJson(done, c.app().masker());
           m.put("task_instances", c.tasksInDagOrder(done).stream().map(RunsCommand::taskJson).toList());
           c.json(m);
         } else {

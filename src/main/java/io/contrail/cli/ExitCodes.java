@@ -1,6 +1,8 @@
 package io.contrail.cli;
 
 import io.contrail.config.ConfigException;
+import io.contrail.run.Ids;
+import io.contrail.secrets.ProcessMasking;
 import java.io.PrintWriter;
 import java.net.BindException;
 import java.net.ConnectException;
@@ -43,11 +45,12 @@ final class ExitCodes {
     String command = commandName(cmd);
     if (f.exitCode() == INTERNAL) {
       ERRORS.error("internal error in `{}`", command, e);
-      err.println("error: internal error in `" + command + "`: " + oneLine(e) + " ("
+      err.println("error: internal error in `" + command + "`: " + ProcessMasking.mask(oneLine(e)) + " ("
           + ProcessLogging.whereStackTracesGo() + ")");
     } else {
       ERRORS.debug("`{}` failed", command, e);
-      err.println("error: " + f.message());
+      // a failing URL or a connection string may carry a password
+      err.println("error: " + ProcessMasking.mask(f.message()));
     }
     if (verbose(parsed)) {
       e.printStackTrace(err);
@@ -60,13 +63,13 @@ final class ExitCodes {
   static int badUsage(CommandLine.ParameterException e, String[] args) {
     CommandLine cmd = e.getCommandLine();
     PrintWriter err = cmd.getErr();
-    err.println("error: " + e.getMessage() + " (see `" + commandName(cmd) + " --help`)");
+    err.println("error: " + ProcessMasking.mask(e.getMessage()) + " (see `" + commandName(cmd) + " --help`)");
     err.flush();
     return BAD_INPUT;
   }
 
   static Failure classify(Throwable e) {
-    if (e instanceof Main.UserError || e instanceof ConfigException
+    if (e instanceof Main.UserError || e instanceof ConfigException || e instanceof Ids.InvalidIdException
         || e instanceof io.contrail.operations.OperationException) {
       return new Failure(BAD_INPUT, oneLine(e.getMessage()));
     }

@@ -3,7 +3,13 @@ package io.contrail.cli;
 import io.contrail.config.Environment;
 import io.contrail.roles.Contrail;
 import io.contrail.roles.Role;
+import io.contrail.secrets.MaskingOutputStream;
+import io.contrail.secrets.ProcessMasking;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -35,8 +41,11 @@ public final class Main implements Callable<Integer> {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
+  // read from the arguments before picocli runs (ProcessLogging sets up logging first); declared so
+  // that every command accepts it and --help lists it
   @Option(names = "--verbose", scope = ScopeType.INHERIT,
-      description = "On an internal error, print its stack trace here too (it always goes to the log file).")
+      description = "Log what Contrail and the OpenTelemetry SDK do, with stack traces; on an internal error,"
+          + " print its stack trace here too (it always goes to the log file).")
   boolean verbose;
 
   private final Environment env;
@@ -52,9 +61,33 @@ public final class Main implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
-    Environment env = Environment.capture();
-    ProcessLogging.configure(env.home(), isServer(args), List.of(args).contains("--verbose"));
-    System.exit(execute(env, args));
+    // everything this process prints — tables, JSON, errors, progress, log lines — is masked
+    // (UTF-8, as execute's writers encode it)
+    Charset charset = StandardCharsets.UTF_8;
+    MaskingOutputStream out = new MaskingOutputStream(new FileOutputStream(FileDescriptor.out), ProcessMasking::mask, charset);
+    MaskingOutputStream err = new MaskingOutputStream(new FileOutputStream(FileDescriptor.err), ProcessMasking::mask, charset);
+    System.setOut(new PrintStream(out, true, charset));
+    System.setErr(new PrintStream(err, true, charset));
+    int code;
+    try {
+      Environment env = Environment.capture();
+      ProcessLogging.configure(env.home(), isServer(args), List.of(args).contains("--verbose"));
+      code = execute(env, args);
+    } finally {
+      System.out.flush();
+      System.err.flush();
+      flushLine(out);
+      flushLine(err);
+    }
+    System.exit(code);
+  }
+
+  private static void flushLine(MaskingOutputStream stream) {
+    try {
+      stream.flushLine();
+    } catch (java.io.IOException e) {
+      // the terminal is gone: nothing left to show
+    }
   }
 
   /** The environment the process started with, for any command. */

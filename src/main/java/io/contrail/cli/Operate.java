@@ -115,7 +115,8 @@ final class Operate {
     m.put("applied", result.applied() && !result.isEmpty());
     List<Map<String, Object>> runs = new ArrayList<>();
     for (RunChange r : result.runs()) {
-      Map<String, Object> run = RunsCommand.runJson(r.after());
+      // conf keys redacted by name; values the process knows as secret are masked on stdout
+      Map<String, Object> run = RunsCommand.runJson(r.after(), io.contrail.secrets.SecretsMasker.defaults());
       run.put("state_before", r.before().state().id());
       List<Map<String, Object>> tis = new ArrayList<>();
       for (TaskChange t : r.tasks()) {

@@ -9,7 +9,9 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.turbo.TurboFilter;
 import ch.qos.logback.core.FileAppender;
 import ch.qos.logback.core.spi.FilterReply;
+import io.contrail.security.PrivateFiles;
 import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.slf4j.LoggerFactory;
@@ -26,8 +28,9 @@ import org.slf4j.Marker;
 final class ProcessLogging {
   /** The logger of internal errors: to the log file only, the terminal gets one line. */
   static final String ERRORS_LOGGER = "io.contrail.cli.errors";
-  private static final String PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSX,UTC} %-5level [%thread] %logger{24}"
-      + "%replace( trace_id=%X{trace_id} span_id=%X{span_id}){' trace_id= span_id=', ''} - %msg%n";
+  /** As the console's in logback.xml: message and stack trace pass the secrets masker (%masked). */
+  private static final String PATTERN = "%nopex%d{yyyy-MM-dd'T'HH:mm:ss.SSSX,UTC} %-5level [%thread] %logger{24}"
+      + "%replace( trace_id=%X{trace_id} span_id=%X{span_id}){' trace_id= span_id=', ''} - %masked(%msg%n%ex)";
 
   private static volatile Path logFile;
 
@@ -36,9 +39,18 @@ final class ProcessLogging {
   static void configure(Path home, boolean server, boolean verbose) {
     System.setProperty("contrail.log.level", server || verbose ? "INFO" : "WARN");
     System.setProperty("contrail.log.console.ex", server || verbose ? "%ex" : "%nopex");
+    // a short command says in one line what is left when the collector is away (spans wait in the
+    // database); the SDK's own export errors, with their stack traces, only with --verbose
+    System.setProperty("contrail.otel.log.level", verbose ? "INFO" : server ? "WARN" : "OFF");
     Path file = home.resolve("logs").resolve("contrail.log");
     try {
-      Files.createDirectories(file.getParent());
+      // the component log is its user's alone, as every file under CONTRAIL_HOME (0600 in 0700)
+      PrivateFiles.createDirectories(file.getParent());
+      try {
+        PrivateFiles.createFile(file);
+      } catch (FileAlreadyExistsException exists) {
+        PrivateFiles.restrict(file); // also one an older Contrail wrote 0644
+      }
     } catch (IOException | RuntimeException e) {
       return; // no log file then: the terminal line says to use --verbose
     }

@@ -6,6 +6,8 @@ import io.contrail.run.RunTimes;
 import io.contrail.run.TaskAttempt;
 import io.contrail.run.TaskInstance;
 import io.contrail.run.TaskTimes;
+import io.contrail.secrets.SecretsMasker;
+import io.contrail.storage.Json;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -23,7 +25,8 @@ import picocli.CommandLine.Spec;
         MarkCommands.Run.class, DeleteCommands.Run.class})
 final class RunsCommand extends ParentCommand {
 
-  static Map<String, Object> runJson(DagRun r) {
+  /** The run as JSON, its conf redacted by key at any depth (the real conf stays in the database). */
+  static Map<String, Object> runJson(DagRun r, SecretsMasker masker) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("dag_id", r.dagId());
     m.put("run_id", r.runId());
@@ -35,7 +38,7 @@ final class RunsCommand extends ParentCommand {
     m.put("queued_at", r.times().queuedAt());
     m.put("start_date", r.times().startDate());
     m.put("end_date", r.times().endDate());
-    m.put("conf", io.contrail.storage.Json.readObject(r.spec().conf()));
+    m.put("conf", masker.redact(io.contrail.storage.Json.readObject(r.spec().conf())));
     m.put("trace_id", r.trace().traceId());
     m.put("span_id", r.trace().spanId());
     return m;
@@ -55,7 +58,7 @@ final class RunsCommand extends ParentCommand {
     return m;
   }
 
-  static Map<String, Object> attemptJson(TaskAttempt a) {
+  static Map<String, Object> attemptJson(TaskAttempt a, SecretsMasker masker) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("task_id", a.taskId());
     m.put("try_number", a.tryNumber());
@@ -65,7 +68,7 @@ final class RunsCommand extends ParentCommand {
     m.put("hostname", a.placement().hostname());
     m.put("pid", a.placement().pid());
     m.put("exit_code", a.status().exitCode());
-    m.put("error", a.status().error());
+    m.put("error", masker.mask(a.status().error()));
     m.put("span_id", a.spanId());
     return m;
   }
@@ -99,7 +102,7 @@ final class RunsCommand extends ParentCommand {
           c.dag(dagId); // a DAG that does not exist is a mistake, one without runs is not
         }
         if (json) {
-          c.json(runs.stream().map(RunsCommand::runJson).toList());
+          c.json(runs.stream().map(r -> runJson(r, c.app().masker())).toList());
           return 0;
         }
         List<List<String>> rows = new ArrayList<>();
@@ -126,13 +129,14 @@ final class RunsCommand extends ParentCommand {
     public Integer call() {
       try (CliContext c = CliContext.open(spec, Role.CLI)) {
         DagRun run = c.run(dagId, runId);
+        SecretsMasker masker = c.maskerFor(run);
         List<TaskInstance> tis = c.tasksInDagOrder(run);
         List<TaskAttempt> attempts = inOrderOf(tis, c.app().stores().runs().attempts(run.key()));
         PrintWriter out = c.out();
         if (json) {
-          Map<String, Object> m = runJson(run);
+          Map<String, Object> m = runJson(run, masker);
           m.put("task_instances", tis.stream().map(RunsCommand::taskJson).toList());
-          m.put("attempts", attempts.stream().map(RunsCommand::attemptJson).toList());
+          m.put("attempts", attempts.stream().map(a -> attemptJson(a, masker)).toList());
           c.json(m);
           return 0;
         }
@@ -141,7 +145,7 @@ final class RunsCommand extends ParentCommand {
             run.dagId(), run.runId(), run.state().id(), run.runType().id(), run.spec().logicalDate(),
             run.spec().dataIntervalStart(), run.spec().dataIntervalEnd(), run.times().queuedAt(),
             Output.time(run.times().startDate()), Output.time(run.times().endDate()),
-            run.spec().conf() == null ? "{}" : run.spec().conf(), run.trace().traceId());
+            Json.write(masker.redact(Json.readObject(run.spec().conf()))), run.trace().traceId());
         Output.table(out, TASK_HEADER, taskRows(tis));
         if (!attempts.isEmpty()) {
           out.println();
@@ -152,7 +156,7 @@ final class RunsCommand extends ParentCommand {
             String error = a.status().error();
             rows.add(List.of(a.taskId(), String.valueOf(a.tryNumber()), a.state().id(),
                 Output.duration(a.startDate(), a.endDate()), host == null ? "" : host,
-                exitCode == null ? "" : String.valueOf(exitCode), error == null ? "" : error));
+                exitCode == null ? "" : String.valueOf(exitCode), error == null ? "" : masker.mask(error)));
           }
           Output.table(out, List.of("task_id", "try", "state", "duration", "host", "exit_code", "error"), rows);
         }

@@ -53,7 +53,9 @@ final class TasksCommand extends ParentCommand {
           throw new Main.UserError("no log for try " + n + " of task '" + taskId + "' in run '" + runId
               + "' (expected " + log + ")");
         }
-        String text = Files.readString(log);
+        // masked when written; again here, for logs written before masking and for the task's own
+        // output, which its shell wrapper appends unmasked (it must survive a scheduler crash)
+        String text = c.maskerFor(run).mask(Files.readString(log));
         if (json) {
           Map<String, Object> m = new LinkedHashMap<>();
           m.put("dag_id", dagId);

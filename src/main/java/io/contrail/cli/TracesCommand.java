@@ -2,9 +2,12 @@ package io.contrail.cli;
 
 import io.contrail.roles.Role;
 import io.contrail.run.DagRun;
+import io.contrail.secrets.SecretsMasker;
 import io.contrail.storage.Stores;
 import io.contrail.telemetry.traces.Tracing;
 import io.opentelemetry.sdk.trace.data.SpanData;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -32,18 +35,26 @@ final class TracesCommand extends ParentCommand {
     public Integer call() {
       try (CliContext c = CliContext.open(spec, Role.CLI)) {
         DagRun run = c.run(dagId, runId);
+        // span attributes and events may quote the run's secrets
+        SecretsMasker masker = c.maskerFor(run);
         if (json) {
-          c.json(TraceTree.json(c.app().stores().runs(), run));
+          c.json(masker.redact(TraceTree.json(c.app().stores().runs(), c.app().stores().dags(), run)));
         } else {
-          TraceTree.print(c.out(), c.app().stores().runs(), run);
+          StringWriter text = new StringWriter();
+          PrintWriter tree = new PrintWriter(text);
+          TraceTree.print(tree, c.app().stores().runs(), c.app().stores().dags(), run);
+          tree.flush();
+          c.out().print(masker.mask(text.toString()));
         }
         return ExitCodes.OK;
       }
     }
   }
 
-  @Command(name = "export", sortOptions = false,
-      description = "Re-send finished runs' spans to the configured exporter, with the same ids.")
+  @Command(name = "export", sortOptions = false, description = {
+      "Re-send finished runs' spans to the configured exporter.",
+      "Each span is byte-identical to its first export: same ids, times, attributes and the resource of the process"
+          + " that did the work (stored with the row), so a backend that has it keeps one copy."})
   static final class Export implements Callable<Integer> {
     @Option(names = "--dag", paramLabel = "DAG_ID", description = "Only runs of this DAG.") String dagId;
     @Option(names = "--run-id", paramLabel = "RUN_ID", description = "Only this run.") String runId;
@@ -75,7 +86,7 @@ final class TracesCommand extends ParentCommand {
             .toList();
         int spans = 0;
         List<String> failed = new ArrayList<>();
-        try (Tracing tracing = Tracing.open(c.app().config(), c.app().otel(), new Tracing.Source(
+        try (Tracing tracing = Tracing.open(c.app().config(), c.app().otel(), c.app().masker(), new Tracing.Source(
             Stores.spanOutbox(c.app().database()), c.app().stores().runs(), c.app().stores().dags()))) {
           for (DagRun run : runs) {
             List<SpanData> data = tracing.outbox().spansOf(run.key());

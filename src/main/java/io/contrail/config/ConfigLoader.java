@@ -1,14 +1,17 @@
 package io.contrail.config;
 
+import io.contrail.secrets.SecretNames;
+import io.contrail.security.PrivateFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import org.slf4j.LoggerFactory;
 
 /**
  * Builds the {@link ContrailConfig} at start-up: finds {@code CONTRAIL_HOME}, reads {@code
@@ -40,7 +43,9 @@ public final class ConfigLoader {
     Path file = absoluteHome.resolve(FILE_NAME);
     Map<String, Map<String, ConfigSchema.KeyDef>> schema = ConfigSchema.bySection();
     Settings settings = Settings.defaults(absoluteHome);
-    applyFile(file, readOrCreate(file, absoluteHome), schema, settings);
+    String text = readOrCreate(file, absoluteHome);
+    applyFile(file, text, schema, settings);
+    warnIfPasswordExposed(file, text);
     applyEnv(env, schema, settings);
     return ConfigBinder.bind(absoluteHome, settings);
   }
@@ -53,10 +58,10 @@ public final class ConfigLoader {
   private static String readOrCreate(Path file, Path home) {
     try {
       if (Files.notExists(file)) {
-        Files.createDirectories(home);
+        // CONTRAIL_HOME and its configuration are the user's alone (0700, 0600)
+        PrivateFiles.createDirectories(home);
         try {
-          Files.writeString(file, defaultFileText(home), StandardCharsets.UTF_8,
-              StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+          PrivateFiles.writeNew(file, defaultFileText(home));
         } catch (FileAlreadyExistsException racedWithAnotherProcess) {
           // Another process started at the same time wrote it first; read theirs.
         }
@@ -64,6 +69,30 @@ public final class ConfigLoader {
       return Files.readString(file, StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new ConfigException("cannot read or create " + file + ": " + e, e);
+    }
+  }
+
+  /**
+   * A start-up warning when contrail.cfg sets a password (or any key whose name looks secret) and
+   * other users may read the file.
+   */
+  private static void warnIfPasswordExposed(Path file, String text) {
+    if (!PrivateFiles.readableByOthers(file)) {
+      return;
+    }
+    SecretNames names = SecretNames.defaults();
+    for (IniParser.Entry e : IniParser.parse(text, file.toString()).entries()) {
+      if (names.looksSecret(e.key()) && !e.value().isBlank()) {
+        String mode;
+        try {
+          mode = PosixFilePermissions.toString(Files.getPosixFilePermissions(file));
+        } catch (IOException ex) {
+          mode = "readable by others";
+        }
+        LoggerFactory.getLogger(ConfigLoader.class).warn("{} sets [{}] {} and other users can read it ({}):"
+            + " chmod 600 {}", file, e.section(), e.key(), mode, file);
+        return;
+      }
     }
   }
 

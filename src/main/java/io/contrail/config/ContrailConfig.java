@@ -50,7 +50,13 @@ public record ContrailConfig(
       @Key(value = "32", comment = "task instances running at once, all DAGs together") int parallelism,
       @Key(value = "128", comment = "slots of default_pool") int defaultPoolSlots,
       @Key(value = "1048576", comment = "a larger DAG file is an import error, not parsed") int maxDagFileBytes,
-      @Key(value = "30000", comment = "a DAG file taking longer to parse is given up") long dagbagImportTimeoutMs) {}
+      @Key(value = "30000", comment = "a DAG file taking longer to parse is given up") long dagbagImportTimeoutMs,
+      @Key(value = "", comment = "comma-separated extra names whose values are masked as secrets",
+          parser = Parser.NAMES) List<String> sensitiveVarConnNames) {
+    public Core {
+      sensitiveVarConnNames = List.copyOf(sensitiveVarConnNames);
+    }
+  }
 
   /** Section {@code [database]}. */
   public record Database(
@@ -93,6 +99,8 @@ public record ContrailConfig(
       @Key(value = "exponential", comment = "OTLP histograms: exponential (as Airflow 3.3) | explicit (buckets 1 ms to 24 h)",
           oneOf = {"exponential", "explicit"}) String otelHistograms,
       @Key(value = "false", comment = "serve /metrics for Prometheus to scrape") boolean prometheusOn,
+      @Key(value = "127.0.0.1", comment = "address /metrics listens on (0.0.0.0: every interface)",
+          parser = Parser.HOST) String prometheusHost,
       @Key(value = "9464", comment = "port of the /metrics endpoint", parser = Parser.PORT) int prometheusPort,
       @Key(value = "", comment = "comma-separated regexes; empty = all") List<Pattern> metricsAllowList,
       @Key(value = "", comment = "comma-separated regexes; empty = none") List<Pattern> metricsBlockList,
@@ -105,7 +113,8 @@ public record ContrailConfig(
     /** These settings without the /metrics endpoint, for a process nothing scrapes (a CLI command). */
     public Metrics withoutPrometheus() {
       return new Metrics(statsdOn, statsdHost, statsdPort, statsdPrefix, statsdDatadogTags, otelOn, otelHost,
-          otelPort, otelProtocol, otelSslActive, otelPrefix, otelIntervalMilliseconds, otelHistograms, false, prometheusPort,
+          otelPort, otelProtocol, otelSslActive, otelPrefix, otelIntervalMilliseconds, otelHistograms, false, prometheusHost,
+          prometheusPort,
           metricsAllowList, metricsBlockList, legacyNamesOn);
     }
   }
@@ -122,7 +131,10 @@ public record ContrailConfig(
       @Key(value = "false", comment = "also print spans to the console") boolean otelDebuggingOn,
       @Key(value = "slow", comment = "off | slow | all  (scheduler loop spans)",
           oneOf = {"off", "slow", "all"}) String schedulerSpans,
-      @Key(value = "500", comment = "a loop slower than this is 'slow'") long slowLoopThresholdMs) {}
+      @Key(value = "500", comment = "a loop slower than this is 'slow'") long slowLoopThresholdMs,
+      @Key(value = "5000", comment = "a stopping process waits this long at most for spans to leave") long shutdownFlushMs,
+      @Key(value = "", comment = "first start with traces on: also export runs queued since (ISO date)")
+          java.time.Instant firstExportSince) {}
 
   /** Section {@code [logs]}. */
   public record Logs(

@@ -23,7 +23,13 @@ enum Parser {
   ONE_OF,
   PATH,
   JDBC_URL,
-  PATTERNS;
+  PATTERNS,
+  /** Comma-separated names, lower-cased, blanks dropped. */
+  NAMES,
+  /** A bind address: a host name or an IP address, no port. */
+  HOST,
+  /** An ISO date (midnight UTC) or instant; empty is none (null). */
+  OPTIONAL_INSTANT;
 
   /** The parser a key declared with {@code declared} uses for a component of {@code type}. */
   static Parser resolve(Parser declared, Class<?> type, String[] oneOf) {
@@ -51,6 +57,9 @@ enum Parser {
     if (type == String.class) {
       return TEXT;
     }
+    if (type == java.time.Instant.class) {
+      return OPTIONAL_INSTANT;
+    }
     throw new IllegalStateException("no parser for a config value of type " + type);
   }
 
@@ -71,6 +80,9 @@ enum Parser {
       case PATH -> path(s, home);
       case JDBC_URL -> jdbcUrl(s);
       case PATTERNS -> patterns(s);
+      case NAMES -> names(s);
+      case HOST -> host(s);
+      case OPTIONAL_INSTANT -> instant(s);
     };
   }
 
@@ -121,6 +133,37 @@ enum Parser {
       return fileUrl + expandTilde(url.substring(fileUrl.length()));
     }
     return url;
+  }
+
+  private static List<String> names(Settings.Setting s) {
+    List<String> names = new ArrayList<>();
+    for (String part : s.value().split(",")) {
+      if (!part.isBlank()) {
+        names.add(part.strip().toLowerCase(Locale.ROOT));
+      }
+    }
+    return List.copyOf(names);
+  }
+
+  private static String host(Settings.Setting s) {
+    String host = s.value().strip();
+    if (!host.matches("[A-Za-z0-9.-]+|\\[?[0-9A-Fa-f:.]+]?")) {
+      throw s.invalid("not a host name or IP address (127.0.0.1, 0.0.0.0, ::1, a host name)");
+    }
+    return host;
+  }
+
+  private static java.time.Instant instant(Settings.Setting s) {
+    String v = s.value().strip();
+    if (v.isEmpty()) {
+      return null;
+    }
+    try {
+      return v.length() <= 10 ? java.time.LocalDate.parse(v).atStartOfDay().toInstant(java.time.ZoneOffset.UTC)
+          : java.time.Instant.parse(v);
+    } catch (java.time.format.DateTimeParseException e) {
+      throw s.invalid("not an ISO date (2026-01-01) or instant (2026-01-01T00:00:00Z)");
+    }
   }
 
   private static List<Pattern> patterns(Settings.Setting s) {

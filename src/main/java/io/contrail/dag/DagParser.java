@@ -2,6 +2,7 @@ package io.contrail.dag;
 
 import io.contrail.api.Dag;
 import io.contrail.api.TaskDefinition;
+import io.contrail.run.Ids;
 import io.contrail.schedule.Schedule;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
@@ -64,8 +65,10 @@ final class DagParser {
     root.rejectUnknownKeys(DAG_KEYS, "at the top level of the DAG");
 
     String dagId = root.requiredIdentifier("dag_id", "");
-    if (!Dag.DAG_ID.matcher(dagId).matches()) {
-      throw root.error("dag_id", "dag_id '" + dagId + "' must be 1-250 characters of A-Z a-z 0-9 _ . -");
+    try {
+      Ids.dagId(dagId);
+    } catch (IllegalArgumentException e) {
+      throw root.error("dag_id", e.getMessage());
     }
     String schedule = schedule(root);
     Instant startDate = startDate(root);

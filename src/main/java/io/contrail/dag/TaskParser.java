@@ -1,7 +1,6 @@
 package io.contrail.dag;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.contrail.api.Dag;
 import io.contrail.api.HttpSpec;
 import io.contrail.api.JavaSpec;
 import io.contrail.api.NoopSpec;
@@ -10,6 +9,7 @@ import io.contrail.api.SleepSpec;
 import io.contrail.api.TaskDefinition;
 import io.contrail.api.TaskSpec;
 import io.contrail.api.TriggerRule;
+import io.contrail.run.Ids;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -73,8 +73,10 @@ final class TaskParser {
     String where = named == null ? "in task" : "in task '" + named + "'";
     t.rejectUnknownKeys(ALL_TASK_KEYS, where);
     String taskId = t.requiredIdentifier("task_id", " in task");
-    if (!Dag.TASK_ID.matcher(taskId).matches()) {
-      throw t.error("task_id", "task_id '" + taskId + "' must be 1-250 characters of A-Z a-z 0-9 _ . -");
+    try {
+      Ids.taskId(taskId);
+    } catch (IllegalArgumentException e) {
+      throw t.error("task_id", e.getMessage());
     }
     String typeName = t.requiredIdentifier("type", " in task '" + taskId + "'");
     String type = typeName.trim().toLowerCase(Locale.ROOT);

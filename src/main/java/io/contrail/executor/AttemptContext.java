@@ -7,6 +7,7 @@ import io.contrail.run.ProcessIdentity;
 import io.contrail.run.TaskInstance;
 import io.contrail.run.TraceContext;
 import io.contrail.telemetry.TraceContexts;
+import io.contrail.secrets.SecretsMasker;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapPropagator;
 import java.io.PrintStream;
@@ -26,11 +27,13 @@ import java.util.function.Predicate;
  * @param claim for tasks that start a process of their own: records the try as running with that
  *     process (null if it could not start) and says whether the try is still this executor's to
  *     run; the process must not start its work otherwise
+ * @param masker the process's secrets masker: Contrail's own log lines mask with it; tasks register
+ *     what they render
  */
 record AttemptContext(TaskInstance ti, TaskDefinition task, Dag dag, DagRun run,
     Map<String, Object> placeholders, Map<String, String> env, Path logFile, Path exitFile, PrintStream log,
     Path workingDir, Duration timeout, TraceContext attemptSpan, TextMapPropagator propagator,
-    Predicate<ProcessIdentity> claim) {
+    Predicate<ProcessIdentity> claim, SecretsMasker masker) {
 
   /** A Context with the attempt's span (as a remote parent), for Java tasks and propagators. */
   Context otelContext() {

@@ -8,6 +8,7 @@ import io.contrail.api.ShellSpec;
 import io.contrail.api.SleepSpec;
 import io.contrail.api.TaskDefinition;
 import io.contrail.api.TaskSpec;
+import io.contrail.operations.RunSecrets;
 import io.contrail.run.AttemptStatus;
 import io.contrail.run.CallbackRequest;
 import io.contrail.run.DagRun;
@@ -17,10 +18,11 @@ import io.contrail.run.TaskChange;
 import io.contrail.run.TaskInstance;
 import io.contrail.run.TaskInstanceKey;
 import io.contrail.run.TraceContext;
+import io.contrail.secrets.MaskingOutputStream;
+import io.contrail.security.PrivateFiles;
 import io.contrail.storage.Json;
 import io.contrail.telemetry.Telemetry;
 import io.contrail.telemetry.TraceContexts;
-import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -99,7 +101,7 @@ final class AttemptRunner {
     final AtomicBoolean stopped;
     final TaskDefinition task;
     final long owner;
-    final Path logFile;
+    Path logFile;
     PrintStream log;
     TaskInstance current;
 
@@ -110,7 +112,6 @@ final class AttemptRunner {
       this.stopped = stopped;
       this.task = dag.taskIndex().get(queued.taskId());
       this.owner = queued.lease().jobId();
-      this.logFile = TaskLogs.attemptLog(settings.logsRoot(), queued.key(), queued.tryNumber());
     }
 
     /**
@@ -128,6 +129,9 @@ final class AttemptRunner {
       }
       current = running;
       telemetry.taskStateChanged(queued, running);
+      if (log == null) {
+        return true; // the log could not be opened: the try fails with that reason
+      }
       log.printf("[contrail] %s %s try %d of %d on %s started %s%n", running.key(), running.profile().taskType(),
           running.tryNumber(), running.tries().max(), settings.hostname(), running.times().startDate());
       log.flush();
@@ -135,14 +139,21 @@ final class AttemptRunner {
     }
 
     boolean run() {
+      // the run may have been created by another process: its secrets are learnt before the first line
+      RunSecrets.register(settings.masker(), run, dag);
       try {
-        Files.createDirectories(logFile.getParent());
-      } catch (IOException e) {
-        LOG.warn("cannot create log folder {}: {}", logFile.getParent(), e.toString());
+        logFile = TaskLogs.attemptLog(settings.logsRoot(), queued.key(), queued.tryNumber());
+        PrivateFiles.createDirectories(logFile.getParent());
+      } catch (IllegalArgumentException | IOException e) {
+        if (!claim(null)) {
+          return false;
+        }
+        finish(current, task, Outcome.failed(null, "cannot write the attempt's log: " + e.getMessage()), null, false);
+        return true;
       }
       Outcome outcome;
       boolean interrupted = false;
-      try (PrintStream out = new PrintStream(new FileOutputStream(logFile.toFile(), true), true, StandardCharsets.UTF_8)) {
+      try (PrintStream out = new PrintStream(maskedLog(), true, StandardCharsets.UTF_8)) {
         log = out;
         TaskBody<?> body = task == null ? null : bodies.get(task.spec().getClass());
         if (body == null || !body.startsProcess()) {
@@ -199,6 +210,11 @@ final class AttemptRunner {
       return true;
     }
 
+    /** The attempt's log file (0600), every line Contrail writes masked on its way in. */
+    private MaskingOutputStream maskedLog() throws IOException {
+      return new MaskingOutputStream(PrivateFiles.append(logFile), settings.masker()::mask);
+    }
+
     @SuppressWarnings("unchecked")
     private <S extends TaskSpec> Outcome body(S spec, AttemptContext ctx) throws InterruptedException {
       return ((TaskBody<S>) bodies.get(spec.getClass())).run(ctx, spec);
@@ -215,8 +231,9 @@ final class AttemptRunner {
       }
       TaskInstance finished = overLimit ? running.toFailedForGood(end)
           : running.toFinished(outcome.success(), end, delay, interrupted);
+      // the reason is shown by the CLI, spans and the API: it is stored masked
       AttemptStatus status = outcome.success() ? AttemptStatus.succeeded(outcome.exitCode())
-          : AttemptStatus.failed(outcome.exitCode(), errorText(outcome));
+          : AttemptStatus.failed(outcome.exitCode(), settings.masker().mask(errorText(outcome)));
       TaskAttempt attempt = TaskAttempt.started(running, settings.executorName()).finished(status, pid, end);
       // a hand-back is not a retry: it calls no callback
       List<CallbackRequest> callbacks = interrupted && !overLimit ? List.of()
@@ -252,11 +269,15 @@ final class AttemptRunner {
     Map<String, String> env = environment(settings, run, ti.taskId(), ti.tryNumber(),
         TraceContexts.traceparent(attemptSpan));
     if (task.spec() instanceof ShellSpec shell) {
-      shell.env().forEach((k, v) -> env.put(k, io.contrail.dag.Placeholders.render(v, values)));
+      shell.env().forEach((k, v) -> {
+        String rendered = io.contrail.dag.Placeholders.render(v, values);
+        settings.masker().addNamed(k, rendered);
+        env.put(k, rendered);
+      });
     }
     return new AttemptContext(ti, task, dag, run, values, env, logFile,
         TaskLogs.exitFile(settings.logsRoot(), ti.key(), ti.tryNumber()), log, workingDir(settings, dag),
-        task.executionTimeout(), attemptSpan, settings.propagator(), claim);
+        task.executionTimeout(), attemptSpan, settings.propagator(), claim, settings.masker());
   }
 
   /** The placeholders of a try (or a callback) of {@code taskId} in {@code run}: ds, logical_date, run_id ... */

@@ -161,14 +161,18 @@ public final class CallbackRunner implements AutoCloseable {
       store.finished(claimed.id(), token, "skipped", clock.instant());
       return;
     }
+    // the run's conf and the DAG's literal secrets are masked in the callback's log too
+    io.contrail.operations.RunSecrets.register(settings.masker(), run.get(), dag);
     Instant start = clock.instant();
     Telemetry.CallbackSpan span = telemetry.callbackStarted(request, start);
     Path logFile = TaskLogs.callbackLog(settings.logsRoot(), request.run(), request.taskId(), request.kind().id(),
         request.tryNumber());
     Outcome outcome;
     try {
-      Files.createDirectories(logFile.getParent());
-      try (PrintStream log = new PrintStream(new FileOutputStream(logFile.toFile(), true), true, StandardCharsets.UTF_8)) {
+      io.contrail.security.PrivateFiles.createDirectories(logFile.getParent());
+      // a callback's log is as private and as masked as an attempt's
+      try (PrintStream log = new PrintStream(new io.contrail.secrets.MaskingOutputStream(
+          io.contrail.security.PrivateFiles.append(logFile), settings.masker()::mask), true, StandardCharsets.UTF_8)) {
         log.printf("[contrail] %s callback of %s%s (%s) started %s%n", request.kind().id(), request.run(),
             request.taskId() == null ? "" : " task " + request.taskId() + " try " + request.tryNumber(),
             request.state(), start);
@@ -209,7 +213,7 @@ public final class CallbackRunner implements AutoCloseable {
         : TraceContexts.parse(traceparent).orElse(request.concerns());
     Path exitFile = logFile.resolveSibling(logFile.getFileName() + ".exit");
     AttemptContext ctx = new AttemptContext(null, null, dag, run, values, env, logFile, exitFile, log,
-        AttemptRunner.workingDir(settings, dag), callback.timeout(), parent, settings.propagator(), process -> true);
+        AttemptRunner.workingDir(settings, dag), callback.timeout(), parent, settings.propagator(), process -> true, settings.masker());
     if (callback.action() instanceof ShellSpec s) {
       s.env().forEach((k, v) -> env.put(k, io.contrail.dag.Placeholders.render(v, values)));
       return shell.run(ctx, s);

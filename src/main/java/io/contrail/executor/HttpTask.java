@@ -25,6 +25,8 @@ final class HttpTask implements TaskBody<HttpSpec> {
     String url = ctx.render(spec.url());
     String method = spec.method();
     String body = ctx.render(spec.body());
+    // a password in the url, a token in its query or a secret header: masked in the log, errors, spans
+    ctx.masker().addNamed("url", url);
     HttpRequest.Builder rb;
     try {
       rb = HttpRequest.newBuilder(URI.create(url));
@@ -33,7 +35,11 @@ final class HttpTask implements TaskBody<HttpSpec> {
     }
     rb.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
         : HttpRequest.BodyPublishers.ofString(body));
-    spec.headers().forEach((k, v) -> rb.header(k, ctx.render(v)));
+    spec.headers().forEach((k, v) -> {
+      String value = ctx.render(v);
+      ctx.masker().addNamed(k, value);
+      rb.header(k, value);
+    });
     // the attempt's span context, in the headers OTEL_PROPAGATORS names (W3C traceparent by default)
     ctx.propagator().inject(ctx.otelContext(), rb, (b, k, v) -> b.setHeader(k, v));
     if (ctx.timeout() != null) {

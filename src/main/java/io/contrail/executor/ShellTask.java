@@ -6,12 +6,21 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A {@code type: shell} task: a small bash wrapper, leader of its own process group, runs the
- * rendered command with output appended to the attempt's log. Exit code 0 is success.
+ * rendered command with output appended to the attempt's log. Exit code 0 is success. The process
+ * gets Contrail's environment without the {@code CONTRAIL__*} settings (the database URL and
+ * password among them) plus the task's own variables.
+ *
+ * <p>The task's output goes straight into the log file, not through this JVM, so it is all there
+ * even when the scheduler crashed meanwhile (a recovering scheduler adopts the finished try from
+ * the log and exit file). It is therefore stored as the task printed it and masked where it is
+ * read ({@code tasks logs}, the OTel log export); the lines Contrail writes itself (the command
+ * line, errors) are masked on their way in.
  *
  * <p>The wrapper waits on its stdin until the try is recorded as running with the wrapper's pid
  * and start time, so no command runs before a recovering scheduler could identify (and kill) its
@@ -30,7 +39,7 @@ final class ShellTask implements TaskBody<ShellSpec> {
       IFS= read -r __contrail_gate && [ "$__contrail_gate" = go ] || exit 0
       ( eval "$__contrail_command" ) </dev/null
       __contrail_status=$?
-      printf 'exit_code=%d ended_at=%s\\n' "$__contrail_status" "$EPOCHREALTIME" > "$__contrail_exit"
+      (umask 077; printf 'exit_code=%d ended_at=%s\\n' "$__contrail_status" "$EPOCHREALTIME" > "$__contrail_exit")
       """ + (ProcessControl.HAS_SETSID ? "kill -KILL 0\n" : "exit \"$__contrail_status\"\n");
 
   @Override
@@ -45,6 +54,7 @@ final class ShellTask implements TaskBody<ShellSpec> {
         .directory(ctx.workingDir().toFile())
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(ctx.logFile().toFile()));
+    withoutContrailSettings(pb.environment());
     pb.environment().putAll(ctx.env());
     Process process;
     try {
@@ -93,6 +103,11 @@ final class ShellTask implements TaskBody<ShellSpec> {
     }
     int code = exit.get().exitCode();
     return code == 0 ? Outcome.ok(code) : Outcome.failed(code, "command exited with code " + code);
+  }
+
+  /** The variables that configure Contrail itself are not the task's business. */
+  static void withoutContrailSettings(Map<String, String> env) {
+    env.keySet().removeIf(name -> name.startsWith("CONTRAIL__"));
   }
 
   private static void closeQuietly(Process p) {

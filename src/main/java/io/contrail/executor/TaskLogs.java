@@ -1,5 +1,6 @@
 package io.contrail.executor;
 
+import io.contrail.run.Ids;
 import io.contrail.run.TaskInstanceKey;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -7,9 +8,9 @@ import java.util.HexFormat;
 import java.util.zip.CRC32;
 
 /**
- * Where each attempt's output lives: {@code logs/dag_id=D/run_id=R/task_id=T/attempt=N.log}, and
- * beside it {@code attempt=N.exit}, the exit status a shell task's wrapper records (see
- * {@link AttemptExit}). A
+ * Where each attempt's output lives: {@code logs/dag_id=D/run_id=R/task_id=T/attempt=N.log}, always
+ * inside the logs folder, and beside it {@code attempt=N.exit}, the exit status a shell task's
+ * wrapper records (see {@link AttemptExit}). A
  * folder name over the file systems' 255-byte limit (a 250-character dag_id plus "dag_id=") is cut
  * and ends in a checksum of the whole name, so it stays unique and the same for every reader.
  */
@@ -18,29 +19,47 @@ public final class TaskLogs {
 
   private TaskLogs() {}
 
-  /** The folder of every log of a DAG's runs. */
+  /** The folder of every log of a DAG's runs (checked as {@link #attemptLog} is). */
   public static Path dagFolder(Path logsRoot, String dagId) {
-    return logsRoot.resolve(folder("dag_id=" + dagId));
+    return under(logsRoot, 1, folder("dag_id=" + Ids.dagId(dagId)));
   }
 
-  /** The folder of every log of one run. */
+  /** The folder of every log of one run (checked as {@link #attemptLog} is). */
   public static Path runFolder(Path logsRoot, io.contrail.run.RunKey run) {
-    return dagFolder(logsRoot, run.dagId()).resolve(folder("run_id=" + run.runId()));
+    return under(logsRoot, 2, folder("dag_id=" + Ids.dagId(run.dagId())), folder("run_id=" + Ids.runId(run.runId())));
   }
 
+  /**
+   * The log file of one try. Only ids {@link Ids} accepts make a path, and the path must still lie
+   * under {@code logsRoot} once normalised; anything else (a run id {@code ../../x} stored before ids
+   * were checked) is an IllegalArgumentException naming the id.
+   */
   public static Path attemptLog(Path logsRoot, TaskInstanceKey key, int tryNumber) {
-    return taskFolder(logsRoot, key).resolve("attempt=" + tryNumber + ".log");
+    return checked(logsRoot, key, "attempt=" + tryNumber + ".log");
   }
 
   /** The file where the wrapper of a shell task's try records how its command exited. */
   public static Path exitFile(Path logsRoot, TaskInstanceKey key, int tryNumber) {
-    return taskFolder(logsRoot, key).resolve("attempt=" + tryNumber + ".exit");
+    return checked(logsRoot, key, "attempt=" + tryNumber + ".exit");
   }
 
-  private static Path taskFolder(Path logsRoot, TaskInstanceKey key) {
-    return logsRoot.resolve(folder("dag_id=" + key.dagId()))
-        .resolve(folder("run_id=" + key.runId()))
-        .resolve(folder("task_id=" + key.taskId()));
+  private static Path checked(Path logsRoot, TaskInstanceKey key, String fileName) {
+    return under(logsRoot, 4, folder("dag_id=" + Ids.dagId(key.dagId())), folder("run_id=" + Ids.runId(key.runId())),
+        folder("task_id=" + Ids.taskId(key.taskId())), fileName);
+  }
+
+  private static Path under(Path logsRoot, int depth, String... names) {
+    Path root = logsRoot.toAbsolutePath().normalize();
+    Path file = root;
+    for (String name : names) {
+      file = file.resolve(name);
+    }
+    file = file.normalize();
+    if (!file.startsWith(root) || file.getNameCount() != root.getNameCount() + depth) {
+      throw new IllegalArgumentException("a log path for " + String.join("/", names) + " would be " + file
+          + ", outside " + root);
+    }
+    return file;
   }
 
   /**
@@ -52,7 +71,7 @@ public final class TaskLogs {
     if (taskId == null) {
       return runFolder.resolve("callback=" + kind + ".log");
     }
-    return runFolder.resolve(folder("task_id=" + taskId)).resolve("callback=" + kind + ".try=" + tryNumber + ".log");
+    return runFolder.resolve(folder("task_id=" + Ids.taskId(taskId))).resolve("callback=" + kind + ".try=" + tryNumber + ".log");
   }
 
   static String folder(String name) {

@@ -64,7 +64,7 @@ public final class TaskTester {
     }
     AtomicReference<TaskChange> last = new AtomicReference<>();
     AttemptSettings local = new AttemptSettings(settings.executorName(), logs, settings.dagsFolder(),
-        settings.hostname(), settings.extraEnv(), settings.propagator(), settings.maxHandbacks());
+        settings.hostname(), settings.extraEnv(), settings.propagator(), settings.masker(), settings.maxHandbacks());
     StateWriter nothingStored = change -> {
       last.set(change);
       return true;

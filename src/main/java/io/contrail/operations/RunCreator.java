@@ -2,6 +2,7 @@ package io.contrail.operations;
 
 import io.contrail.api.Dag;
 import io.contrail.run.DagRun;
+import io.contrail.secrets.SecretsMasker;
 import io.contrail.storage.RunStore;
 import io.contrail.telemetry.Telemetry;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
@@ -22,29 +23,41 @@ public final class RunCreator {
   private final Telemetry telemetry;
   private final RunPlanner planner;
   private final Clock clock;
+  private final SecretsMasker masker;
 
-  /** @param sampler the configured SDK's sampler: it decides whether each new run's trace is sampled */
-  public RunCreator(RunStore runs, Telemetry telemetry, Sampler sampler, Clock clock) {
+  /**
+   * @param sampler the configured SDK's sampler: it decides whether each new run's trace is sampled
+   * @param masker learns each new run's secrets (its conf, its DAG's task env and headers)
+   */
+  public RunCreator(RunStore runs, Telemetry telemetry, Sampler sampler, Clock clock, SecretsMasker masker) {
     this.runs = runs;
     this.telemetry = telemetry;
     this.planner = new RunPlanner(sampler);
     this.clock = clock;
+    this.masker = masker;
   }
 
   /** Creates the run; empty when a run with its id exists already (nothing is changed then). */
   public Optional<DagRun> create(Dag dag, RunRequest request) {
-    RunPlanner.NewRun planned = planner.plan(dag, request, clock.instant());
+    RunPlanner.NewRun planned = plan(dag, request);
     return store(dag, planned) ? Optional.of(planned.run()) : Optional.empty();
   }
 
   /** Creates the run or fails, naming it, when its id is taken. */
   public DagRun createNew(Dag dag, RunRequest request) {
-    RunPlanner.NewRun planned = planner.plan(dag, request, clock.instant());
+    RunPlanner.NewRun planned = plan(dag, request);
     if (!store(dag, planned)) {
       throw new IllegalArgumentException("run '" + planned.run().runId() + "' of DAG '" + dag.dagId()
           + "' already exists");
     }
     return planned.run();
+  }
+
+  private RunPlanner.NewRun plan(Dag dag, RunRequest request) {
+    RunPlanner.NewRun planned = planner.plan(dag, request, clock.instant());
+    // before anything about the run is stored, logged or exported
+    RunSecrets.register(masker, planned.run(), dag);
+    return planned;
   }
 
   private boolean store(Dag dag, RunPlanner.NewRun planned) {

@@ -3,6 +3,7 @@ package io.contrail.operations;
 import io.contrail.api.Dag;
 import io.contrail.api.TaskDefinition;
 import io.contrail.run.DagRun;
+import io.contrail.run.Ids;
 import io.contrail.run.RunKey;
 import io.contrail.run.RunSpec;
 import io.contrail.run.RunTrace;
@@ -62,8 +63,9 @@ final class RunPlanner {
     }
     DataInterval interval = request.interval();
     Instant logicalDate = interval == null ? now : interval.logicalDate();
-    String runId = request.runId() == null || request.runId().isBlank()
-        ? RunIds.of(request.type(), interval == null ? now : logicalDate) : request.runId();
+    // every run id, given or generated, passes the one check: it becomes part of log paths
+    String runId = Ids.runId(request.runId() == null || request.runId().isBlank()
+        ? RunIds.of(request.type(), interval == null ? now : logicalDate) : request.runId());
     RunKey key = new RunKey(dag.dagId(), runId);
     RunSpec spec = new RunSpec(request.type(), logicalDate, interval == null ? logicalDate : interval.start(),
         interval == null ? logicalDate : interval.end(), conf.isEmpty() ? null : Json.write(conf));

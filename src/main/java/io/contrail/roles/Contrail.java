@@ -12,18 +12,31 @@ import io.contrail.executor.LocalExecutors;
 import io.contrail.operations.RunCreator;
 import io.contrail.scheduler.DagSync;
 import io.contrail.scheduler.Scheduler;
+import io.contrail.secrets.ProcessMasking;
+import io.contrail.secrets.SecretNames;
+import io.contrail.secrets.SecretsMasker;
+import io.contrail.security.PrivateFiles;
 import io.contrail.storage.Database;
 import io.contrail.storage.GroupCommit;
+import io.contrail.storage.SpanOutbox;
+import io.contrail.storage.SpanRecording;
 import io.contrail.storage.StorageException;
 import io.contrail.storage.Stores;
+import io.contrail.telemetry.ContrailResource;
 import io.contrail.telemetry.OtelSettings;
 import io.contrail.telemetry.Telemetry;
 import io.contrail.telemetry.TelemetryFactory;
+import io.contrail.telemetry.traces.StoredResources;
+import io.contrail.telemetry.traces.TracesTelemetry;
 import io.contrail.telemetry.traces.Tracing;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -38,25 +51,41 @@ public final class Contrail implements AutoCloseable {
   private final OtelSettings otel;
   private final Database database;
   private final Stores stores;
+  /** Whether this process records finished spans in the outbox (the run and operation stores alike). */
+  private final SpanRecording recording;
   // microsecond ticks: what H2 and PostgreSQL store, so run ids and stored times agree exactly
   private final Clock clock = Clock.tick(Clock.systemUTC(), Duration.ofNanos(1000));
   private final Telemetry telemetry;
+  private final TelemetryFactory.Built built;
   private final RunCreator runCreator;
   private final TaskClassLoader taskClassLoader;
+  private final SecretsMasker masker;
   private final List<AutoCloseable> closeables = new CopyOnWriteArrayList<>();
+  private volatile Consumer<String> notices = System.err::println;
 
   private Contrail(Role role, ContrailConfig config, Environment env, boolean migrate) {
     this.role = role;
     this.config = role.scraped() ? config : config.withMetrics(config.metrics().withoutPrometheus());
+    // the process's outputs are masked from the first line on, component logs included
+    this.masker = SecretsMasker.create(SecretNames.with(config.core().sensitiveVarConnNames()));
+    ProcessSecrets.register(masker, config, env);
+    ProcessMasking.install(masker);
     // every OpenTelemetry setting is checked before the database is opened
-    this.otel = OtelSettings.resolve(env);
-    TelemetryFactory.Built built = TelemetryFactory.create(this.config, otel, role.runsTasks());
+    try {
+      this.otel = OtelSettings.resolve(env);
+      this.built = TelemetryFactory.create(this.config, otel, role.runsTasks(), masker);
+    } catch (RuntimeException e) {
+      ProcessMasking.uninstall(masker);
+      throw e;
+    }
     this.telemetry = built.telemetry();
     ContrailConfig.Database db = config.database();
     try {
-      this.database = new Database(db.url(), db.user(), db.password(), db.poolSize());
+      this.database = Database.open(db.url(), db.user(), db.password(), db.poolSize(), config.home());
+      database.secrets().forEach(masker::addSecret);
     } catch (RuntimeException e) {
       telemetry.close();
+      ProcessMasking.uninstall(masker);
       // the pool's own message does not say which database: this one does, with the cause
       throw new StorageException("cannot open the database " + db.url().replaceAll("(?i)(password=)[^&;]*", "$1***") + ": "
           + rootMessage(e), e);
@@ -65,20 +94,25 @@ public final class Contrail implements AutoCloseable {
       if (migrate) {
         database.migrate();
       }
-      this.stores = Stores.jdbc(database);
+      this.recording = spanRecording(config, otel, migrate);
+      this.stores = Stores.jdbc(database, recording);
       if (migrate) {
+        if (config.traces().otelOn()) {
+          startExporting(Stores.spanOutbox(database));
+        }
         // after the migration: the outbox ships finished spans from the database's tables
         built.shipSpansFrom(new Tracing.Source(Stores.spanOutbox(database), stores.runs(), stores.dags()));
       }
     } catch (RuntimeException e) {
       telemetry.close();
       database.close();
+      ProcessMasking.uninstall(masker);
       throw e;
     }
     if (migrate) {
       stores.pools().ensure("default_pool", config.core().defaultPoolSlots(), "Default pool");
     }
-    this.runCreator = new RunCreator(stores.runs(), telemetry, otel.sampler(), clock);
+    this.runCreator = new RunCreator(stores.runs(), telemetry, otel.sampler(), clock, masker);
     this.taskClassLoader = new TaskClassLoader(config.core().dagsFolder());
   }
 
@@ -90,6 +124,27 @@ public final class Contrail implements AutoCloseable {
     String message = root.getMessage() == null ? root.toString() : root.getMessage();
     int nl = message.indexOf('\n');
     return nl < 0 ? message : message.substring(0, nl);
+  }
+
+  /**
+   * With [traces] otel_on, every finished sampled run, task instance and attempt is recorded in
+   * the span outbox in the transaction that finishes it — whichever role finishes it — with this
+   * process's resource; with traces off nothing is recorded.
+   */
+  private static SpanRecording spanRecording(ContrailConfig config, OtelSettings otel, boolean migrated) {
+    if (!migrated || !config.traces().otelOn()) {
+      return SpanRecording.OFF;
+    }
+    return SpanRecording.of(() -> StoredResources.encode(ContrailResource.process(config, otel)));
+  }
+
+  /** The first process with traces on marks the database; see [traces] first_export_since. */
+  private void startExporting(SpanOutbox outbox) {
+    Instant since = config.traces().firstExportSince();
+    if (outbox.startExporting(clock.instant(), since)) {
+      LoggerFactory.getLogger(Contrail.class).info("traces are on for this database from now on{}; runs finished"
+          + " before are exported on request (traces export --since)", since == null ? "" : " (and runs queued since " + since + ")");
+    }
   }
 
   /** Loads contrail.cfg from the environment's CONTRAIL_HOME and opens the database, migrated. */
@@ -139,6 +194,11 @@ public final class Contrail implements AutoCloseable {
     return telemetry;
   }
 
+  /** This process's one secrets masker: every output it prints or exports goes through it. */
+  public SecretsMasker masker() {
+    return masker;
+  }
+
   /** Where every run of this process is created. */
   public RunCreator runCreator() {
     return runCreator;
@@ -163,14 +223,16 @@ public final class Contrail implements AutoCloseable {
     return Scheduler.builder(stores)
         .executor(onFinished -> executors.create(name, config.core().parallelism(), onFinished))
         .runCreator(runCreator)
-        .operations(Stores.operations(database))
+        .operations(Stores.operations(database, recording))
         .clock(clock)
         .telemetry(telemetry)
         .intervals(Scheduler.Intervals.of(config.scheduler()))
         .scope(scope)
         .hostname(hostname())
         .jobType(role.id())
-        .logsRoot(config.logs().baseLogFolder());
+        .logsRoot(config.logs().baseLogFolder())
+        // the span outbox claims under the scheduler's job, so declaring it dead frees its claims
+        .onJobStarted(jobId -> built.traces().ifPresent(t -> t.claimFor(jobId)));
   }
 
   /** Executors for this process: their state changes go through one group commit. */
@@ -181,9 +243,16 @@ public final class Contrail implements AutoCloseable {
   }
 
   private AttemptSettings attemptSettings() {
-    return new AttemptSettings(config.core().executor(), config.logs().baseLogFolder(),
-        config.core().dagsFolder(), hostname(), otel.envForTasks(config.traces()), otel.propagator(),
-        config.scheduler().maxHandbacks());
+    Path logs = config.logs().baseLogFolder();
+    try {
+      // attempt logs are the user's alone, also those an older Contrail wrote (0644 in 0755 folders)
+      PrivateFiles.createDirectories(logs);
+      PrivateFiles.restrict(logs);
+    } catch (IOException e) {
+      LoggerFactory.getLogger(Contrail.class).warn("cannot make {} private: {}", logs, e.toString());
+    }
+    return new AttemptSettings(config.core().executor(), logs, config.core().dagsFolder(), hostname(),
+        otel.envForTasks(config.traces()), otel.propagator(), masker, config.scheduler().maxHandbacks());
   }
 
   /** Runs the callbacks recorded on this database, started; stopped when this closes. */
@@ -196,7 +265,7 @@ public final class Contrail implements AutoCloseable {
 
   /** Clear, mark, delete and wait, as the CLI (and the REST API) offer them. */
   public RunOperations operations() {
-    return new RunOperations(stores, Stores.operations(database), clock, telemetry);
+    return new RunOperations(stores, Stores.operations(database, recording), clock, telemetry);
   }
 
   /** Runs one task alone in the foreground, storing nothing ({@code tasks test}). */
@@ -214,6 +283,17 @@ public final class Contrail implements AutoCloseable {
       }
     }
     telemetry.close();
+    built.traces().flatMap(TracesTelemetry::leftOver).ifPresent(notices);
     database.close();
+    ProcessMasking.uninstall(masker);
+  }
+
+  /**
+   * Where the one-line notes of a stopping process go (spans left in the database for the next
+   * process); stderr unless the role says otherwise.
+   */
+  public Contrail notices(Consumer<String> sink) {
+    this.notices = sink;
+    return this;
   }
 }

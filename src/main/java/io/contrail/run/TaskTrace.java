@@ -12,6 +12,11 @@ public record TaskTrace(String spanId, String attemptSpanId, int flags, String p
     this(spanId, attemptSpanId, flags, null, null);
   }
 
+  /** The run's sampled flag: only a sampled task instance has spans to export. */
+  public boolean sampled() {
+    return (flags & TraceContext.SAMPLED) != 0;
+  }
+
   public TaskTrace withAttempt(String newAttemptSpanId) {
     return new TaskTrace(spanId, newAttemptSpanId, flags, parentSpanId, previousSpanId);
   }

@@ -29,6 +29,7 @@ import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.LongConsumer;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -102,6 +103,7 @@ public final class Scheduler {
 
   private final String jobType;
   private final String hostname;
+  private final LongConsumer onJobStarted;
 
   private Scheduler(Builder b) {
     this.jobType = b.jobType;
@@ -110,6 +112,7 @@ public final class Scheduler {
     this.clock = b.clock;
     this.telemetry = b.telemetry;
     this.intervals = b.intervals;
+    this.onJobStarted = b.onJobStarted;
     this.executor = b.executor.apply(this::taskFinished);
     this.lease = new JobLease(stores.jobs(), clock, telemetry, b.jobType, b.hostname, b.process, intervals.heartbeat(),
         intervals.zombieThreshold());
@@ -159,6 +162,7 @@ public final class Scheduler {
    */
   public long start() {
     long jobId = lease.register();
+    onJobStarted.accept(jobId);
     LOG.info("{} job {} started on {} ({}) with the {} executor", jobType, jobId, hostname, lease.process(),
         executor.name());
     if (dagProcessing != null) {
@@ -250,6 +254,7 @@ public final class Scheduler {
     long dead = lease.jobId();
     active.reloadAll(List.of());
     long fresh = lease.register();
+    onJobStarted.accept(fresh);
     LOG.warn("{} job {} was declared dead; registered again as job {} on {}", jobType, dead, fresh, hostname);
   }
 
@@ -400,6 +405,7 @@ public final class Scheduler {
     private String jobType = "scheduler";
     private ProcessIdentity process = ProcessIdentity.current();
     private Path logsRoot = Path.of("logs");
+    private LongConsumer onJobStarted = id -> { };
 
     private Builder(Stores stores) {
       this.stores = Objects.requireNonNull(stores);
@@ -470,6 +476,12 @@ public final class Scheduler {
     /** base_log_folder, where shell tries record their exit status for recovery. */
     public Builder logsRoot(Path root) {
       this.logsRoot = root;
+      return this;
+    }
+
+    /** Told the job id each time the scheduler registers a job (what this process acts under). */
+    public Builder onJobStarted(LongConsumer listener) {
+      this.onJobStarted = Objects.requireNonNull(listener);
       return this;
     }
 

@@ -2,6 +2,8 @@ package io.contrail.storage;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import java.nio.file.Path;
+import java.sql.SQLException;
 import java.util.Arrays;
 import java.util.List;
 import org.flywaydb.core.Flyway;
@@ -10,16 +12,55 @@ import org.flywaydb.core.api.MigrationInfo;
 /**
  * The metadata database: a connection pool and the versioned schema migrations. H2 file URLs get
  * {@code AUTO_SERVER=TRUE} so CLI commands can use the database while {@code standalone} has it
- * open, and {@code WRITE_DELAY=0} so every commit reaches the file before the process can die.
+ * open — its server listens on 127.0.0.1 only — and {@code WRITE_DELAY=0} so every commit reaches
+ * the file before the process can die. {@link #open} gives the embedded database generated
+ * credentials of a user without admin rights ({@link EmbeddedH2}).
  */
 public final class Database implements AutoCloseable {
+  static {
+    // H2 reads this once, when its classes load, and binds the auto-server's port to it; every
+    // Contrail process reaches H2 through this class first. Set explicitly (-Dh2.bindAddress), it wins.
+    if (System.getProperty("h2.bindAddress") == null) {
+      System.setProperty("h2.bindAddress", "127.0.0.1");
+    }
+  }
+
   private final HikariDataSource dataSource;
   private final Flyway flyway;
   private final Sql sql;
   private final String url;
+  private final List<String> secrets;
+
+  /**
+   * The database of an installation: with an embedded H2 file URL and no password configured, the
+   * generated access of {@link EmbeddedH2} (files in {@code home}); otherwise the given credentials.
+   */
+  public static Database open(String url, String user, String password, int poolSize, Path home) {
+    if (!EmbeddedH2.managed(url, password)) {
+      return new Database(url, user, password, poolSize);
+    }
+    // the settings that need admin rights (WRITE_DELAY) were made persistent by EmbeddedH2
+    EmbeddedH2.Access access = EmbeddedH2.open(home, normalizeUrl(url, false), user);
+    try {
+      return new Database(access.url(), access.user(), access.password(), poolSize,
+          List.of(access.password(), access.adminPassword()));
+    } finally {
+      try {
+        access.probe().close();
+      } catch (SQLException e) {
+        // the pool has its own connections by now
+      }
+    }
+  }
 
   public Database(String url, String user, String password, int poolSize) {
-    this.url = normalizeUrl(url);
+    this(normalizeUrl(url, true), user, password, poolSize,
+        password == null || password.isEmpty() ? List.of() : List.of(password));
+  }
+
+  private Database(String normalizedUrl, String user, String password, int poolSize, List<String> secrets) {
+    this.url = normalizedUrl;
+    this.secrets = List.copyOf(secrets);
     HikariConfig hc = new HikariConfig();
     hc.setJdbcUrl(this.url);
     if (user != null && !user.isBlank()) {
@@ -49,8 +90,8 @@ public final class Database implements AutoCloseable {
     this.sql = new Sql(dataSource);
   }
 
-  static String normalizeUrl(String url) {
-    if (!url.startsWith("jdbc:h2:file:") && !url.startsWith("jdbc:h2:~") && !url.startsWith("jdbc:h2:/")) {
+  static String normalizeUrl(String url, boolean writeDelay) {
+    if (!EmbeddedH2.isFileUrl(url)) {
       return url;
     }
     String upper = url.toUpperCase(java.util.Locale.ROOT);
@@ -58,7 +99,7 @@ public final class Database implements AutoCloseable {
     if (!upper.contains("AUTO_SERVER=")) {
       b.append(";AUTO_SERVER=TRUE");
     }
-    if (!upper.contains("WRITE_DELAY=")) {
+    if (writeDelay && !upper.contains("WRITE_DELAY=")) {
       // H2 otherwise writes commits up to 500 ms late: a scheduler killed with SIGKILL would lose
       // its last state changes and run those tasks again after the restart
       b.append(";WRITE_DELAY=0");
@@ -68,6 +109,11 @@ public final class Database implements AutoCloseable {
 
   public String url() {
     return url;
+  }
+
+  /** The passwords this database is opened with (configured or generated), for the secrets masker. */
+  public List<String> secrets() {
+    return secrets;
   }
 
   public boolean isPostgres() {

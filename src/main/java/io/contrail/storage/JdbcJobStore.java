@@ -11,6 +11,8 @@ import java.util.Optional;
 final class JdbcJobStore implements JobStore {
   private static final String COLUMNS = "id, job_type, hostname, pid, state, start_date, end_date, latest_heartbeat,"
       + " process_started_at";
+  static final String RELEASE_CLAIMS = "UPDATE span_outbox SET claimed_by_job = NULL, claim_token = NULL,"
+      + " claim_until = NULL WHERE claimed_by_job = ?";
   private final Sql sql;
 
   JdbcJobStore(Sql sql) {
@@ -46,9 +48,20 @@ final class JdbcJobStore implements JobStore {
         JdbcJobStore::map, before);
   }
 
+  /**
+   * Declares the job dead and, in the same transaction, releases the span outbox rows it had
+   * claimed: their spans are exported by the next process that claims them, at once rather than
+   * when the claim's lease ends (issue #10).
+   */
   @Override
   public boolean markFailed(long id, Instant now) {
-    return sql.update("UPDATE job SET state = 'failed', end_date = ? WHERE id = ? AND state = 'running'", now, id) == 1;
+    return sql.inTransaction(tx -> {
+      if (tx.update("UPDATE job SET state = 'failed', end_date = ? WHERE id = ? AND state = 'running'", now, id) != 1) {
+        return false;
+      }
+      tx.update(RELEASE_CLAIMS, id);
+      return true;
+    });
   }
 
   private static Job map(ResultSet rs) throws SQLException {

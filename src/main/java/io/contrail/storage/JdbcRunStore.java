@@ -47,9 +47,27 @@ final class JdbcRunStore implements RunStore {
       + " start_date, end_date, hostname, pid, exit_code, error, executor, span_id, task_span_id";
 
   private final Sql sql;
+  private final SpanRecorder recorder;
 
-  JdbcRunStore(Sql sql) {
+  JdbcRunStore(Sql sql, SpanRecorder recorder) {
     this.sql = sql;
+    this.recorder = recorder;
+  }
+
+  private Long resourceId() {
+    return recorder.resourceId();
+  }
+
+  private boolean records(DagRun run) {
+    return recorder.records(run);
+  }
+
+  private boolean records(TaskInstance ti) {
+    return recorder.records(ti);
+  }
+
+  private boolean records(TaskChange change) {
+    return recorder.records(change);
   }
 
   @Override
@@ -176,6 +194,7 @@ final class JdbcRunStore implements RunStore {
         rs -> 1, dagId, type.id(), logicalDate).isPresent();
   }
 
+  /** The state change and, for a finished sampled run, its outbox row: one transaction. */
   @Override
   public boolean transition(DagRun current, DagRun next, Long writer) {
     return transition(current, next, List.of(), writer);
@@ -188,15 +207,19 @@ final class JdbcRunStore implements RunStore {
   @Override
   public boolean transition(DagRun current, DagRun next, List<CallbackRequest> callbacks, Long writer) {
     long w = writer(writer);
+    boolean record = records(next);
+    Long resource = record ? resourceId() : null;
     return sql.inTransaction(tx -> {
-      int n = tx.update("UPDATE dag_run SET state = ?, start_date = ?, end_date = ?,"
+      if (tx.update("UPDATE dag_run SET state = ?, start_date = ?, end_date = ?, span_resource_id = ?,"
               + " deadline_at = CASE WHEN ? THEN NULL ELSE deadline_at END"
               + " WHERE dag_id = ? AND run_id = ? AND state = ? AND revision = ?" + WRITER_ALIVE,
-          next.state().id(), Sql.ts(next.times().startDate()), Sql.ts(next.times().endDate()),
+          next.state().id(), Sql.ts(next.times().startDate()), Sql.ts(next.times().endDate()), Sql.num(resource),
           next.state().isFinished(), current.dagId(), current.runId(), current.state().id(), current.revision(),
-          w, w);
-      if (n != 1) {
+          w, w) != 1) {
         return false;
+      }
+      if (record) {
+        tx.update(JdbcSpanOutbox.INSERT, JdbcSpanOutbox.runRow(next));
       }
       JdbcCallbackStore.insert(tx, callbacks);
       return true;
@@ -227,11 +250,11 @@ final class JdbcRunStore implements RunStore {
 
   private static final String UPDATE_TI = "UPDATE task_instance SET state = ?, try_number = ?, max_tries = ?,"
       + " scheduled_at = ?, queued_at = ?, start_date = ?, end_date = ?, next_retry_at = ?,"
-      + " hostname = ?, pid = ?, job_id = ?, attempt_span_id = ?, process_started_at = ?, handbacks = ?"
+      + " hostname = ?, pid = ?, job_id = ?, attempt_span_id = ?, process_started_at = ?, handbacks = ?, span_resource_id = ?"
       + " WHERE dag_id = ? AND run_id = ? AND task_id = ? AND state = ? AND try_number = ?"
       + " AND job_id IS NOT DISTINCT FROM ?" + WRITER_ALIVE;
 
-  private static Object[] updateValues(TaskChange change) {
+  private Object[] updateValues(TaskChange change, Long resource) {
     TaskInstance current = change.before();
     TaskInstance next = change.after();
     TaskTimes t = next.times();
@@ -239,21 +262,23 @@ final class JdbcRunStore implements RunStore {
         Sql.ts(t.queuedAt()), Sql.ts(t.startDate()), Sql.ts(t.endDate()),
         Sql.ts(t.nextRetryAt()), next.lease().hostname(), Sql.num(next.lease().pid()),
         Sql.num(next.lease().jobId()), next.trace().attemptSpanId(), Sql.ts(processStart(next.lease())),
-        next.tries().handbacks(),
+        next.tries().handbacks(), Sql.num(records(next) ? resource : null),
         current.dagId(), current.runId(), current.taskId(), current.state().id(), current.tryNumber(),
         Sql.num(current.lease().jobId()), writer(change.writer()), writer(change.writer())};
   }
 
   @Override
   public boolean update(TaskChange change) {
+    Long resource = records(change) ? resourceId() : null;
     return sql.inTransaction(tx -> {
-      if (tx.update(UPDATE_TI, updateValues(change)) != 1) {
+      if (tx.update(UPDATE_TI, updateValues(change, resource)) != 1) {
         return false;
       }
       if (change.attempt() != null) {
-        upsertAttempt(tx, change.attempt());
+        upsertAttempt(tx, change.attempt(), SpanRecorder.attemptResource(change, resource));
       }
       JdbcCallbackStore.insert(tx, change.callbacks());
+      tx.batch(JdbcSpanOutbox.INSERT, recorder.outboxRows(List.of(change)));
       return true;
     });
   }
@@ -264,19 +289,24 @@ final class JdbcRunStore implements RunStore {
     if (changes.isEmpty()) {
       return new boolean[0];
     }
+    Long resource = changes.stream().anyMatch(this::records) ? resourceId() : null;
     return sql.inTransaction(tx -> {
       List<Object[]> rows = new ArrayList<>(changes.size());
       for (TaskChange c : changes) {
-        rows.add(updateValues(c));
+        rows.add(updateValues(c, resource));
       }
       int[] counts = tx.batchCounts(UPDATE_TI, rows);
       boolean[] applied = new boolean[counts.length];
-      List<TaskAttempt> written = new ArrayList<>();
+      List<TaskChange> won = new ArrayList<>();
+      List<TaskChange> written = new ArrayList<>();
       List<CallbackRequest> callbacks = new ArrayList<>();
       for (int i = 0; i < counts.length; i++) {
         applied[i] = counts[i] == 1;
-        if (applied[i] && changes.get(i).attempt() != null) {
-          written.add(changes.get(i).attempt());
+        if (applied[i]) {
+          won.add(changes.get(i));
+          if (changes.get(i).attempt() != null) {
+            written.add(changes.get(i));
+          }
         }
         if (applied[i]) {
           callbacks.addAll(changes.get(i).callbacks());
@@ -285,18 +315,20 @@ final class JdbcRunStore implements RunStore {
       JdbcCallbackStore.insert(tx, callbacks);
       if (!written.isEmpty()) {
         List<Object[]> updates = new ArrayList<>();
-        for (TaskAttempt a : written) {
-          updates.add(attemptUpdateValues(a));
+        for (TaskChange c : written) {
+          updates.add(attemptUpdateValues(c.attempt(), SpanRecorder.attemptResource(c, resource)));
         }
         int[] updated = tx.batchCounts(UPDATE_ATTEMPT, updates);
         List<Object[]> inserts = new ArrayList<>();
         for (int i = 0; i < updated.length; i++) {
           if (updated[i] == 0) {
-            inserts.add(attemptInsertValues(written.get(i)));
+            TaskChange c = written.get(i);
+            inserts.add(attemptInsertValues(c.attempt(), SpanRecorder.attemptResource(c, resource)));
           }
         }
         tx.batch(INSERT_ATTEMPT, inserts);
       }
+      tx.batch(JdbcSpanOutbox.INSERT, recorder.outboxRows(won));
       return applied;
     });
   }
@@ -309,28 +341,28 @@ final class JdbcRunStore implements RunStore {
   }
 
   private static final String UPDATE_ATTEMPT = "UPDATE task_instance_history SET state = ?, start_date = ?,"
-      + " end_date = ?, hostname = ?, pid = ?, exit_code = ?, error = ?, executor = ?"
+      + " end_date = ?, hostname = ?, pid = ?, exit_code = ?, error = ?, executor = ?, span_resource_id = ?"
       + " WHERE dag_id = ? AND run_id = ? AND task_id = ? AND try_number = ?";
   private static final String INSERT_ATTEMPT = "INSERT INTO task_instance_history (" + ATTEMPT_COLUMNS
-      + ") VALUES (" + marks(14) + ")";
+      + ", span_resource_id) VALUES (" + marks(15) + ")";
 
-  private static Object[] attemptUpdateValues(TaskAttempt a) {
+  private static Object[] attemptUpdateValues(TaskAttempt a, Long resource) {
     Placement p = a.placement();
     return new Object[] {a.state().id(), Sql.ts(a.startDate()), Sql.ts(a.endDate()), p.hostname(),
         Sql.num(p.pid()), Sql.integer(a.status().exitCode()), JdbcDagStore.truncate(a.status().error(), 100_000),
-        p.executor(), a.dagId(), a.runId(), a.taskId(), a.tryNumber()};
+        p.executor(), Sql.num(resource), a.dagId(), a.runId(), a.taskId(), a.tryNumber()};
   }
 
-  private static Object[] attemptInsertValues(TaskAttempt a) {
+  private static Object[] attemptInsertValues(TaskAttempt a, Long resource) {
     Placement p = a.placement();
     return new Object[] {a.dagId(), a.runId(), a.taskId(), a.tryNumber(), a.state().id(), Sql.ts(a.startDate()),
         Sql.ts(a.endDate()), p.hostname(), Sql.num(p.pid()), Sql.integer(a.status().exitCode()),
-        JdbcDagStore.truncate(a.status().error(), 100_000), p.executor(), a.spanId(), a.taskSpanId()};
+        JdbcDagStore.truncate(a.status().error(), 100_000), p.executor(), a.spanId(), a.taskSpanId(), Sql.num(resource)};
   }
 
-  static void upsertAttempt(Sql.Tx tx, TaskAttempt a) throws SQLException {
-    if (tx.update(UPDATE_ATTEMPT, attemptUpdateValues(a)) == 0) {
-      tx.update(INSERT_ATTEMPT, attemptInsertValues(a));
+  static void upsertAttempt(Sql.Tx tx, TaskAttempt a, Long resource) throws SQLException {
+    if (tx.update(UPDATE_ATTEMPT, attemptUpdateValues(a, resource)) == 0) {
+      tx.update(INSERT_ATTEMPT, attemptInsertValues(a, resource));
     }
   }
 

@@ -34,26 +34,39 @@ final class JdbcSegments {
 
   /** Keeps the run's current segment (root or latest) before an operation rewrites the row; bind end, key, state, revision. */
   static final String ARCHIVE_RUN = "INSERT INTO dag_run_segment (dag_id, run_id, span_id, clear_number, state,"
-      + " queued_at, start_date, end_date, trace_flags, span_exported_at, span_claimed_by, span_claim_until)"
+      + " queued_at, start_date, end_date, trace_flags, span_resource_id)"
       + " SELECT dag_id, run_id, COALESCE(segment_span_id, span_id), clear_number, state, queued_at, start_date,"
-      + " COALESCE(end_date, ?), trace_flags, span_exported_at, span_claimed_by, span_claim_until FROM dag_run"
+      + " COALESCE(end_date, ?), trace_flags, span_resource_id FROM dag_run"
       + " WHERE dag_id = ? AND run_id = ? AND state = ? AND revision = ?";
 
   /** Keeps a task instance's task_run span before an operation gives it a new one; bind end, key, state, try. */
   static final String ARCHIVE_TASK = "INSERT INTO task_run_segment (dag_id, run_id, task_id, span_id,"
       + " parent_span_id, previous_span_id, state, try_number, max_tries, task_type, pool, pool_slots,"
-      + " priority_weight, scheduled_at, queued_at, start_date, end_date, trace_flags, span_exported_at,"
-      + " span_claimed_by, span_claim_until)"
+      + " priority_weight, scheduled_at, queued_at, start_date, end_date, trace_flags, span_resource_id)"
       + " SELECT dag_id, run_id, task_id, span_id, parent_span_id, previous_span_id, state, try_number, max_tries,"
       + " task_type, pool, pool_slots, priority_weight, scheduled_at, queued_at, start_date, COALESCE(end_date, ?),"
-      + " trace_flags, span_exported_at, span_claimed_by, span_claim_until FROM task_instance"
+      + " trace_flags, span_resource_id FROM task_instance"
       + " WHERE dag_id = ? AND run_id = ? AND task_id = ? AND state = ? AND try_number = ?";
+
+  /**
+   * The outbox row of a finished run's span, if not exported yet, now names the kept segment; bind
+   * span id, key. A claim in flight keeps its token: the span it sends is the kept one's.
+   */
+  static final String MOVE_RUN_OUTBOX = "UPDATE span_outbox SET kind = 'run_seg', span_id = ?"
+      + " WHERE dag_id = ? AND run_id = ? AND kind = 'run'";
+
+  /** As {@link #MOVE_RUN_OUTBOX} for a task instance's span; bind span id, key, task id. */
+  static final String MOVE_TASK_OUTBOX = "UPDATE span_outbox SET kind = 'task_seg', span_id = ?"
+      + " WHERE dag_id = ? AND run_id = ? AND kind = 'task' AND task_id = ?";
+
+  /** The outbox row of a span kept before it finished: bind kind, key, task id, span id. */
+  static final String INSERT_OUTBOX = "INSERT INTO span_outbox (kind, dag_id, run_id, task_id, span_id) VALUES (?,?,?,?,?)";
 
   /** A kept run segment with its run's fixed columns; {@code s} is dag_run_segment, {@code r} dag_run. */
   static final String RUN_SEGMENT_SELECT = "SELECT r.dag_id, r.run_id, r.run_type, r.logical_date,"
       + " r.data_interval_start, r.data_interval_end, r.conf, r.trace_id, r.span_id AS root_span_id,"
       + " r.parent_span_id, r.creator_trace_id, r.creator_span_id, s.span_id AS segment_span_id, s.clear_number,"
-      + " s.state, s.queued_at, s.start_date, s.end_date, s.trace_flags"
+      + " s.state, s.queued_at, s.start_date, s.end_date, s.trace_flags, s.span_resource_id"
       + " FROM dag_run_segment s JOIN dag_run r ON r.dag_id = s.dag_id AND r.run_id = s.run_id";
 
   static final String TASK_SEGMENT_COLUMNS = "dag_id, run_id, task_id, span_id, parent_span_id, previous_span_id,"

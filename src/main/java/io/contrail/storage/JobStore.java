@@ -29,6 +29,9 @@ public interface JobStore {
   /** Running jobs whose last heartbeat is older than {@code before}. */
   List<Job> staleJobs(Instant before);
 
-  /** Marks a stale job failed; false if another process already did. */
+  /**
+   * Marks a stale job failed, releasing whatever it held that another process can take over at
+   * once (its span outbox claims); false if another process already did.
+   */
   boolean markFailed(long id, Instant now);
 }

@@ -6,15 +6,27 @@ package io.contrail.storage;
  * PostgreSQL; tests may pass in-memory ones.
  */
 public record Stores(DagStore dags, RunStore runs, PoolStore pools, JobStore jobs) {
-  /** The JDBC stores on this database. */
+  /** The JDBC stores on this database, recording no spans. */
   public static Stores jdbc(Database database) {
-    Sql sql = database.sql();
-    return new Stores(new JdbcDagStore(sql), new JdbcRunStore(sql), new JdbcPoolStore(sql), new JdbcJobStore(sql));
+    return jdbc(database, SpanRecording.OFF);
   }
 
-  /** Operations on runs (clear, mark, delete) and deadlines, on this database. */
+  /** The JDBC stores on this database; finished spans are recorded in the outbox per {@code recording}. */
+  public static Stores jdbc(Database database, SpanRecording recording) {
+    Sql sql = database.sql();
+    return new Stores(new JdbcDagStore(sql), new JdbcRunStore(sql, new SpanRecorder(recording, new JdbcSpanResources(sql))),
+        new JdbcPoolStore(sql), new JdbcJobStore(sql));
+  }
+
+  /** Operations on runs (clear, mark, delete) and deadlines, on this database, recording no spans. */
   public static OperationStore operations(Database database) {
-    return new JdbcOperationStore(database.sql());
+    return operations(database, SpanRecording.OFF);
+  }
+
+  /** Operations on runs (clear, mark, delete) and deadlines; the spans they end are recorded per {@code recording}. */
+  public static OperationStore operations(Database database, SpanRecording recording) {
+    Sql sql = database.sql();
+    return new JdbcOperationStore(sql, new SpanRecorder(recording, new JdbcSpanResources(sql)));
   }
 
   /** Callbacks waiting to run, on this database. */
@@ -24,6 +36,6 @@ public record Stores(DagStore dags, RunStore runs, PoolStore pools, JobStore job
 
   /** The span outbox on this database: finished, sampled spans not exported yet. */
   public static SpanOutbox spanOutbox(Database database) {
-    return new JdbcSpanOutbox(database.sql());
+    return new JdbcSpanOutbox(database.sql(), new JdbcSpanResources(database.sql()));
   }
 }

@@ -11,21 +11,48 @@ import java.util.UUID;
 
 /**
  * The OpenTelemetry resource every span, metric and log record of this process carries:
- * service.name = otel_service, service.namespace = deployment_name, a service.instance.id unique
- * to the process, host and process attributes, every {@code [metrics_tags]} entry — and then
- * OTEL_RESOURCE_ATTRIBUTES and OTEL_SERVICE_NAME, which win, as in the SDK's autoconfiguration.
+ * service.name = otel_service, service.namespace = deployment_name, service.version = this
+ * Contrail's version, a service.instance.id unique to the process, host and process attributes,
+ * every {@code [metrics_tags]} entry — and then OTEL_RESOURCE_ATTRIBUTES and OTEL_SERVICE_NAME,
+ * which win, as in the SDK's autoconfiguration.
  */
 public final class ContrailResource {
   /** One id per process, so gauges from several processes are told apart. */
   public static final String INSTANCE_ID = UUID.randomUUID().toString();
+  /** This build's version (the Maven project version), also the version of every instrumentation scope. */
+  public static final String VERSION = version();
+  /** The one instrumentation scope name of every Contrail span, metric and log record. */
+  public static final String SCOPE = "io.contrail";
 
   private ContrailResource() {}
+
+  /**
+   * The resource of this process's traces (and of the spans it records for the outbox): what the
+   * SDK's autoconfiguration found, with Contrail's attributes over it.
+   */
+  public static Resource process(ContrailConfig config, OtelSettings otel) {
+    return otel.resource().merge(create(config, config.traces().otelService(), otel.environment()));
+  }
+
+  private static String version() {
+    try (java.io.InputStream in = ContrailResource.class.getResourceAsStream("/io/contrail/version.properties")) {
+      java.util.Properties p = new java.util.Properties();
+      if (in != null) {
+        p.load(in);
+      }
+      String v = p.getProperty("version", "");
+      return v.isBlank() || v.startsWith("${") ? "unknown" : v;
+    } catch (java.io.IOException e) {
+      return "unknown";
+    }
+  }
 
   /** @param serviceName otel_service, or the dag_id when service_per_dag is on */
   public static Resource create(ContrailConfig config, String serviceName, Environment env) {
     AttributesBuilder b = Attributes.builder()
         .put("service.name", serviceName)
         .put("service.namespace", config.core().deploymentName())
+        .put("service.version", VERSION)
         .put("service.instance.id", INSTANCE_ID)
         .put("host.name", env.hostname())
         .put("process.pid", ProcessHandle.current().pid())

@@ -8,6 +8,7 @@ import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdkBuilder;
 import io.opentelemetry.sdk.autoconfigure.spi.ConfigurationException;
+import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
 import java.util.HashMap;
 import java.util.Locale;
@@ -28,12 +29,15 @@ public final class OtelSettings {
   private final Map<String, String> properties;
   private final Sampler sampler;
   private final TextMapPropagator propagator;
+  private final Resource resource;
 
-  private OtelSettings(Environment env, Map<String, String> properties, Sampler sampler, TextMapPropagator propagator) {
+  private OtelSettings(Environment env, Map<String, String> properties, Sampler sampler, TextMapPropagator propagator,
+      Resource resource) {
     this.env = env;
     this.properties = properties;
     this.sampler = sampler;
     this.propagator = propagator;
+    this.resource = resource;
   }
 
   /** Reads and checks the settings; every exporter stays off here, so this starts nothing. */
@@ -44,16 +48,21 @@ public final class OtelSettings {
     Map<String, String> none = Map.of("otel.traces.exporter", "none", "otel.metrics.exporter", "none",
         "otel.logs.exporter", "none");
     AtomicReference<Sampler> sampler = new AtomicReference<>();
+    AtomicReference<Resource> resource = new AtomicReference<>(Resource.getDefault());
     OpenTelemetrySdk probe = build(() -> sdk(properties, Map.of(), none)
         .addSamplerCustomizer((s, cfg) -> {
           sampler.set(s);
           return s;
+        })
+        .addResourceCustomizer((r, cfg) -> {
+          resource.set(r);
+          return r;
         }));
     TextMapPropagator propagator = probe.getPropagators().getTextMapPropagator();
     probe.close();
     // OTEL_SDK_DISABLED=true builds no tracer provider, so no sampler: the SDK's default then
     Sampler chosen = sampler.get() != null ? sampler.get() : Sampler.parentBased(Sampler.alwaysOn());
-    return new OtelSettings(env, Map.copyOf(properties), chosen, propagator);
+    return new OtelSettings(env, Map.copyOf(properties), chosen, propagator, resource.get());
   }
 
   /** What the process was started with. */
@@ -64,6 +73,14 @@ public final class OtelSettings {
   /** The sampler OTEL_TRACES_SAMPLER names (parentbased_always_on by default). */
   public Sampler sampler() {
     return sampler;
+  }
+
+  /**
+   * The resource the SDK's autoconfiguration builds (its defaults, resource providers on the
+   * classpath, OTEL_RESOURCE_ATTRIBUTES, OTEL_SERVICE_NAME), before Contrail adds its own.
+   */
+  public Resource resource() {
+    return resource;
   }
 
   /** The propagators OTEL_PROPAGATORS names (tracecontext,baggage by default). */

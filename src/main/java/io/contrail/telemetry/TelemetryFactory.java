@@ -1,6 +1,7 @@
 package io.contrail.telemetry;
 
 import io.contrail.config.ContrailConfig;
+import io.contrail.secrets.SecretsMasker;
 import io.contrail.telemetry.metrics.Metrics;
 import io.contrail.telemetry.metrics.MetricsTelemetry;
 import io.contrail.telemetry.traces.TracesTelemetry;
@@ -26,13 +27,16 @@ public final class TelemetryFactory {
 
   private TelemetryFactory() {}
 
-  /** @param runsTasks whether the process runs tasks: only then does it get a traces backend */
-  public static Built create(ContrailConfig config, OtelSettings otel, boolean runsTasks) {
+  /**
+   * @param runsTasks whether the process runs tasks: only then does it get a traces backend
+   * @param masker masks what the backends export (span attributes and events, log records, metric attributes)
+   */
+  public static Built create(ContrailConfig config, OtelSettings otel, boolean runsTasks, SecretsMasker masker) {
     List<Telemetry> backends = new ArrayList<>();
-    Optional<TracesTelemetry> traces = runsTasks ? TracesTelemetry.create(config, otel) : Optional.empty();
+    Optional<TracesTelemetry> traces = runsTasks ? TracesTelemetry.create(config, otel, masker) : Optional.empty();
     Optional<MetricsTelemetry> metrics;
     try {
-      metrics = Metrics.create(config, otel);
+      metrics = Metrics.create(config, otel, masker);
     } catch (RuntimeException e) {
       traces.ifPresent(TracesTelemetry::close);
       throw e;

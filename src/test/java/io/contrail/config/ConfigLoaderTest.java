@@ -245,4 +245,52 @@ class ConfigLoaderTest {
     assertThat(config.database().password()).isEqualTo("s3cret");
     assertThat(config.toString()).doesNotContain("s3cret");
   }
+
+  @Test
+  void theFileWrittenOnFirstLoadIsTheUsersAlone() throws IOException {
+    load(Map.of());
+
+    assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(cfg())))
+        .isEqualTo("rw-------");
+  }
+
+  @Test
+  void aFileOthersCanReadThatHoldsAPasswordGetsAWarningNamingTheKey() throws IOException {
+    writeCfg("[database]\nurl = jdbc:postgresql://db/x\npassword = pg-secret\n");
+    Files.setPosixFilePermissions(cfg(), java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+    assertThat(warningsOfLoading()).singleElement().asString()
+        .contains("[database] password", "rw-r--r--", "chmod 600").doesNotContain("pg-secret");
+
+    Files.setPosixFilePermissions(cfg(), java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    assertThat(warningsOfLoading()).as("a private file").isEmpty();
+
+    writeCfg("[database]\nurl = jdbc:postgresql://db/x\npassword =\n");
+    Files.setPosixFilePermissions(cfg(), java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+    assertThat(warningsOfLoading()).as("no password in it").isEmpty();
+  }
+
+  @Test
+  void securitySettingsParse() {
+    ContrailConfig config = load(Map.of("CONTRAIL__CORE__SENSITIVE_VAR_CONN_NAMES", " Hmac, ,PIN ",
+        "CONTRAIL__METRICS__PROMETHEUS_HOST", "0.0.0.0"));
+    assertThat(config.core().sensitiveVarConnNames()).containsExactly("hmac", "pin");
+    assertThat(config.metrics().prometheusHost()).isEqualTo("0.0.0.0");
+    assertThat(ContrailConfig.defaults(home).metrics().prometheusHost()).isEqualTo("127.0.0.1");
+    assertThatThrownBy(() -> load(Map.of("CONTRAIL__METRICS__PROMETHEUS_HOST", "http://x:9464")))
+        .hasMessageContaining("CONTRAIL__METRICS__PROMETHEUS_HOST").hasMessageContaining("not a host name or IP address");
+  }
+
+  private java.util.List<String> warningsOfLoading() {
+    ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(ConfigLoader.class);
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> appender = new ch.qos.logback.core.read.ListAppender<>();
+    appender.start();
+    logger.addAppender(appender);
+    try {
+      load(Map.of());
+    } finally {
+      logger.detachAppender(appender);
+    }
+    return appender.list.stream().filter(e -> e.getLevel() == ch.qos.logback.classic.Level.WARN)
+        .map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage).toList();
+  }
 }

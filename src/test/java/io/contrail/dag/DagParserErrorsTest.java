@@ -39,6 +39,14 @@ class DagParserErrorsTest {
   }
 
   @Test
+  void idsThatCouldLeaveAFolderAreRefusedNamingTheCharacter() {
+    assertThat(errorOf("dag_id: ../etc\ntasks:\n  - task_id: t\n    type: noop\n").getMessage())
+        .contains("dag_id '../etc' has '/'");
+    assertThat(errorOf("dag_id: ok\ntasks:\n  - task_id: a/b\n    type: noop\n").getMessage())
+        .contains("task_id 'a/b' has '/'");
+  }
+
+  @Test
   void unknownDagLevelKeyNamesTheKey() {
     DagImportException e = errorOf("dag_id: a\ndescription: x\nschedul: \"@daily\"\n");
     assertThat(e.line()).isEqualTo(3);

@@ -77,7 +77,7 @@ class CrashProofTracesTest {
         // kill once 'long' runs its first try and 'before' is marked exported (killing between the
         // receiver's acceptance and the mark is the one window where a span can repeat)
         String traceId;
-        try (Database db = new Database("jdbc:h2:file:" + cli.home().resolve("contrail") + ";WRITE_DELAY=0", "sa", "", 2)) {
+        try (Database db = cli.database()) {
           long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
           while (!midRun(db) && System.nanoTime() < deadline) {
             Thread.sleep(100);
@@ -102,6 +102,9 @@ class CrashProofTracesTest {
         assertThat(spans.stream().filter(s -> s.path("name").asText().equals("task_attempt.long"))
             .map(s -> s.path("attributes").path("contrail.state").asText()).sorted().toList())
             .containsExactly("failed", "success");
+        // traces show prints the start and duration the exported spans carry (issue #9 item 8): the
+        // retried task_run covers both its tries
+        assertShowMatchesExported(cli.ok("traces", "show", "crash", "crash1").stdout(), spans);
       } finally {
         first.process.destroyForcibly();
         if (second != null) {
@@ -113,13 +116,46 @@ class CrashProofTracesTest {
     }
   }
 
+  private static final Pattern SHOWN = Pattern.compile("(dag_run|task_run|task_attempt)\\.\\S+.*?(?:\\+([0-9.]+)s  )?([0-9.]+)s  (?:trace|span) ([0-9a-f]+)");
+
+  /** Each line of traces show has the exported span's start (after the run's) and duration, to the millisecond. */
+  private static void assertShowMatchesExported(String shown, List<JsonNode> spans) {
+    JsonNode root = spans.stream().filter(s -> s.path("parentSpanId").asText().isEmpty()
+        || s.path("name").asText().startsWith("dag_run.")).findFirst().orElseThrow();
+    long runStart = nanos(root, "startTimeUnixNano");
+    int lines = 0;
+    for (String line : shown.split("\n")) {
+      Matcher m = SHOWN.matcher(line);
+      if (!m.find()) {
+        continue;
+      }
+      lines++;
+      String id = m.group(4);
+      JsonNode span = spans.stream().filter(s -> s.path("spanId").asText().equals(id)
+          || (m.group(1).equals("dag_run") && s == root)).findFirst().orElseThrow(() -> new AssertionError("no span " + id));
+      long start = nanos(span, "startTimeUnixNano");
+      long end = nanos(span, "endTimeUnixNano");
+      assertThat(m.group(3)).as("duration in: %s", line).isEqualTo(String.format("%.3f", (end - start) / 1e9));
+      if (m.group(2) != null) {
+        assertThat(m.group(2)).as("start in: %s", line).isEqualTo(String.format("%.3f", (start - runStart) / 1e9));
+      }
+    }
+    assertThat(lines).as(shown).isEqualTo(spans.size());
+  }
+
+  private static long nanos(JsonNode span, String field) {
+    return Long.parseLong(span.path(field).asText());
+  }
+
   private static boolean midRun(Database db) {
     try {
-      return db.sql().queryOne("SELECT COUNT(*) FROM task_instance_history WHERE run_id = 'crash1' AND"
-          + " ((task_id = 'long' AND state = 'running') OR (task_id = 'before' AND span_exported_at IS NOT NULL))",
-          rs -> rs.getInt(1)).orElse(0) == 2
+      // before's rows have left the span outbox (exported) and long's first try runs
+      return db.sql().queryOne("SELECT COUNT(*) FROM task_instance_history WHERE run_id = 'crash1'"
+          + " AND task_id = 'long' AND state = 'running'", rs -> rs.getInt(1)).orElse(0) == 1
           && db.sql().queryOne("SELECT COUNT(*) FROM task_instance WHERE run_id = 'crash1' AND task_id = 'before'"
-          + " AND span_exported_at IS NOT NULL", rs -> rs.getInt(1)).orElse(0) == 1;
+          + " AND state = 'success'", rs -> rs.getInt(1)).orElse(0) == 1
+          && db.sql().queryOne("SELECT COUNT(*) FROM span_outbox WHERE run_id = 'crash1' AND task_id = 'before'",
+          rs -> rs.getInt(1)).orElse(1) == 0;
     } catch (RuntimeException notYet) {
       return false; // the schema or the run is not there yet
     }
@@ -167,6 +203,13 @@ class CrashProofTracesTest {
       assertThat(export.out()).contains("exported 5 span(s) of 1 run(s)");
       List<JsonNode> again = ofTrace(server.awaitSpans(s -> ofTrace(s, traceId).size() >= 10, Duration.ofSeconds(10)), traceId);
       assertThat(again.stream().map(s -> s.path("spanId").asText()).distinct().count()).isEqualTo(5);
+      // byte-identical, resource included: spans rebuilt by a third process carry the resource of
+      // the process that did the work (dags test), so a backend can merge the copies
+      for (JsonNode first : spans) {
+        assertThat(again.stream().filter(s -> s.path("spanId").equals(first.path("spanId"))).toList())
+            .as("both copies of %s", first.path("name").asText()).hasSize(2).allMatch(first::equals);
+      }
+      assertThat(spans).allMatch(s -> s.path("resource").toString().contains("\"service.version\""));
     }
   }
 }

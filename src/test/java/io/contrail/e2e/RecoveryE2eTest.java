@@ -111,7 +111,7 @@ class RecoveryE2eTest {
   }
 
   private List<TaskAttempt> attempts(RunKey key) {
-    try (Database db = new Database("jdbc:h2:file:" + cli.home().resolve("contrail"), "sa", "", 2)) {
+    try (Database db = cli.database()) {
       return Stores.jdbc(db).runs().attempts(key).stream()
           .filter(a -> a.taskId().equals("slow")).toList();
     }

@@ -8,6 +8,7 @@ import io.contrail.operations.RunCreator;
 import io.contrail.operations.RunRequest;
 import io.contrail.run.RunKey;
 import io.contrail.run.TaskInstance;
+import io.contrail.secrets.SecretsMasker;
 import io.contrail.storage.Job;
 import io.contrail.storage.Stores;
 import io.contrail.storage.memory.InMemoryStores;
@@ -27,7 +28,8 @@ class SchedulerFencingTest {
   private final Stores stores = InMemoryStores.create();
   private final Clock clock = Clock.systemUTC();
   private final FakeExecutor executor = new FakeExecutor(stores.runs(), clock, 8);
-  private final RunCreator creator = new RunCreator(stores.runs(), Telemetry.NOOP, Sampler.alwaysOn(), clock);
+  private final RunCreator creator = new RunCreator(stores.runs(), Telemetry.NOOP, Sampler.alwaysOn(), clock,
+      SecretsMasker.defaults());
   private final Scheduler scheduler = Scheduler.builder(stores)
       .executor(finished -> {
         executor.onFinished(key -> finished.accept(key, null));

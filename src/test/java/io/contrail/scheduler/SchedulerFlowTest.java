@@ -17,6 +17,7 @@ import io.contrail.run.RunType;
 import io.contrail.run.TaskChange;
 import io.contrail.run.TaskInstance;
 import io.contrail.run.TaskState;
+import io.contrail.secrets.SecretsMasker;
 import io.contrail.storage.Stores;
 import io.contrail.storage.memory.InMemoryDagStore;
 import io.contrail.storage.memory.InMemoryJobStore;
@@ -59,7 +60,8 @@ class SchedulerFlowTest {
   private final FakeExecutor executor = new FakeExecutor(runs, clock, 32);
   private final List<DagRun> finishedRuns = new ArrayList<>();
   private final AtomicInteger fullLoops = new AtomicInteger();
-  private final RunCreator creator = new RunCreator(runs, Telemetry.NOOP, Sampler.parentBased(Sampler.alwaysOn()), clock);
+  private final RunCreator creator = new RunCreator(runs, Telemetry.NOOP, Sampler.parentBased(Sampler.alwaysOn()), clock,
+      SecretsMasker.defaults());
   private Scheduler scheduler;
 
   @BeforeEach

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.contrail.cli.Main;
 import io.contrail.config.Environment;
+import io.contrail.storage.Database;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -134,6 +135,14 @@ public final class CliProcess implements AutoCloseable {
 
   public Path dagsFolder() {
     return home.resolve("dags");
+  }
+
+  /**
+   * The installation's embedded database, opened the way its processes open it (as the user
+   * CONTRAIL with the password generated into the home), joining a running standalone's.
+   */
+  public Database database() {
+    return Database.open("jdbc:h2:file:" + home.resolve("contrail"), "sa", "", 2, home);
   }
 
   /** Sets a CONTRAIL__SECTION__KEY override (or any variable) for the commands started from now on. */

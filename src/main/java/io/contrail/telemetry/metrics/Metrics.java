@@ -1,6 +1,7 @@
 package io.contrail.telemetry.metrics;
 
 import io.contrail.config.ContrailConfig;
+import io.contrail.secrets.SecretsMasker;
 import io.contrail.telemetry.OtelSettings;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import java.util.ArrayList;
@@ -17,15 +18,16 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Metrics {
   /** The instrumentation scope of every Contrail metric. */
-  public static final String SCOPE = "io.contrail";
+  public static final String SCOPE = io.contrail.telemetry.ContrailResource.SCOPE;
 
   private Metrics() {}
 
   /**
-   * The metrics backend, or empty when every backend is off. Other telemetry reports its health
+   * The metrics backend, or empty when every backend is off; {@code masker} masks every measurement's
+   * attributes. Other telemetry reports its health
    * through {@link MetricsTelemetry#selfMetrics()} (e.g. spans waiting for export).
    */
-  public static Optional<MetricsTelemetry> create(ContrailConfig config, OtelSettings otel) {
+  public static Optional<MetricsTelemetry> create(ContrailConfig config, OtelSettings otel, SecretsMasker masker) {
     ContrailConfig.Metrics m = config.metrics();
     SelfMetrics self = new SelfMetrics();
     MetricFilter filter = new MetricFilter(m.metricsAllowList(), m.metricsBlockList());
@@ -38,7 +40,8 @@ public final class Metrics {
       Set<String> legacyInstruments = ConcurrentHashMap.newKeySet();
       OpenTelemetrySdk sdk = OtelMetricsSdk.build(config, otel, self, legacyInstruments);
       if (sdk != null) {
-        backends.add(new OtelStats(sdk.getMeterProvider().get(SCOPE), m.otelPrefix(), filter,
+        backends.add(new OtelStats(sdk.getMeterProvider().meterBuilder(SCOPE)
+            .setInstrumentationVersion(io.contrail.telemetry.ContrailResource.VERSION).build(), m.otelPrefix(), filter,
             config.metricsTags(), m.legacyNamesOn(), legacyInstruments, () -> sdk.shutdown().join(5, TimeUnit.SECONDS)));
       }
     }
@@ -46,6 +49,6 @@ public final class Metrics {
       return Optional.empty();
     }
     Stats stats = backends.size() == 1 ? backends.get(0) : new CompositeStats(backends);
-    return Optional.of(new MetricsTelemetry(stats, self));
+    return Optional.of(new MetricsTelemetry(new MaskingStats(stats, masker), self));
   }
 }

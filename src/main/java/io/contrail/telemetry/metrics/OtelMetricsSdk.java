@@ -2,11 +2,15 @@ package io.contrail.telemetry.metrics;
 
 import io.contrail.config.ConfigException;
 import io.contrail.config.ContrailConfig;
+import io.contrail.security.Listeners;
 import io.contrail.telemetry.ContrailResource;
 import io.contrail.telemetry.OtelSettings;
+import io.opentelemetry.exporter.otlp.http.metrics.OtlpHttpMetricExporter;
+import io.opentelemetry.exporter.otlp.metrics.OtlpGrpcMetricExporter;
 import io.opentelemetry.exporter.prometheus.PrometheusHttpServer;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdkBuilder;
+import io.opentelemetry.sdk.metrics.export.MetricExporter;
 import java.net.BindException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -51,7 +55,9 @@ final class OtelMetricsSdk {
     p.put("otel.exporter.otlp.metrics.default.histogram.aggregation",
         m.otelHistograms().equals("explicit") ? "explicit_bucket_histogram" : "base2_exponential_bucket_histogram");
     p.put(PROMETHEUS_PORT, Integer.toString(m.prometheusPort()));
-    p.put("otel.exporter.prometheus.host", "0.0.0.0"); // a Prometheus in another container scrapes it
+    // 127.0.0.1 unless configured: /metrics has no authentication (docs/security.md shows how a
+    // Prometheus in a container reaches it)
+    p.put("otel.exporter.prometheus.host", m.prometheusHost());
     return p;
   }
 
@@ -62,6 +68,12 @@ final class OtelMetricsSdk {
    * goes on without the endpoint, exporting OTLP when that is on.
    */
   static OpenTelemetrySdk build(ContrailConfig config, OtelSettings otel, SelfMetrics self, Set<String> legacyInstruments) {
+    ContrailConfig.Metrics m = config.metrics();
+    if (m.prometheusOn() && !Listeners.isLoopback(m.prometheusHost())) {
+      LOG.warn("metrics: the Prometheus endpoint listens on {}:{} ([metrics] prometheus_host), which other machines"
+          + " can reach, and it has no authentication: anyone there can read the metrics", m.prometheusHost(),
+          m.prometheusPort());
+    }
     AtomicReference<String> port = new AtomicReference<>();
     try {
       return OtelSettings.build(() -> builder(config, otel, self, legacyInstruments).addPropertiesCustomizer(c -> {
@@ -100,7 +112,7 @@ final class OtelMetricsSdk {
     // this SDK only carries metrics, whatever OTEL_TRACES_EXPORTER says for the traces pipeline
     return otel.sdk(defaults(config.metrics()), Map.of("otel.traces.exporter", "none", "otel.logs.exporter", "none"))
         .addResourceCustomizer((r, c) -> ContrailResource.create(config, config.traces().otelService(), otel.environment()))
-        .addMetricExporterCustomizer((exporter, c) -> new CountingMetricExporter(exporter, self))
+        .addMetricExporterCustomizer((exporter, c) -> new CountingMetricExporter(withoutRetries(exporter), self))
         .addMetricReaderCustomizer((reader, c) -> reader instanceof PrometheusHttpServer
             ? new WithoutLegacyNames(reader, legacyInstruments) : reader);
   }
@@ -113,5 +125,19 @@ final class OtelMetricsSdk {
       }
     }
     return null;
+  }
+
+  /**
+   * The OTLP exporter without the SDK's retries: metrics are cumulative, so the next interval
+   * sends what a failed export missed, and a process stopping while the collector is down exits
+   * at once instead of retrying for seconds (issue #9, item 7).
+   */
+  private static MetricExporter withoutRetries(MetricExporter exporter) {
+    MetricExporter rebuilt = exporter instanceof OtlpGrpcMetricExporter g ? g.toBuilder().setRetryPolicy(null).build()
+        : exporter instanceof OtlpHttpMetricExporter h ? h.toBuilder().setRetryPolicy(null).build() : exporter;
+    if (rebuilt != exporter) {
+      exporter.shutdown();
+    }
+    return rebuilt;
   }
 }

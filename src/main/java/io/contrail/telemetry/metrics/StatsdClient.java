@@ -9,7 +9,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends StatsD lines as UDP datagrams, one line per datagram, from a non-blocking channel: a full
+ * Sends StatsD lines as UDP datagrams, one line per datagram, from a non-blocking channel connected
+ * to the StatsD host (so it receives from nobody else): a full
  * socket buffer, an unknown host or any I/O error drops the line (counted), never blocks and never
  * throws.
  */
@@ -31,6 +32,8 @@ final class StatsdClient implements AutoCloseable {
       try {
         ch = DatagramChannel.open();
         ch.configureBlocking(false);
+        // connected: the socket takes datagrams from the StatsD host only, not from anyone on the network
+        ch.connect(target);
       } catch (IOException e) {
         LOG.warn("cannot open a UDP socket for StatsD; StatsD metrics are dropped: {}", e.toString());
       }
@@ -44,7 +47,7 @@ final class StatsdClient implements AutoCloseable {
       return;
     }
     try {
-      if (channel.send(ByteBuffer.wrap(line.getBytes(StandardCharsets.UTF_8)), target) == 0) {
+      if (channel.write(ByteBuffer.wrap(line.getBytes(StandardCharsets.UTF_8))) == 0) {
         self.dropped("statsd", "send_failed");
       }
     } catch (IOException | RuntimeException e) {

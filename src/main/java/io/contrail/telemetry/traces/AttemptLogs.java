@@ -1,8 +1,11 @@
 package io.contrail.telemetry.traces;
 
 import io.contrail.executor.TaskLogs;
+import io.contrail.run.DagRun;
 import io.contrail.run.TaskAttempt;
 import io.contrail.run.TaskInstance;
+import io.contrail.secrets.SecretsMasker;
+import io.contrail.storage.Json;
 import io.contrail.storage.RunStore;
 import io.contrail.telemetry.TraceContexts;
 import io.opentelemetry.api.logs.Logger;
@@ -36,10 +39,14 @@ final class AttemptLogs implements AutoCloseable {
     return t;
   });
   private final SdkLoggerProvider provider;
+  private final SecretsMasker masker;
 
-  AttemptLogs(SdkLoggerProvider provider, RunStore runs, Path logsRoot) {
+  /** @param masker masks each line again as it becomes a record (logs written before masking existed) */
+  AttemptLogs(SdkLoggerProvider provider, RunStore runs, Path logsRoot, SecretsMasker masker) {
     this.provider = provider;
-    this.logger = provider.get("io.contrail.task");
+    this.masker = masker;
+    this.logger = provider.loggerBuilder(io.contrail.telemetry.ContrailResource.SCOPE)
+        .setInstrumentationVersion(io.contrail.telemetry.ContrailResource.VERSION).build();
     this.runs = runs;
     this.logsRoot = logsRoot;
   }
@@ -47,23 +54,24 @@ final class AttemptLogs implements AutoCloseable {
   void ship(TaskInstance ti, TaskAttempt attempt) {
     thread.execute(() -> {
       try {
-        runs.findRun(ti.key().runKey()).filter(r -> r.sampled()).ifPresent(run -> emit(run.trace().traceId(), ti, attempt));
+        runs.findRun(ti.key().runKey()).filter(r -> r.sampled()).ifPresent(run -> emit(run, ti, attempt));
       } catch (RuntimeException e) {
         LoggerFactory.getLogger(AttemptLogs.class).warn("cannot export the log of {}: {}", ti.key(), e.toString());
       }
     });
   }
 
-  private void emit(String traceId, TaskInstance ti, TaskAttempt attempt) {
+  private void emit(DagRun run, TaskInstance ti, TaskAttempt attempt) {
+    learnConf(run);
     Path file = TaskLogs.attemptLog(logsRoot, ti.key(), attempt.tryNumber());
-    Context ctx = TraceContexts.remoteParent(traceId, attempt.spanId(), ti.trace().flags());
+    Context ctx = TraceContexts.remoteParent(run.trace().traceId(), attempt.spanId(), ti.trace().flags());
     Instant at = attempt.endDate() != null ? attempt.endDate() : Instant.now();
     try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       String line;
       int n = 0;
       while ((line = r.readLine()) != null && n++ < MAX_LINES) {
         logger.logRecordBuilder().setContext(ctx).setTimestamp(at).setSeverity(Severity.INFO)
-            .setBody(Redaction.truncate(line))
+            .setBody(ValueLimits.truncate(masker.mask(line)))
             .setAttribute(io.opentelemetry.api.common.AttributeKey.stringKey("contrail.task_id"), ti.taskId())
             .setAttribute(io.opentelemetry.api.common.AttributeKey.longKey("contrail.try_number"), (long) attempt.tryNumber())
             .emit();
@@ -73,14 +81,35 @@ final class AttemptLogs implements AutoCloseable {
     }
   }
 
+  /**
+   * A shell task's output is in the file as it printed it (masked where read): the run's conf
+   * secrets are learnt here too, for a try this process did not run (one adopted after a crash).
+   */
+  private void learnConf(DagRun run) {
+    if (run.spec().conf() == null) {
+      return;
+    }
+    try {
+      masker.addAll(Json.readObject(run.spec().conf()));
+    } catch (RuntimeException unreadable) {
+      // a conf that is not a JSON object has no keys to go by; the text rules still apply
+    }
+  }
+
   @Override
   public void close() {
+    close(java.time.Duration.ofSeconds(10));
+  }
+
+  /** Ships what is queued and flushes, waiting at most {@code wait} in all (a stopping process must not hang). */
+  void close(java.time.Duration wait) {
+    long deadline = System.nanoTime() + wait.toNanos();
     thread.shutdown();
     try {
-      thread.awaitTermination(5, TimeUnit.SECONDS);
+      thread.awaitTermination(Math.max(1, wait.toMillis()), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    provider.forceFlush().join(5, TimeUnit.SECONDS);
+    provider.forceFlush().join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000), TimeUnit.MILLISECONDS);
   }
 }

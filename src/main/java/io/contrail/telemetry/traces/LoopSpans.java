@@ -1,10 +1,15 @@
 package io.contrail.telemetry.traces;
 
+import io.contrail.secrets.SecretsMasker;
 import io.contrail.telemetry.Telemetry;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.util.Locale;
 
 /**
@@ -21,10 +26,13 @@ final class LoopSpans {
   private final Tracer tracer;
   private final Mode mode;
   private final long slowThresholdMs;
+  private final SecretsMasker masker;
   private boolean warned;
 
-  LoopSpans(Tracer tracer, String mode, long slowThresholdMs) {
+  /** @param masker masks the message and stack trace of a phase's exception event */
+  LoopSpans(Tracer tracer, String mode, long slowThresholdMs, SecretsMasker masker) {
     this.tracer = tracer;
+    this.masker = masker;
     this.mode = Mode.valueOf(mode.trim().toUpperCase(Locale.ROOT));
     this.slowThresholdMs = slowThresholdMs;
   }
@@ -56,14 +64,26 @@ final class LoopSpans {
     for (Telemetry.LoopPhase p : loop.phases()) {
       Span child = tracer.spanBuilder(p.name()).setParent(parent).setStartTimestamp(p.start()).startSpan();
       if (p.error() != null) {
-        child.recordException(p.error());
-        child.setStatus(StatusCode.ERROR, String.valueOf(p.error().getMessage()));
+        child.addEvent("exception", exception(p.error()));
+        child.setStatus(StatusCode.ERROR, masker.mask(String.valueOf(p.error().getMessage())));
       }
       child.end(p.end());
     }
     if (loop.error() != null) {
-      root.setStatus(StatusCode.ERROR, String.valueOf(loop.error().getMessage()));
+      root.setStatus(StatusCode.ERROR, masker.mask(String.valueOf(loop.error().getMessage())));
     }
     root.end(loop.end());
+  }
+
+  /** The attributes Span.recordException would give, with the message and stack trace masked. */
+  private Attributes exception(Throwable error) {
+    StringWriter trace = new StringWriter();
+    error.printStackTrace(new PrintWriter(trace));
+    AttributesBuilder b = Attributes.builder().put("exception.type", error.getClass().getName())
+        .put("exception.stacktrace", ValueLimits.truncate(masker.mask(trace.toString())));
+    if (error.getMessage() != null) {
+      b.put("exception.message", ValueLimits.truncate(masker.mask(error.getMessage())));
+    }
+    return b.build();
   }
 }

@@ -1,47 +1,40 @@
 package io.contrail.telemetry.traces;
 
-import io.contrail.api.Dag;
-import io.contrail.run.DagRun;
 import io.contrail.run.RunKey;
-import io.contrail.run.TaskAttempt;
-import io.contrail.run.TaskInstance;
-import io.contrail.storage.DagStore;
-import io.contrail.storage.RunStore;
 import io.contrail.storage.SpanOutbox;
-import io.contrail.storage.StoredDag;
-import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.trace.data.SpanData;
-import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Ships finished spans from the database outbox to the exporter on its own thread: claims a
- * bounded batch, builds the spans from the rows, exports them, and marks them exported only once
- * the exporter accepted them. A failed export is released, logged, counted and retried with
- * capped exponential backoff; memory stays one batch however long the collector is away.
+ * Ships finished spans from the database outbox to the collector on its own thread. Woken by
+ * every finished run, task or attempt, it waits a moment ({@code linger}) so that what finishes
+ * together goes in one request, then claims batches for its job, builds their spans, exports them
+ * and deletes the rows once the collector accepted them — until the outbox is empty.
+ *
+ * <p>A refused or unreachable export releases the batch and backs off (0.5 s doubling to 30 s).
+ * An export that timed out may have reached the collector: the batch is released with its
+ * timeout count raised and is sent again with the timeout doubled, so a collector that answers
+ * late, but answers, gets a span at most twice. Memory stays one batch, however long the
+ * collector is away. Stopping waits for the outbox at most the flush timeout; what is left stays
+ * in the database for the next process.
  */
 public final class OutboxExporter implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(OutboxExporter.class);
 
   /** Tuning; {@link #defaults()} suits a scheduler. */
-  public record Options(int batchSize, Duration pollInterval, Duration exportTimeout, Duration lease,
+  public record Options(int batchSize, Duration linger, Duration pollInterval, Duration leaseMargin,
       Duration initialBackoff, Duration maxBackoff) {
     public static Options defaults() {
-      return new Options(200, Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofSeconds(30),
+      return new Options(512, Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofSeconds(10),
           Duration.ofMillis(500), Duration.ofSeconds(30));
     }
   }
@@ -53,10 +46,8 @@ public final class OutboxExporter implements AutoCloseable {
   public record Stats(long pendingSpans, long exportedSpans, long exportFailures) {}
 
   private final SpanOutbox outbox;
-  private final RunStore runs;
-  private final DagStore dags;
-  private final SpanMapper mapper;
-  private final SpanExporter exporter;
+  private final SpanBatches batches;
+  private final DeliveryExporters exporters;
   private final Clock clock;
   private final Options options;
   private final String owner;
@@ -65,17 +56,17 @@ public final class OutboxExporter implements AutoCloseable {
   private final AtomicLong exported = new AtomicLong();
   private final AtomicLong failures = new AtomicLong();
   private volatile boolean stopping;
+  private volatile Long jobId;
+  private volatile String inFlight;
+  private volatile boolean lastExportFailed;
   private Thread thread;
   private int consecutiveFailures;
   private Instant retryAt = Instant.EPOCH;
 
-  OutboxExporter(SpanOutbox outbox, RunStore runs, DagStore dags, SpanMapper mapper,
-      SpanExporter exporter, Clock clock, Options options) {
+  OutboxExporter(SpanOutbox outbox, SpanBatches batches, DeliveryExporters exporters, Clock clock, Options options) {
     this.outbox = outbox;
-    this.runs = runs;
-    this.dags = dags;
-    this.mapper = mapper;
-    this.exporter = exporter;
+    this.batches = batches;
+    this.exporters = exporters;
     this.clock = clock;
     this.options = options;
     this.owner = "pid" + ProcessHandle.current().pid() + ":" + UUID.randomUUID().toString().substring(0, 8);
@@ -91,7 +82,15 @@ public final class OutboxExporter implements AutoCloseable {
     return this;
   }
 
-  /** Something finished: look at the outbox now rather than at the next poll. */
+  /**
+   * From now on batches are claimed for this job, so that declaring the job dead releases them
+   * at once; before, a claim is held by its lease alone.
+   */
+  public void claimFor(long job) {
+    this.jobId = job;
+  }
+
+  /** Something finished: look at the outbox soon rather than at the next poll. */
   public void poke() {
     if (pokes.availablePermits() == 0) {
       pokes.release();
@@ -102,179 +101,132 @@ public final class OutboxExporter implements AutoCloseable {
     return new Stats(pending.get(), exported.get(), failures.get());
   }
 
+  /** Whether the latest export was refused, unreachable or unanswered. */
+  boolean lastExportFailed() {
+    return lastExportFailed;
+  }
+
   private void loop() {
     while (!stopping) {
       try {
         long waitMs = Math.max(1, Math.min(options.pollInterval().toMillis(),
             Duration.between(clock.instant(), retryAt).toMillis()));
-        pokes.tryAcquire(waitMs, TimeUnit.MILLISECONDS);
+        boolean poked = pokes.tryAcquire(waitMs, TimeUnit.MILLISECONDS);
+        if (poked && !stopping && options.linger().toMillis() > 0) {
+          Thread.sleep(options.linger().toMillis()); // let what finishes together go in one batch
+        }
         pokes.drainPermits();
         if (stopping || clock.instant().isBefore(retryAt)) {
           continue;
         }
-        drain();
+        drain(null);
       } catch (InterruptedException e) {
         return;
       } catch (RuntimeException e) {
         // a database hiccup: count it like an export failure and back off
         LOG.warn("span outbox pass failed: {}", e.toString());
-        backOff();
+        backOff(false);
       }
     }
   }
 
   /** Exports batches until the outbox is empty or an export fails; returns the spans exported. */
   public int drain() {
+    return drain(null);
+  }
+
+  /** @param deadline when to stop (null: none) */
+  private int drain(Instant deadline) {
     int total = 0;
-    while (!Thread.currentThread().isInterrupted()) {
-      int n = exportOneBatch();
+    while (deadline == null || clock.instant().isBefore(deadline)) {
+      int n = exportOneBatch(deadline);
       if (n <= 0) {
-        pending.set(outbox.pending());
-        return total;
+        break;
       }
       total += n;
     }
+    pending.set(outbox.pending());
     return total;
   }
 
-  /** @return spans exported, 0 when nothing was pending, -1 when the export failed */
-  int exportOneBatch() {
+  /** @return outbox rows shipped (or dropped: their run is gone), 0 when none is pending, -1 when the export failed */
+  int exportOneBatch(Instant deadline) {
     String token = owner + ":" + UUID.randomUUID();
-    SpanOutbox.Batch batch = outbox.claim(token, options.batchSize(), clock.instant(), options.lease());
-    if (batch.size() == 0) {
+    SpanOutbox.Batch batch = outbox.claim(jobId, token, options.batchSize(), clock.instant(),
+        timeouts -> exporters.timeout(timeouts).plus(options.leaseMargin()));
+    if (batch.claimed() == 0) {
       return 0;
     }
     List<SpanData> spans;
     try {
-      spans = build(batch);
+      spans = batches.build(batch);
     } catch (RuntimeException e) {
-      outbox.release(token);
+      outbox.release(token, false);
       throw e;
     }
-    if (export(spans)) {
-      outbox.markExported(token, clock.instant());
+    if (spans.isEmpty()) {
+      outbox.delete(token); // every row's run was deleted
+      return batch.claimed();
+    }
+    Duration wait = exporters.timeout(batch.timeouts());
+    if (deadline != null) {
+      wait = min(wait, Duration.between(clock.instant(), deadline));
+    }
+    inFlight = token;
+    DeliveryExporters.Outcome outcome;
+    try {
+      outcome = exporters.export(spans, batch.timeouts(), wait);
+    } finally {
+      inFlight = null;
+    }
+    if (outcome == DeliveryExporters.Outcome.SENT) {
+      outbox.delete(token);
       exported.addAndGet(spans.size());
       if (consecutiveFailures > 0) {
         LOG.info("span export works again after {} failed attempt(s)", consecutiveFailures);
       }
       consecutiveFailures = 0;
-      return spans.size();
+      lastExportFailed = false;
+      return batch.claimed();
     }
-    outbox.release(token);
-    backOff();
+    boolean timedOut = outcome == DeliveryExporters.Outcome.TIMED_OUT;
+    outbox.release(token, timedOut);
+    backOff(timedOut);
     return -1;
   }
 
-  /** Sends spans and waits for the exporter's verdict (bounded); never throws. */
-  public boolean export(List<SpanData> spans) {
-    try {
-      CompletableResultCode result = exporter.export(spans);
-      result.join(options.exportTimeout().toMillis(), TimeUnit.MILLISECONDS);
-      return result.isDone() && result.isSuccess();
-    } catch (RuntimeException e) {
-      LOG.debug("span exporter threw", e);
-      return false;
-    }
-  }
-
-  private void backOff() {
+  private void backOff(boolean timedOut) {
     failures.incrementAndGet();
+    lastExportFailed = true;
     consecutiveFailures++;
     long base = options.initialBackoff().toMillis();
     long delay = Math.min(options.maxBackoff().toMillis(), base << Math.min(consecutiveFailures - 1, 16));
     retryAt = clock.instant().plusMillis(delay);
     if (consecutiveFailures == 1 || Integer.bitCount(consecutiveFailures) == 1) {
-      LOG.warn("span export failed ({} in a row); spans stay in the database and are retried in {} ms",
-          consecutiveFailures, delay);
+      // INFO: a short CLI command says once, as it exits, what is left (see Tracing.close)
+      LOG.info("span export {} ({} in a row); the spans stay in the database and are retried in {} ms",
+          timedOut ? "timed out (sent again with a longer timeout)" : "failed", consecutiveFailures, delay);
     }
   }
 
-  /** Builds the claimed rows' spans (live rows and the segments clears kept), loading each run's context once. */
-  List<SpanData> build(SpanOutbox.Batch batch) {
-    Map<RunKey, RunContext> contexts = new HashMap<>();
-    List<SpanData> out = new ArrayList<>(batch.size());
-    for (DagRun run : batch.runs()) {
-      context(contexts, run.key()).ifPresent(c -> out.add(mapper.runSpan(run, c.events)));
-    }
-    for (TaskInstance ti : batch.tasks()) {
-      context(contexts, ti.key().runKey()).ifPresent(c -> out.add(taskSpan(c, ti)));
-    }
-    for (TaskAttempt at : batch.attempts()) {
-      context(contexts, at.key().runKey()).ifPresent(c -> {
-        TaskInstance ti = c.tasks.get(at.taskId());
-        if (ti != null) {
-          out.add(mapper.attemptSpan(at, ti, c.run, c.events));
-        }
-      });
-    }
-    return out;
-  }
-
-  /** Spans of one run, for {@code traces export}: every segment, task_run span and attempt that ended. */
+  /** Spans of one run's finished rows, for {@code traces export}: the same spans the outbox sends. */
   public List<SpanData> spansOf(RunKey key) {
-    Map<RunKey, RunContext> contexts = new HashMap<>();
-    return context(contexts, key).map(c -> {
-      List<SpanData> out = new ArrayList<>();
-      for (DagRun segment : runs.runSegments(key)) {
-        out.add(mapper.runSpan(segment, c.events));
-      }
-      if (c.run.state().isFinished()) {
-        out.add(mapper.runSpan(c.run, c.events));
-      }
-      for (TaskInstance ti : c.siblings) {
-        if (ti.state().isFinished() || c.tasks.get(ti.taskId()) != ti) {
-          out.add(taskSpan(c, ti));
-        }
-      }
-      for (TaskInstance ti : c.tasks.values()) {
-        for (TaskAttempt at : c.attempts.getOrDefault(ti.taskId(), List.of())) {
-          if (at.endDate() != null && at.state().isFinished()) {
-            out.add(mapper.attemptSpan(at, ti, c.run, c.events));
-          }
-        }
-      }
-      return out;
-    }).orElse(List.of());
+    return batches.build(outbox.finishedRows(key));
   }
 
-  /** A task_run span with the tries that belong to it (a cleared task instance's earlier tries belong to its earlier span). */
-  private SpanData taskSpan(RunContext c, TaskInstance ti) {
-    TaskInstance current = c.tasks.get(ti.taskId());
-    String currentSpan = current == null ? ti.trace().spanId() : current.trace().spanId();
-    List<TaskAttempt> own = c.attempts.getOrDefault(ti.taskId(), List.of()).stream()
-        .filter(a -> a.taskSpanIdOr(currentSpan).equals(ti.trace().spanId())).toList();
-    return mapper.taskSpan(ti, c.run, c.dag, c.siblings, own, c.events);
+  /** Exports spans once at the base timeout (for {@code traces export}); true when they were accepted. */
+  public boolean export(List<SpanData> spans) {
+    return exporters.export(spans, 0, exporters.timeout(0)) == DeliveryExporters.Outcome.SENT;
   }
 
   /**
-   * What spans of one run are built from: the run, its DAG, its task instances (and, after them,
-   * the task_run spans clears replaced), its attempts by task, and its stored span events.
+   * Stops the thread and exports what is left until {@code flushTimeout} has passed — never
+   * longer, whatever the collector does. A batch still in flight then is released (it may have
+   * arrived: the next process sends it again); everything else stays in the database for the next
+   * process or {@code traces export}. Returns the spans still waiting in the database.
    */
-  private record RunContext(DagRun run, Dag dag, Map<String, TaskInstance> tasks, List<TaskInstance> siblings,
-      Map<String, List<TaskAttempt>> attempts, List<io.contrail.run.SpanEvent> events) {}
-
-  private Optional<RunContext> context(Map<RunKey, RunContext> cache, RunKey key) {
-    if (!cache.containsKey(key)) {
-      RunContext c = runs.findRun(key).map(run -> {
-        Dag dag = dags.find(key.dagId()).map(StoredDag::dag).orElse(null);
-        Map<String, TaskInstance> tasks = new java.util.LinkedHashMap<>();
-        runs.taskInstances(key).forEach(ti -> tasks.put(ti.taskId(), ti));
-        List<TaskInstance> siblings = new ArrayList<>(tasks.values());
-        siblings.addAll(runs.taskSegments(key));
-        Map<String, List<TaskAttempt>> attempts = runs.attempts(key).stream()
-            .collect(Collectors.groupingBy(TaskAttempt::taskId));
-        return new RunContext(run, dag, tasks, siblings, attempts, runs.spanEvents(key));
-      }).orElse(null);
-      cache.put(key, c);
-    }
-    return Optional.ofNullable(cache.get(key));
-  }
-
-  /**
-   * Stops the thread, then exports what is left for at most {@code flushTimeout} (what does not
-   * make it stays in the database for the next process or {@code traces export}).
-   */
-  public void close(Duration flushTimeout) {
+  public long close(Duration flushTimeout) {
+    Instant deadline = clock.instant().plus(flushTimeout);
     stopping = true;
     Thread t;
     synchronized (this) {
@@ -284,27 +236,33 @@ public final class OutboxExporter implements AutoCloseable {
       // no interrupt: an interrupted JDBC or file channel call can break the embedded database
       pokes.release();
       try {
-        t.join(options.exportTimeout().toMillis() + 1000);
+        t.join(Math.max(1, Duration.between(clock.instant(), deadline).toMillis()));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        return;
       }
     }
-    Instant deadline = clock.instant().plus(flushTimeout);
     try {
-      while (clock.instant().isBefore(deadline)) {
-        int n = exportOneBatch();
-        if (n <= 0) {
-          break;
-        }
+      String stuck = inFlight;
+      if (t != null && t.isAlive() && stuck != null) {
+        outbox.release(stuck, true);
+      } else if (t == null || !t.isAlive()) {
+        drain(deadline);
       }
+      return outbox.pending();
     } catch (RuntimeException e) {
       LOG.warn("final span export failed: {}", e.toString());
+      return -1;
+    } finally {
+      exporters.close();
     }
   }
 
   @Override
   public void close() {
     close(Duration.ofSeconds(5));
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
   }
 }

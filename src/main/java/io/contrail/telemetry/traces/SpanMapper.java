@@ -12,8 +12,8 @@ import io.contrail.run.SpanEvent;
 import io.contrail.run.TaskAttempt;
 import io.contrail.run.TaskInstance;
 import io.contrail.run.TaskState;
-import io.contrail.run.TaskTimes;
 import io.contrail.run.TraceContext;
+import io.contrail.secrets.SecretsMasker;
 import io.contrail.storage.Json;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
@@ -33,33 +33,34 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * Builds the span of a finished run, task instance or attempt from its stored row (DESIGN.md §6):
  * {@code dag_run.<dag_id>} → {@code task_run.<task_id>} → {@code task_attempt.<task_id>}, with the
- * stored ids, flags and times. Pure code over rows; the resource comes from {@code resources}
- * (one per DAG with service_per_dag).
+ * stored ids and flags, the times {@link SpanTimes} derives and the resource of the process that
+ * finished the row. A cleared run's re-runs are {@code dag_run} spans of their own (segments, with
+ * {@code contrail.clear_number}) under the root, holding the task_run spans of their tries; a
+ * task_run span a clear replaced is linked from its successor ({@code previous}); marks, stops and
+ * missed deadlines are span events. Pure code over rows.
  */
 final class SpanMapper {
   private static final Pattern EXCEPTION = Pattern.compile("([A-Za-z_$][\\w$]*(?:\\.[A-Za-z_$][\\w$]*)*): ?(.*)");
   static final AttributeKey<String> LINK_TYPE = AttributeKey.stringKey("contrail.link.type");
 
-  private final Function<String, Resource> resources;
+  private SpanMapper() {}
 
-  /** @param resources the resource of a DAG's spans, by dag_id */
-  SpanMapper(Function<String, Resource> resources) {
-    this.resources = resources;
-  }
-
-  public static String runSpanName(String dagId) {
+  static String runSpanName(String dagId) {
     return "dag_run." + dagId;
   }
 
-  public SpanData runSpan(DagRun run) {
-    return runSpan(run, List.of());
+  /**
+   * @param window from {@link SpanTimes#run()}
+   * @param masker masks the conf attribute (by key, at any depth)
+   */
+  static SpanData runSpan(DagRun run, SpanTimes.Window window, Resource resource, SecretsMasker masker) {
+    return runSpan(run, window, resource, masker, List.of());
   }
 
   /**
@@ -67,7 +68,8 @@ final class SpanMapper {
    * re-run after a clear a {@code dag_run} span with {@code contrail.clear_number}, child of the
    * root. {@code stored} are the run's span events (those of this span are added).
    */
-  public SpanData runSpan(DagRun run, Collection<SpanEvent> stored) {
+  static SpanData runSpan(DagRun run, SpanTimes.Window window, Resource resource, SecretsMasker masker,
+      Collection<SpanEvent> stored) {
     RunSpec spec = run.spec();
     RunTimes times = run.times();
     RunTrace trace = run.trace();
@@ -84,14 +86,14 @@ final class SpanMapper {
       a.put("contrail.data_interval.end", spec.dataIntervalEnd().toString());
     }
     if (spec.conf() != null) {
-      a.put("contrail.conf", Redaction.truncate(Json.write(Redaction.mask(Json.readObject(spec.conf())))));
+      a.put("contrail.conf", ValueLimits.truncate(Json.write(masker.redact(Json.readObject(spec.conf())))));
     }
     List<EventData> events = new ArrayList<>();
     events.add(EventData.create(nanos(times.queuedAt()), "queued", Attributes.empty()));
     if (times.startDate() != null) {
       events.add(EventData.create(nanos(times.startDate()), "started", Attributes.empty()));
     }
-    Instant end = endOf(times.endDate(), times.startDate(), times.queuedAt());
+    Instant end = window.end();
     String spanId = trace.currentSpanId();
     events.addAll(eventsOf(spanId, stored));
     events.add(EventData.create(nanos(end), "ended",
@@ -112,30 +114,24 @@ final class SpanMapper {
           Attributes.of(LINK_TYPE, "created_by")));
     }
     return new StoredSpan(runSpanName(run.dagId()), context(trace.traceId(), spanId, trace.flags()), parent,
-        status, nanos(times.queuedAt()), nanos(end), a.build(), events, links, resources.apply(run.dagId()));
+        status, nanos(window.start()), nanos(end), a.build(), events, links, resource);
   }
 
-  /**
-   * @param siblings the run's task instances (for links to upstream task_run spans)
-   * @param attempts the task instance's attempts (the span starts at the earliest of them when it
-   *     was scheduled again for a retry)
-   * @param dag the DAG definition, or null when it is gone (no trigger rule and links then)
-   */
-  public SpanData taskSpan(TaskInstance ti, DagRun run, Dag dag, Collection<TaskInstance> siblings,
-      Collection<TaskAttempt> attempts) {
-    return taskSpan(ti, run, dag, siblings, attempts, List.of());
+  static SpanData taskSpan(TaskInstance ti, DagRun run, Dag dag, Collection<TaskInstance> siblings,
+      SpanTimes.Window window, Resource resource) {
+    return taskSpan(ti, run, dag, siblings, window, resource, List.of());
   }
 
   /**
    * @param siblings the run's task instances, then the task_run spans clears replaced: an
    *     upstream link goes to the upstream task's span in the same segment, else its current one
-   * @param attempts the tries of this task_run span
+   * @param dag the DAG definition, or null when it is gone (no trigger rule and links then)
+   * @param window from {@link SpanTimes#task}
    * @param stored the run's span events (those of this span are added)
    */
-  public SpanData taskSpan(TaskInstance ti, DagRun run, Dag dag, Collection<TaskInstance> siblings,
-      Collection<TaskAttempt> attempts, Collection<SpanEvent> stored) {
-    Optional<TaskDefinition> def = Optional.ofNullable(dag).flatMap(d -> d.tasks().stream()
-        .filter(t -> t.taskId().equals(ti.taskId())).findFirst());
+  static SpanData taskSpan(TaskInstance ti, DagRun run, Dag dag, Collection<TaskInstance> siblings,
+      SpanTimes.Window window, Resource resource, Collection<SpanEvent> stored) {
+    Optional<TaskDefinition> def = definition(dag, ti.taskId());
     AttributesBuilder a = Attributes.builder()
         .put("contrail.dag_id", ti.dagId())
         .put("contrail.run_id", ti.runId())
@@ -146,18 +142,6 @@ final class SpanMapper {
         .put("contrail.max_tries", (long) ti.tries().max())
         .put("contrail.pool", ti.profile().pool());
     def.ifPresent(d -> a.put("contrail.trigger_rule", d.triggerRule().name().toLowerCase(java.util.Locale.ROOT)));
-    TaskTimes times = ti.times();
-    Instant end = endOf(times.endDate(), times.startDate(),
-        times.scheduledAt() != null ? times.scheduledAt() : run.times().queuedAt());
-    Instant start = times.scheduledAt() != null ? times.scheduledAt() : end;
-    for (TaskAttempt at : attempts) {
-      if (at.startDate() != null && at.startDate().isBefore(start)) {
-        start = at.startDate();
-      }
-    }
-    if (times.queuedAt() != null && times.queuedAt().isBefore(start)) {
-      start = times.queuedAt();
-    }
     String parentSpan = parentOf(ti, run);
     List<LinkData> links = new ArrayList<>();
     if (def.isPresent()) {
@@ -176,16 +160,22 @@ final class SpanMapper {
     }
     StatusData status = ti.state() == TaskState.FAILED ? StatusData.create(StatusCode.ERROR, "task failed") : StatusData.unset();
     return new StoredSpan("task_run." + ti.taskId(), context(run.trace().traceId(), ti.trace().spanId(), ti.trace().flags()),
-        context(run.trace().traceId(), parentSpan, run.trace().flags()), status, nanos(start), nanos(end), a.build(),
-        eventsOf(ti.trace().spanId(), stored), links, resources.apply(ti.dagId()));
+        context(run.trace().traceId(), parentSpan, run.trace().flags()), status, nanos(window.start()),
+        nanos(window.end()), a.build(), eventsOf(ti.trace().spanId(), stored), links, resource);
   }
 
-  public SpanData attemptSpan(TaskAttempt at, TaskInstance ti, DagRun run) {
-    return attemptSpan(at, ti, run, List.of());
+  /**
+   * @param window from {@link SpanTimes#attempt}
+   * @param masker masks the failure in the exception event and status
+   */
+  static SpanData attemptSpan(TaskAttempt at, TaskInstance ti, DagRun run, SpanTimes.Window window, Resource resource,
+      SecretsMasker masker) {
+    return attemptSpan(at, ti, run, window, resource, masker, List.of());
   }
 
   /** @param stored the run's span events (those of this span, a stop by a user, are added) */
-  public SpanData attemptSpan(TaskAttempt at, TaskInstance ti, DagRun run, Collection<SpanEvent> stored) {
+  static SpanData attemptSpan(TaskAttempt at, TaskInstance ti, DagRun run, SpanTimes.Window window, Resource resource,
+      SecretsMasker masker, Collection<SpanEvent> stored) {
     AttributesBuilder a = Attributes.builder()
         .put("contrail.dag_id", at.dagId())
         .put("contrail.run_id", at.runId())
@@ -205,25 +195,24 @@ final class SpanMapper {
     if (at.status().exitCode() != null) {
       a.put("process.exit.code", (long) at.status().exitCode());
     }
-    Instant end = endOf(at.endDate(), at.startDate(), ti.times().queuedAt());
-    Instant start = at.startDate() != null ? at.startDate() : end;
+    Instant end = window.end();
     List<EventData> events = new ArrayList<>(eventsOf(at.spanId(), stored));
     StatusData status = StatusData.unset();
     if (at.state() == TaskState.FAILED) {
-      String error = at.status().error() == null ? "the attempt failed" : at.status().error();
+      String error = at.status().error() == null ? "the attempt failed" : masker.mask(at.status().error());
       String firstLine = error.lines().findFirst().orElse(error);
       Matcher m = EXCEPTION.matcher(firstLine);
       boolean thrown = m.matches() && m.group(1).contains(".");
       AttributesBuilder e = Attributes.builder()
           .put("exception.type", thrown ? m.group(1) : "io.contrail.TaskFailure")
-          .put("exception.message", Redaction.truncate(thrown ? m.group(2) : firstLine))
-          .put("exception.stacktrace", Redaction.truncate(error));
+          .put("exception.message", ValueLimits.truncate(thrown ? m.group(2) : firstLine))
+          .put("exception.stacktrace", ValueLimits.truncate(error));
       events.add(EventData.create(nanos(end), "exception", e.build()));
-      status = StatusData.create(StatusCode.ERROR, Redaction.truncate(firstLine));
+      status = StatusData.create(StatusCode.ERROR, ValueLimits.truncate(firstLine));
     }
     return new StoredSpan("task_attempt." + at.taskId(), context(run.trace().traceId(), at.spanId(), ti.trace().flags()),
-        context(run.trace().traceId(), at.taskSpanIdOr(ti.trace().spanId()), ti.trace().flags()), status, nanos(start), nanos(end), a.build(), events,
-        List.of(), resources.apply(at.dagId()));
+        context(run.trace().traceId(), at.taskSpanIdOr(ti.trace().spanId()), ti.trace().flags()), status,
+        nanos(window.start()), nanos(end), a.build(), events, List.of(), resource);
   }
 
   /** A task_run span's parent: the run segment it was cleared into, else the run's root span. */
@@ -254,15 +243,23 @@ final class SpanMapper {
     for (SpanEvent e : stored) {
       if (e.spanId().equals(spanId)) {
         AttributesBuilder b = Attributes.builder();
-        e.attributes().forEach((k, v) -> b.put(k, Redaction.truncate(v)));
+        e.attributes().forEach((k, v) -> b.put(k, ValueLimits.truncate(v)));
         out.add(EventData.create(nanos(e.at()), e.name(), b.build()));
       }
     }
     return out;
   }
 
-  private static Instant endOf(Instant end, Instant start, Instant fallback) {
-    return end != null ? end : start != null ? start : fallback;
+  /** The task's definition (a map lookup), empty when the DAG or the task is gone. */
+  static Optional<TaskDefinition> definition(Dag dag, String taskId) {
+    if (dag == null) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(dag.task(taskId));
+    } catch (IllegalArgumentException removed) {
+      return Optional.empty();
+    }
   }
 
   static SpanContext context(String traceId, String spanId, int flags) {

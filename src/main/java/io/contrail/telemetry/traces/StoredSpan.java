@@ -1,5 +1,6 @@
 package io.contrail.telemetry.traces;
 
+import io.contrail.telemetry.ContrailResource;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
@@ -28,8 +29,9 @@ record StoredSpan(
     List<LinkData> links,
     Resource resource) implements SpanData {
 
-  static final InstrumentationScopeInfo SCOPE =
-      InstrumentationScopeInfo.builder("io.contrail").setVersion("0.1.0").build();
+  /** The one scope of every Contrail span, stored or live (scheduler loops). */
+  static final InstrumentationScopeInfo SCOPE = InstrumentationScopeInfo.builder(ContrailResource.SCOPE)
+      .setVersion(ContrailResource.VERSION).build();
 
   StoredSpan {
     events = List.copyOf(events);

@@ -1,31 +1,43 @@
 package io.contrail.telemetry.traces;
 
 import io.contrail.config.ContrailConfig;
+import io.contrail.secrets.SecretsMasker;
 import io.contrail.telemetry.ContrailResource;
 import io.contrail.telemetry.OtelSettings;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.autoconfigure.spi.ConfigProperties;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
+import java.net.URI;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The OpenTelemetry SDK of the traces (and logs) backend, from the SDK's own autoconfiguration:
  * contrail.cfg's {@code [traces]} section supplies defaults, this process's OTEL settings win.
- * Metrics are off here (the metrics backend has its own SDK). The span exporters it configures are
- * captured for the database outbox.
+ * Metrics are off here (the metrics backend has its own SDK). The span exporters it configures,
+ * their timeout and their endpoint are captured for the database outbox.
  */
-final class TraceSdk implements AutoCloseable {
+final class TraceSdk {
+  private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+
   private final OpenTelemetrySdk sdk;
   private final Resource resource;
-  private final SpanExporter exporter;
+  private final List<SpanExporter> exporters;
+  private final Duration timeout;
+  private final String endpoint;
 
-  private TraceSdk(OpenTelemetrySdk sdk, Resource resource, SpanExporter exporter) {
+  private TraceSdk(OpenTelemetrySdk sdk, Resource resource, List<SpanExporter> exporters, Duration timeout,
+      String endpoint) {
     this.sdk = sdk;
     this.resource = resource;
-    this.exporter = exporter;
+    this.exporters = exporters;
+    this.timeout = timeout;
+    this.endpoint = endpoint;
   }
 
   /** The otel.* defaults contrail.cfg implies. */
@@ -33,7 +45,8 @@ final class TraceSdk implements AutoCloseable {
     ContrailConfig.Traces t = config.traces();
     Map<String, String> p = new HashMap<>();
     p.put("otel.traces.exporter", t.otelDebuggingOn() ? "otlp,console" : "otlp");
-    p.put("otel.logs.exporter", config.logs().otelOn() ? "otlp" : "none");
+    boolean logs = config.logs().otelOn();
+    p.put("otel.logs.exporter", !logs ? "none" : t.otelDebuggingOn() ? "otlp,console" : "otlp");
     p.put("otel.exporter.otlp.protocol", t.otelProtocol());
     p.put("otel.exporter.otlp.endpoint", endpoint(t));
     p.put("otel.service.name", t.otelService());
@@ -45,21 +58,35 @@ final class TraceSdk implements AutoCloseable {
     return OtelSettings.endpoint(t.otelSslActive(), t.otelHost(), t.otelPort());
   }
 
-  static TraceSdk open(ContrailConfig config, OtelSettings otel) {
+  /** @param masker every exported log record's body and attributes pass through it */
+  static TraceSdk open(ContrailConfig config, OtelSettings otel, SecretsMasker masker) {
     List<SpanExporter> captured = new CopyOnWriteArrayList<>();
-    Resource[] resource = new Resource[1];
+    Resource resource = ContrailResource.process(config, otel);
+    Duration[] timeout = {DEFAULT_TIMEOUT};
+    String[] endpoint = {endpoint(config.traces())};
     OpenTelemetrySdk sdk = OtelSettings.build(() -> otel.sdk(defaults(config), Map.of("otel.metrics.exporter", "none"))
-        .addResourceCustomizer((r, cfg) -> {
-          resource[0] = r.merge(ContrailResource.create(config, config.traces().otelService(), otel.environment()));
-          return resource[0];
-        })
+        .addResourceCustomizer((r, cfg) -> resource)
         .addTracerProviderCustomizer((builder, cfg) -> builder.setIdGenerator(LoopIds.INSTANCE))
         .addSpanExporterCustomizer((exporter, cfg) -> {
           captured.add(exporter);
+          timeout[0] = cfg.getDuration("otel.exporter.otlp.traces.timeout",
+              cfg.getDuration("otel.exporter.otlp.timeout", DEFAULT_TIMEOUT));
+          endpoint[0] = tracesEndpoint(cfg, endpoint[0]);
           return exporter;
-        }));
-    SpanExporter exporter = captured.size() == 1 ? captured.get(0) : SpanExporter.composite(captured);
-    return new TraceSdk(sdk, resource[0] != null ? resource[0] : Resource.getDefault(), exporter);
+        })
+        .addLogRecordExporterCustomizer((exporter, cfg) -> new MaskingLogRecordExporter(exporter, masker)));
+    return new TraceSdk(sdk, resource, List.copyOf(captured), timeout[0], endpoint[0]);
+  }
+
+  /** host:port of the OTLP traces endpoint in force, for messages. */
+  private static String tracesEndpoint(ConfigProperties cfg, String fallback) {
+    String url = cfg.getString("otel.exporter.otlp.traces.endpoint", cfg.getString("otel.exporter.otlp.endpoint", fallback));
+    try {
+      URI uri = URI.create(url);
+      return uri.getPort() < 0 ? uri.getHost() : uri.getHost() + ":" + uri.getPort();
+    } catch (IllegalArgumentException e) {
+      return url;
+    }
   }
 
   OpenTelemetrySdk sdk() {
@@ -72,12 +99,22 @@ final class TraceSdk implements AutoCloseable {
   }
 
   /** The autoconfigured span exporter(s), for spans built from the database. */
-  SpanExporter spanExporter() {
-    return exporter;
+  List<SpanExporter> spanExporters() {
+    return exporters;
   }
 
-  @Override
-  public void close() {
-    sdk.shutdown().join(10, java.util.concurrent.TimeUnit.SECONDS);
+  /** The configured export timeout (OTEL_EXPORTER_OTLP_TIMEOUT, 10 s by default). */
+  Duration exportTimeout() {
+    return timeout;
+  }
+
+  /** host:port the spans go to. */
+  String endpoint() {
+    return endpoint;
+  }
+
+  /** Shuts the SDK down, waiting at most {@code wait} for what it buffered (scheduler loop spans). */
+  void close(Duration wait) {
+    sdk.shutdown().join(Math.max(1, wait.toMillis()), TimeUnit.MILLISECONDS);
   }
 }

@@ -5,6 +5,7 @@ import io.contrail.run.DagRun;
 import io.contrail.run.RunState;
 import io.contrail.run.TaskAttempt;
 import io.contrail.run.TaskInstance;
+import io.contrail.secrets.SecretsMasker;
 import io.contrail.telemetry.OtelSettings;
 import io.contrail.telemetry.Telemetry;
 import io.contrail.run.CallbackRequest;
@@ -25,22 +26,25 @@ import java.util.Optional;
 public final class TracesTelemetry implements Telemetry {
   private final Tracing tracing;
   private final LoopSpans loops;
+  private final long flushMs;
+  private volatile String leftOver;
 
   TracesTelemetry(Tracing tracing, ContrailConfig.Traces traces) {
     this.tracing = tracing;
-    this.loops = new LoopSpans(tracing.tracer("io.contrail.scheduler"),
-        traces.schedulerSpans(), traces.slowLoopThresholdMs());
+    this.flushMs = traces.shutdownFlushMs();
+    this.loops = new LoopSpans(tracing.tracer(),
+        traces.schedulerSpans(), traces.slowLoopThresholdMs(), tracing.masker());
   }
 
   /**
    * The backend of a process that runs tasks, when {@code [traces] otel_on}; it ships run spans
    * once {@link #shipSpansFrom} names their database.
    */
-  public static Optional<TracesTelemetry> create(ContrailConfig config, OtelSettings otel) {
+  public static Optional<TracesTelemetry> create(ContrailConfig config, OtelSettings otel, SecretsMasker masker) {
     if (!config.traces().otelOn()) {
       return Optional.empty();
     }
-    return Optional.of(new TracesTelemetry(Tracing.open(config, otel), config.traces()));
+    return Optional.of(new TracesTelemetry(Tracing.open(config, otel, masker), config.traces()));
   }
 
   /** Starts the outbox exporter: the spans of what finishes on {@code source}'s database are shipped. */
@@ -50,6 +54,18 @@ public final class TracesTelemetry implements Telemetry {
 
   public Tracing tracing() {
     return tracing;
+  }
+
+  /** The outbox claims for this job from now on: declaring it dead releases its claims at once. */
+  public void claimFor(long jobId) {
+    tracing.claimFor(jobId);
+  }
+
+  /**
+   * After {@link #close}: one line for the user when spans are left in the database, else empty.
+   */
+  public Optional<String> leftOver() {
+    return Optional.ofNullable(leftOver);
   }
 
   @Override
@@ -81,7 +97,7 @@ public final class TracesTelemetry implements Telemetry {
     if (!request.concerns().sampled()) {
       return CallbackSpan.NONE;
     }
-    Span span = tracing.tracer("io.contrail.callbacks").spanBuilder("callback." + request.kind().id())
+    Span span = tracing.tracer().spanBuilder("callback." + request.kind().id())
         .setParent(TraceContexts.remoteParent(request.concerns()))
         .setStartTimestamp(start)
         .setAttribute("contrail.dag_id", request.run().dagId())
@@ -105,7 +121,7 @@ public final class TracesTelemetry implements Telemetry {
       @Override
       public void ended(Instant end, boolean succeeded, String error) {
         if (!succeeded) {
-          span.setStatus(StatusCode.ERROR, error == null ? "callback failed" : Redaction.truncate(error));
+          span.setStatus(StatusCode.ERROR, error == null ? "callback failed" : ValueLimits.truncate(error));
         }
         span.end(end);
       }
@@ -117,8 +133,13 @@ public final class TracesTelemetry implements Telemetry {
     loops.record(loop);
   }
 
+  /** Ships what is left for at most [traces] shutdown_flush_ms, then notes what stays in the database. */
   @Override
   public void close() {
-    tracing.close(Duration.ofSeconds(10));
+    long left = tracing.close(Duration.ofMillis(flushMs));
+    if (left > 0) {
+      leftOver = left + (left == 1 ? " span waits" : " spans wait") + " in the database; they will be sent by the"
+          + " next Contrail process that can reach " + tracing.endpoint();
+    }
   }
 }

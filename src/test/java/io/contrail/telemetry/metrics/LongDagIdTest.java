@@ -1,5 +1,6 @@
 package io.contrail.telemetry.metrics;
 
+import io.contrail.telemetry.ContrailResource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.contrail.roles.Role;
@@ -56,7 +57,7 @@ class LongDagIdTest {
           .noneMatch(l -> l.startsWith("contrail.ti.finish." + DAG_ID))
           .allMatch(l -> l.indexOf(':') <= MetricNames.STATSD_MAX);
       assertThat(scrape).contains("contrail_ti_finish_total{dag_id=\"" + DAG_ID
-          + "\",otel_scope_name=\"io.contrail\",state=\"success\",task_id=\"say_hello\"} 1.0");
+          + "\",otel_scope_name=\"io.contrail\",otel_scope_version=\"" + ContrailResource.VERSION + "\",state=\"success\",task_id=\"say_hello\"} 1.0");
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.contrail.telemetry.metrics;
 
+import io.contrail.telemetry.ContrailResource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.contrail.roles.Role;
@@ -54,28 +55,28 @@ class PrometheusEndpointTest {
   @Test
   void tiFinishCountsEveryAttemptByStateWithDagAndTaskLabels() {
     assertThat(text)
-        .contains("contrail_ti_finish_total{cluster=\"blue\",dag_id=\"metrics_mixed\",otel_scope_name=\"io.contrail\",state=\"failed\",task_id=\"broken\"} 1.0")
-        .contains("contrail_ti_finish_total{cluster=\"blue\",dag_id=\"metrics_mixed\",otel_scope_name=\"io.contrail\",state=\"up_for_retry\",task_id=\"flaky\"} 1.0")
-        .contains("contrail_ti_finish_total{cluster=\"blue\",dag_id=\"metrics_mixed\",otel_scope_name=\"io.contrail\",state=\"success\",task_id=\"flaky\"} 1.0")
-        .contains("contrail_ti_start_total{cluster=\"blue\",dag_id=\"metrics_mixed\",otel_scope_name=\"io.contrail\",task_id=\"flaky\"} 2.0");
+        .contains("contrail_ti_finish_total{cluster=\"blue\",dag_id=\"metrics_mixed\",otel_scope_name=\"io.contrail\",otel_scope_version=\"" + ContrailResource.VERSION + "\",state=\"failed\",task_id=\"broken\"} 1.0")
+        .contains("contrail_ti_finish_total{cluster=\"blue\",dag_id=\"metrics_mixed\",otel_scope_name=\"io.contrail\",otel_scope_version=\"" + ContrailResource.VERSION + "\",state=\"up_for_retry\",task_id=\"flaky\"} 1.0")
+        .contains("contrail_ti_finish_total{cluster=\"blue\",dag_id=\"metrics_mixed\",otel_scope_name=\"io.contrail\",otel_scope_version=\"" + ContrailResource.VERSION + "\",state=\"success\",task_id=\"flaky\"} 1.0")
+        .contains("contrail_ti_start_total{cluster=\"blue\",dag_id=\"metrics_mixed\",otel_scope_name=\"io.contrail\",otel_scope_version=\"" + ContrailResource.VERSION + "\",task_id=\"flaky\"} 2.0");
   }
 
   @Test
   void failuresAndSuccessesCarryTheOperator() {
     assertThat(text)
-        .contains("contrail_ti_failures_total{cluster=\"blue\",dag_id=\"metrics_mixed\",otel_scope_name=\"io.contrail\",task_id=\"broken\"} 1.0")
-        .contains("contrail_operator_failures_total{cluster=\"blue\",dag_id=\"metrics_mixed\",operator=\"shell\",operator_name=\"shell\",otel_scope_name=\"io.contrail\",task_id=\"flaky\"} 1.0")
-        .contains("contrail_operator_successes_total{cluster=\"blue\",dag_id=\"metrics_mixed\",operator=\"noop\",operator_name=\"noop\",otel_scope_name=\"io.contrail\",task_id=\"ok\"} 1.0")
+        .contains("contrail_ti_failures_total{cluster=\"blue\",dag_id=\"metrics_mixed\",otel_scope_name=\"io.contrail\",otel_scope_version=\"" + ContrailResource.VERSION + "\",task_id=\"broken\"} 1.0")
+        .contains("contrail_operator_failures_total{cluster=\"blue\",dag_id=\"metrics_mixed\",operator=\"shell\",operator_name=\"shell\",otel_scope_name=\"io.contrail\",otel_scope_version=\"" + ContrailResource.VERSION + "\",task_id=\"flaky\"} 1.0")
+        .contains("contrail_operator_successes_total{cluster=\"blue\",dag_id=\"metrics_mixed\",operator=\"noop\",operator_name=\"noop\",otel_scope_name=\"io.contrail\",otel_scope_version=\"" + ContrailResource.VERSION + "\",task_id=\"ok\"} 1.0")
         // Prometheus reserves the _created suffix: task_instance_created is exposed as task_instance_total
-        .contains("contrail_task_instance_total{cluster=\"blue\",dag_id=\"metrics_mixed\",otel_scope_name=\"io.contrail\",run_type=\"manual\",task_type=\"shell\"} 2.0");
+        .contains("contrail_task_instance_total{cluster=\"blue\",dag_id=\"metrics_mixed\",otel_scope_name=\"io.contrail\",otel_scope_version=\"" + ContrailResource.VERSION + "\",run_type=\"manual\",task_type=\"shell\"} 2.0");
   }
 
   @Test
   void durationsAreHistogramsInMilliseconds() {
     assertThat(text)
-        .contains("contrail_dagrun_duration_failed_milliseconds_count{cluster=\"blue\",dag_id=\"metrics_mixed\",otel_scope_name=\"io.contrail\",run_type=\"manual\"} 1")
-        .contains("contrail_task_duration_milliseconds_count{cluster=\"blue\",dag_id=\"metrics_mixed\",otel_scope_name=\"io.contrail\",task_id=\"flaky\"} 2")
-        .contains("contrail_task_duration_milliseconds_bucket{cluster=\"blue\",dag_id=\"metrics_mixed\",otel_scope_name=\"io.contrail\",task_id=\"ok\",le=\"8.64E7\"} 1")
+        .contains("contrail_dagrun_duration_failed_milliseconds_count{cluster=\"blue\",dag_id=\"metrics_mixed\",otel_scope_name=\"io.contrail\",otel_scope_version=\"" + ContrailResource.VERSION + "\",run_type=\"manual\"} 1")
+        .contains("contrail_task_duration_milliseconds_count{cluster=\"blue\",dag_id=\"metrics_mixed\",otel_scope_name=\"io.contrail\",otel_scope_version=\"" + ContrailResource.VERSION + "\",task_id=\"flaky\"} 2")
+        .contains("contrail_task_duration_milliseconds_bucket{cluster=\"blue\",dag_id=\"metrics_mixed\",otel_scope_name=\"io.contrail\",otel_scope_version=\"" + ContrailResource.VERSION + "\",task_id=\"ok\",le=\"8.64E7\"} 1")
         .contains("contrail_task_queued_duration_milliseconds_count{")
         .contains("contrail_task_scheduled_duration_milliseconds_count{")
         .contains("contrail_scheduler_scheduler_loop_duration_milliseconds_count{")
@@ -86,20 +87,20 @@ class PrometheusEndpointTest {
   @Test
   void gaugesReportCurrentValues() {
     assertThat(text)
-        .contains("contrail_dagbag_size{cluster=\"blue\",otel_scope_name=\"io.contrail\"} 1.0")
-        .contains("contrail_dag_processing_import_errors{cluster=\"blue\",otel_scope_name=\"io.contrail\"} 0.0")
+        .contains("contrail_dagbag_size{cluster=\"blue\",otel_scope_name=\"io.contrail\",otel_scope_version=\"" + ContrailResource.VERSION + "\"} 1.0")
+        .contains("contrail_dag_processing_import_errors{cluster=\"blue\",otel_scope_name=\"io.contrail\",otel_scope_version=\"" + ContrailResource.VERSION + "\"} 0.0")
         .contains("contrail_dag_processing_total_parse_time{")
         .contains("contrail_scheduler_heartbeat_total{")
-        .contains("contrail_scheduler_tasks_starving{cluster=\"blue\",otel_scope_name=\"io.contrail\"} 0.0")
+        .contains("contrail_scheduler_tasks_starving{cluster=\"blue\",otel_scope_name=\"io.contrail\",otel_scope_version=\"" + ContrailResource.VERSION + "\"} 0.0")
         .contains("contrail_scheduler_tasks_executable{")
         .contains("contrail_scheduler_dagruns_running{")
-        .contains("contrail_executor_open_slots{cluster=\"blue\",executor=\"local\",executor_class_name=\"LocalExecutor\",otel_scope_name=\"io.contrail\",status=\"open\"}")
+        .contains("contrail_executor_open_slots{cluster=\"blue\",executor=\"local\",executor_class_name=\"LocalExecutor\",otel_scope_name=\"io.contrail\",otel_scope_version=\"" + ContrailResource.VERSION + "\",status=\"open\"}")
         .contains("contrail_executor_queued_tasks{")
         .contains("contrail_executor_running_tasks{")
-        .contains("contrail_pool_open_slots{cluster=\"blue\",otel_scope_name=\"io.contrail\",pool_name=\"default_pool\"}")
-        .contains("contrail_pool_queued_slots{cluster=\"blue\",otel_scope_name=\"io.contrail\",pool_name=\"default_pool\"}")
-        .contains("contrail_pool_running_slots{cluster=\"blue\",otel_scope_name=\"io.contrail\",pool_name=\"default_pool\"}")
-        .contains("contrail_pool_starving_tasks{cluster=\"blue\",otel_scope_name=\"io.contrail\",pool_name=\"default_pool\"} 0.0");
+        .contains("contrail_pool_open_slots{cluster=\"blue\",otel_scope_name=\"io.contrail\",otel_scope_version=\"" + ContrailResource.VERSION + "\",pool_name=\"default_pool\"}")
+        .contains("contrail_pool_queued_slots{cluster=\"blue\",otel_scope_name=\"io.contrail\",otel_scope_version=\"" + ContrailResource.VERSION + "\",pool_name=\"default_pool\"}")
+        .contains("contrail_pool_running_slots{cluster=\"blue\",otel_scope_name=\"io.contrail\",otel_scope_version=\"" + ContrailResource.VERSION + "\",pool_name=\"default_pool\"}")
+        .contains("contrail_pool_starving_tasks{cluster=\"blue\",otel_scope_name=\"io.contrail\",otel_scope_version=\"" + ContrailResource.VERSION + "\",pool_name=\"default_pool\"} 0.0");
   }
 
   @Test

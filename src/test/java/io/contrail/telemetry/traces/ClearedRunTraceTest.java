@@ -7,6 +7,7 @@ import io.contrail.operations.MarkRequest;
 import io.contrail.operations.RunOperations;
 import io.contrail.operations.TaskSelection;
 import io.contrail.roles.Foreground;
+import io.contrail.roles.Role;
 import io.contrail.run.DagRun;
 import io.contrail.run.RunState;
 import io.contrail.run.TaskInstanceKey;
@@ -52,7 +53,8 @@ class ClearedRunTraceTest {
   @Test
   void aClearedRunStaysOneTraceWithASegmentPerClearAndLinksToEarlierSpans() throws Exception {
     Path marker = home.resolve("fixed");
-    contrail = new InProcessContrail(home).dag("seg.yaml", """
+    // traces on (the stores record finished spans), the CLI role (no outbox thread of its own: the test drains it)
+    contrail = new InProcessContrail(home).set("CONTRAIL__TRACES__OTEL_ON", true).role(Role.CLI).dag("seg.yaml", """
         dag_id: seg
         schedule: null
         start_date: 2026-01-01
@@ -102,5 +104,39 @@ class ClearedRunTraceTest {
         .filter(e -> e.getName().equals("contrail.marked")).findFirst().orElseThrow();
     assertThat(mark.getAttributes().get(AttributeKey.stringKey("contrail.marked.by"))).isEqualTo("test:me");
     assertThat(mark.getAttributes().get(AttributeKey.stringKey("contrail.marked.state"))).isEqualTo("failed");
+  }
+
+  @Test
+  void aRunClearedBeforeItsSpansWereExportedSendsTheKeptSpansOnceWithTheirFirstState() throws Exception {
+    Path marker = home.resolve("fixed");
+    contrail = new InProcessContrail(home).set("CONTRAIL__TRACES__OTEL_ON", true).role(Role.CLI).dag("seg.yaml", """
+        dag_id: seg
+        schedule: null
+        start_date: 2026-01-01
+        tasks:
+          - task_id: check
+            type: shell
+            command: 'test -f %s'
+        """.formatted(marker));
+    DagRun first = contrail.run("seg");
+    assertThat(first.state()).isEqualTo(RunState.FAILED);
+    // the collector has nothing yet: the failed run's outbox rows move to the spans the clear keeps
+    Files.writeString(marker, "");
+    contrail.contrail().operations().clear(ClearRequest.ofRun("seg", first.runId(), TaskSelection.tasks(List.of("check")),
+        "test:me"));
+    Foreground.runToCompletion(contrail.contrail(), Set.of(first.key()), r -> { });
+    List<SpanData> all = export(first);
+
+    assertThat(all).extracting(SpanData::getSpanId).doesNotHaveDuplicates();
+    List<SpanData> runSpans = named(all, "dag_run.seg");
+    assertThat(runSpans).hasSize(2);
+    assertThat(runSpans).extracting(s -> s.getAttributes().get(AttributeKey.stringKey("contrail.state")))
+        .containsExactlyInAnyOrder("failed", "success");
+    assertThat(runSpans).filteredOn(s -> s.getSpanId().equals(first.trace().spanId()))
+        .singleElement().satisfies(r -> assertThat(r.getStatus().getStatusCode().name()).isEqualTo("ERROR"));
+    assertThat(named(all, "task_run.check")).extracting(s -> s.getAttributes().get(AttributeKey.stringKey("contrail.state")))
+        .containsExactlyInAnyOrder("failed", "success");
+    assertThat(named(all, "task_attempt.check")).hasSize(2);
+    assertThat(Outboxes.exporter(contrail, exported).stats().pendingSpans()).isZero();
   }
 }

@@ -3,6 +3,7 @@ package io.contrail.telemetry.traces;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.contrail.run.TraceIds;
+import io.contrail.secrets.SecretsMasker;
 import io.contrail.telemetry.Telemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.StatusCode;
@@ -29,7 +30,7 @@ class LoopSpansTest {
   }
 
   private LoopSpans loops(String mode, long thresholdMs) {
-    return new LoopSpans(provider.get("io.contrail.scheduler"), mode, thresholdMs);
+    return new LoopSpans(provider.get("io.contrail.scheduler"), mode, thresholdMs, SecretsMasker.defaults());
   }
 
   /** A loop of {@code phases} consecutive phases, each {@code phaseMs} long, starting at T0 + offsetMs. */

@@ -10,6 +10,7 @@ import io.contrail.run.DagRun;
 import io.contrail.run.RunType;
 import io.contrail.run.TraceIds;
 import io.contrail.scheduler.Scheduler;
+import io.contrail.secrets.SecretsMasker;
 import io.contrail.telemetry.OtelSettings;
 import io.contrail.telemetry.Telemetry;
 import io.contrail.testing.InProcessContrail;
@@ -58,7 +59,7 @@ class ScheduledRunLinkTest {
   /** Runs one scheduler loop that creates the DAG's scheduled run; returns the run row. */
   private DagRun oneLoop(String schedulerSpans) throws Exception {
     runs = new InProcessContrail(home).role(Role.SCHEDULER).dag("hourly_link.yaml", DAG);
-    LoopSpans loops = new LoopSpans(provider.get("io.contrail.scheduler"), schedulerSpans, 60_000);
+    LoopSpans loops = new LoopSpans(provider.get("io.contrail.scheduler"), schedulerSpans, 60_000, SecretsMasker.defaults());
     Telemetry telemetry = new Telemetry() {
       @Override
       public void schedulerLoop(Loop loop) {
@@ -91,7 +92,8 @@ class ScheduledRunLinkTest {
       assertThat(s.getName()).isEqualTo("scheduler.create_dagruns");
       assertThat(s.getParentSpanId()).isEqualTo(loopSpan.getSpanId());
     });
-    SpanData runSpan = new SpanMapper(d -> io.opentelemetry.sdk.resources.Resource.getDefault()).runSpan(run);
+    SpanData runSpan = SpanMapper.runSpan(run, new SpanTimes(run, null, java.util.List.of(), java.util.List.of()).run(),
+        io.opentelemetry.sdk.resources.Resource.getDefault(), SecretsMasker.defaults());
 
     LinkData link = createdBy(runSpan);
     assertThat(link.getSpanContext().getTraceId()).isEqualTo(loopSpan.getTraceId());
@@ -105,8 +107,8 @@ class ScheduledRunLinkTest {
     ContrailConfig config = ConfigLoader.load(java.nio.file.Files.createDirectories(home.resolve("cfg")), Map.of());
     String traceId = TraceIds.newTraceId();
     String spanId = TraceIds.newSpanId();
-    try (Tracing tracing = Tracing.open(config, OtelSettings.resolve(Environment.of(Map.of())), null)) {
-      Tracer tracer = tracing.tracer("io.contrail.scheduler");
+    try (Tracing tracing = Tracing.open(config, OtelSettings.resolve(Environment.of(Map.of())), SecretsMasker.defaults(), null)) {
+      Tracer tracer = tracing.tracer();
       Span span = LoopIds.withIds(traceId, spanId, () -> tracer.spanBuilder("scheduler.loop").setNoParent().startSpan());
       // not ended: nothing to export to the (absent) collector, so closing is quick
       assertThat(span.getSpanContext().getTraceId()).isEqualTo(traceId);
@@ -119,7 +121,8 @@ class ScheduledRunLinkTest {
     DagRun run = oneLoop("off");
 
     assertThat(exported.getFinishedSpanItems()).isEmpty();
-    LinkData link = createdBy(new SpanMapper(d -> io.opentelemetry.sdk.resources.Resource.getDefault()).runSpan(run));
+    LinkData link = createdBy(SpanMapper.runSpan(run, new SpanTimes(run, null, java.util.List.of(), java.util.List.of()).run(),
+        io.opentelemetry.sdk.resources.Resource.getDefault(), SecretsMasker.defaults()));
     assertThat(link.getSpanContext().getTraceId()).isEqualTo(run.trace().createdBy().traceId());
     assertThat(link.getSpanContext().getSpanId()).isEqualTo(run.trace().createdBy().spanId());
     assertThat(link.getSpanContext().isValid()).isTrue();

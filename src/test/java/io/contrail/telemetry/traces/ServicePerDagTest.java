@@ -6,8 +6,10 @@ import io.contrail.config.ConfigLoader;
 import io.contrail.config.ContrailConfig;
 import io.contrail.config.Environment;
 import io.contrail.run.DagRun;
+import io.contrail.storage.Stores;
 import io.contrail.run.TaskAttempt;
 import io.contrail.run.TaskInstance;
+import io.contrail.secrets.SecretsMasker;
 import io.contrail.telemetry.ContrailResource;
 import io.contrail.telemetry.OtelSettings;
 import io.contrail.testing.InProcessContrail;
@@ -60,29 +62,19 @@ class ServicePerDagTest {
         "CONTRAIL__CORE__DEPLOYMENT_NAME", "prod-eu"));
   }
 
-  /** Every span of a finished run, as {@code mapper} builds it. */
-  private List<SpanData> spans(SpanMapper mapper, DagRun run) {
-    List<TaskInstance> tis = runs.stores().runs().taskInstances(run.key());
-    List<TaskAttempt> attempts = runs.stores().runs().attempts(run.key());
-    List<SpanData> out = new ArrayList<>();
-    out.add(mapper.runSpan(run));
-    for (TaskInstance ti : tis) {
-      List<TaskAttempt> own = attempts.stream().filter(a -> a.taskId().equals(ti.taskId())).toList();
-      out.add(mapper.taskSpan(ti, run, runs.find(run.dagId()), tis, own));
-      own.forEach(a -> out.add(mapper.attemptSpan(a, ti, run)));
-    }
-    return out;
+  /** Every span of a finished run, as the outbox builds it with this process resource. */
+  private List<SpanData> spans(Resource process, boolean servicePerDag, DagRun run) {
+    return Outboxes.spansOf(runs, run, process, servicePerDag);
   }
 
   @Test
   void servicePerDagNamesTheServiceAfterTheDag() throws Exception {
     ContrailConfig config = config(true);
     Resource process = ContrailResource.create(config, config.traces().otelService(), Environment.of(Map.of()));
-    SpanMapper mapper = new SpanMapper(Tracing.resources(config, process, "testhost"));
     DagRun billing = runs.run("billing", null, null);
     DagRun reports = runs.run("reports", null, null);
 
-    List<SpanData> billingSpans = spans(mapper, billing);
+    List<SpanData> billingSpans = spans(process, true, billing);
     assertThat(billingSpans).extracting(SpanData::getName)
         .contains("dag_run.billing", "task_run.hello", "task_attempt.hello", "task_run.after", "task_attempt.after");
     assertThat(billingSpans).allSatisfy(s -> {
@@ -92,16 +84,15 @@ class ServicePerDagTest {
       assertThat(s.getResource().getAttribute(AttributeKey.stringKey("service.instance.id")))
           .isEqualTo(ContrailResource.INSTANCE_ID);
     });
-    assertThat(spans(mapper, reports)).allSatisfy(s -> assertThat(s.getResource().getAttribute(SERVICE)).isEqualTo("reports"));
+    assertThat(spans(process, true, reports)).allSatisfy(s -> assertThat(s.getResource().getAttribute(SERVICE)).isEqualTo("reports"));
   }
 
   @Test
   void withoutServicePerDagEverySpanHasTheProcessService() throws Exception {
     ContrailConfig config = config(false);
     Resource process = ContrailResource.create(config, config.traces().otelService(), Environment.of(Map.of()));
-    SpanMapper mapper = new SpanMapper(Tracing.resources(config, process, "testhost"));
 
-    assertThat(spans(mapper, runs.run("billing", null, null)))
+    assertThat(spans(process, false, runs.run("billing", null, null)))
         .allSatisfy(s -> assertThat(s.getResource()).isSameAs(process));
     assertThat(process.getAttribute(SERVICE)).isEqualTo("contrail");
   }
@@ -110,8 +101,9 @@ class ServicePerDagTest {
   void tracingOpenWiresThePerDagResourcesIntoItsMapper() throws Exception {
     ContrailConfig config = config(true);
     DagRun billing = runs.run("billing", null, null);
-    try (Tracing tracing = Tracing.open(config, OtelSettings.resolve(Environment.of(Map.of())), null)) {
-      assertThat(spans(tracing.mapper(), billing))
+    try (Tracing tracing = Tracing.open(config, OtelSettings.resolve(Environment.of(Map.of())), SecretsMasker.defaults(), new Tracing.Source(
+        Stores.spanOutbox(runs.contrail().database()), runs.stores().runs(), runs.stores().dags()))) {
+      assertThat(tracing.outbox().spansOf(billing.key()))
           .allSatisfy(s -> assertThat(s.getResource().getAttribute(SERVICE)).isEqualTo("billing"));
       assertThat(tracing.sdk().resource().getAttribute(SERVICE)).isIn("contrail", System.getenv("OTEL_SERVICE_NAME"));
     }

@@ -3,6 +3,7 @@ package io.contrail.telemetry.traces;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.contrail.run.DagRun;
+import io.contrail.roles.Role;
 import io.contrail.run.RunState;
 import io.contrail.testing.InProcessContrail;
 import io.opentelemetry.api.common.AttributeKey;
@@ -59,7 +60,9 @@ class SpanShapeTest {
 
   @BeforeEach
   void setUp() throws Exception {
-    runs = new InProcessContrail(home).dag("shapes.yaml", DAG);
+    // traces on, so finished spans are recorded in the outbox; a CLI role ships none itself, so the
+    // test's own exporter is the only one draining it
+    runs = new InProcessContrail(home).set("CONTRAIL__TRACES__OTEL_ON", true).role(Role.CLI).dag("shapes.yaml", DAG);
   }
 
   @AfterEach
@@ -129,7 +132,10 @@ class SpanShapeTest {
       assertThat(l.getSpanContext().getSpanId()).isEqualTo(spans.get("task_run.first").getSpanId());
       assertThat(l.getAttributes().get(AttributeKey.stringKey("contrail.link.type"))).isEqualTo("upstream");
     });
-    assertThat(flaky.getStartEpochNanos()).isLessThanOrEqualTo(flaky.getEndEpochNanos());
+    assertThat(flaky.getStartEpochNanos()).isLessThan(flaky.getEndEpochNanos());
+    // a retried task's span covers its first try too, not only the last scheduling
+    assertThat(flaky.getStartEpochNanos()).isLessThanOrEqualTo(exported.getFinishedSpanItems().stream()
+        .filter(s -> s.getName().equals("task_attempt.flaky")).mapToLong(SpanData::getStartEpochNanos).min().orElseThrow());
   }
 
   @Test
@@ -196,8 +202,13 @@ class SpanShapeTest {
     SpanData upstreamFailed = spans.get("task_run.after_boom");
     assertThat(attr(upstreamFailed, "contrail.state")).isEqualTo("upstream_failed");
     assertThat(num(upstreamFailed, "contrail.try_number")).isZero();
-    assertThat(upstreamFailed.getStartEpochNanos()).isEqualTo(upstreamFailed.getEndEpochNanos());
     SpanData skipped = spans.get("task_run.only_if_flaky_failed");
+    // never ran, yet a real duration: from the end of the upstream that sealed its fate to when
+    // the scheduler recorded it (Jaeger warns about spans with end <= start)
+    assertThat(upstreamFailed.getEndEpochNanos()).isGreaterThan(upstreamFailed.getStartEpochNanos());
+    assertThat(upstreamFailed.getStartEpochNanos()).isEqualTo(spans.get("task_run.boom").getEndEpochNanos());
+    assertThat(skipped.getEndEpochNanos()).isGreaterThan(skipped.getStartEpochNanos());
+    assertThat(skipped.getStartEpochNanos()).isEqualTo(spans.get("task_run.flaky").getEndEpochNanos());
     assertThat(attr(skipped, "contrail.state")).isEqualTo("skipped");
     assertThat(attr(skipped, "contrail.trigger_rule")).isEqualTo("all_failed");
     assertThat(spans).doesNotContainKeys("task_attempt.after_boom", "task_attempt.only_if_flaky_failed");

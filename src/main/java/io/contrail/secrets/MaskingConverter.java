@@ -1,0 +1,16 @@
+package io.contrail.secrets;
+
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.pattern.CompositeConverter;
+
+/**
+ * {@code %masked(...)} in logback.xml: the component log line (message and stack trace) with the
+ * process's secrets masked ({@link ProcessMasking}), whoever logged it — Contrail, HikariCP, the
+ * OpenTelemetry SDK.
+ */
+public final class MaskingConverter extends CompositeConverter<ILoggingEvent> {
+  @Override
+  protected String transform(ILoggingEvent event, String in) {
+    return ProcessMasking.mask(in);
+  }
+}

@@ -1,0 +1,61 @@
+package io.contrail.telemetry.metrics;
+
+import io.contrail.secrets.SecretsMasker;
+import io.opentelemetry.context.Context;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Masks the attributes of every measurement (Contrail's and Airflow's keys; legacy StatsD names are
+ * built from them) before any backend sees them. They are ids, states and pool names, so this rarely changes
+ * anything; it makes sure a secret never becomes a label in a metrics backend.
+ */
+final class MaskingStats implements Stats {
+  private final Stats delegate;
+  private final SecretsMasker masker;
+
+  MaskingStats(Stats delegate, SecretsMasker masker) {
+    this.delegate = delegate;
+    this.masker = masker;
+  }
+
+  private Tags masked(Tags tags) {
+    if (tags.values().isEmpty() && tags.airflow().isEmpty()) {
+      return tags;
+    }
+    // legacy StatsD names are derived from these values, so they are masked too
+    return new Tags(masked(tags.values()), masked(tags.airflow()));
+  }
+
+  private Map<String, String> masked(Map<String, String> in) {
+    Map<String, String> out = new LinkedHashMap<>();
+    in.forEach((k, v) -> out.put(k, masker.looksSecret(k) ? SecretsMasker.MASK : masker.mask(v)));
+    return out;
+  }
+
+  @Override
+  public void incr(String name, long count, Tags tags) {
+    delegate.incr(name, count, masked(tags));
+  }
+
+  @Override
+  public void decr(String name, long count, Tags tags) {
+    delegate.decr(name, count, masked(tags));
+  }
+
+  @Override
+  public void gauge(String name, double value, Tags tags) {
+    delegate.gauge(name, value, masked(tags));
+  }
+
+  @Override
+  public void timing(String name, Duration duration, Tags tags, Context context) {
+    delegate.timing(name, duration, masked(tags), context);
+  }
+
+  @Override
+  public void close() {
+    delegate.close();
+  }
+}
