@@ -19,6 +19,8 @@ import java.util.Objects;
  *
  * @param schedule cron expression or preset, null for manual runs only
  * @param paused initial paused state when first seen, null for the configured default
+ * @param callbacks the run's own callbacks (on_success, on_failure) and on_deadline_missed
+ * @param deadline when a run must have finished, or null for none
  * @param taskIndex derived: the tasks by task_id (whatever is passed is ignored)
  */
 public record Dag(
@@ -33,6 +35,8 @@ public record Dag(
     List<String> tags,
     List<TaskDefinition> tasks,
     String fileloc,
+    Callbacks callbacks,
+    Deadline deadline,
     @JsonIgnore Map<String, TaskDefinition> taskIndex) {
 
   public Dag {
@@ -45,6 +49,7 @@ public record Dag(
     tags = List.copyOf(tags == null ? List.of() : tags);
     tasks = List.copyOf(tasks == null ? List.of() : tasks);
     fileloc = fileloc == null ? "" : fileloc;
+    callbacks = callbacks == null ? Callbacks.NONE : callbacks;
     taskIndex = validateGraph(tasks);
   }
 
@@ -172,7 +177,7 @@ public record Dag(
 
   public Dag withFileloc(String newFileloc) {
     return new Dag(dagId, description, schedule, startDate, catchup, paused, maxActiveRuns,
-        maxActiveTasks, tags, tasks, newFileloc, null);
+        maxActiveTasks, tags, tasks, newFileloc, callbacks, deadline, null);
   }
 
   /** Fluent construction of a {@link Dag}; {@link #build} validates the graph. */
@@ -188,6 +193,8 @@ public record Dag(
     private List<String> tags = List.of();
     private final List<TaskDefinition> tasks = new ArrayList<>();
     private String fileloc;
+    private Callbacks callbacks = Callbacks.NONE;
+    private Deadline deadline;
 
     private Builder(String dagId) {
       this.dagId = dagId;
@@ -260,9 +267,21 @@ public record Dag(
       return this;
     }
 
+    /** Runs {@code callback} when a run succeeds or fails, or misses its deadline ({@code kind}). */
+    public Builder callback(CallbackKind kind, Callback callback) {
+      this.callbacks = callbacks.with(kind, callback);
+      return this;
+    }
+
+    /** A run not finished by then has missed its deadline; null for none. */
+    public Builder deadline(Deadline d) {
+      this.deadline = d;
+      return this;
+    }
+
     public Dag build() {
       return new Dag(dagId, description, schedule, startDate, catchup, paused, maxActiveRuns, maxActiveTasks,
-          tags, tasks, fileloc, null);
+          tags, tasks, fileloc, callbacks, deadline, null);
     }
   }
 }

@@ -12,6 +12,7 @@ import java.util.Objects;
  * Built with {@link #builder}, or read from YAML by the DAG parser.
  *
  * @param executionTimeout the longest a try may run, or null for no limit
+ * @param callbacks what runs when a try succeeds, fails or is retried
  */
 @JsonSerialize(using = TaskDefinitionJson.Writer.class)
 @JsonDeserialize(using = TaskDefinitionJson.Reader.class)
@@ -22,7 +23,8 @@ public record TaskDefinition(
     TriggerRule triggerRule,
     RetryPolicy retry,
     Queueing queueing,
-    Duration executionTimeout) {
+    Duration executionTimeout,
+    Callbacks callbacks) {
 
   public TaskDefinition {
     Objects.requireNonNull(taskId, "taskId");
@@ -31,6 +33,12 @@ public record TaskDefinition(
     triggerRule = triggerRule == null ? TriggerRule.ALL_SUCCESS : triggerRule;
     retry = retry == null ? RetryPolicy.NONE : retry;
     queueing = queueing == null ? Queueing.DEFAULT : queueing;
+    callbacks = callbacks == null ? Callbacks.NONE : callbacks;
+  }
+
+  public TaskDefinition(String taskId, TaskSpec spec, List<String> dependsOn, TriggerRule triggerRule,
+      RetryPolicy retry, Queueing queueing, Duration executionTimeout) {
+    this(taskId, spec, dependsOn, triggerRule, retry, queueing, executionTimeout, Callbacks.NONE);
   }
 
   /** The task type's id (shell, http, noop, sleep, java). */
@@ -67,6 +75,7 @@ public record TaskDefinition(
     private String pool;
     private int poolSlots = 1;
     private int priorityWeight = 1;
+    private Callbacks callbacks = Callbacks.NONE;
 
     private Builder(String taskId, TaskSpec spec) {
       this.taskId = taskId;
@@ -123,10 +132,21 @@ public record TaskDefinition(
       return this;
     }
 
+    /** Runs {@code callback} when a try of the task succeeds, fails for good or is retried ({@code kind}). */
+    public Builder callback(CallbackKind kind, Callback callback) {
+      this.callbacks = callbacks.with(kind, callback);
+      return this;
+    }
+
+    public Builder callbacks(Callbacks all) {
+      this.callbacks = all == null ? Callbacks.NONE : all;
+      return this;
+    }
+
     public TaskDefinition build() {
       return new TaskDefinition(taskId, spec, dependsOn, triggerRule,
           new RetryPolicy(retries, retryDelay, exponential, maxRetryDelay),
-          new Queueing(pool, poolSlots, priorityWeight), executionTimeout);
+          new Queueing(pool, poolSlots, priorityWeight), executionTimeout, callbacks);
     }
   }
 }

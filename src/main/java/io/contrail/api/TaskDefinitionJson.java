@@ -37,6 +37,9 @@ final class TaskDefinitionJson {
       node.setAll((ObjectNode) mapper.valueToTree(t.retry()));
       node.set("executionTimeout", mapper.valueToTree(t.executionTimeout()));
       node.setAll((ObjectNode) mapper.valueToTree(t.queueing()));
+      if (!t.callbacks().isEmpty()) {
+        node.set("callbacks", mapper.valueToTree(t.callbacks()));
+      }
       gen.writeTree(node);
     }
   }
@@ -57,7 +60,8 @@ final class TaskDefinitionJson {
       return new TaskDefinition(node.path("taskId").asText(), mapper.treeToValue(node, specType), dependsOn,
           node.hasNonNull("triggerRule") ? TriggerRule.valueOf(node.get("triggerRule").asText()) : null,
           mapper.treeToValue(node, RetryPolicy.class), mapper.treeToValue(node, Queueing.class),
-          timeout == null || timeout.isNull() ? null : mapper.treeToValue(timeout, Duration.class));
+          timeout == null || timeout.isNull() ? null : mapper.treeToValue(timeout, Duration.class),
+          node.hasNonNull("callbacks") ? mapper.treeToValue(node.get("callbacks"), Callbacks.class) : null);
     }
   }
 }

@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "dags", description = "Inspect and control DAGs.",
     subcommands = {DagsCommand.ListDags.class, DagsCommand.Show.class, DagsCommand.Pause.class,
         DagsCommand.Unpause.class, DagsCommand.Trigger.class, DagTestCommand.class, BackfillCommand.class,
-        DagsCommand.ImportErrors.class})
+        DagsCommand.ImportErrors.class, DeleteCommands.Dag.class})
 final class DagsCommand extends ParentCommand {
 
   @Command(name = "list", description = "List DAGs: paused flag, schedule, number of tasks, tags, file.")
@@ -136,25 +136,54 @@ final class DagsCommand extends ParentCommand {
     @Option(names = "--run-id", paramLabel = "RUN_ID", description = "Run id (default manual__<now>).") String runId;
     @Option(names = "--traceparent", paramLabel = "TRACEPARENT",
         description = "W3C traceparent of a span the run's trace joins.") String traceparent;
-    @Option(names = "--json", description = "Print the queued run as JSON.") boolean json;
+    @Option(names = "--json", description = "Print the queued run (with --wait: the finished run) as JSON.")
+    boolean json;
+    @Option(names = "--wait", description = "Wait for the run to finish (a scheduler must be running), showing"
+        + " progress; exit 0 if it succeeded, 1 if it failed.") boolean await;
     @Spec picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
-    public Integer call() {
+    public Integer call() throws InterruptedException {
       try (CliContext c = CliContext.open(spec, Role.CLI)) {
         c.syncDags();
         StoredDag stored = c.dag(dagId);
         DagRun run = UserInput.check(() -> c.app().runCreator().createNew(stored.dag(),
             RunRequest.manual(runId, conf, traceparent)));
-        if (json) {
-          c.json(RunsCommand.runJson(run, c.app().masker()));
-        } else {
-          c.out().printf("queued run %s of %s (trace %s)%n", run.runId(), dagId, run.trace().traceId());
+        // with --json and --wait, progress goes to stderr so stdout stays one JSON document
+        PrintWriter text = json && await ? spec.commandLine().getErr() : c.out();
+        if (!json || await) {
+          text.printf("queued run %s of %s (trace %s)%n", run.runId(), dagId, run.trace().traceId());
           if (stored.paused()) {
-            c.out().printf("note: %s is paused; the run starts once you `contrail dags unpause %s`%n", dagId, dagId);
+            text.printf("note: %s is paused; the run starts once you `contrail dags unpause %s`%n", dagId, dagId);
           }
+          text.flush();
         }
-        return 0;
+        if (!await) {
+          if (json) {
+            c.json(RunsCommand.runJson(run, c.app().masker()));
+          }
+          return 0;
+        }
+        String[] last = {""};
+        DagRun done = c.app().operations().waitForRun(run.key(), java.time.Duration.ofMillis(500), status -> {
+          String line = String.format("%s: %d/%d task(s) finished, %d running, %d failed", status.run().state().id(),
+              status.finished(), status.taskInstances().size(), status.count(io.contrail.run.TaskState.RUNNING),
+              status.count(io.contrail.run.TaskState.FAILED));
+          if (!line.equals(last[0])) {
+            last[0] = line;
+            text.println(line);
+            text.flush();
+          }
+        });
+        if (json) {
+          Map<String, Object> m = RunsCommand.runJson(done, c.app().masker());
+          m.put("task_instances", c.tasksInDagOrder(done).stream().map(RunsCommand::taskJson).toList());
+          c.json(m);
+        } else {
+          c.out().printf("run %s %s in %s%n", done.runId(), done.state().id(),
+              Output.duration(done.times().startDate(), done.times().endDate()));
+        }
+        return done.state() == io.contrail.run.RunState.SUCCESS ? 0 : 1;
       }
     }
   }

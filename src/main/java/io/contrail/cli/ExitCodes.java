@@ -69,7 +69,8 @@ final class ExitCodes {
   }
 
   static Failure classify(Throwable e) {
-    if (e instanceof Main.UserError || e instanceof ConfigException || e instanceof Ids.InvalidIdException) {
+    if (e instanceof Main.UserError || e instanceof ConfigException || e instanceof Ids.InvalidIdException
+        || e instanceof io.contrail.operations.OperationException) {
       return new Failure(BAD_INPUT, oneLine(e.getMessage()));
     }
     for (Throwable t = e; t != null; t = t.getCause()) {

@@ -78,7 +78,9 @@ public record ContrailConfig(
       @Key(value = "2000", comment = "how often a running job reports it is alive") long jobHeartbeatMs,
       @Key(value = "30000", comment = "silence after which a task is a zombie") long zombieThresholdMs,
       @Key(value = "5000", comment = "how often dags_folder is rescanned") long dagDirListIntervalMs,
-      @Key(value = "30000", comment = "wait for running tasks on stop") long gracefulShutdownTimeoutMs) {}
+      @Key(value = "30000", comment = "wait for running tasks on stop") long gracefulShutdownTimeoutMs,
+      @Key(value = "3", comment = "graceful stops a running try may be handed back at before it fails instead")
+          int maxHandbacks) {}
 
   /** Section {@code [metrics]}. */
   public record Metrics(

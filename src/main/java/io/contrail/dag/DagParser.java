@@ -37,7 +37,7 @@ import java.util.regex.Pattern;
 final class DagParser {
   private static final Set<String> DAG_KEYS = Set.of("dag_id", "description", "schedule",
       "start_date", "catchup", "paused", "max_active_runs", "max_active_tasks", "tags",
-      "default_args", "tasks");
+      "default_args", "tasks", "on_success", "on_failure", "on_deadline_missed", "deadline");
   /** Start dates a schedule can be computed from and every database stores. */
   static final Instant EARLIEST_START = Instant.parse("1900-01-01T00:00:00Z");
   static final Instant LATEST_START = Instant.parse("9999-12-31T23:59:59Z");
@@ -87,7 +87,9 @@ final class DagParser {
 
     YamlMap defaults = root.map("default_args");
     if (defaults != null) {
-      defaults.rejectUnknownKeys(TaskParser.DEFAULT_ARG_KEYS, "in default_args");
+      Set<String> allowed = new java.util.HashSet<>(TaskParser.DEFAULT_ARG_KEYS);
+      allowed.addAll(CallbackParser.TASK_KEYS);
+      defaults.rejectUnknownKeys(allowed, "in default_args");
     }
     TaskParser taskParser = new TaskParser(defaults);
     List<YamlMap> taskNodes = root.maps("tasks", "task");
@@ -115,11 +117,13 @@ final class DagParser {
       throw new DagImportException(name, line, "DAG '" + dagId + "' has no tasks: list at least one under 'tasks:'");
     }
     try {
-      Dag dag = Dag.builder(dagId).description(root.string("description")).schedule(schedule)
+      Dag.Builder builder = Dag.builder(dagId).description(root.string("description")).schedule(schedule)
           .startDate(startDate).catchup(catchup).paused(paused)
           .maxActiveRuns(maxActiveRuns == null ? 0 : maxActiveRuns)
           .maxActiveTasks(maxActiveTasks == null ? 0 : maxActiveTasks)
-          .tags(tags).tasks(tasks).fileloc(name).build();
+          .tags(tags).tasks(tasks).fileloc(name);
+      CallbackParser.forDag(root).byKind().forEach(builder::callback);
+      Dag dag = builder.deadline(CallbackParser.deadline(root)).build();
       return new Parsed(dag, root.line("dag_id"), doc);
     } catch (IllegalArgumentException e) {
       throw new DagImportException(name, lineOfTaskNamedIn(e.getMessage(), taskLines), e.getMessage());

@@ -32,7 +32,8 @@ final class TaskParser {
   static final Set<String> DEFAULT_ARG_KEYS = Set.of("retries", "retry_delay",
       "retry_exponential_backoff", "max_retry_delay", "execution_timeout", "pool", "pool_slots",
       "priority_weight", "trigger_rule");
-  private static final Set<String> COMMON_KEYS = Set.of("task_id", "type", "depends_on");
+  private static final Set<String> COMMON_KEYS = Set.of("task_id", "type", "depends_on", "on_success",
+      "on_failure", "on_retry");
   /** Retries beyond this are a typo, and a count near Integer.MAX_VALUE would overflow max_tries. */
   static final int MAX_RETRIES = 10_000;
   static final int MAX_POOL_SLOTS = 100_000;
@@ -96,6 +97,7 @@ final class TaskParser {
       b.dependsOn(upstream.toArray(String[]::new));
     }
     applyRetryAndPool(b, t);
+    b.callbacks(CallbackParser.forTask(t, defaults));
     return b.build();
   }
 
@@ -119,7 +121,7 @@ final class TaskParser {
     return new JavaSpec(className);
   }
 
-  private static HttpSpec http(YamlMap t, String whose) {
+  static HttpSpec http(YamlMap t, String whose) {
     String method = t.identifier("method");
     method = method == null ? "GET" : method.trim().toUpperCase(Locale.ROOT);
     if (!method.matches("[A-Z]{1,20}")) {

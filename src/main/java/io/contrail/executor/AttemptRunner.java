@@ -10,6 +10,7 @@ import io.contrail.api.TaskDefinition;
 import io.contrail.api.TaskSpec;
 import io.contrail.operations.RunSecrets;
 import io.contrail.run.AttemptStatus;
+import io.contrail.run.CallbackRequest;
 import io.contrail.run.DagRun;
 import io.contrail.run.ProcessIdentity;
 import io.contrail.run.TaskAttempt;
@@ -32,6 +33,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
@@ -76,7 +78,8 @@ final class AttemptRunner {
 
   /**
    * Runs the attempt to its end; returns false when another process owns the task instance. Once
-   * {@code stopped} is set (the owning job was declared dead) nothing more is written for it.
+   * {@code stopped} is set (the owning job was declared dead, or another process cleared, marked
+   * or deleted the task instance) nothing more is written for it.
    */
   boolean run(TaskInstance queued, Dag dag, DagRun run, AtomicBoolean stopped) {
     // component log lines written while the attempt runs carry its trace context
@@ -178,7 +181,10 @@ final class AttemptRunner {
             outcome = Outcome.failed(null, "the task stopped before it finished");
           }
         }
-        if (!stopped.get()) {
+        if (stopped.get()) {
+          out.printf("[contrail] stopped: its job was declared dead, or another process (a user) changed the"
+              + " task instance; its process group was killed%n");
+        } else {
           out.printf("[contrail] %s after %dms%s%n", outcome.success() ? "succeeded" : "failed",
               Duration.between(current.times().startDate(), clock.instant()).toMillis(),
               outcome.error() == null ? "" : ": " + outcome.error());
@@ -190,9 +196,9 @@ final class AttemptRunner {
         outcome = Outcome.failed(null, "cannot write log " + logFile + ": " + e.getMessage());
       }
       if (stopped.get()) {
-        // the owner was declared dead: its writes are refused; the try is left to recovery
-        LOG.warn("{} try {} stopped: job {} was declared dead; recovery records the try", queued.key(),
-            queued.tryNumber(), owner);
+        // the owner was declared dead (its writes are refused; recovery records the try) or a user
+        // changed the task instance (the operation recorded the try): nothing more to write
+        LOG.warn("{} try {} of job {} stopped", queued.key(), queued.tryNumber(), owner);
         Thread.interrupted();
         onFinished.accept(queued.key(), null);
         return true;
@@ -217,12 +223,22 @@ final class AttemptRunner {
     private void finish(TaskInstance running, TaskDefinition task, Outcome outcome, Long pid, boolean interrupted) {
       Instant end = clock.instant();
       Duration delay = task == null || interrupted ? Duration.ZERO : task.retryDelayBefore(running.tryNumber() + 1);
-      TaskInstance finished = running.toFinished(outcome.success(), end, delay, interrupted);
-      // the reason is shown by the CLI, spans and (later) the API: it is stored masked
+      boolean overLimit = interrupted && running.tries().handbacks() >= settings.maxHandbacks();
+      if (overLimit) {
+        outcome = Outcome.failed(outcome.exitCode(), "handed back at " + running.tries().handbacks()
+            + " graceful stops already ([scheduler] max_handbacks = " + settings.maxHandbacks()
+            + "): failed instead of being restarted again; clear it to run it once more");
+      }
+      TaskInstance finished = overLimit ? running.toFailedForGood(end)
+          : running.toFinished(outcome.success(), end, delay, interrupted);
+      // the reason is shown by the CLI, spans and the API: it is stored masked
       AttemptStatus status = outcome.success() ? AttemptStatus.succeeded(outcome.exitCode())
           : AttemptStatus.failed(outcome.exitCode(), settings.masker().mask(errorText(outcome)));
       TaskAttempt attempt = TaskAttempt.started(running, settings.executorName()).finished(status, pid, end);
-      boolean stored = writer.write(new TaskChange(running, finished, attempt).by(owner));
+      // a hand-back is not a retry: it calls no callback
+      List<CallbackRequest> callbacks = interrupted && !overLimit ? List.of()
+          : CallbackRequests.requested(task, finished, attempt, run.trace().traceId(), end);
+      boolean stored = writer.write(new TaskChange(running, finished, attempt).withCallbacks(callbacks).by(owner));
       if (stored) {
         telemetry.taskStateChanged(running, finished);
         telemetry.attemptFinished(finished, attempt);
@@ -248,25 +264,10 @@ final class AttemptRunner {
 
   private AttemptContext context(TaskInstance ti, TaskDefinition task, Dag dag, DagRun run, Path logFile,
       PrintStream log, Predicate<ProcessIdentity> claim) {
-    Instant logicalDate = run.spec().logicalDate();
-    String ds = DateTimeFormatter.ISO_LOCAL_DATE.format(logicalDate.atZone(java.time.ZoneOffset.UTC));
-    Map<String, Object> values = new HashMap<>();
-    values.put("ds", ds);
-    values.put("logical_date", logicalDate.toString());
-    values.put("run_id", run.runId());
-    values.put("dag_id", run.dagId());
-    values.put("task_id", ti.taskId());
-    values.put("try_number", ti.tryNumber());
-    values.put("conf", Json.readObject(run.spec().conf()));
+    Map<String, Object> values = placeholders(run, ti.taskId(), ti.tryNumber());
     TraceContext attemptSpan = new TraceContext(run.trace().traceId(), ti.trace().attemptSpanId(), ti.trace().flags());
-    Map<String, String> env = new HashMap<>(settings.extraEnv());
-    env.put("CONTRAIL_DAG_ID", run.dagId());
-    env.put("CONTRAIL_RUN_ID", run.runId());
-    env.put("CONTRAIL_TASK_ID", ti.taskId());
-    env.put("CONTRAIL_TRY_NUMBER", String.valueOf(ti.tryNumber()));
-    env.put("CONTRAIL_LOGICAL_DATE", logicalDate.toString());
-    env.put("CONTRAIL_DS", ds);
-    env.put("TRACEPARENT", TraceContexts.traceparent(attemptSpan));
+    Map<String, String> env = environment(settings, run, ti.taskId(), ti.tryNumber(),
+        TraceContexts.traceparent(attemptSpan));
     if (task.spec() instanceof ShellSpec shell) {
       shell.env().forEach((k, v) -> {
         String rendered = io.contrail.dag.Placeholders.render(v, values);
@@ -275,12 +276,47 @@ final class AttemptRunner {
       });
     }
     return new AttemptContext(ti, task, dag, run, values, env, logFile,
-        TaskLogs.exitFile(settings.logsRoot(), ti.key(), ti.tryNumber()), log, workingDir(dag),
+        TaskLogs.exitFile(settings.logsRoot(), ti.key(), ti.tryNumber()), log, workingDir(settings, dag),
         task.executionTimeout(), attemptSpan, settings.propagator(), claim, settings.masker());
   }
 
+  /** The placeholders of a try (or a callback) of {@code taskId} in {@code run}: ds, logical_date, run_id ... */
+  static Map<String, Object> placeholders(DagRun run, String taskId, int tryNumber) {
+    Instant logicalDate = run.spec().logicalDate();
+    Map<String, Object> values = new HashMap<>();
+    values.put("ds", ds(logicalDate));
+    values.put("logical_date", logicalDate.toString());
+    values.put("run_id", run.runId());
+    values.put("dag_id", run.dagId());
+    values.put("task_id", taskId == null ? "" : taskId);
+    values.put("try_number", tryNumber);
+    values.put("conf", Json.readObject(run.spec().conf()));
+    return values;
+  }
+
+  /** The variables a child process gets: the executor's, the CONTRAIL_* ids and TRACEPARENT (when known). */
+  static Map<String, String> environment(AttemptSettings settings, DagRun run, String taskId, int tryNumber,
+      String traceparent) {
+    Instant logicalDate = run.spec().logicalDate();
+    Map<String, String> env = new HashMap<>(settings.extraEnv());
+    env.put("CONTRAIL_DAG_ID", run.dagId());
+    env.put("CONTRAIL_RUN_ID", run.runId());
+    env.put("CONTRAIL_TASK_ID", taskId == null ? "" : taskId);
+    env.put("CONTRAIL_TRY_NUMBER", String.valueOf(tryNumber));
+    env.put("CONTRAIL_LOGICAL_DATE", logicalDate.toString());
+    env.put("CONTRAIL_DS", ds(logicalDate));
+    if (traceparent != null) {
+      env.put("TRACEPARENT", traceparent);
+    }
+    return env;
+  }
+
+  private static String ds(Instant logicalDate) {
+    return DateTimeFormatter.ISO_LOCAL_DATE.format(logicalDate.atZone(java.time.ZoneOffset.UTC));
+  }
+
   /** Shell commands run in the DAG file's folder, so {@code ./script.sh} beside the YAML works. */
-  private Path workingDir(Dag dag) {
+  static Path workingDir(AttemptSettings settings, Dag dag) {
     Path file = Path.of(dag.fileloc());
     Path parent = file.isAbsolute() ? file.getParent() : null;
     if (parent != null && Files.isDirectory(parent)) {

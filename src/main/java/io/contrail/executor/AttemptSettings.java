@@ -11,11 +11,19 @@ import java.util.Map;
  * What every attempt of one executor shares: the executor's name (recorded on each attempt),
  * where logs go, the folder DAGs without one of their own run in, this host, variables every task
  * process gets (the OTLP and propagator settings in force) and the propagator that writes the
- * attempt's span context into outgoing requests (http tasks), as OTEL_PROPAGATORS says, and the
- * process's secrets masker, through which every line of an attempt's log is written.
+ * attempt's span context into outgoing requests (http tasks), as OTEL_PROPAGATORS says, the
+ * process's secrets masker, through which every line of an attempt's log is written, and how
+ * often a running try may be handed back at a graceful stop before it fails instead
+ * ([scheduler] max_handbacks).
  */
 public record AttemptSettings(String executorName, Path logsRoot, Path dagsFolder, String hostname,
-    Map<String, String> extraEnv, TextMapPropagator propagator, SecretsMasker masker) {
+    Map<String, String> extraEnv, TextMapPropagator propagator, SecretsMasker masker, int maxHandbacks) {
+  public static final int DEFAULT_MAX_HANDBACKS = 3;
+
+  public AttemptSettings(String executorName, Path logsRoot, Path dagsFolder, String hostname,
+      Map<String, String> extraEnv, TextMapPropagator propagator, SecretsMasker masker) {
+    this(executorName, logsRoot, dagsFolder, hostname, extraEnv, propagator, masker, DEFAULT_MAX_HANDBACKS);
+  }
   /** W3C trace context and baggage: OpenTelemetry's default propagators. */
   public static final TextMapPropagator DEFAULT_PROPAGATOR = TextMapPropagator.composite(
       W3CTraceContextPropagator.getInstance(), W3CBaggagePropagator.getInstance());

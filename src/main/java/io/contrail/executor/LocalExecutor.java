@@ -18,6 +18,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,7 +26,9 @@ import org.slf4j.LoggerFactory;
  * Runs task instances on a fixed number of threads in this process ({@code parallelism}); shell
  * tasks become child processes. The sequential executor is the same with one thread. When the job
  * owning some of its tries is declared dead ({@link #fence}) those tries are stopped at once and
- * nothing more is written for them; tries waiting for a thread are dropped.
+ * nothing more is written for them; tries waiting for a thread are dropped. A {@link StopWatch}
+ * stops, the same way, the tries whose task instance another process cleared, marked or deleted
+ * (the operation recorded the try as stopped by user).
  */
 final class LocalExecutor implements Executor {
   private static final Logger LOG = LoggerFactory.getLogger(LocalExecutor.class);
@@ -39,6 +42,7 @@ final class LocalExecutor implements Executor {
   private final AtomicInteger running = new AtomicInteger();
   private final Map<TaskInstanceKey, Work> active = new ConcurrentHashMap<>();
   private final Set<Long> fencedJobs = ConcurrentHashMap.newKeySet();
+  private final StopWatch stopWatch;
   private volatile boolean shuttingDown;
 
   /** A task instance waiting for a thread, then running on it. */
@@ -80,11 +84,14 @@ final class LocalExecutor implements Executor {
       }
     }
 
-    /** The owner was declared dead: stop the try where it is (its process is killed). */
+    /**
+     * The owner was declared dead, or another process changed the task instance: stop the try
+     * where it is (its process group is killed) and write nothing more for it.
+     */
     synchronized void stop() {
       stopped.set(true);
       if (thread != null) {
-        thread.interrupt();
+        QuietWrites.interrupt(thread); // not inside a database write: that would close H2 for everyone
       }
     }
 
@@ -93,11 +100,18 @@ final class LocalExecutor implements Executor {
     }
   }
 
-  LocalExecutor(String name, int parallelism, AttemptRunner runner, RunStore runs) {
+  /**
+   * @param onChanged told of a task instance the stop watch moved (restarting -> none)
+   * @param stopCheck how often running tries are checked for a stop by another process
+   */
+  LocalExecutor(String name, int parallelism, AttemptRunner runner, RunStore runs,
+      BiConsumer<TaskInstanceKey, TaskInstance> onChanged, Duration stopCheck) {
     this.name = name;
     this.parallelism = parallelism;
     this.runner = runner;
     this.runs = runs;
+    this.stopWatch = new StopWatch(runs, () -> active.values().stream().filter(w -> !w.stopped.get())
+        .map(w -> w.ti).toList(), this::stopTry, this::isRunning, onChanged, stopCheck);
     AtomicInteger n = new AtomicInteger();
     this.pool = new ThreadPoolExecutor(parallelism, parallelism, 60, TimeUnit.SECONDS,
         new LinkedBlockingQueue<>(), r -> {
@@ -163,6 +177,14 @@ final class LocalExecutor implements Executor {
     }
   }
 
+  /** Stops the try of {@code ti} running here, if it still is that try. */
+  private void stopTry(TaskInstance ti) {
+    Work w = active.get(ti.key());
+    if (w != null && w.ti.tryNumber() == ti.tryNumber()) {
+      w.stop();
+    }
+  }
+
   @Override
   public boolean isRunning(TaskInstanceKey key, int tryNumber) {
     Work w = active.get(key);
@@ -196,6 +218,8 @@ final class LocalExecutor implements Executor {
     } catch (InterruptedException e) {
       pool.shutdownNow();
       Thread.currentThread().interrupt();
+    } finally {
+      stopWatch.close();
     }
   }
 

@@ -19,6 +19,9 @@ import java.util.function.Supplier;
  */
 public record LocalExecutors(RunStore runs, StateWriter writer, Clock clock, Telemetry telemetry,
     AttemptSettings settings, Supplier<ClassLoader> taskClassLoader) {
+  /** How often running tries are checked for a stop by another process: a stop takes effect within it. */
+  public static final java.time.Duration STOP_CHECK = java.time.Duration.ofMillis(500);
+
 
   /**
    * An executor named {@code name} running up to {@code parallelism} tasks at once (one when the
@@ -26,7 +29,8 @@ public record LocalExecutors(RunStore runs, StateWriter writer, Clock clock, Tel
    * when another process changed it).
    */
   public Executor create(String name, int parallelism, BiConsumer<TaskInstanceKey, TaskInstance> onFinished) {
-    AttemptRunner runner = new AttemptRunner(writer, clock, telemetry, settings, taskClassLoader, onFinished);
-    return new LocalExecutor(name, "sequential".equals(name) ? 1 : parallelism, runner, runs);
+    AttemptRunner runner = new AttemptRunner(QuietWrites.of(writer), clock, telemetry, settings, taskClassLoader, onFinished);
+    return new LocalExecutor(name, "sequential".equals(name) ? 1 : parallelism, runner, runs, onFinished,
+        STOP_CHECK);
   }
 }

@@ -19,6 +19,16 @@ public final class TaskLogs {
 
   private TaskLogs() {}
 
+  /** The folder of every log of a DAG's runs (checked as {@link #attemptLog} is). */
+  public static Path dagFolder(Path logsRoot, String dagId) {
+    return under(logsRoot, 1, folder("dag_id=" + Ids.dagId(dagId)));
+  }
+
+  /** The folder of every log of one run (checked as {@link #attemptLog} is). */
+  public static Path runFolder(Path logsRoot, io.contrail.run.RunKey run) {
+    return under(logsRoot, 2, folder("dag_id=" + Ids.dagId(run.dagId())), folder("run_id=" + Ids.runId(run.runId())));
+  }
+
   /**
    * The log file of one try. Only ids {@link Ids} accepts make a path, and the path must still lie
    * under {@code logsRoot} once normalised; anything else (a run id {@code ../../x} stored before ids
@@ -34,16 +44,34 @@ public final class TaskLogs {
   }
 
   private static Path checked(Path logsRoot, TaskInstanceKey key, String fileName) {
+    return under(logsRoot, 4, folder("dag_id=" + Ids.dagId(key.dagId())), folder("run_id=" + Ids.runId(key.runId())),
+        folder("task_id=" + Ids.taskId(key.taskId())), fileName);
+  }
+
+  private static Path under(Path logsRoot, int depth, String... names) {
     Path root = logsRoot.toAbsolutePath().normalize();
-    Path file = root.resolve(folder("dag_id=" + Ids.dagId(key.dagId())))
-        .resolve(folder("run_id=" + Ids.runId(key.runId())))
-        .resolve(folder("task_id=" + Ids.taskId(key.taskId())))
-        .resolve(fileName)
-        .normalize();
-    if (!file.startsWith(root) || file.getNameCount() != root.getNameCount() + 4) {
-      throw new IllegalArgumentException("the log of " + key + " would be " + file + ", outside " + root);
+    Path file = root;
+    for (String name : names) {
+      file = file.resolve(name);
+    }
+    file = file.normalize();
+    if (!file.startsWith(root) || file.getNameCount() != root.getNameCount() + depth) {
+      throw new IllegalArgumentException("a log path for " + String.join("/", names) + " would be " + file
+          + ", outside " + root);
     }
     return file;
+  }
+
+  /**
+   * The log of one callback: {@code .../task_id=T/callback=on_failure.try=N.log} for a task's,
+   * {@code logs/dag_id=D/run_id=R/callback=on_success.log} for the run's own.
+   */
+  public static Path callbackLog(Path logsRoot, io.contrail.run.RunKey run, String taskId, String kind, int tryNumber) {
+    Path runFolder = runFolder(logsRoot, run);
+    if (taskId == null) {
+      return runFolder.resolve("callback=" + kind + ".log");
+    }
+    return runFolder.resolve(folder("task_id=" + Ids.taskId(taskId))).resolve("callback=" + kind + ".try=" + tryNumber + ".log");
   }
 
   static String folder(String name) {

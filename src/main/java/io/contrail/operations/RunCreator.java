@@ -40,13 +40,13 @@ public final class RunCreator {
   /** Creates the run; empty when a run with its id exists already (nothing is changed then). */
   public Optional<DagRun> create(Dag dag, RunRequest request) {
     RunPlanner.NewRun planned = plan(dag, request);
-    return store(planned) ? Optional.of(planned.run()) : Optional.empty();
+    return store(dag, planned) ? Optional.of(planned.run()) : Optional.empty();
   }
 
   /** Creates the run or fails, naming it, when its id is taken. */
   public DagRun createNew(Dag dag, RunRequest request) {
     RunPlanner.NewRun planned = plan(dag, request);
-    if (!store(planned)) {
+    if (!store(dag, planned)) {
       throw new IllegalArgumentException("run '" + planned.run().runId() + "' of DAG '" + dag.dagId()
           + "' already exists");
     }
@@ -60,8 +60,11 @@ public final class RunCreator {
     return planned;
   }
 
-  private boolean store(RunPlanner.NewRun planned) {
-    if (!runs.createRun(planned.run(), planned.taskInstances())) {
+  private boolean store(Dag dag, RunPlanner.NewRun planned) {
+    DagRun run = planned.run();
+    java.time.Instant deadline = dag.deadline() == null ? null
+        : dag.deadline().dueAt(run.times().queuedAt(), run.spec().logicalDate());
+    if (!runs.createRun(run, planned.taskInstances(), deadline)) {
       return false;
     }
     telemetry.runCreated(planned.run(), planned.taskInstances());

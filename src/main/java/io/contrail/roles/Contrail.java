@@ -5,6 +5,9 @@ import io.contrail.config.ContrailConfig;
 import io.contrail.config.Environment;
 import io.contrail.dag.DagProcessor;
 import io.contrail.executor.AttemptSettings;
+import io.contrail.executor.CallbackRunner;
+import io.contrail.executor.TaskTester;
+import io.contrail.operations.RunOperations;
 import io.contrail.executor.LocalExecutors;
 import io.contrail.operations.RunCreator;
 import io.contrail.scheduler.DagSync;
@@ -48,6 +51,8 @@ public final class Contrail implements AutoCloseable {
   private final OtelSettings otel;
   private final Database database;
   private final Stores stores;
+  /** Whether this process records finished spans in the outbox (the run and operation stores alike). */
+  private final SpanRecording recording;
   // microsecond ticks: what H2 and PostgreSQL store, so run ids and stored times agree exactly
   private final Clock clock = Clock.tick(Clock.systemUTC(), Duration.ofNanos(1000));
   private final Telemetry telemetry;
@@ -89,7 +94,8 @@ public final class Contrail implements AutoCloseable {
       if (migrate) {
         database.migrate();
       }
-      this.stores = Stores.jdbc(database, spanRecording(config, otel, migrate));
+      this.recording = spanRecording(config, otel, migrate);
+      this.stores = Stores.jdbc(database, recording);
       if (migrate) {
         if (config.traces().otelOn()) {
           startExporting(Stores.spanOutbox(database));
@@ -217,6 +223,7 @@ public final class Contrail implements AutoCloseable {
     return Scheduler.builder(stores)
         .executor(onFinished -> executors.create(name, config.core().parallelism(), onFinished))
         .runCreator(runCreator)
+        .operations(Stores.operations(database, recording))
         .clock(clock)
         .telemetry(telemetry)
         .intervals(Scheduler.Intervals.of(config.scheduler()))
@@ -232,6 +239,10 @@ public final class Contrail implements AutoCloseable {
   private LocalExecutors executors() {
     GroupCommit groupCommit = new GroupCommit(stores.runs());
     closeables.add(groupCommit);
+    return new LocalExecutors(stores.runs(), groupCommit::write, clock, telemetry, attemptSettings(), taskClassLoader);
+  }
+
+  private AttemptSettings attemptSettings() {
     Path logs = config.logs().baseLogFolder();
     try {
       // attempt logs are the user's alone, also those an older Contrail wrote (0644 in 0755 folders)
@@ -240,9 +251,26 @@ public final class Contrail implements AutoCloseable {
     } catch (IOException e) {
       LoggerFactory.getLogger(Contrail.class).warn("cannot make {} private: {}", logs, e.toString());
     }
-    AttemptSettings settings = new AttemptSettings(config.core().executor(), logs,
-        config.core().dagsFolder(), hostname(), otel.envForTasks(config.traces()), otel.propagator(), masker);
-    return new LocalExecutors(stores.runs(), groupCommit::write, clock, telemetry, settings, taskClassLoader);
+    return new AttemptSettings(config.core().executor(), logs, config.core().dagsFolder(), hostname(),
+        otel.envForTasks(config.traces()), otel.propagator(), masker, config.scheduler().maxHandbacks());
+  }
+
+  /** Runs the callbacks recorded on this database, started; stopped when this closes. */
+  public CallbackRunner callbackRunner() {
+    CallbackRunner runner = new CallbackRunner(Stores.callbacks(database), stores.runs(), stores.dags(), clock,
+        telemetry, attemptSettings(), Duration.ofMillis(Math.min(1000, config.scheduler().loopIntervalMs())));
+    closeables.add(runner);
+    return runner.start();
+  }
+
+  /** Clear, mark, delete and wait, as the CLI (and the REST API) offer them. */
+  public RunOperations operations() {
+    return new RunOperations(stores, Stores.operations(database, recording), clock, telemetry);
+  }
+
+  /** Runs one task alone in the foreground, storing nothing ({@code tasks test}). */
+  public TaskTester taskTester() {
+    return new TaskTester(clock, attemptSettings(), taskClassLoader);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.contrail.roles;
 
+import io.contrail.executor.CallbackRunner;
 import io.contrail.run.DagRun;
 import io.contrail.run.RunKey;
 import io.contrail.scheduler.Scheduler;
@@ -14,6 +15,8 @@ import java.util.function.Consumer;
  * too.
  */
 public final class Foreground {
+  private static final java.time.Duration CALLBACK_WAIT = java.time.Duration.ofMinutes(2);
+
   private Foreground() {}
 
   /** Runs {@code runs} to their end; {@code onFinished} hears of each once. */
@@ -25,6 +28,7 @@ public final class Foreground {
       }
     };
     Scheduler scheduler = contrail.scheduler(Scheduler.Scope.only(runs, once)).build();
+    CallbackRunner callbacks = contrail.callbackRunner();
     long[] lastCheck = {0};
     Signals.onTerminate(scheduler::requestStop);
     scheduler.start();
@@ -41,5 +45,7 @@ public final class Foreground {
       }
       return finished.size() >= runs.size();
     });
+    // the runs' callbacks run before the command exits (each has its own timeout)
+    callbacks.drain(runs, CALLBACK_WAIT);
   }
 }

@@ -25,6 +25,7 @@ public final class SchedulerProcess {
       out.println("Press Ctrl+C to stop.");
       out.flush();
       Signals.onTerminate(scheduler::requestStop);
+      contrail.callbackRunner();
       scheduler.start();
       scheduler.loop(numLoops, () -> false);
     }

@@ -25,6 +25,15 @@ public record Lease(Long jobId, String hostname, ProcessIdentity process) {
     return new Lease(jobId, hostname, p);
   }
 
+  /**
+   * The same host and process, no job: a user marked the task instance while it ran, so the try
+   * still running there is no longer its job's (that job's stop watch stops it, and its writes are
+   * refused).
+   */
+  public Lease released() {
+    return new Lease(null, hostname, process);
+  }
+
   /** The task's process id, null when it has no process of its own. */
   public Long pid() {
     return process == null ? null : process.pid();

@@ -13,6 +13,9 @@ import java.util.Set;
  * <pre>
  * queued -> running -> success | failed
  * </pre>
+ *
+ * <p>A user's operations have their own rule, {@link #canBeMarked}: Airflow lets a run be set to
+ * success, failed or queued from any other state, and a clear takes a finished run back to queued.
  */
 public enum RunState {
   QUEUED, RUNNING, SUCCESS, FAILED;
@@ -25,6 +28,11 @@ public enum RunState {
 
   public boolean canMoveTo(RunState next) {
     return NEXT.get(this).contains(next);
+  }
+
+  /** A user may set {@code target} over this state (Airflow's PATCH dagRun: queued, success, failed). */
+  public boolean canBeMarked(RunState target) {
+    return target != RUNNING && target != this;
   }
 
   public boolean isFinished() {

@@ -54,14 +54,14 @@ public record TaskInstance(TaskInstanceKey key, TaskState state, Tries tries, Ta
 
   /** scheduled -> queued: handed to an executor of {@code job}; a new try with a new attempt span. */
   public TaskInstance toQueued(Instant now, long job) {
-    return moveTo(TaskState.QUEUED, new Tries(tries.number() + 1, tries.max()),
+    return moveTo(TaskState.QUEUED, new Tries(tries.number() + 1, tries.max(), tries.handbacks()),
         new TaskTimes(times.scheduledAt(), now, null, null, null), Lease.of(job),
         trace.withAttempt(TraceIds.newSpanId()));
   }
 
   /** queued -> scheduled: the executor gave it back before starting it; the try is not used. */
   public TaskInstance toHandedBack() {
-    return moveTo(TaskState.SCHEDULED, new Tries(tries.number() - 1, tries.max()),
+    return moveTo(TaskState.SCHEDULED, new Tries(tries.number() - 1, tries.max(), tries.handbacks()),
         new TaskTimes(times.scheduledAt(), null, null, null, null), Lease.NONE, trace.withAttempt(null));
   }
 
@@ -81,15 +81,72 @@ public record TaskInstance(TaskInstanceKey key, TaskState state, Tries tries, Ta
 
   /**
    * running (or queued, when recovered) -> success, failed or up_for_retry. A failure becomes
-   * up_for_retry while tries remain; {@code extraTry} gives the try back (shutdown interrupted it).
+   * up_for_retry while tries remain; {@code extraTry} gives the try back (a graceful stop
+   * interrupted it) and counts the hand-back.
    */
   public TaskInstance toFinished(boolean succeeded, Instant now, Duration retryDelay, boolean extraTry) {
-    Tries newTries = extraTry ? new Tries(tries.number(), tries.max() + 1) : tries;
+    Tries newTries = extraTry ? new Tries(tries.number(), tries.max() + 1, tries.handbacks() + 1) : tries;
     Instant start = times.startDate() == null ? now : times.startDate();
     boolean retry = !succeeded && newTries.remaining();
     TaskState next = succeeded ? TaskState.SUCCESS : retry ? TaskState.UP_FOR_RETRY : TaskState.FAILED;
     return moveTo(next, newTries, new TaskTimes(times.scheduledAt(), times.queuedAt(), start, now,
         retry ? now.plus(retryDelay) : null), lease, trace);
+  }
+
+  /** running -> failed, whatever tries remain: handed back at more graceful stops than allowed. */
+  public TaskInstance toFailedForGood(Instant now) {
+    Instant start = times.startDate() == null ? now : times.startDate();
+    return moveTo(TaskState.FAILED, tries, new TaskTimes(times.scheduledAt(), times.queuedAt(), start, now, null),
+        lease, trace);
+  }
+
+  /** restarting -> none: the owner of the try a clear interrupted has stopped it. */
+  public TaskInstance toStopped() {
+    return moveTo(TaskState.NONE, tries, TaskTimes.NONE, Lease.NONE, trace.withAttempt(null));
+  }
+
+  /**
+   * A user cleared it (Airflow's clear_task_instances): back to none keeping its try number, so
+   * the next try is n+1, with {@code retries} more tries allowed after that one (Airflow's
+   * max_tries = try_number + retries). A running one becomes restarting until its owner has
+   * stopped it. One that had started gets a new task_run span under {@code parent} (the run's
+   * current segment, null for the root) that links to the old one.
+   */
+  public TaskInstance cleared(int retries, String parent) {
+    Tries newTries = new Tries(tries.number(), tries.number() + retries + 1, 0);
+    return switch (state) {
+      case NONE -> new TaskInstance(key, TaskState.NONE, newTries, profile, times, lease, trace.under(parent));
+      case RUNNING, RESTARTING -> new TaskInstance(key, TaskState.RESTARTING, newTries, profile, times, lease,
+          state == TaskState.RESTARTING ? trace : trace.nextSpan(parent).withAttempt(trace.attemptSpanId()));
+      default -> new TaskInstance(key, TaskState.NONE, newTries, profile, TaskTimes.NONE, Lease.NONE,
+          trace.nextSpan(parent));
+    };
+  }
+
+  /**
+   * A user set its state (Airflow's set_state): ended now, started now if it never did. A
+   * finished one gets a new task_run span under {@code parent} for the change, as its old span
+   * may have been exported already; one that had not started joins {@code parent}'s segment.
+   */
+  public TaskInstance marked(TaskState target, String parent, Instant now) {
+    if (!state.canBeMarked(target)) {
+      throw new IllegalStateException("task instance " + key + " cannot be marked " + target.id()
+          + " (it is " + state.id() + ")");
+    }
+    Instant start = times.startDate() == null ? now : times.startDate();
+    if (state.isFinished()) {
+      return new TaskInstance(key, target, tries, profile, new TaskTimes(null, null, start, now, null), lease,
+          trace.nextSpan(parent));
+    }
+    // a running try's job loses it: its stop watch tells the mark from the try's own end by the job id
+    return new TaskInstance(key, target, tries, profile,
+        new TaskTimes(times.scheduledAt(), times.queuedAt(), start, now, null), lease.released(),
+        state == TaskState.NONE ? trace.under(parent) : trace);
+  }
+
+  /** Whether this version of the task instance has another task_run span than {@code before}. */
+  public boolean hasNewSpanAfter(TaskInstance before) {
+    return !trace.spanId().equals(before.trace.spanId());
   }
 
   private TaskInstance moveTo(TaskState next, Tries newTries, TaskTimes newTimes, Lease newLease, TaskTrace newTrace) {

@@ -13,10 +13,16 @@ import java.util.Set;
  * none -> scheduled -> queued -> running -> success | failed | up_for_retry
  * none -> upstream_failed | skipped            up_for_retry -> scheduled
  * queued -> scheduled (handed back)            queued | running -> failed | up_for_retry (recovered)
+ * restarting -> none (its owner stopped the try a clear interrupted)
  * </pre>
+ *
+ * <p>A user's operations (Airflow's clear and mark) are not scheduler transitions and have their
+ * own rules: {@link #clearedState} and {@link #canBeMarked}. A clear of a running task instance
+ * does not free it at once: it becomes {@code restarting} (Airflow's state of the same name) until
+ * the process that owns the try has killed it, so a new try never overlaps the old one.
  */
 public enum TaskState {
-  NONE, SCHEDULED, QUEUED, RUNNING, SUCCESS, FAILED, UP_FOR_RETRY, UPSTREAM_FAILED, SKIPPED;
+  NONE, SCHEDULED, QUEUED, RUNNING, SUCCESS, FAILED, UP_FOR_RETRY, UPSTREAM_FAILED, SKIPPED, RESTARTING;
 
   private static final Map<TaskState, Set<TaskState>> NEXT = Map.of(
       NONE, EnumSet.of(SCHEDULED, UPSTREAM_FAILED, SKIPPED),
@@ -27,7 +33,11 @@ public enum TaskState {
       SUCCESS, EnumSet.noneOf(TaskState.class),
       FAILED, EnumSet.noneOf(TaskState.class),
       UPSTREAM_FAILED, EnumSet.noneOf(TaskState.class),
-      SKIPPED, EnumSet.noneOf(TaskState.class));
+      SKIPPED, EnumSet.noneOf(TaskState.class),
+      RESTARTING, EnumSet.of(NONE));
+
+  /** The states a user may mark a task instance with (Airflow's PATCH new_state). */
+  public static final Set<TaskState> MARKABLE = EnumSet.of(SUCCESS, FAILED, SKIPPED);
 
   public boolean canMoveTo(TaskState next) {
     return NEXT.get(this).contains(next);
@@ -38,9 +48,19 @@ public enum TaskState {
     return this == SUCCESS || this == FAILED || this == UPSTREAM_FAILED || this == SKIPPED;
   }
 
-  /** Holds executor capacity: queued or running. */
+  /** Holds executor capacity: queued, running, or restarting (running until its owner stops it). */
   public boolean isActive() {
-    return this == QUEUED || this == RUNNING;
+    return this == QUEUED || this == RUNNING || this == RESTARTING;
+  }
+
+  /** Where a user's clear takes a task instance in this state: running ones restart, the rest go to none. */
+  public TaskState clearedState() {
+    return this == RUNNING || this == RESTARTING ? RESTARTING : NONE;
+  }
+
+  /** A user may set {@code target} (success, failed or skipped) over any other state. */
+  public boolean canBeMarked(TaskState target) {
+    return MARKABLE.contains(target) && this != target;
   }
 
   public String id() {

@@ -1,5 +1,7 @@
 package io.contrail.scheduler;
 
+import io.contrail.api.CallbackKind;
+import io.contrail.run.CallbackRequest;
 import io.contrail.run.DagRun;
 import io.contrail.run.RunKey;
 import io.contrail.run.RunState;
@@ -38,6 +40,7 @@ final class RunAdvancer {
   private final Scheduler.Scope scope;
   private final LongSupplier jobId;
   private Instant nextRetryAt;
+  private volatile boolean stopping;
 
   RunAdvancer(RunStore runs, ActiveRuns active, QueuePlanner planner, PassCommitter committer, Clock clock,
       Telemetry telemetry, Scheduler.Scope scope, LongSupplier jobId) {
@@ -54,6 +57,14 @@ final class RunAdvancer {
   /** The earliest moment an up_for_retry task of a held run becomes runnable, or null. */
   Instant nextRetryAt() {
     return nextRetryAt;
+  }
+
+  /**
+   * The scheduler is stopping: runs are still decided and finished as their tasks end, but nothing
+   * more is handed to the executor.
+   */
+  void stopping() {
+    stopping = true;
   }
 
   /** Re-reads every running run from the database (the truth) and advances it. */
@@ -75,7 +86,9 @@ final class RunAdvancer {
   /** Hands what became runnable in the scheduled queue to the executor, without deciding runs. */
   Set<RunKey> queueScheduled() {
     List<TaskChange> pass = new ArrayList<>();
-    planner.plan(pass, clock.instant());
+    if (!stopping) {
+      planner.plan(pass, clock.instant());
+    }
     return committer.commit(pass);
   }
 
@@ -96,7 +109,9 @@ final class RunAdvancer {
           }
         }
       }
-      planner.plan(pass, now);
+      if (!stopping) {
+        planner.plan(pass, now);
+      }
       Set<RunKey> conflicts = committer.commit(pass);
       List<RunProgress> again = new ArrayList<>();
       for (RunProgress p : round) {
@@ -124,7 +139,10 @@ final class RunAdvancer {
     DagRun run = p.run();
     active.forget(run.key());
     DagRun finished = run.toFinished(outcome, now);
-    if (runs.transition(run, finished, jobId.getAsLong())) {
+    CallbackKind kind = outcome == RunState.SUCCESS ? CallbackKind.ON_SUCCESS : CallbackKind.ON_FAILURE;
+    List<CallbackRequest> callbacks = p.dag().callbacks().has(kind)
+        ? List.of(CallbackRequest.forRun(kind, finished, now)) : List.of();
+    if (runs.transition(run, finished, callbacks, jobId.getAsLong())) {
       List<TaskInstance> tis = new ArrayList<>();
       p.taskInstances().forEach(tis::add);
       telemetry.runStateChanged(finished, RunState.RUNNING, outcome);

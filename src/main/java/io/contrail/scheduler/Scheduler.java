@@ -38,8 +38,8 @@ import org.slf4j.LoggerFactory;
  * The scheduler loop and its wake-ups. Each full loop runs its duties in order — due scheduled
  * runs ({@link ScheduledRunCreator}), queued runs started ({@link RunStarter}), running runs
  * advanced and committed ({@link RunAdvancer}), scheduled tasks queued ({@link QueuePlanner}),
- * tasks of dead jobs recovered ({@link ZombieReaper}), pool metrics ({@link PoolReporter}) — each
- * timed as a phase; one that fails is logged and the loop goes on. Between loops it waits for a
+ * tasks of dead jobs recovered ({@link ZombieReaper}), pool metrics ({@link PoolReporter}), missed
+ * deadlines ({@link DeadlineChecker}) — each timed as a phase; one that fails is logged and the loop goes on. Between loops it waits for a
  * finished task: that run is advanced at once (the fast path), so downstream tasks start within
  * milliseconds rather than a loop interval.
  *
@@ -143,6 +143,10 @@ public final class Scheduler {
     duties.add(Duty.periodic("scheduler.recover_zombies", intervals.heartbeat(),
         () -> reaper.recover(intervals.zombieThreshold())));
     duties.add(Duty.periodic("scheduler.pool_metrics", intervals.heartbeat(), pools::report));
+    if (b.operations != null) {
+      DeadlineChecker deadlines = new DeadlineChecker(b.operations, dags::get, b.scope.runs(), clock, telemetry);
+      duties.add(Duty.periodic("scheduler.deadlines", intervals.heartbeat(), deadlines::check));
+    }
     duties.add(Duty.everyLoop("executor.heartbeat", () -> telemetry.executorState(executor.name(),
         executor.openSlots(), executor.queuedCount(), executor.runningCount())));
   }
@@ -340,14 +344,39 @@ public final class Scheduler {
     return new Telemetry.LoopPhase(duty.phase, start, clock.instant(), error);
   }
 
+  /**
+   * Stops the executor (running tasks get the grace period) while this thread goes on deciding the
+   * runs whose tasks end meanwhile, so a run whose last task finishes during the stop is finished
+   * with its real end time rather than at the next start.
+   */
   private void shutdown() {
     LOG.info("{} job {} stopping", jobType, lease.jobId());
     if (dagProcessing != null) {
       dagProcessing.close();
     }
-    executor.shutdown(intervals.shutdownGrace());
+    advancer.stopping();
+    Thread stopper = new Thread(() -> executor.shutdown(intervals.shutdownGrace()), "contrail-executor-stop");
+    stopper.start();
+    try {
+      while (stopper.isAlive()) {
+        advanceWoken(wakeups.poll(100, TimeUnit.MILLISECONDS));
+      }
+      advanceWoken(wakeups.poll());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     reaper.close();
     lease.end("success");
+  }
+
+  private void advanceWoken(Wake first) {
+    if (first == null) {
+      return;
+    }
+    List<Wake> wakes = new ArrayList<>();
+    wakes.add(first);
+    wakeups.drainTo(wakes);
+    safely(() -> advancer.advance(touchedRuns(wakes)), "stop");
   }
 
   private static void safely(Runnable r, String what) {
@@ -367,6 +396,7 @@ public final class Scheduler {
     private Function<BiConsumer<TaskInstanceKey, TaskInstance>, Executor> executor;
     private DagSync dagSync;
     private RunCreator runCreator;
+    private io.contrail.storage.OperationStore operations;
     private Clock clock = Clock.systemUTC();
     private Telemetry telemetry = Telemetry.NOOP;
     private Intervals intervals;
@@ -396,6 +426,12 @@ public final class Scheduler {
     /** Creates the scheduled runs; required when the scope schedules. */
     public Builder runCreator(RunCreator creator) {
       this.runCreator = creator;
+      return this;
+    }
+
+    /** Where deadlines are found and recorded; none: this scheduler checks no deadlines. */
+    public Builder operations(io.contrail.storage.OperationStore store) {
+      this.operations = store;
       return this;
     }
 

@@ -1,12 +1,15 @@
 package io.contrail.scheduler;
 
 import io.contrail.api.Dag;
+import io.contrail.api.TaskDefinition;
 import io.contrail.executor.AttemptExit;
+import io.contrail.executor.CallbackRequests;
 import io.contrail.executor.Executor;
 import io.contrail.executor.ProcessControl;
 import io.contrail.executor.TaskLogs;
 import io.contrail.jobs.JobLease;
 import io.contrail.run.AttemptStatus;
+import io.contrail.run.CallbackRequest;
 import io.contrail.run.ProcessIdentity;
 import io.contrail.run.RunKey;
 import io.contrail.run.TaskAttempt;
@@ -115,7 +118,8 @@ final class ZombieReaper implements AutoCloseable {
     }
     Map<Long, Optional<Job>> owners = new HashMap<>();
     Set<String> seen = new HashSet<>();
-    for (TaskInstance ti : runs.taskInstancesInStates(List.of(TaskState.QUEUED, TaskState.RUNNING))) {
+    for (TaskInstance ti : runs.taskInstancesInStates(List.of(TaskState.QUEUED, TaskState.RUNNING,
+        TaskState.RESTARTING))) {
       Long jobId = ti.lease().jobId();
       if (jobId == null || jobId == own) {
         continue;
@@ -185,6 +189,16 @@ final class ZombieReaper implements AutoCloseable {
     if (r.leaveBecause() != null) {
       if (leftAlone.add(ti.key() + "#" + ti.tryNumber())) {
         LOG.warn("{} try {} of {}: not recovered yet: {}", ti.key(), ti.tryNumber(), who, r.leaveBecause());
+      }
+      return;
+    }
+    if (ti.state() == TaskState.RESTARTING) {
+      // a clear stopped this try (and recorded it); its owner died before it could set it back to none
+      TaskInstance stopped = ti.toStopped();
+      if (runs.update(TaskChange.of(ti, stopped).by(own))) {
+        LOG.warn("{} was cleared while {} ran it, which stopped; back to none", ti.key(), who);
+        telemetry.taskStateChanged(ti, stopped);
+        wake.accept(ti.key().runKey());
       }
       return;
     }
@@ -280,7 +294,12 @@ final class ZombieReaper implements AutoCloseable {
     }
     TaskAttempt started = runs.attempt(ti.key(), ti.tryNumber()).orElseGet(() -> TaskAttempt.started(ti, null));
     TaskAttempt attempt = started.finished(status, ti.lease().pid(), end);
-    if (runs.update(new TaskChange(ti, finished, attempt).by(own))) {
+    Optional<TaskDefinition> task = dags.apply(ti.dagId()).map(dag -> dag.taskIndex().get(ti.taskId()));
+    List<CallbackRequest> callbacks = task.filter(t -> !t.callbacks().isEmpty())
+        .flatMap(t -> runs.findRun(ti.key().runKey()).map(run -> CallbackRequests.requested(t, finished, attempt,
+            run.trace().traceId(), end)))
+        .orElse(List.of());
+    if (runs.update(new TaskChange(ti, finished, attempt).withCallbacks(callbacks).by(own))) {
       LOG.warn("{} try {}: {} -> {}{}", ti.key(), ti.tryNumber(), ti.state().id(), finished.state().id(),
           error == null ? " (its recorded outcome, adopted)" : " (" + error + ")");
       appendToLog(ti, "[contrail] recovered by job " + own + " on " + hostname + ": "

@@ -1,16 +1,19 @@
 package io.contrail.storage;
 
 import io.contrail.run.AttemptStatus;
+import io.contrail.run.CallbackRequest;
 import io.contrail.run.DagRun;
 import io.contrail.run.Lease;
 import io.contrail.run.Placement;
 import io.contrail.run.ProcessIdentity;
 import io.contrail.run.RunKey;
+import io.contrail.run.RunSegment;
 import io.contrail.run.RunSpec;
 import io.contrail.run.RunState;
 import io.contrail.run.RunTimes;
 import io.contrail.run.RunTrace;
 import io.contrail.run.RunType;
+import io.contrail.run.SpanEvent;
 import io.contrail.run.TaskAttempt;
 import io.contrail.run.TaskChange;
 import io.contrail.run.TaskInstance;
@@ -34,68 +37,58 @@ import java.util.stream.Collectors;
 final class JdbcRunStore implements RunStore {
   static final String RUN_COLUMNS = "dag_id, run_id, run_type, state, logical_date,"
       + " data_interval_start, data_interval_end, conf, queued_at, start_date, end_date, trace_id,"
-      + " span_id, parent_span_id, trace_flags, creator_trace_id, creator_span_id";
+      + " span_id, parent_span_id, trace_flags, creator_trace_id, creator_span_id, clear_number, segment_span_id,"
+      + " revision";
   static final String TI_COLUMNS = "dag_id, run_id, task_id, state, try_number, max_tries,"
       + " task_type, pool, pool_slots, priority_weight, scheduled_at, queued_at, start_date, end_date,"
-      + " next_retry_at, hostname, pid, job_id, span_id, attempt_span_id, trace_flags, process_started_at";
+      + " next_retry_at, hostname, pid, job_id, span_id, attempt_span_id, trace_flags, process_started_at,"
+      + " parent_span_id, previous_span_id, handbacks";
   static final String ATTEMPT_COLUMNS = "dag_id, run_id, task_id, try_number, state,"
-      + " start_date, end_date, hostname, pid, exit_code, error, executor, span_id";
+      + " start_date, end_date, hostname, pid, exit_code, error, executor, span_id, task_span_id";
 
   private final Sql sql;
-  private final SpanRecording recording;
-  private final JdbcSpanResources resources;
-  private volatile Long resourceId;
+  private final SpanRecorder recorder;
 
-  JdbcRunStore(Sql sql, SpanRecording recording, JdbcSpanResources resources) {
+  JdbcRunStore(Sql sql, SpanRecorder recorder) {
     this.sql = sql;
-    this.recording = recording;
-    this.resources = resources;
+    this.recorder = recorder;
   }
 
-  /**
-   * This process's span resource id, registered the first time a span is recorded (in its own
-   * short transaction, before the state change's); null when recording is off.
-   */
   private Long resourceId() {
-    if (!recording.on()) {
-      return null;
-    }
-    Long id = resourceId;
-    if (id == null) {
-      id = resources.register(recording.resourceAttributes().get()); // idempotent: a race is harmless
-      resourceId = id;
-    }
-    return id;
+    return recorder.resourceId();
   }
 
   private boolean records(DagRun run) {
-    return recording.on() && run.state().isFinished() && run.sampled();
+    return recorder.records(run);
   }
 
   private boolean records(TaskInstance ti) {
-    return recording.on() && ti.state().isFinished() && ti.trace().sampled();
+    return recorder.records(ti);
   }
 
   private boolean records(TaskChange change) {
-    TaskAttempt a = change.attempt();
-    return records(change.after()) || a != null && recording.on() && change.after().trace().sampled()
-        && a.state().isFinished() && a.endDate() != null;
+    return recorder.records(change);
   }
 
   @Override
   public boolean createRun(DagRun run, List<TaskInstance> taskInstances) {
+    return createRun(run, taskInstances, null);
+  }
+
+  @Override
+  public boolean createRun(DagRun run, List<TaskInstance> taskInstances, Instant deadlineAt) {
     try {
       return sql.inTransaction(tx -> {
         if (!tx.query("SELECT 1 FROM dag_run WHERE dag_id = ? AND run_id = ?", rs -> 1,
             run.dagId(), run.runId()).isEmpty()) {
           return false;
         }
-        insertRun(tx, run);
+        insertRun(tx, run, deadlineAt);
         List<Object[]> rows = new ArrayList<>();
         for (TaskInstance ti : taskInstances) {
           rows.add(tiValues(ti));
         }
-        tx.batch("INSERT INTO task_instance (" + TI_COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows);
+        tx.batch("INSERT INTO task_instance (" + TI_COLUMNS + ") VALUES (" + marks(25) + ")", rows);
         return true;
       });
     } catch (RunIdTaken e) {
@@ -110,18 +103,24 @@ final class JdbcRunStore implements RunStore {
     }
   }
 
-  private static void insertRun(Sql.Tx tx, DagRun run) throws SQLException {
+  /** {@code n} comma-separated bind markers. */
+  static String marks(int n) {
+    return String.join(",", java.util.Collections.nCopies(n, "?"));
+  }
+
+  private static void insertRun(Sql.Tx tx, DagRun run, Instant deadlineAt) throws SQLException {
     try {
       RunSpec spec = run.spec();
       RunTimes times = run.times();
       RunTrace trace = run.trace();
       TraceContext creator = trace.createdBy();
-      tx.update("INSERT INTO dag_run (" + RUN_COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+      tx.update("INSERT INTO dag_run (" + RUN_COLUMNS + ", deadline_at) VALUES (" + marks(21) + ")",
           run.dagId(), run.runId(), spec.type().id(), run.state().id(), spec.logicalDate(),
           Sql.ts(spec.dataIntervalStart()), Sql.ts(spec.dataIntervalEnd()), spec.conf(), times.queuedAt(),
           Sql.ts(times.startDate()), Sql.ts(times.endDate()), trace.traceId(), trace.spanId(),
           trace.parentSpanId(), trace.flags(), creator == null ? null : creator.traceId(),
-          creator == null ? null : creator.spanId());
+          creator == null ? null : creator.spanId(), trace.segment().clearNumber(), trace.segment().spanId(),
+          run.revision(), Sql.ts(deadlineAt));
     } catch (SQLException e) {
       if (Sql.isUniqueViolation(e)) {
         throw new RunIdTaken(); // rolls the transaction back in Sql.inTransaction
@@ -130,24 +129,25 @@ final class JdbcRunStore implements RunStore {
     }
   }
 
-  private static Object[] tiValues(TaskInstance ti) {
+  static Object[] tiValues(TaskInstance ti) {
     TaskProfile p = ti.profile();
     TaskTimes t = ti.times();
     return new Object[] {ti.dagId(), ti.runId(), ti.taskId(), ti.state().id(), ti.tryNumber(),
         ti.tries().max(), p.taskType(), p.pool(), p.poolSlots(), p.priorityWeight(),
         Sql.ts(t.scheduledAt()), Sql.ts(t.queuedAt()), Sql.ts(t.startDate()), Sql.ts(t.endDate()),
         Sql.ts(t.nextRetryAt()), ti.lease().hostname(), Sql.num(ti.lease().pid()), Sql.num(ti.lease().jobId()),
-        ti.trace().spanId(), ti.trace().attemptSpanId(), ti.trace().flags(), Sql.ts(processStart(ti.lease()))};
+        ti.trace().spanId(), ti.trace().attemptSpanId(), ti.trace().flags(), Sql.ts(processStart(ti.lease())),
+        ti.trace().parentSpanId(), ti.trace().previousSpanId(), ti.tries().handbacks()};
   }
 
-  private static Instant processStart(Lease lease) {
+  static Instant processStart(Lease lease) {
     return lease.process() == null ? null : lease.process().startedAt();
   }
 
   /** The writer's job must still be running: a job declared dead cannot change anything. */
-  private static final String WRITER_ALIVE = " AND (? < 0 OR EXISTS (SELECT 1 FROM job WHERE id = ? AND state = 'running'))";
+  static final String WRITER_ALIVE = " AND (? < 0 OR EXISTS (SELECT 1 FROM job WHERE id = ? AND state = 'running'))";
 
-  private static long writer(Long job) {
+  static long writer(Long job) {
     return job == null ? -1 : job;
   }
 
@@ -197,19 +197,31 @@ final class JdbcRunStore implements RunStore {
   /** The state change and, for a finished sampled run, its outbox row: one transaction. */
   @Override
   public boolean transition(DagRun current, DagRun next, Long writer) {
+    return transition(current, next, List.of(), writer);
+  }
+
+  /**
+   * A finished run has no pending deadline any more; a user operation meanwhile (revision) wins,
+   * and so does the fencing of a writer declared dead.
+   */
+  @Override
+  public boolean transition(DagRun current, DagRun next, List<CallbackRequest> callbacks, Long writer) {
     long w = writer(writer);
     boolean record = records(next);
     Long resource = record ? resourceId() : null;
     return sql.inTransaction(tx -> {
-      if (tx.update("UPDATE dag_run SET state = ?, start_date = ?, end_date = ?, span_resource_id = ?"
-              + " WHERE dag_id = ? AND run_id = ? AND state = ?" + WRITER_ALIVE,
+      if (tx.update("UPDATE dag_run SET state = ?, start_date = ?, end_date = ?, span_resource_id = ?,"
+              + " deadline_at = CASE WHEN ? THEN NULL ELSE deadline_at END"
+              + " WHERE dag_id = ? AND run_id = ? AND state = ? AND revision = ?" + WRITER_ALIVE,
           next.state().id(), Sql.ts(next.times().startDate()), Sql.ts(next.times().endDate()), Sql.num(resource),
-          current.dagId(), current.runId(), current.state().id(), w, w) != 1) {
+          next.state().isFinished(), current.dagId(), current.runId(), current.state().id(), current.revision(),
+          w, w) != 1) {
         return false;
       }
       if (record) {
         tx.update(JdbcSpanOutbox.INSERT, JdbcSpanOutbox.runRow(next));
       }
+      JdbcCallbackStore.insert(tx, callbacks);
       return true;
     });
   }
@@ -238,7 +250,7 @@ final class JdbcRunStore implements RunStore {
 
   private static final String UPDATE_TI = "UPDATE task_instance SET state = ?, try_number = ?, max_tries = ?,"
       + " scheduled_at = ?, queued_at = ?, start_date = ?, end_date = ?, next_retry_at = ?,"
-      + " hostname = ?, pid = ?, job_id = ?, attempt_span_id = ?, process_started_at = ?, span_resource_id = ?"
+      + " hostname = ?, pid = ?, job_id = ?, attempt_span_id = ?, process_started_at = ?, handbacks = ?, span_resource_id = ?"
       + " WHERE dag_id = ? AND run_id = ? AND task_id = ? AND state = ? AND try_number = ?"
       + " AND job_id IS NOT DISTINCT FROM ?" + WRITER_ALIVE;
 
@@ -250,7 +262,7 @@ final class JdbcRunStore implements RunStore {
         Sql.ts(t.queuedAt()), Sql.ts(t.startDate()), Sql.ts(t.endDate()),
         Sql.ts(t.nextRetryAt()), next.lease().hostname(), Sql.num(next.lease().pid()),
         Sql.num(next.lease().jobId()), next.trace().attemptSpanId(), Sql.ts(processStart(next.lease())),
-        Sql.num(records(next) ? resource : null),
+        next.tries().handbacks(), Sql.num(records(next) ? resource : null),
         current.dagId(), current.runId(), current.taskId(), current.state().id(), current.tryNumber(),
         Sql.num(current.lease().jobId()), writer(change.writer()), writer(change.writer())};
   }
@@ -263,35 +275,12 @@ final class JdbcRunStore implements RunStore {
         return false;
       }
       if (change.attempt() != null) {
-        upsertAttempt(tx, change.attempt(), attemptResource(change, resource));
+        upsertAttempt(tx, change.attempt(), SpanRecorder.attemptResource(change, resource));
       }
-      tx.batch(JdbcSpanOutbox.INSERT, outboxRows(List.of(change)));
+      JdbcCallbackStore.insert(tx, change.callbacks());
+      tx.batch(JdbcSpanOutbox.INSERT, recorder.outboxRows(List.of(change)));
       return true;
     });
-  }
-
-  /** The resource to name on the change's attempt row: only a finished, recorded attempt gets one. */
-  private Long attemptResource(TaskChange change, Long resource) {
-    TaskAttempt a = change.attempt();
-    return resource != null && a != null && a.state().isFinished() && a.endDate() != null ? resource : null;
-  }
-
-  /** Outbox rows of applied changes: finished sampled task instances and attempts. */
-  private List<Object[]> outboxRows(List<TaskChange> applied) {
-    List<Object[]> rows = new ArrayList<>();
-    for (TaskChange c : applied) {
-      if (!records(c)) {
-        continue;
-      }
-      if (records(c.after())) {
-        rows.add(JdbcSpanOutbox.taskRow(c.after()));
-      }
-      TaskAttempt a = c.attempt();
-      if (a != null && a.state().isFinished() && a.endDate() != null) {
-        rows.add(JdbcSpanOutbox.attemptRow(a));
-      }
-    }
-    return rows;
   }
 
   /** One JDBC batch of compare-and-sets, then the attempts of the changes that won, in one transaction. */
@@ -310,6 +299,7 @@ final class JdbcRunStore implements RunStore {
       boolean[] applied = new boolean[counts.length];
       List<TaskChange> won = new ArrayList<>();
       List<TaskChange> written = new ArrayList<>();
+      List<CallbackRequest> callbacks = new ArrayList<>();
       for (int i = 0; i < counts.length; i++) {
         applied[i] = counts[i] == 1;
         if (applied[i]) {
@@ -318,23 +308,27 @@ final class JdbcRunStore implements RunStore {
             written.add(changes.get(i));
           }
         }
+        if (applied[i]) {
+          callbacks.addAll(changes.get(i).callbacks());
+        }
       }
+      JdbcCallbackStore.insert(tx, callbacks);
       if (!written.isEmpty()) {
         List<Object[]> updates = new ArrayList<>();
         for (TaskChange c : written) {
-          updates.add(attemptUpdateValues(c.attempt(), attemptResource(c, resource)));
+          updates.add(attemptUpdateValues(c.attempt(), SpanRecorder.attemptResource(c, resource)));
         }
         int[] updated = tx.batchCounts(UPDATE_ATTEMPT, updates);
         List<Object[]> inserts = new ArrayList<>();
         for (int i = 0; i < updated.length; i++) {
           if (updated[i] == 0) {
             TaskChange c = written.get(i);
-            inserts.add(attemptInsertValues(c.attempt(), attemptResource(c, resource)));
+            inserts.add(attemptInsertValues(c.attempt(), SpanRecorder.attemptResource(c, resource)));
           }
         }
         tx.batch(INSERT_ATTEMPT, inserts);
       }
-      tx.batch(JdbcSpanOutbox.INSERT, outboxRows(won));
+      tx.batch(JdbcSpanOutbox.INSERT, recorder.outboxRows(won));
       return applied;
     });
   }
@@ -350,7 +344,7 @@ final class JdbcRunStore implements RunStore {
       + " end_date = ?, hostname = ?, pid = ?, exit_code = ?, error = ?, executor = ?, span_resource_id = ?"
       + " WHERE dag_id = ? AND run_id = ? AND task_id = ? AND try_number = ?";
   private static final String INSERT_ATTEMPT = "INSERT INTO task_instance_history (" + ATTEMPT_COLUMNS
-      + ", span_resource_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+      + ", span_resource_id) VALUES (" + marks(15) + ")";
 
   private static Object[] attemptUpdateValues(TaskAttempt a, Long resource) {
     Placement p = a.placement();
@@ -363,10 +357,10 @@ final class JdbcRunStore implements RunStore {
     Placement p = a.placement();
     return new Object[] {a.dagId(), a.runId(), a.taskId(), a.tryNumber(), a.state().id(), Sql.ts(a.startDate()),
         Sql.ts(a.endDate()), p.hostname(), Sql.num(p.pid()), Sql.integer(a.status().exitCode()),
-        JdbcDagStore.truncate(a.status().error(), 100_000), p.executor(), a.spanId(), Sql.num(resource)};
+        JdbcDagStore.truncate(a.status().error(), 100_000), p.executor(), a.spanId(), a.taskSpanId(), Sql.num(resource)};
   }
 
-  private static void upsertAttempt(Sql.Tx tx, TaskAttempt a, Long resource) throws SQLException {
+  static void upsertAttempt(Sql.Tx tx, TaskAttempt a, Long resource) throws SQLException {
     if (tx.update(UPDATE_ATTEMPT, attemptUpdateValues(a, resource)) == 0) {
       tx.update(INSERT_ATTEMPT, attemptInsertValues(a, resource));
     }
@@ -396,8 +390,9 @@ final class JdbcRunStore implements RunStore {
     TraceContext creator = creatorTrace == null || creatorSpan == null ? null
         : new TraceContext(creatorTrace, creatorSpan, TraceContext.SAMPLED);
     RunTrace trace = new RunTrace(new TraceContext(rs.getString("trace_id"), rs.getString("span_id"),
-        rs.getInt("trace_flags")), rs.getString("parent_span_id"), creator);
-    return new DagRun(key, RunState.parse(rs.getString("state")), spec, times, trace);
+        rs.getInt("trace_flags")), rs.getString("parent_span_id"), creator,
+        new RunSegment(rs.getInt("clear_number"), rs.getString("segment_span_id")));
+    return new DagRun(key, RunState.parse(rs.getString("state")), spec, times, trace, rs.getInt("revision"));
   }
 
   static TaskInstance mapTi(ResultSet rs) throws SQLException {
@@ -409,9 +404,10 @@ final class JdbcRunStore implements RunStore {
     Long pid = Sql.nullableLong(rs, "pid");
     Lease lease = new Lease(Sql.nullableLong(rs, "job_id"), rs.getString("hostname"),
         pid == null ? null : new ProcessIdentity(pid, Sql.instant(rs, "process_started_at")));
-    TaskTrace trace = new TaskTrace(rs.getString("span_id"), rs.getString("attempt_span_id"), rs.getInt("trace_flags"));
+    TaskTrace trace = new TaskTrace(rs.getString("span_id"), rs.getString("attempt_span_id"), rs.getInt("trace_flags"),
+        rs.getString("parent_span_id"), rs.getString("previous_span_id"));
     return new TaskInstance(key, TaskState.parse(rs.getString("state")),
-        new Tries(rs.getInt("try_number"), rs.getInt("max_tries")), profile, times, lease, trace);
+        new Tries(rs.getInt("try_number"), rs.getInt("max_tries"), rs.getInt("handbacks")), profile, times, lease, trace);
   }
 
   static TaskAttempt mapAttempt(ResultSet rs) throws SQLException {
@@ -420,6 +416,41 @@ final class JdbcRunStore implements RunStore {
     AttemptStatus status = new AttemptStatus(TaskState.parse(rs.getString("state")),
         Sql.nullableInt(rs, "exit_code"), rs.getString("error"));
     return new TaskAttempt(key, rs.getInt("try_number"), rs.getString("span_id"), placement,
-        Sql.instant(rs, "start_date"), Sql.instant(rs, "end_date"), status);
+        Sql.instant(rs, "start_date"), Sql.instant(rs, "end_date"), status, rs.getString("task_span_id"));
+  }
+
+  @Override
+  public List<TaskInstance> taskInstances(Collection<TaskInstanceKey> keys) {
+    if (keys.isEmpty()) {
+      return List.of();
+    }
+    String where = String.join(" OR ", java.util.Collections.nCopies(keys.size(),
+        "(dag_id = ? AND run_id = ? AND task_id = ?)"));
+    List<Object> args = new ArrayList<>();
+    for (TaskInstanceKey k : keys) {
+      args.add(k.dagId());
+      args.add(k.runId());
+      args.add(k.taskId());
+    }
+    return sql.query("SELECT " + TI_COLUMNS + " FROM task_instance WHERE " + where, JdbcRunStore::mapTi,
+        args.toArray());
+  }
+
+  @Override
+  public List<DagRun> runSegments(RunKey key) {
+    return sql.query(JdbcSegments.RUN_SEGMENT_SELECT + " WHERE s.dag_id = ? AND s.run_id = ? ORDER BY s.queued_at,"
+        + " s.clear_number", JdbcSegments::mapRunSegment, key.dagId(), key.runId());
+  }
+
+  @Override
+  public List<TaskInstance> taskSegments(RunKey key) {
+    return sql.query("SELECT " + JdbcSegments.TASK_SEGMENT_COLUMNS + " FROM task_run_segment WHERE dag_id = ?"
+        + " AND run_id = ? ORDER BY task_id, end_date", JdbcSegments::mapTaskSegment, key.dagId(), key.runId());
+  }
+
+  @Override
+  public List<SpanEvent> spanEvents(RunKey key) {
+    return sql.query("SELECT " + JdbcSegments.EVENT_COLUMNS + " FROM span_event WHERE dag_id = ? AND run_id = ?"
+        + " ORDER BY at, id", JdbcSegments::mapEvent, key.dagId(), key.runId());
   }
 }

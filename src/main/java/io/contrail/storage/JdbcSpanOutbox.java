@@ -65,6 +65,11 @@ final class JdbcSpanOutbox implements SpanOutbox {
       "t.dag_id = o.dag_id AND t.run_id = o.run_id AND t.task_id = o.task_id");
   static final String LOAD_ATTEMPTS = loadSql("task_instance_history", "h", JdbcRunStore.ATTEMPT_COLUMNS, "attempt",
       "h.dag_id = o.dag_id AND h.run_id = o.run_id AND h.task_id = o.task_id AND h.try_number = o.try_number");
+  /** Kept spans (run segments and task_run spans a clear or mark replaced), see V70__run_operations.sql. */
+  static final String LOAD_RUN_SEGMENTS = JdbcSegments.RUN_SEGMENT_SELECT + " JOIN span_outbox o ON o.dag_id = s.dag_id"
+      + " AND o.run_id = s.run_id AND o.span_id = s.span_id WHERE o.claim_token = ? AND o.kind = 'run_seg' ORDER BY o.id";
+  static final String LOAD_TASK_SEGMENTS = loadSql("task_run_segment", "s", JdbcSegments.TASK_SEGMENT_COLUMNS,
+      "task_seg", "s.dag_id = o.dag_id AND s.run_id = o.run_id AND s.task_id = o.task_id AND s.span_id = o.span_id");
   static final String DELETE = "DELETE FROM span_outbox WHERE claim_token = ?";
 
   /** The claimed rows of one kind joined to their table by primary key, in outbox order. */
@@ -98,8 +103,14 @@ final class JdbcSpanOutbox implements SpanOutbox {
     if (claimed.rows() == 0) {
       return Batch.empty(token);
     }
-    List<Stored<DagRun>> runs = load(LOAD_RUNS, token, JdbcRunStore::mapRun, run -> run.key().toString());
-    List<Stored<TaskInstance>> tasks = load(LOAD_TASKS, token, JdbcRunStore::mapTi, ti -> ti.key().toString());
+    List<Stored<DagRun>> runs = new ArrayList<>(load(LOAD_RUNS, token, JdbcRunStore::mapRun,
+        run -> run.key().toString()));
+    runs.addAll(load(LOAD_RUN_SEGMENTS, token, JdbcSegments::mapRunSegment,
+        run -> run.key() + "@" + run.trace().currentSpanId()));
+    List<Stored<TaskInstance>> tasks = new ArrayList<>(load(LOAD_TASKS, token, JdbcRunStore::mapTi,
+        ti -> ti.key().toString()));
+    tasks.addAll(load(LOAD_TASK_SEGMENTS, token, JdbcSegments::mapTaskSegment,
+        ti -> ti.key() + "@" + ti.trace().spanId()));
     List<Stored<TaskAttempt>> attempts = load(LOAD_ATTEMPTS, token, JdbcRunStore::mapAttempt,
         at -> at.key() + "#" + at.tryNumber());
     return new Batch(token, claimed.rows(), claimed.timeouts(), runs, tasks, attempts);
@@ -117,12 +128,21 @@ final class JdbcSpanOutbox implements SpanOutbox {
   @Override
   public Batch finishedRows(RunKey key) {
     String where = " WHERE dag_id = ? AND run_id = ? AND state IN ";
-    List<Stored<DagRun>> runs = sql.query("SELECT " + JdbcRunStore.RUN_COLUMNS + ", span_resource_id FROM dag_run"
+    // kept spans first: they ended before the live rows' spans
+    List<Stored<DagRun>> runs = new ArrayList<>(sql.query(JdbcSegments.RUN_SEGMENT_SELECT
+        + " WHERE s.dag_id = ? AND s.run_id = ? ORDER BY s.queued_at, s.clear_number",
+        rs -> new Stored<>(JdbcSegments.mapRunSegment(rs), Sql.nullableLong(rs, "span_resource_id")),
+        key.dagId(), key.runId()));
+    runs.addAll(sql.query("SELECT " + JdbcRunStore.RUN_COLUMNS + ", span_resource_id FROM dag_run"
         + where + FINISHED_RUN, rs -> new Stored<>(JdbcRunStore.mapRun(rs), Sql.nullableLong(rs, "span_resource_id")),
-        key.dagId(), key.runId());
-    List<Stored<TaskInstance>> tasks = sql.query("SELECT " + JdbcRunStore.TI_COLUMNS + ", span_resource_id FROM task_instance"
+        key.dagId(), key.runId()));
+    List<Stored<TaskInstance>> tasks = new ArrayList<>(sql.query("SELECT " + JdbcSegments.TASK_SEGMENT_COLUMNS
+        + ", span_resource_id FROM task_run_segment WHERE dag_id = ? AND run_id = ? ORDER BY task_id, end_date",
+        rs -> new Stored<>(JdbcSegments.mapTaskSegment(rs), Sql.nullableLong(rs, "span_resource_id")),
+        key.dagId(), key.runId()));
+    tasks.addAll(sql.query("SELECT " + JdbcRunStore.TI_COLUMNS + ", span_resource_id FROM task_instance"
         + where + FINISHED_TASK + " ORDER BY task_id",
-        rs -> new Stored<>(JdbcRunStore.mapTi(rs), Sql.nullableLong(rs, "span_resource_id")), key.dagId(), key.runId());
+        rs -> new Stored<>(JdbcRunStore.mapTi(rs), Sql.nullableLong(rs, "span_resource_id")), key.dagId(), key.runId()));
     List<Stored<TaskAttempt>> attempts = sql.query("SELECT " + JdbcRunStore.ATTEMPT_COLUMNS + ", span_resource_id"
         + " FROM task_instance_history" + where + FINISHED_RUN + " AND end_date IS NOT NULL ORDER BY task_id, try_number",
         rs -> new Stored<>(JdbcRunStore.mapAttempt(rs), Sql.nullableLong(rs, "span_resource_id")), key.dagId(), key.runId());
@@ -171,6 +191,14 @@ final class JdbcSpanOutbox implements SpanOutbox {
             + " SELECT 'attempt', h.dag_id, h.run_id, h.task_id, h.try_number FROM task_instance_history h"
             + " JOIN dag_run r ON r.dag_id = h.dag_id AND r.run_id = h.run_id"
             + " WHERE h.state IN " + FINISHED_RUN + " AND h.end_date IS NOT NULL" + sampled + " ORDER BY h.end_date", args);
+        // and the spans clears and marks kept of those runs
+        tx.update("INSERT INTO span_outbox (kind, dag_id, run_id, span_id) SELECT 'run_seg', s.dag_id, s.run_id, s.span_id"
+            + " FROM dag_run_segment s JOIN dag_run r ON r.dag_id = s.dag_id AND r.run_id = s.run_id"
+            + " WHERE 1 = 1" + sampled + " ORDER BY s.end_date", args);
+        tx.update("INSERT INTO span_outbox (kind, dag_id, run_id, task_id, span_id)"
+            + " SELECT 'task_seg', s.dag_id, s.run_id, s.task_id, s.span_id FROM task_run_segment s"
+            + " JOIN dag_run r ON r.dag_id = s.dag_id AND r.run_id = s.run_id"
+            + " WHERE 1 = 1" + sampled + " ORDER BY s.end_date", args);
         return true;
       });
     } catch (StorageException e) {

@@ -1,8 +1,10 @@
 package io.contrail.storage;
 
+import io.contrail.run.CallbackRequest;
 import io.contrail.run.DagRun;
 import io.contrail.run.RunKey;
 import io.contrail.run.RunState;
+import io.contrail.run.SpanEvent;
 import io.contrail.run.TaskAttempt;
 import io.contrail.run.TaskChange;
 import io.contrail.run.TaskInstance;
@@ -22,6 +24,11 @@ import java.util.Optional;
 public interface RunStore {
   /** Creates the run and its task instances in one transaction; false if the run id exists. */
   boolean createRun(DagRun run, List<TaskInstance> taskInstances);
+
+  /** {@link #createRun}, with the run's pending deadline (null for none). */
+  default boolean createRun(DagRun run, List<TaskInstance> taskInstances, Instant deadlineAt) {
+    return createRun(run, taskInstances);
+  }
 
   Optional<DagRun> findRun(RunKey key);
 
@@ -49,9 +56,22 @@ public interface RunStore {
     return transition(current, next, null);
   }
 
+  /**
+   * {@link #transition(DagRun, DagRun, Long)}, recording the callbacks the change calls for in the
+   * same transaction (a store that keeps no callbacks ignores them).
+   */
+  default boolean transition(DagRun current, DagRun next, List<CallbackRequest> callbacks, Long writer) {
+    return transition(current, next, writer);
+  }
+
   List<TaskInstance> taskInstances(RunKey key);
 
   Optional<TaskInstance> taskInstance(TaskInstanceKey key);
+
+  /** These task instances as stored now (those that exist), in one read. */
+  default List<TaskInstance> taskInstances(Collection<TaskInstanceKey> keys) {
+    return keys.stream().map(this::taskInstance).flatMap(Optional::stream).toList();
+  }
 
   /** Task instances in these states, across all runs. */
   List<TaskInstance> taskInstancesInStates(Collection<TaskState> states);
@@ -94,4 +114,19 @@ public interface RunStore {
   List<TaskAttempt> attempts(RunKey key);
 
   Optional<TaskAttempt> attempt(TaskInstanceKey key, int tryNumber);
+
+  /** Segments of the run's trace that a clear or mark ended (the root first), oldest first. */
+  default List<DagRun> runSegments(RunKey key) {
+    return List.of();
+  }
+
+  /** task_run spans a clear or mark replaced, oldest first. */
+  default List<TaskInstance> taskSegments(RunKey key) {
+    return List.of();
+  }
+
+  /** Events recorded on the run's spans after the fact (marks, stops, a missed deadline), oldest first. */
+  default List<SpanEvent> spanEvents(RunKey key) {
+    return List.of();
+  }
 }

@@ -14,8 +14,24 @@ public record Stores(DagStore dags, RunStore runs, PoolStore pools, JobStore job
   /** The JDBC stores on this database; finished spans are recorded in the outbox per {@code recording}. */
   public static Stores jdbc(Database database, SpanRecording recording) {
     Sql sql = database.sql();
-    return new Stores(new JdbcDagStore(sql), new JdbcRunStore(sql, recording, new JdbcSpanResources(sql)),
+    return new Stores(new JdbcDagStore(sql), new JdbcRunStore(sql, new SpanRecorder(recording, new JdbcSpanResources(sql))),
         new JdbcPoolStore(sql), new JdbcJobStore(sql));
+  }
+
+  /** Operations on runs (clear, mark, delete) and deadlines, on this database, recording no spans. */
+  public static OperationStore operations(Database database) {
+    return operations(database, SpanRecording.OFF);
+  }
+
+  /** Operations on runs (clear, mark, delete) and deadlines; the spans they end are recorded per {@code recording}. */
+  public static OperationStore operations(Database database, SpanRecording recording) {
+    Sql sql = database.sql();
+    return new JdbcOperationStore(sql, new SpanRecorder(recording, new JdbcSpanResources(sql)));
+  }
+
+  /** Callbacks waiting to run, on this database. */
+  public static CallbackStore callbacks(Database database) {
+    return new JdbcCallbackStore(database.sql());
   }
 
   /** The span outbox on this database: finished, sampled spans not exported yet. */

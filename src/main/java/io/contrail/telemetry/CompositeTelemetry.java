@@ -98,6 +98,27 @@ final class CompositeTelemetry implements Telemetry {
   }
 
   @Override
+  public void deadlineMissed(DagRun run) {
+    each("deadlineMissed", t -> t.deadlineMissed(run));
+  }
+
+  /** The span of the first backend that makes one (the traces backend). */
+  @Override
+  public CallbackSpan callbackStarted(io.contrail.run.CallbackRequest request, java.time.Instant start) {
+    for (Telemetry t : backends) {
+      try {
+        CallbackSpan span = t.callbackStarted(request, start);
+        if (span != CallbackSpan.NONE) {
+          return span;
+        }
+      } catch (RuntimeException | LinkageError e) {
+        LOG.warn("telemetry backend {} failed in callbackStarted: {}", t.getClass().getSimpleName(), e.toString());
+      }
+    }
+    return CallbackSpan.NONE;
+  }
+
+  @Override
   public void close() {
     each("close", Telemetry::close);
   }

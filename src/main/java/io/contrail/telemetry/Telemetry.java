@@ -83,6 +83,31 @@ public interface Telemetry extends AutoCloseable {
   /** Every pool's slots, reported periodically by the scheduler. */
   default void poolsState(java.util.List<PoolSlots> pools) {}
 
+  /** A run missed its DAG's deadline (reported once, by the process that recorded it). */
+  default void deadlineMissed(DagRun run) {}
+
+  /** The span of one callback while it runs: its W3C traceparent (null when not traced), ended once. */
+  interface CallbackSpan {
+    CallbackSpan NONE = new CallbackSpan() {
+      @Override
+      public String traceparent() {
+        return null;
+      }
+
+      @Override
+      public void ended(Instant end, boolean succeeded, String error) {}
+    };
+
+    String traceparent();
+
+    void ended(Instant end, boolean succeeded, String error);
+  }
+
+  /** A callback starts: its {@code callback.<kind>} span, a child of the span it concerns. */
+  default CallbackSpan callbackStarted(io.contrail.run.CallbackRequest request, Instant start) {
+    return CallbackSpan.NONE;
+  }
+
   /** Flushes what is buffered and releases exporters; called once when the process stops. */
   default void close() {}
 }

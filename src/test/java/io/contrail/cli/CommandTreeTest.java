@@ -61,7 +61,9 @@ class CommandTreeTest {
         "contrail dags list", "contrail dags show", "contrail dags pause", "contrail dags unpause",
         "contrail dags trigger", "contrail dags test", "contrail dags backfill", "contrail dags list-import-errors",
         "contrail runs list", "contrail runs show", "contrail tasks logs", "contrail pools list", "contrail pools set",
-        "contrail traces show", "contrail traces export", "contrail bench", "contrail help");
+        "contrail traces show", "contrail traces export", "contrail bench", "contrail help",
+        "contrail tasks clear", "contrail tasks mark", "contrail tasks test", "contrail tasks states",
+        "contrail runs clear", "contrail runs mark", "contrail runs delete", "contrail dags delete");
   }
 
   @Test
@@ -123,6 +125,7 @@ class CommandTreeTest {
 
     Printed helpOfNothing = contrail("help", "runs", "nope");
     assertThat(helpOfNothing.exitCode()).isEqualTo(2);
-    assertThat(helpOfNothing.err().strip()).isEqualTo("error: `contrail runs` has no command 'nope' (it has: list, show)");
+    assertThat(helpOfNothing.err().strip()).isEqualTo("error: `contrail runs` has no command 'nope' (it has: list, show, clear, mark,"
+        + " delete)");
   }
 }

@@ -40,7 +40,7 @@ class ConfigLoaderTest {
     assertThat(config.database().url()).isEqualTo("jdbc:h2:file:" + home.resolve("contrail"));
     assertThat(config.database().poolSize()).isEqualTo(10);
     assertThat(config.scheduler())
-        .isEqualTo(new ContrailConfig.Scheduler(1000, 2000, 30000, 5000, 30000));
+        .isEqualTo(new ContrailConfig.Scheduler(1000, 2000, 30000, 5000, 30000, 3));
     assertThat(config.metrics().statsdPort()).isEqualTo(8125);
     assertThat(config.metrics().otelProtocol()).isEqualTo("grpc");
     assertThat(config.metrics().metricsAllowList()).isEmpty();

@@ -293,6 +293,20 @@ public final class CliProcess implements AutoCloseable {
     }
   }
 
+  /** Waits until a task has written its pid to {@code file} (failing after {@code timeout}) and reads it. */
+  public static long awaitPid(Path file, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    try {
+      while (!(Files.exists(file) && Files.size(file) > 0) && System.nanoTime() < deadline) {
+        sleep(Duration.ofMillis(50));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    assertThat(file).as("a pid written within %s", timeout).exists();
+    return readPid(file);
+  }
+
   public static void sleep(Duration d) {
     try {
       Thread.sleep(d.toMillis());

@@ -75,10 +75,17 @@ public final class MetricsTelemetry implements Telemetry {
     }
     if ((to == RunState.SUCCESS || to == RunState.FAILED) && started != null && run.times().endDate() != null) {
       String state = to.id();
+      // a re-run after a clear reports its own duration (start_date is the re-run's), tagged cleared
+      Tags tags = run.clearNumber() > 0 ? Tags.of("dag_id", dagId, "run_type", run.runType().id(), "cleared", "true")
+          : Tags.of("dag_id", dagId, "run_type", run.runType().id());
       stats.timing("dagrun.duration." + state, between(started, run.times().endDate()),
-          Tags.of("dag_id", dagId, "run_type", run.runType().id()),
-          TraceContexts.remoteParent(run.trace().span()));
+          tags, TraceContexts.remoteParent(run.trace().span()));
     }
+  }
+
+  @Override
+  public void deadlineMissed(DagRun run) {
+    stats.incr("dagrun.deadline_missed", Tags.of("dag_id", run.dagId(), "run_type", run.runType().id()));
   }
 
   @Override

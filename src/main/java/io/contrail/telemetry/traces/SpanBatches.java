@@ -3,6 +3,7 @@ package io.contrail.telemetry.traces;
 import io.contrail.api.Dag;
 import io.contrail.run.DagRun;
 import io.contrail.run.RunKey;
+import io.contrail.run.SpanEvent;
 import io.contrail.run.TaskAttempt;
 import io.contrail.run.TaskInstance;
 import io.contrail.secrets.SecretsMasker;
@@ -21,8 +22,8 @@ import java.util.Optional;
 /**
  * Turns finished rows into spans: a claimed outbox batch, or every finished row of one run for
  * {@code traces export}. Each run's context (the run, its task instances and attempts, its DAG)
- * is read once per batch, by primary key, so the cost follows the batch and the size of its runs,
- * never the history.
+ * (with the spans clears kept and its span events) is read once per batch, by primary key, so the
+ * cost follows the batch and the size of its runs, never the history.
  */
 final class SpanBatches {
   private final RunStore runs;
@@ -43,14 +44,15 @@ final class SpanBatches {
     Contexts contexts = new Contexts();
     List<SpanData> out = new ArrayList<>(batch.spans());
     for (SpanOutbox.Stored<DagRun> r : batch.runs()) {
-      DagRun run = r.row();
-      out.add(SpanMapper.runSpan(run, new SpanTimes(run, null, List.of(), List.of()).run(),
-          resources.of(r.resourceId(), run.dagId()), masker));
+      DagRun run = r.row(); // the run, or a segment of it a clear kept
+      contexts.of(run.key()).ifPresent(c -> out.add(SpanMapper.runSpan(run,
+          new SpanTimes(run, null, List.of(), List.of()).run(), resources.of(r.resourceId(), run.dagId()), masker,
+          c.events)));
     }
     for (SpanOutbox.Stored<TaskInstance> t : batch.tasks()) {
-      TaskInstance ti = t.row();
-      contexts.of(ti.key().runKey()).ifPresent(c -> out.add(SpanMapper.taskSpan(ti, c.run, c.dag, c.tasks,
-          c.times.task(ti), resources.of(t.resourceId(), ti.dagId()))));
+      TaskInstance ti = t.row(); // the task instance, or a task_run span of it a clear or mark kept
+      contexts.of(ti.key().runKey()).ifPresent(c -> out.add(SpanMapper.taskSpan(ti, c.run, c.dag, c.siblings,
+          c.times.task(ti), resources.of(t.resourceId(), ti.dagId()), c.events)));
     }
     for (SpanOutbox.Stored<TaskAttempt> a : batch.attempts()) {
       TaskAttempt at = a.row();
@@ -58,14 +60,20 @@ final class SpanBatches {
         TaskInstance ti = c.tasks.get(at.taskId());
         if (ti != null) {
           out.add(SpanMapper.attemptSpan(at, ti, c.run, c.times.attempt(at), resources.of(a.resourceId(), at.dagId()),
-              masker));
+              masker, c.events));
         }
       });
     }
     return out;
   }
 
-  private record Context(DagRun run, Dag dag, Map<String, TaskInstance> tasks, SpanTimes times) {}
+  /**
+   * @param tasks the run's task instances by id
+   * @param siblings those, then the task_run spans clears and marks kept (for upstream links)
+   * @param events the run's stored span events (marks, stops, missed deadlines)
+   */
+  private record Context(DagRun run, Dag dag, Map<String, TaskInstance> tasks, List<TaskInstance> siblings,
+      SpanTimes times, List<SpanEvent> events) {}
 
   /** The contexts of one batch: each run and DAG read at most once. */
   private final class Contexts {
@@ -78,7 +86,10 @@ final class SpanBatches {
         Map<String, TaskInstance> tasks = new LinkedHashMap<>();
         runs.taskInstances(k).forEach(ti -> tasks.put(ti.taskId(), ti));
         List<TaskAttempt> attempts = runs.attempts(k);
-        return new Context(run, dag, tasks, new SpanTimes(run, dag, tasks.values(), attempts));
+        List<TaskInstance> siblings = new ArrayList<>(tasks.values());
+        siblings.addAll(runs.taskSegments(k));
+        return new Context(run, dag, tasks, siblings, new SpanTimes(run, dag, tasks.values(), attempts),
+            runs.spanEvents(k));
       }));
     }
   }

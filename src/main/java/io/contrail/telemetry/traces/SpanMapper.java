@@ -8,6 +8,7 @@ import io.contrail.run.RunSpec;
 import io.contrail.run.RunState;
 import io.contrail.run.RunTimes;
 import io.contrail.run.RunTrace;
+import io.contrail.run.SpanEvent;
 import io.contrail.run.TaskAttempt;
 import io.contrail.run.TaskInstance;
 import io.contrail.run.TaskState;
@@ -28,6 +29,7 @@ import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.data.StatusData;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -38,7 +40,10 @@ import java.util.regex.Pattern;
  * Builds the span of a finished run, task instance or attempt from its stored row (DESIGN.md §6):
  * {@code dag_run.<dag_id>} → {@code task_run.<task_id>} → {@code task_attempt.<task_id>}, with the
  * stored ids and flags, the times {@link SpanTimes} derives and the resource of the process that
- * finished the row. Pure code over rows.
+ * finished the row. A cleared run's re-runs are {@code dag_run} spans of their own (segments, with
+ * {@code contrail.clear_number}) under the root, holding the task_run spans of their tries; a
+ * task_run span a clear replaced is linked from its successor ({@code previous}); marks, stops and
+ * missed deadlines are span events. Pure code over rows.
  */
 final class SpanMapper {
   private static final Pattern EXCEPTION = Pattern.compile("([A-Za-z_$][\\w$]*(?:\\.[A-Za-z_$][\\w$]*)*): ?(.*)");
@@ -55,6 +60,16 @@ final class SpanMapper {
    * @param masker masks the conf attribute (by key, at any depth)
    */
   static SpanData runSpan(DagRun run, SpanTimes.Window window, Resource resource, SecretsMasker masker) {
+    return runSpan(run, window, resource, masker, List.of());
+  }
+
+  /**
+   * The span of the run's segment {@code run} describes: the root {@code dag_run} span, or for a
+   * re-run after a clear a {@code dag_run} span with {@code contrail.clear_number}, child of the
+   * root. {@code stored} are the run's span events (those of this span are added).
+   */
+  static SpanData runSpan(DagRun run, SpanTimes.Window window, Resource resource, SecretsMasker masker,
+      Collection<SpanEvent> stored) {
     RunSpec spec = run.spec();
     RunTimes times = run.times();
     RunTrace trace = run.trace();
@@ -79,29 +94,43 @@ final class SpanMapper {
       events.add(EventData.create(nanos(times.startDate()), "started", Attributes.empty()));
     }
     Instant end = window.end();
+    String spanId = trace.currentSpanId();
+    events.addAll(eventsOf(spanId, stored));
     events.add(EventData.create(nanos(end), "ended",
         Attributes.of(AttributeKey.stringKey("contrail.state"), run.state().id())));
-    SpanContext parent = trace.parentSpanId() == null ? SpanContext.getInvalid()
+    boolean root = trace.segment().isRoot();
+    if (run.clearNumber() > 0 || !root) {
+      a.put("contrail.clear_number", (long) run.clearNumber());
+    }
+    SpanContext parent = !root ? context(trace.traceId(), trace.spanId(), trace.flags())
+        : trace.parentSpanId() == null ? SpanContext.getInvalid()
         : SpanContext.createFromRemoteParent(trace.traceId(), trace.parentSpanId(), flags(trace.flags()), TraceState.getDefault());
     StatusData status = run.state() == RunState.FAILED ? StatusData.create(StatusCode.ERROR, "run failed") : StatusData.unset();
     List<LinkData> links = new ArrayList<>();
     TraceContext creator = trace.createdBy();
-    if (creator != null) {
+    if (creator != null && root) {
       // the scheduler.loop span that created the run; it may not have been exported (scheduler_spans)
       links.add(LinkData.create(context(creator.traceId(), creator.spanId(), TraceContext.SAMPLED),
           Attributes.of(LINK_TYPE, "created_by")));
     }
-    return new StoredSpan(runSpanName(run.dagId()), context(trace.traceId(), trace.spanId(), trace.flags()), parent,
+    return new StoredSpan(runSpanName(run.dagId()), context(trace.traceId(), spanId, trace.flags()), parent,
         status, nanos(window.start()), nanos(end), a.build(), events, links, resource);
   }
 
+  static SpanData taskSpan(TaskInstance ti, DagRun run, Dag dag, Collection<TaskInstance> siblings,
+      SpanTimes.Window window, Resource resource) {
+    return taskSpan(ti, run, dag, siblings, window, resource, List.of());
+  }
+
   /**
-   * @param siblings the run's task instances by task id (for links to upstream task_run spans)
+   * @param siblings the run's task instances, then the task_run spans clears replaced: an
+   *     upstream link goes to the upstream task's span in the same segment, else its current one
    * @param dag the DAG definition, or null when it is gone (no trigger rule and links then)
    * @param window from {@link SpanTimes#task}
+   * @param stored the run's span events (those of this span are added)
    */
-  static SpanData taskSpan(TaskInstance ti, DagRun run, Dag dag, Map<String, TaskInstance> siblings,
-      SpanTimes.Window window, Resource resource) {
+  static SpanData taskSpan(TaskInstance ti, DagRun run, Dag dag, Collection<TaskInstance> siblings,
+      SpanTimes.Window window, Resource resource, Collection<SpanEvent> stored) {
     Optional<TaskDefinition> def = definition(dag, ti.taskId());
     AttributesBuilder a = Attributes.builder()
         .put("contrail.dag_id", ti.dagId())
@@ -113,20 +142,26 @@ final class SpanMapper {
         .put("contrail.max_tries", (long) ti.tries().max())
         .put("contrail.pool", ti.profile().pool());
     def.ifPresent(d -> a.put("contrail.trigger_rule", d.triggerRule().name().toLowerCase(java.util.Locale.ROOT)));
+    String parentSpan = parentOf(ti, run);
     List<LinkData> links = new ArrayList<>();
     if (def.isPresent()) {
       for (String up : def.get().dependsOn()) {
-        TaskInstance u = siblings.get(up);
+        TaskInstance u = upstreamIn(siblings, up, parentSpan, run);
         if (u != null) {
           links.add(LinkData.create(context(run.trace().traceId(), u.trace().spanId(), u.trace().flags()),
               Attributes.of(LINK_TYPE, "upstream")));
         }
       }
     }
+    if (ti.trace().previousSpanId() != null) {
+      // a cleared task instance's new task_run span follows the one the clear replaced
+      links.add(LinkData.create(context(run.trace().traceId(), ti.trace().previousSpanId(), ti.trace().flags()),
+          Attributes.of(LINK_TYPE, "previous")));
+    }
     StatusData status = ti.state() == TaskState.FAILED ? StatusData.create(StatusCode.ERROR, "task failed") : StatusData.unset();
     return new StoredSpan("task_run." + ti.taskId(), context(run.trace().traceId(), ti.trace().spanId(), ti.trace().flags()),
-        context(run.trace().traceId(), run.trace().spanId(), run.trace().flags()), status, nanos(window.start()),
-        nanos(window.end()), a.build(), List.of(), links, resource);
+        context(run.trace().traceId(), parentSpan, run.trace().flags()), status, nanos(window.start()),
+        nanos(window.end()), a.build(), eventsOf(ti.trace().spanId(), stored), links, resource);
   }
 
   /**
@@ -135,6 +170,12 @@ final class SpanMapper {
    */
   static SpanData attemptSpan(TaskAttempt at, TaskInstance ti, DagRun run, SpanTimes.Window window, Resource resource,
       SecretsMasker masker) {
+    return attemptSpan(at, ti, run, window, resource, masker, List.of());
+  }
+
+  /** @param stored the run's span events (those of this span, a stop by a user, are added) */
+  static SpanData attemptSpan(TaskAttempt at, TaskInstance ti, DagRun run, SpanTimes.Window window, Resource resource,
+      SecretsMasker masker, Collection<SpanEvent> stored) {
     AttributesBuilder a = Attributes.builder()
         .put("contrail.dag_id", at.dagId())
         .put("contrail.run_id", at.runId())
@@ -155,7 +196,7 @@ final class SpanMapper {
       a.put("process.exit.code", (long) at.status().exitCode());
     }
     Instant end = window.end();
-    List<EventData> events = new ArrayList<>();
+    List<EventData> events = new ArrayList<>(eventsOf(at.spanId(), stored));
     StatusData status = StatusData.unset();
     if (at.state() == TaskState.FAILED) {
       String error = at.status().error() == null ? "the attempt failed" : masker.mask(at.status().error());
@@ -170,8 +211,43 @@ final class SpanMapper {
       status = StatusData.create(StatusCode.ERROR, ValueLimits.truncate(firstLine));
     }
     return new StoredSpan("task_attempt." + at.taskId(), context(run.trace().traceId(), at.spanId(), ti.trace().flags()),
-        context(run.trace().traceId(), ti.trace().spanId(), ti.trace().flags()), status, nanos(window.start()), nanos(end),
-        a.build(), events, List.of(), resource);
+        context(run.trace().traceId(), at.taskSpanIdOr(ti.trace().spanId()), ti.trace().flags()), status,
+        nanos(window.start()), nanos(end), a.build(), events, List.of(), resource);
+  }
+
+  /** A task_run span's parent: the run segment it was cleared into, else the run's root span. */
+  static String parentOf(TaskInstance ti, DagRun run) {
+    return ti.trace().parentSpanId() != null ? ti.trace().parentSpanId() : run.trace().spanId();
+  }
+
+  /** The upstream task's span in the same segment ({@code parentSpan}) if there is one, else its first (current) one. */
+  private static TaskInstance upstreamIn(Collection<TaskInstance> siblings, String taskId, String parentSpan, DagRun run) {
+    TaskInstance first = null;
+    for (TaskInstance s : siblings) {
+      if (!s.taskId().equals(taskId)) {
+        continue;
+      }
+      if (parentOf(s, run).equals(parentSpan)) {
+        return s;
+      }
+      if (first == null) {
+        first = s;
+      }
+    }
+    return first;
+  }
+
+  /** The stored events of one span, as span events with their own time. */
+  private static List<EventData> eventsOf(String spanId, Collection<SpanEvent> stored) {
+    List<EventData> out = new ArrayList<>();
+    for (SpanEvent e : stored) {
+      if (e.spanId().equals(spanId)) {
+        AttributesBuilder b = Attributes.builder();
+        e.attributes().forEach((k, v) -> b.put(k, ValueLimits.truncate(v)));
+        out.add(EventData.create(nanos(e.at()), e.name(), b.build()));
+      }
+    }
+    return out;
   }
 
   /** The task's definition (a map lookup), empty when the DAG or the task is gone. */

@@ -21,8 +21,9 @@ import java.util.Map;
  * <ul>
  *   <li>{@code dag_run}: queued → end of the run.
  *   <li>{@code task_run}: the earliest of its scheduled, queued and first try's start times → its
- *       terminal state (a retried task's span covers every try; {@code scheduled_at} alone is the
- *       last scheduling).
+ *       terminal state (a retried task's span covers every try of that span; {@code scheduled_at}
+ *       alone is the last scheduling). A task_run span a clear kept (passed among
+ *       {@code taskInstances}' siblings to {@link #task}) covers its own tries.
  *   <li>{@code task_run} of a task that never ran (skipped, upstream_failed): from the end of its
  *       last upstream task that had ended by then — the moment its fate was sealed — to when the
  *       scheduler recorded it.
@@ -65,8 +66,10 @@ public final class SpanTimes {
     this.dag = dag;
     taskInstances.forEach(ti -> tasks.put(ti.taskId(), ti));
     for (TaskAttempt at : attempts) {
-      if (at.startDate() != null) {
-        firstTryStart.merge(at.taskId(), at.startDate(), (a, b) -> a.isBefore(b) ? a : b);
+      TaskInstance ti = tasks.get(at.taskId());
+      if (at.startDate() != null && ti != null) {
+        // by the task_run span the try belongs to: a cleared task's earlier tries are its earlier span's
+        firstTryStart.merge(at.taskSpanIdOr(ti.trace().spanId()), at.startDate(), (a, b) -> a.isBefore(b) ? a : b);
       }
     }
   }
@@ -79,7 +82,7 @@ public final class SpanTimes {
   public Window task(TaskInstance ti) {
     TaskTimes t = ti.times();
     Instant end = firstNonNull(t.endDate(), t.startDate(), t.scheduledAt(), run.times().queuedAt());
-    Instant start = earliest(t.scheduledAt(), t.queuedAt(), firstTryStart.get(ti.taskId()));
+    Instant start = earliest(t.scheduledAt(), t.queuedAt(), firstTryStart.get(ti.trace().spanId()));
     if (start == null) {
       start = settledAt(ti, end);
     }

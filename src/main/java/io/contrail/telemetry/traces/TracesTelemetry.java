@@ -8,7 +8,14 @@ import io.contrail.run.TaskInstance;
 import io.contrail.secrets.SecretsMasker;
 import io.contrail.telemetry.OtelSettings;
 import io.contrail.telemetry.Telemetry;
+import io.contrail.run.CallbackRequest;
+import io.contrail.run.TraceContext;
+import io.contrail.telemetry.TraceContexts;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.StatusCode;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 
 /**
@@ -79,6 +86,46 @@ public final class TracesTelemetry implements Telemetry {
   public void attemptFinished(TaskInstance ti, TaskAttempt attempt) {
     tracing.poke();
     tracing.attemptFinished(ti, attempt);
+  }
+
+  /**
+   * A callback's span is started and ended live (like scheduler loop spans), as a child of the
+   * stored span it concerns; the callback's own process joins it through TRACEPARENT.
+   */
+  @Override
+  public CallbackSpan callbackStarted(CallbackRequest request, Instant start) {
+    if (!request.concerns().sampled()) {
+      return CallbackSpan.NONE;
+    }
+    Span span = tracing.tracer().spanBuilder("callback." + request.kind().id())
+        .setParent(TraceContexts.remoteParent(request.concerns()))
+        .setStartTimestamp(start)
+        .setAttribute("contrail.dag_id", request.run().dagId())
+        .setAttribute("contrail.run_id", request.run().runId())
+        .setAttribute("contrail.callback.kind", request.kind().id())
+        .setAttribute("contrail.state", request.state())
+        .startSpan();
+    if (request.taskId() != null) {
+      span.setAttribute("contrail.task_id", request.taskId());
+      span.setAttribute("contrail.try_number", (long) request.tryNumber());
+    }
+    SpanContext c = span.getSpanContext();
+    String traceparent = TraceContexts.traceparent(new TraceContext(c.getTraceId(), c.getSpanId(),
+        c.getTraceFlags().asByte()));
+    return new CallbackSpan() {
+      @Override
+      public String traceparent() {
+        return traceparent;
+      }
+
+      @Override
+      public void ended(Instant end, boolean succeeded, String error) {
+        if (!succeeded) {
+          span.setStatus(StatusCode.ERROR, error == null ? "callback failed" : ValueLimits.truncate(error));
+        }
+        span.end(end);
+      }
+    };
   }
 
   @Override

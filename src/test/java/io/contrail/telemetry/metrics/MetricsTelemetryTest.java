@@ -62,6 +62,18 @@ class MetricsTelemetryTest {
   }
 
   @Test
+  void aReRunAfterAClearReportsItsOwnDurationTaggedClearedWithItsRunType() {
+    DagRun done = scheduledRun(RunState.FAILED, T0.plusSeconds(1), T0.plusSeconds(61));
+    DagRun rerun = done.cleared(T0.plusSeconds(100)).toRunning(T0.plusSeconds(101))
+        .toFinished(RunState.SUCCESS, T0.plusSeconds(131));
+
+    telemetry.runStateChanged(rerun, RunState.RUNNING, RunState.SUCCESS);
+
+    assertThat(recorded).containsExactly(
+        "timing dagrun.duration.success 30000 {dag_id=hourly, run_type=scheduled, cleared=true}");
+  }
+
+  @Test
   void successfulScheduledRunReportsDurationAndFirstTaskSchedulingDelay() {
     DagRun done = scheduledRun(RunState.SUCCESS, T0.plusSeconds(1), T0.plusSeconds(61));
     TaskInstance first = aTaskInstance(done, "a")
