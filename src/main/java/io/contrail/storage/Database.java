@@ -95,7 +95,7 @@ public final class Database implements AutoCloseable {
       return url;
     }
     String upper = url.toUpperCase(java.util.Locale.ROOT);
-    StringBuilder b = new StringBuilder(url);
+    StringBuilder b = new StringBuilder(EmbeddedH2.onAsyncFileSystem(url));
     if (!upper.contains("AUTO_SERVER=")) {
       b.append(";AUTO_SERVER=TRUE");
     }

@@ -55,7 +55,30 @@ final class EmbeddedH2 {
   }
 
   static boolean isFileUrl(String url) {
-    return url.startsWith("jdbc:h2:file:") || url.startsWith("jdbc:h2:~") || url.startsWith("jdbc:h2:/");
+    return url.startsWith("jdbc:h2:file:") || url.startsWith("jdbc:h2:~") || url.startsWith("jdbc:h2:/")
+        || url.startsWith(ASYNC);
+  }
+
+  private static final String ASYNC = "jdbc:h2:async:";
+
+  /**
+   * The same database file on H2's {@code async:} file system. H2's default file system uses a
+   * {@link java.nio.channels.FileChannel}, which the JDK closes when a thread is interrupted inside
+   * a read or write: H2 then closes the whole database for every thread ("IO Exception ...
+   * .mv.db"), and a task stopped at the wrong moment (executor shutdown, a user's stop, a JUnit
+   * timeout) would take the scheduler down with it. The async file system's operations complete
+   * whatever the interrupt (the flag stays set for the caller), so interrupts are harmless to the
+   * database. Other processes may still open the file with a {@code file:} URL: the lock file is
+   * the same.
+   */
+  static String onAsyncFileSystem(String url) {
+    if (url.startsWith(ASYNC)) {
+      return url;
+    }
+    if (url.startsWith("jdbc:h2:file:")) {
+      return ASYNC + url.substring("jdbc:h2:file:".length());
+    }
+    return ASYNC + url.substring("jdbc:h2:".length());
   }
 
   /**
@@ -153,6 +176,7 @@ final class EmbeddedH2 {
   private static void restrictFiles(String url) {
     String base = url.substring("jdbc:h2:".length());
     base = base.startsWith("file:") ? base.substring("file:".length()) : base;
+    base = base.startsWith("async:") ? base.substring("async:".length()) : base;
     int semicolon = base.indexOf(';');
     base = semicolon < 0 ? base : base.substring(0, semicolon);
     if (base.startsWith("~")) {
