@@ -34,6 +34,14 @@ public record DagRun(RunKey key, RunState state, RunSpec spec, RunTimes times, R
     return spec.type();
   }
 
+  /**
+   * The earliest the run may start, as Airflow's {@code run_after}: a manual run's trigger time, a
+   * scheduled or backfill run's data interval end.
+   */
+  public Instant runAfter() {
+    return spec.type() == RunType.MANUAL || spec.dataIntervalEnd() == null ? times.queuedAt() : spec.dataIntervalEnd();
+  }
+
   public boolean sampled() {
     return trace.sampled();
   }
