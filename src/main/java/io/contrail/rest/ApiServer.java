@@ -82,7 +82,14 @@ public final class ApiServer implements AutoCloseable {
             + id));
       });
       cfg.routes.error(404, ctx -> notJsonYet(ctx, "Not Found"));
-      cfg.routes.error(405, ctx -> notJsonYet(ctx, "Method Not Allowed"));
+      cfg.routes.error(405, ctx -> {
+        // RFC 9110: a 405 names the methods the resource has
+        String allow = allowed(routes[0].registered(), contextPath.equals("/") ? ctx.path() : ctx.path().substring(contextPath.length()));
+        if (!allow.isEmpty()) {
+          ctx.header("Allow", allow);
+        }
+        notJsonYet(ctx, "Method Not Allowed");
+      });
       routes[0] = new Routes(cfg.routes);
       auth.routes(routes[0]);
       groups.forEach(g -> g.routes(routes[0]));
@@ -100,6 +107,12 @@ public final class ApiServer implements AutoCloseable {
       case 413 -> "Request body too large";
       default -> e.getMessage() == null || e.getMessage().isBlank() ? "Error " + e.getStatus() : e.getMessage();
     };
+  }
+
+  /** The methods of the registered operations whose path template matches {@code path}, as an Allow header. */
+  static String allowed(List<Routes.Route> routes, String path) {
+    return routes.stream().filter(r -> path.matches(r.path().replaceAll("\\{[^/]+}", "[^/]+")))
+        .map(Routes.Route::method).distinct().collect(java.util.stream.Collectors.joining(", "));
   }
 
   /** Javalin's own 404/405 bodies are text: answer JSON instead, as Airflow does. */

@@ -102,11 +102,21 @@ final class Body {
     return v == null || v.isNull() ? null : v;
   }
 
+  /** A required key given as JSON null: pydantic refuses it as the wrong type, never as absent. */
+  private boolean nullForRequired(String key, boolean required, String type, String msg) {
+    if (required && isNull(key)) {
+      wrongType(key, json.get(key), type, msg);
+      return true;
+    }
+    return false;
+  }
+
   private void wrongType(String key, JsonNode v, String type, String msg) {
     errors.add(new ValidationError(loc(key), msg, type, MAPPER.convertValue(v, Object.class), null));
   }
 
   String string(String key, boolean required, int maxLength) {
+    nullForRequired(key, required, "string_type", "Input should be a valid string");
     JsonNode v = value(key, required);
     if (v == null) {
       return null;
@@ -124,6 +134,7 @@ final class Body {
   }
 
   Boolean bool(String key, boolean required) {
+    nullForRequired(key, required, "bool_type", "Input should be a valid boolean");
     JsonNode v = value(key, required);
     if (v == null) {
       return null;
@@ -135,7 +146,9 @@ final class Body {
     return v.booleanValue();
   }
 
+  /** An integer in [min, 2^31-1]: every integer a body carries is kept in an INTEGER column. */
   Long integer(String key, boolean required, long min) {
+    nullForRequired(key, required, "int_type", "Input should be a valid integer");
     JsonNode v = value(key, required);
     if (v == null) {
       return null;
@@ -147,6 +160,11 @@ final class Body {
     if (v.longValue() < min) {
       errors.add(new ValidationError(loc(key), "Input should be greater than or equal to " + min,
           "greater_than_equal", v.longValue(), Map.of("ge", min)));
+      return null;
+    }
+    if (v.longValue() > Integer.MAX_VALUE) {
+      errors.add(new ValidationError(loc(key), "Input should be less than or equal to " + Integer.MAX_VALUE,
+          "less_than_equal", v.longValue(), Map.of("le", Integer.MAX_VALUE)));
       return null;
     }
     return v.longValue();

@@ -99,10 +99,10 @@ final class PoolBulk {
     } else if (entities == null || !entities.isArray()) {
       body.error("entities", "list_type", "Input should be a valid list");
     }
-    String onConflict = kind.equals("create") ? body.string("action_on_existence", false, 20)
-        : body.string("action_on_non_existence", false, 20);
+    String onConflictKey = kind.equals("create") ? "action_on_existence" : "action_on_non_existence";
+    String onConflict = body.string(onConflictKey, false, 20);
     List<String> allowed = kind.equals("create") ? List.of("fail", "skip", "overwrite") : List.of("fail", "skip");
-    if (onConflict != null && !allowed.contains(onConflict)) {
+    if (body.isNull(onConflictKey) || onConflict != null && !allowed.contains(onConflict)) {
       body.error(kind.equals("create") ? "action_on_existence" : "action_on_non_existence", "enum",
           "Input should be " + String.join(", ", allowed));
     }
