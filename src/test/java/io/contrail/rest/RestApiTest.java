@@ -8,6 +8,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.contrail.config.ConfigException;
 import io.contrail.rest.auth.Accounts;
 import io.contrail.roles.Contrail;
+import io.contrail.run.DagRun;
+import io.contrail.run.RunKey;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import io.contrail.testing.InProcessContrail;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -48,6 +56,9 @@ class RestApiTest {
   private InProcessContrail contrail;
   private RestApi.Started api;
   private String url;
+  private final InMemorySpanExporter spans = InMemorySpanExporter.create();
+  private final SdkTracerProvider tracing = SdkTracerProvider.builder()
+      .addSpanProcessor(SimpleSpanProcessor.create(spans)).build();
 
   @BeforeAll
   void startApi() {
@@ -62,6 +73,7 @@ class RestApiTest {
     if (contrail != null) {
       contrail.close();
     }
+    tracing.close();
   }
 
   private String start(Path home, Map<String, String> settings) {
@@ -70,7 +82,7 @@ class RestApiTest {
     settings.forEach(contrail::set);
     Contrail c = contrail.contrail();
     api = RestApi.start(new RestApi.Deps(c.config(), c.otel().environment(), c.database(), c.stores(), c.runCreator(),
-        c.clock(), c.tracer("io.contrail.rest")), 0);
+        c.clock(), tracing.get("io.contrail.rest")), 0);
     return api.server().url();
   }
 
@@ -142,6 +154,39 @@ class RestApiTest {
     assertThat(run.get("conf").get("who").asText()).isEqualTo("test");
     assertThat(run.get("conf").get("db_password").asText()).isEqualTo("***");
     assertThat(r.body()).doesNotContain("s3cret");
+  }
+
+  @Test
+  void everyRequestIsAServerSpanWithoutSecretsAndATriggeredRunLinksToIt() throws Exception {
+    String password = adminPassword();
+    String admin = login(url, "admin", password);
+    spans.reset(); // the class shares one server: only this test's trigger counts
+    HttpResponse<String> r = send(post(url + "/api/v2/dags/hello/dagRuns", admin, "{\"logical_date\": null}"));
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    SpanData span = awaitSpan("POST /api/v2/dags/{dag_id}/dagRuns");
+    assertThat(span.getKind()).isEqualTo(SpanKind.SERVER);
+    assertThat(span.getAttributes().asMap()).containsEntry(AttributeKey.stringKey("http.request.method"), "POST")
+        .containsEntry(AttributeKey.stringKey("http.route"), "/api/v2/dags/{dag_id}/dagRuns")
+        .containsEntry(AttributeKey.stringKey("url.path"), "/api/v2/dags/hello/dagRuns")
+        .containsEntry(AttributeKey.longKey("http.response.status_code"), 200L)
+        .containsEntry(AttributeKey.stringKey("user.id"), "admin");
+    DagRun run = contrail.stores().runs().findRun(new RunKey("hello", JSON.readTree(r.body()).get("dag_run_id").asText()))
+        .orElseThrow();
+    assertThat(run.trace().createdBy().spanId()).isEqualTo(span.getSpanId());
+    assertThat(run.trace().createdBy().traceId()).isEqualTo(span.getTraceId());
+    assertThat(spans.getFinishedSpanItems().toString()).doesNotContain(password).doesNotContain(admin);
+  }
+
+  private SpanData awaitSpan(String name) throws InterruptedException {
+    for (int i = 0; i < 100; i++) {
+      for (SpanData s : spans.getFinishedSpanItems()) {
+        if (s.getName().equals(name)) {
+          return s;
+        }
+      }
+      Thread.sleep(20);
+    }
+    throw new AssertionError("no span " + name + " in " + spans.getFinishedSpanItems());
   }
 
   @Test
