@@ -231,7 +231,7 @@ class RestApiTest {
     String admin = login(url, "admin", adminPassword());
     HttpResponse<String> cors = send(get(url + "/api/v2/version", null).header("Origin", "http://evil.example"));
     assertThat(cors.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
-    String big = "{\"conf\": {\"x\": \"" + "a".repeat(2 * 1024 * 1024) + "\"}}";
+    String big = "{\"conf\": {\"x\": \"" + "a".repeat(1_100_000) + "\"}}";
     HttpResponse<String> tooBig = send(post(url + "/api/v2/dags/hello/dagRuns", admin, big));
     assertThat(tooBig.statusCode()).isEqualTo(413);
     assertThat(JSON.readTree(tooBig.body()).has("detail")).isTrue();
