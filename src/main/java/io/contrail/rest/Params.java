@@ -145,6 +145,23 @@ public final class Params {
     return new Listing.Range<>(time(prefix + "_gte"), time(prefix + "_gt"), time(prefix + "_lte"), time(prefix + "_lt"));
   }
 
+  /**
+   * The date ranges the list endpoints filter on ({@code logical_date}, {@code run_after},
+   * {@code start_date}, {@code end_date}), each as {@link #timeRange}; only those given.
+   */
+  public <C extends Enum<C>> Map<C, Listing.Range<Instant>> timeRanges(Class<C> type, C logicalDate, C runAfter,
+      C startDate, C endDate) {
+    Map<C, Listing.Range<Instant>> times = new java.util.EnumMap<>(type);
+    Map.of("logical_date", logicalDate, "run_after", runAfter, "start_date", startDate, "end_date", endDate)
+        .forEach((name, column) -> {
+          Listing.Range<Instant> r = timeRange(name);
+          if (!r.isOpen()) {
+            times.put(column, r);
+          }
+        });
+    return times;
+  }
+
   /** {@code <prefix>_gte}, {@code _gt}, {@code _lte} and {@code _lt} as numbers. */
   public Listing.Range<Double> numberRange(String prefix) {
     return new Listing.Range<>(number(prefix + "_gte"), number(prefix + "_gt"), number(prefix + "_lte"),

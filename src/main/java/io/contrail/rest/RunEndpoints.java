@@ -23,7 +23,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -103,14 +102,8 @@ final class RunEndpoints implements Routes.Group {
     Params p = Params.of(ctx);
     int limit = p.limit();
     int offset = p.offset();
-    Map<RunColumn, Listing.Range<Instant>> times = new EnumMap<>(RunColumn.class);
-    Map.of("logical_date", RunColumn.LOGICAL_DATE, "run_after", RunColumn.RUN_AFTER, "start_date",
-        RunColumn.START_DATE, "end_date", RunColumn.END_DATE).forEach((name, column) -> {
-          Listing.Range<Instant> r = p.timeRange(name);
-          if (!r.isOpen()) {
-            times.put(column, r);
-          }
-        });
+    Map<RunColumn, Listing.Range<Instant>> times = p.timeRanges(RunColumn.class, RunColumn.LOGICAL_DATE, RunColumn.RUN_AFTER,
+        RunColumn.START_DATE, RunColumn.END_DATE);
     Listing.Range<Double> duration = p.numberRange("duration");
     List<Listing.Sort<RunColumn>> sort = p.orderBy(ORDER, "id");
     Set<RunState> states = p.values("state", STATES);

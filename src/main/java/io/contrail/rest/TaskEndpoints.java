@@ -12,7 +12,6 @@ import io.contrail.storage.RunStore;
 import io.javalin.http.Context;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -136,14 +135,8 @@ final class TaskEndpoints implements Routes.Group {
     Params p = Params.of(ctx);
     int limit = p.limit();
     int offset = p.offset();
-    Map<TaskColumn, Listing.Range<Instant>> times = new EnumMap<>(TaskColumn.class);
-    Map.of("logical_date", TaskColumn.LOGICAL_DATE, "run_after", TaskColumn.RUN_AFTER, "start_date",
-        TaskColumn.START_DATE, "end_date", TaskColumn.END_DATE).forEach((name, column) -> {
-          Listing.Range<Instant> r = p.timeRange(name);
-          if (!r.isOpen()) {
-            times.put(column, r);
-          }
-        });
+    Map<TaskColumn, Listing.Range<Instant>> times = p.timeRanges(TaskColumn.class, TaskColumn.LOGICAL_DATE, TaskColumn.RUN_AFTER,
+        TaskColumn.START_DATE, TaskColumn.END_DATE);
     Listing.Range<Double> duration = p.numberRange("duration");
     List<Listing.Sort<TaskColumn>> sort = p.orderBy(ORDER, "map_index");
     Set<TaskState> states = p.values("state", STATES);

@@ -57,8 +57,11 @@ public final class RunIds {
     return c < 0x20 || c == 0x7f ? String.format("U+%04X", c) : "'" + Character.toString(c) + "'";
   }
 
-  /** The id with control characters shown as \\uXXXX, so the message cannot break a terminal or a log line. */
-  private static String printable(String s) {
+  /**
+   * The id as it may appear in a message: control characters shown as \\uXXXX (so the message
+   * cannot break a terminal or a log line), cut at 260 characters.
+   */
+  public static String printable(String s) {
     StringBuilder b = new StringBuilder();
     s.codePoints().limit(260).forEach(c -> {
       if (c < 0x20 || c == 0x7f) {
