@@ -2,6 +2,7 @@ package io.contrail.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -37,9 +38,12 @@ abstract class JdbcStoreContract extends StoreContract {
 
   @Test
   void migratingAnUpToDateDatabaseAppliesNothing() {
-    assertThat(migrationsOnEmptyDatabase).isEqualTo(6);
+    // main's migrations (V1, V2, V3, V20, V22, V70) and the REST API's indexes (V50): a branch that
+    // adds one says so here
+    List<String> shipped = List.of("1", "2", "3", "20", "22", "50", "70");
+    assertThat(migrationsOnEmptyDatabase).isEqualTo(shipped.size());
     assertThat(db.migrate()).isZero();
     assertThat(db.pendingMigrations()).isEmpty();
-    assertThat(db.currentVersion()).isEqualTo("70");
+    assertThat(db.currentVersion()).isEqualTo(shipped.get(shipped.size() - 1));
   }
 }
