@@ -13,10 +13,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code api-server}: the REST API alone (standalone includes it); {@code --hash-password} makes an [api] users entry. */
-@Command(name = "api-server", mixinStandardHelpOptions = true,
+@Command(name = "api-server",
     description = "Serve the REST API (Airflow's REST API v2) alone; standalone includes it.")
 final class ApiServerCommand implements Callable<Integer> {
-  @Option(names = "--port", description = "Listen on this port instead of [api] port.") Integer port;
+  @Option(names = "--port", paramLabel = "PORT", description = "Listen on this port instead of [api] port.") Integer port;
   @Option(names = "--hash-password", description = "Read a password from stdin, print its bcrypt hash for"
       + " [api] users (name:role:hash) and exit.") boolean hashPassword;
   @Spec CommandSpec spec;

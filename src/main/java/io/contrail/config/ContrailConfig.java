@@ -32,7 +32,7 @@ public record ContrailConfig(
 
   /** This configuration with other [metrics] settings. */
   public ContrailConfig withMetrics(Metrics newMetrics) {
-    return new ContrailConfig(home, core, database, scheduler, newMetrics, metricsTags, traces, logs);
+    return new ContrailConfig(home, core, database, scheduler, newMetrics, metricsTags, traces, logs, api);
   }
 
   /** The configuration a fresh installation gets: every key at its default, paths under home. */

@@ -1,6 +1,5 @@
 package io.contrail.roles;
 
-import io.contrail.config.ConfigException;
 import io.contrail.config.Environment;
 import io.contrail.rest.RestApi;
 import java.io.PrintStream;
@@ -39,9 +38,10 @@ public final class ApiServerProcess {
     } catch (RuntimeException e) {
       for (Throwable t = e; t != null; t = t.getCause()) {
         if (t instanceof BindException) {
-          throw new ConfigException("[api] cannot listen on " + contrail.config().api().host() + ":"
+          // keeps the BindException as its cause: the CLI reports a taken port as the environment's fault (exit 3)
+          throw new IllegalStateException("[api] cannot listen on " + contrail.config().api().host() + ":"
               + (port == null ? contrail.config().api().port() : port) + ": " + t.getMessage()
-              + " (another process uses the port? set [api] port)");
+              + " (another process uses the port? set [api] port)", e);
         }
       }
       throw e;
