@@ -142,7 +142,9 @@ class AirflowClientsE2eTest {
 
   private Outcome run(List<String> command, int timeoutSeconds) throws Exception {
     Path out = Files.createTempFile(cli.home(), "peer-", ".out");
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile())
+    // in the throw-away home: schemathesis keeps its example cache (.schemathesis/) in the working directory
+    Process p = new ProcessBuilder(command).directory(cli.home().toFile()).redirectErrorStream(true)
+        .redirectOutput(out.toFile())
         .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
     if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
       p.descendants().forEach(ProcessHandle::destroyForcibly);
