@@ -1,13 +1,11 @@
 package io.contrail.rest;
 
-import io.contrail.api.Dag;
-import io.contrail.schedule.RunIds;
 import java.util.regex.Pattern;
 
 /**
  * Checks every id taken from a request path before it reaches a store or a file name: dag and task
- * ids as the DAG parser allows them, run ids as users may choose them ({@link RunIds#USER_RUN_ID})
- * or as Contrail generates them, pool names. An id that cannot exist is answered like one that
+ * ids and run ids by the one check every entry point uses ({@link io.contrail.run.Ids}), pool
+ * names. An id that cannot exist is answered like one that
  * does not: 404. {@code ..}, {@code /}, {@code \}, NUL and their encodings never get through.
  */
 public final class Ids {
@@ -16,15 +14,24 @@ public final class Ids {
   private Ids() {}
 
   public static boolean isDagId(String id) {
-    return id != null && Dag.DAG_ID.matcher(id).matches() && !dotsOnly(id);
+    return valid(() -> io.contrail.run.Ids.dagId(id));
   }
 
   public static boolean isTaskId(String id) {
-    return id != null && Dag.TASK_ID.matcher(id).matches() && !dotsOnly(id);
+    return valid(() -> io.contrail.run.Ids.taskId(id));
   }
 
   public static boolean isRunId(String id) {
-    return id != null && RunIds.USER_RUN_ID.matcher(id).matches() && !dotsOnly(id);
+    return valid(() -> io.contrail.run.Ids.runId(id));
+  }
+
+  private static boolean valid(Runnable check) {
+    try {
+      check.run();
+      return true;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
   }
 
   public static boolean isPoolName(String name) {

@@ -9,13 +9,13 @@ import io.contrail.rest.auth.Accounts;
 import io.contrail.rest.auth.ApiRole;
 import io.contrail.rest.auth.SecretFiles;
 import io.contrail.rest.auth.Tokens;
+import io.contrail.secrets.SecretsMasker;
+import io.contrail.security.Listeners;
 import io.contrail.storage.Database;
 import io.contrail.storage.DagQueries;
 import io.contrail.storage.Stores;
 import io.contrail.telemetry.traces.RunSpans;
 import io.opentelemetry.api.trace.Tracer;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -33,7 +33,7 @@ public final class RestApi {
 
   /** What the API of a process reads and writes through. */
   public record Deps(ContrailConfig config, Environment env, Database database, Stores stores, RunCreator runCreator,
-      Clock clock, Tracer tracer) {}
+      Clock clock, Tracer tracer, SecretsMasker masker) {}
 
   /** A started API and how to log in to it. */
   public record Started(ApiServer server, String adminUsername, Path generatedPasswordFile, boolean authOff)
@@ -63,7 +63,7 @@ public final class RestApi {
     ContrailConfig config = deps.config();
     ContrailConfig.Api api = config.api();
     boolean authOff = api.auth().equals("none");
-    if (authOff && !isLoopback(api.host())) {
+    if (authOff && !Listeners.isLoopback(api.host())) {
       throw new ConfigException("[api] auth = none is only allowed when [api] host is a loopback address"
           + " (127.0.0.1, ::1, localhost); host is '" + api.host() + "'");
     }
@@ -86,13 +86,13 @@ public final class RestApi {
     Deletions deletions = new Deletions(Stores.deletions(db));
     Lookups lookups = new Lookups(stores.dags(), stores.runs());
     DagViews dagViews = new DagViews(config.core().dagsFolder());
-    RunViews runViews = new RunViews(api.traceUrlTemplate());
+    RunViews runViews = new RunViews(api.traceUrlTemplate(), deps.masker());
     List<Routes.Group> groups = List.of(
         new MonitorEndpoints(db.sql(), dagQueries, deps.clock(),
             Duration.ofMillis(config.scheduler().zombieThresholdMs())),
         new DagEndpoints(stores.dags(), dagQueries, deletions, dagViews, lookups, deps.clock()),
         new RunEndpoints(stores.dags(), stores.runs(), Stores.runQueries(db), deps.runCreator(), deletions,
-            new RunSpans(config, deps.env(), stores.runs(), stores.dags()), runViews, lookups),
+            new RunSpans(config, deps.env(), stores.runs(), stores.dags(), deps.masker()), runViews, lookups),
         new TaskEndpoints(stores.runs(), Stores.runQueries(db), runViews, lookups),
         new LogEndpoints(config.logs().baseLogFolder(), lookups),
         new PoolEndpoints(Stores.poolAdmin(db)),
@@ -102,16 +102,4 @@ public final class RestApi {
     return new Started(server, api.adminUsername(), authOff ? null : generated, authOff);
   }
 
-  static boolean isLoopback(String host) {
-    try {
-      for (InetAddress a : InetAddress.getAllByName(host)) {
-        if (!a.isLoopbackAddress()) {
-          return false;
-        }
-      }
-      return true;
-    } catch (UnknownHostException e) {
-      return false;
-    }
-  }
 }

@@ -9,7 +9,7 @@ import io.contrail.run.TaskState;
 import io.contrail.run.TraceContext;
 import io.contrail.storage.Json;
 import io.contrail.telemetry.TraceContexts;
-import io.contrail.telemetry.traces.Redaction;
+import io.contrail.secrets.SecretsMasker;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -26,10 +26,15 @@ import java.util.UUID;
  */
 final class RunViews {
   private final String traceUrlTemplate;
+  private final SecretsMasker masker;
 
-  /** @param traceUrlTemplate [api] trace_url_template ({@code {trace_id}} is replaced), or empty */
-  RunViews(String traceUrlTemplate) {
+  /**
+   * @param traceUrlTemplate [api] trace_url_template ({@code {trace_id}} is replaced), or empty
+   * @param masker the process's secrets masker, which run conf passes through
+   */
+  RunViews(String traceUrlTemplate, SecretsMasker masker) {
     this.traceUrlTemplate = traceUrlTemplate == null ? "" : traceUrlTemplate;
+    this.masker = masker;
   }
 
   Map<String, Object> run(DagRun run) {
@@ -52,7 +57,7 @@ final class RunViews {
     m.put("state", run.state().id());
     m.put("triggered_by", origin.triggeredBy());
     m.put("triggering_user_name", origin.user());
-    m.put("conf", spec.conf() == null ? Map.of() : Redaction.mask(Json.readObject(spec.conf())));
+    m.put("conf", spec.conf() == null ? Map.of() : masker.redact(Json.readObject(spec.conf())));
     m.put("note", origin.note());
     m.put("dag_versions", List.of());
     m.put("bundle_version", null);

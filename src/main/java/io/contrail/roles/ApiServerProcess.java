@@ -34,7 +34,8 @@ public final class ApiServerProcess {
   static RestApi.Started start(Contrail contrail, Integer port) {
     try {
       return RestApi.start(new RestApi.Deps(contrail.config(), contrail.otel().environment(), contrail.database(),
-          contrail.stores(), contrail.runCreator(), contrail.clock(), contrail.tracer("io.contrail.rest")), port);
+          contrail.stores(), contrail.runCreator(), contrail.clock(), contrail.tracer("io.contrail.rest"), contrail.masker()),
+          port);
     } catch (RuntimeException e) {
       for (Throwable t = e; t != null; t = t.getCause()) {
         if (t instanceof BindException) {

@@ -82,7 +82,7 @@ class RestApiTest {
     settings.forEach(contrail::set);
     Contrail c = contrail.contrail();
     api = RestApi.start(new RestApi.Deps(c.config(), c.otel().environment(), c.database(), c.stores(), c.runCreator(),
-        c.clock(), tracing.get("io.contrail.rest")), 0);
+        c.clock(), tracing.get("io.contrail.rest"), c.masker()), 0);
     return api.server().url();
   }
 

@@ -1,7 +1,6 @@
 package io.contrail.schedule;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.contrail.run.RunType;
 import java.time.Instant;
@@ -22,16 +21,5 @@ class RunIdsTest {
     assertThat(RunIds.scheduled(logical)).isEqualTo("scheduled__2026-01-01T00:00:00Z");
     assertThat(RunIds.backfill(logical)).isEqualTo("backfill__2026-01-01T00:00:00Z");
     assertThat(RunIds.of(RunType.BACKFILL, logical)).isEqualTo("backfill__2026-01-01T00:00:00Z");
-  }
-
-  @Test
-  void userRunIdsThatCouldLeaveTheLogsFolderAreRefusedNamingTheCharacter() {
-    assertThat(RunIds.requireValid("my_run.2026-01-01T00:00:00+00:00")).isEqualTo("my_run.2026-01-01T00:00:00+00:00");
-    assertThatThrownBy(() -> RunIds.requireValid("../../x")).hasMessageContaining("character '/' is not allowed");
-    assertThatThrownBy(() -> RunIds.requireValid("..")).hasMessageContaining("made of dots alone");
-    assertThatThrownBy(() -> RunIds.requireValid("a\u0000b")).hasMessageContaining("U+0000")
-        .hasMessageContaining("a\\u0000b");
-    assertThatThrownBy(() -> RunIds.requireValid("")).hasMessageContaining("empty");
-    assertThatThrownBy(() -> RunIds.requireValid("x".repeat(251))).hasMessageContaining("251 characters");
   }
 }

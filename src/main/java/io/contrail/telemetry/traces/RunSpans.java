@@ -1,5 +1,6 @@
 package io.contrail.telemetry.traces;
 
+import io.contrail.secrets.SecretsMasker;
 import io.contrail.config.ContrailConfig;
 import io.contrail.config.Environment;
 import io.contrail.run.RunKey;
@@ -25,11 +26,11 @@ import java.util.List;
 public final class RunSpans {
   private final OutboxExporter builder;
 
-  public RunSpans(ContrailConfig config, Environment env, RunStore runs, DagStore dags) {
+  public RunSpans(ContrailConfig config, Environment env, RunStore runs, DagStore dags, SecretsMasker masker) {
     java.util.function.Function<String, io.opentelemetry.sdk.resources.Resource> resources = Tracing.resources(config,
         ContrailResource.create(config, config.traces().otelService(), env), env.hostname());
     // the outbox's own span building, without an outbox or an exporter: nothing is claimed or sent
-    this.builder = new OutboxExporter(null, runs, dags, new SpanMapper(resources), SpanExporter.composite(),
+    this.builder = new OutboxExporter(null, runs, dags, new SpanMapper(resources, masker), SpanExporter.composite(),
         Clock.systemUTC(), OutboxExporter.Options.defaults());
   }
 
