@@ -138,6 +138,15 @@ final class RunEndpoints implements Routes.Group {
       }
     }
     body.check();
+    // an empty id means "make one" (as Airflow's); any other id is checked here, not left to the
+    // planner, which treats a blank id as empty and would generate one for " "
+    if (runId != null && !runId.isEmpty()) {
+      try {
+        io.contrail.run.Ids.runId(runId);
+      } catch (IllegalArgumentException e) {
+        throw ApiException.badRequest(e.getMessage());
+      }
+    }
     DataInterval interval = null;
     if (intervalStart != null || intervalEnd != null) {
       if (intervalStart == null || intervalEnd == null || logicalDate == null) {

@@ -190,6 +190,19 @@ class RestApiTest {
   }
 
   @Test
+  void aTriggerWithABlankOrInvalidRunIdIs400NamingTheIdAndCreatesNoRun() throws Exception {
+    String admin = login(url, "admin", adminPassword());
+    int before = contrail.stores().runs().listRuns("hello", 10_000).size();
+    for (String id : new String[] {" ", "\\t", "../../x", "a/b", "x\\u0000y"}) {
+      HttpResponse<String> r = send(post(url + "/api/v2/dags/hello/dagRuns", admin,
+          "{\"dag_run_id\": \"" + id + "\", \"logical_date\": null}"));
+      assertThat(r.statusCode()).as(id + " -> " + r.body()).isEqualTo(400);
+      assertThat(r.body()).as(id).contains("run_id").doesNotContain("Exception");
+    }
+    assertThat(contrail.stores().runs().listRuns("hello", 10_000)).hasSize(before);
+  }
+
+  @Test
   void theLogEndpointNeverReadsOutsideTheLogsFolder() throws Exception {
     String admin = login(url, "admin", adminPassword());
     Files.writeString(home.resolve("secret.txt"), "do not show");
