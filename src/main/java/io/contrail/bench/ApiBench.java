@@ -53,8 +53,8 @@ final class ApiBench {
       r.put("dags", dags);
       r.put("runs", runs);
       r.put("seed_seconds", Scenarios.round((System.nanoTime() - t0) / 1e9, 1));
-      try (RestApi.Started api = RestApi.start(new RestApi.Deps(app.config(), app.otel().environment(),
-          app.database(), app.stores(), app.runCreator(), app.clock(), app.tracer("io.contrail.rest"), app.masker()), 0)) {
+      try (RestApi.Started api = RestApi.start(new RestApi.Deps(app.config(), app.otel(),
+          app.database(), app.stores(), app.runCreator(), app.clock(), app.tracer(), app.masker()), 0)) {
         String url = api.server().url();
         HttpClient http = HttpClient.newHttpClient();
         String token = login(http, url);

@@ -2,7 +2,6 @@ package io.contrail.rest;
 
 import io.contrail.config.ConfigException;
 import io.contrail.config.ContrailConfig;
-import io.contrail.config.Environment;
 import io.contrail.operations.Deletions;
 import io.contrail.operations.RunCreator;
 import io.contrail.rest.auth.Accounts;
@@ -14,6 +13,7 @@ import io.contrail.security.Listeners;
 import io.contrail.storage.Database;
 import io.contrail.storage.DagQueries;
 import io.contrail.storage.Stores;
+import io.contrail.telemetry.OtelSettings;
 import io.contrail.telemetry.traces.RunSpans;
 import io.opentelemetry.api.trace.Tracer;
 import java.nio.file.Path;
@@ -32,7 +32,7 @@ public final class RestApi {
   public static final String SECRET_KEY_FILE = "api_secret_key";
 
   /** What the API of a process reads and writes through. */
-  public record Deps(ContrailConfig config, Environment env, Database database, Stores stores, RunCreator runCreator,
+  public record Deps(ContrailConfig config, OtelSettings otel, Database database, Stores stores, RunCreator runCreator,
       Clock clock, Tracer tracer, SecretsMasker masker) {}
 
   /** A started API and how to log in to it. */
@@ -92,7 +92,7 @@ public final class RestApi {
             Duration.ofMillis(config.scheduler().zombieThresholdMs())),
         new DagEndpoints(stores.dags(), dagQueries, deletions, dagViews, lookups, deps.clock()),
         new RunEndpoints(stores.dags(), stores.runs(), Stores.runQueries(db), deps.runCreator(), deletions,
-            new RunSpans(config, deps.env(), stores.runs(), stores.dags(), deps.masker()), runViews, lookups),
+            new RunSpans(config, deps.otel(), Stores.spanOutbox(db), stores.runs(), stores.dags(), deps.masker()), runViews, lookups),
         new TaskEndpoints(stores.runs(), Stores.runQueries(db), runViews, lookups),
         new LogEndpoints(config.logs().baseLogFolder(), lookups),
         new PoolEndpoints(Stores.poolAdmin(db)),

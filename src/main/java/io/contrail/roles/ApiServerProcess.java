@@ -33,8 +33,8 @@ public final class ApiServerProcess {
   /** The process's REST API on [api] host and port ({@code port} overrides the port when not null). */
   static RestApi.Started start(Contrail contrail, Integer port) {
     try {
-      return RestApi.start(new RestApi.Deps(contrail.config(), contrail.otel().environment(), contrail.database(),
-          contrail.stores(), contrail.runCreator(), contrail.clock(), contrail.tracer("io.contrail.rest"), contrail.masker()),
+      return RestApi.start(new RestApi.Deps(contrail.config(), contrail.otel(), contrail.database(),
+          contrail.stores(), contrail.runCreator(), contrail.clock(), contrail.tracer(), contrail.masker()),
           port);
     } catch (RuntimeException e) {
       for (Throwable t = e; t != null; t = t.getCause()) {

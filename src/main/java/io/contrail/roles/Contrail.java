@@ -37,7 +37,6 @@ import java.time.Instant;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Tracer;
 import java.util.List;
-import java.util.function.Function;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import org.slf4j.LoggerFactory;
@@ -63,7 +62,7 @@ public final class Contrail implements AutoCloseable {
   private final RunCreator runCreator;
   private final TaskClassLoader taskClassLoader;
   private final SecretsMasker masker;
-  private final Function<String, Tracer> tracerProvider;
+  private final Tracer tracer;
   private final List<AutoCloseable> closeables = new CopyOnWriteArrayList<>();
   private volatile Consumer<String> notices = System.err::println;
 
@@ -83,8 +82,8 @@ public final class Contrail implements AutoCloseable {
       throw e;
     }
     this.telemetry = built.telemetry();
-    this.tracerProvider = built.traces().map(t -> (Function<String, Tracer>) t.tracing()::tracer)
-        .orElse(scope -> OpenTelemetry.noop().getTracer(scope));
+    this.tracer = built.traces().map(t -> t.tracing().tracer())
+        .orElseGet(() -> OpenTelemetry.noop().getTracer(ContrailResource.SCOPE));
     ContrailConfig.Database db = config.database();
     try {
       this.database = Database.open(db.url(), db.user(), db.password(), db.poolSize(), config.home());
@@ -207,8 +206,8 @@ public final class Contrail implements AutoCloseable {
   }
 
   /** A tracer for spans this process starts itself (API requests); a no-op one with traces off. */
-  public Tracer tracer(String scope) {
-    return tracerProvider.apply(scope);
+  public Tracer tracer() {
+    return tracer;
   }
 
   /** Where every run of this process is created. */

@@ -81,7 +81,7 @@ class RestApiTest {
         .set("CONTRAIL__API__USERS", "viewer:viewer:" + Accounts.hash("viewer-pw"));
     settings.forEach(contrail::set);
     Contrail c = contrail.contrail();
-    api = RestApi.start(new RestApi.Deps(c.config(), c.otel().environment(), c.database(), c.stores(), c.runCreator(),
+    api = RestApi.start(new RestApi.Deps(c.config(), c.otel(), c.database(), c.stores(), c.runCreator(),
         c.clock(), tracing.get("io.contrail.rest"), c.masker()), 0);
     return api.server().url();
   }
