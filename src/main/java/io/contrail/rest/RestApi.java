@@ -93,7 +93,7 @@ public final class RestApi {
         new DagEndpoints(stores.dags(), dagQueries, deletions, dagViews, lookups, deps.clock()),
         new RunEndpoints(stores.dags(), stores.runs(), Stores.runQueries(db), deps.runCreator(), deletions,
             new RunSpans(config, deps.otel(), Stores.spanOutbox(db), stores.runs(), stores.dags(), deps.masker()), runViews, lookups),
-        new TaskEndpoints(stores.runs(), Stores.runQueries(db), runViews, lookups),
+        new TaskEndpoints(stores.runs(), Stores.runQueries(db), Stores.notes(db), runViews, lookups),
         new LogEndpoints(config.logs().baseLogFolder(), lookups),
         new PoolEndpoints(Stores.poolAdmin(db)),
         new ImportErrorEndpoints(dagQueries, dagViews),

@@ -71,7 +71,8 @@ final class RunViews {
     return m;
   }
 
-  Map<String, Object> taskInstance(TaskInstance ti, DagRun run) {
+  /** @param note the user's note on the task instance, or null */
+  Map<String, Object> taskInstance(TaskInstance ti, DagRun run, String note) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("id", id(ti));
     m.put("task_id", ti.taskId());
@@ -101,7 +102,7 @@ final class RunViews {
     m.put("pid", ti.lease().pid());
     m.put("executor", null);
     m.put("executor_config", "{}");
-    m.put("note", null);
+    m.put("note", note);
     m.put("rendered_map_index", null);
     m.put("rendered_fields", Map.of());
     m.put("trigger", null);

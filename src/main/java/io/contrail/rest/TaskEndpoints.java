@@ -5,6 +5,7 @@ import io.contrail.run.TaskAttempt;
 import io.contrail.run.TaskInstance;
 import io.contrail.run.TaskState;
 import io.contrail.storage.Listing;
+import io.contrail.storage.NoteStore;
 import io.contrail.storage.Page;
 import io.contrail.storage.RunQueries;
 import io.contrail.storage.RunQueries.TaskColumn;
@@ -28,12 +29,14 @@ final class TaskEndpoints implements Routes.Group {
 
   private final RunStore runs;
   private final RunQueries queries;
+  private final NoteStore notes;
   private final RunViews views;
   private final Lookups lookups;
 
-  TaskEndpoints(RunStore runs, RunQueries queries, RunViews views, Lookups lookups) {
+  TaskEndpoints(RunStore runs, RunQueries queries, NoteStore notes, RunViews views, Lookups lookups) {
     this.runs = runs;
     this.queries = queries;
+    this.notes = notes;
     this.views = views;
     this.lookups = lookups;
   }
@@ -70,7 +73,8 @@ final class TaskEndpoints implements Routes.Group {
     routes.get(tis, this::list);
     routes.get(tis + "/{task_id}", ctx -> {
       DagRun run = lookups.run(ctx);
-      Responses.json(ctx, views.taskInstance(lookups.taskInstance(ctx, run), run));
+      TaskInstance ti = lookups.taskInstance(ctx, run);
+      Responses.json(ctx, views.taskInstance(ti, run, notes.taskNotes(run.key()).get(ti.taskId())));
     });
     routes.get(tis + "/{task_id}/tries", ctx -> {
       DagRun run = lookups.run(ctx);
@@ -153,6 +157,6 @@ final class TaskEndpoints implements Routes.Group {
         p.pattern("dag_id_pattern"), p.pattern("run_id_pattern"), Set.copyOf(p.list("pool")),
         Set.copyOf(p.list("operator")), tries, times, duration));
     Responses.json(ctx, Responses.pagedCollection("task_instances",
-        page.items().stream().map(r -> views.taskInstance(r.ti(), r.run())).toList(), page.total()));
+        page.items().stream().map(r -> views.taskInstance(r.ti(), r.run(), r.note())).toList(), page.total()));
   }
 }

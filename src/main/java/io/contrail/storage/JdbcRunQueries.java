@@ -5,6 +5,7 @@ import io.contrail.run.RunKey;
 import io.contrail.run.RunState;
 import io.contrail.run.RunType;
 import io.contrail.run.TaskInstance;
+import io.contrail.run.TaskInstanceKey;
 import io.contrail.run.TaskState;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -106,14 +107,19 @@ final class JdbcRunQueries implements RunQueries {
       if (q.limit() == 0) {
         return new Page<>(List.of(), total);
       }
-      List<TaskInstance> tis = tx.query("SELECT " + JdbcDagQueries.prefixed("ti.", JdbcRunStore.TI_COLUMNS) + from
-          + where.sql() + order + Where.page(), JdbcRunStore::mapTi, where.argsThen(q.offset(), q.limit()));
+      Map<TaskInstanceKey, String> notes = new HashMap<>();
+      List<TaskInstance> tis = tx.query("SELECT " + JdbcDagQueries.prefixed("ti.", JdbcRunStore.TI_COLUMNS)
+          + ", ti.note" + from + where.sql() + order + Where.page(), rs -> {
+            TaskInstance ti = JdbcRunStore.mapTi(rs);
+            notes.put(ti.key(), rs.getString("note"));
+            return ti;
+          }, where.argsThen(q.offset(), q.limit()));
       Map<RunKey, DagRun> runs = runsOf(tx, tis);
       List<TaskRow> rows = new ArrayList<>();
       for (TaskInstance ti : tis) {
         DagRun run = runs.get(ti.key().runKey());
         if (run != null) {
-          rows.add(new TaskRow(ti, run));
+          rows.add(new TaskRow(ti, run, notes.get(ti.key())));
         }
       }
       return new Page<>(rows, total);

@@ -60,8 +60,8 @@ public interface RunQueries {
     }
   }
 
-  /** A task instance with what its response shows of its run. */
-  record TaskRow(TaskInstance ti, DagRun run) {}
+  /** A task instance with what its response shows of its run, and the user's note on it (or null). */
+  record TaskRow(TaskInstance ti, DagRun run, String note) {}
 
   Page<TaskRow> taskInstances(TaskQuery query);
 }

@@ -49,6 +49,11 @@ public record Stores(DagStore dags, RunStore runs, PoolStore pools, JobStore job
     return new JdbcPoolAdmin(database.sql());
   }
 
+  /** The users' notes on runs and task instances, on this database. */
+  public static NoteStore notes(Database database) {
+    return new JdbcNoteStore(database.sql());
+  }
+
   /** Deleting runs and DAGs on this database. */
   public static DeletionStore deletions(Database database) {
     return new JdbcDeletionStore(database.sql());
