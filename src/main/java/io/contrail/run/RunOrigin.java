@@ -1,5 +1,6 @@
 package io.contrail.run;
 
+import java.time.Instant;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -9,9 +10,10 @@ import java.util.Objects;
  * it (null when there is none, as for the scheduler), the note they left (null for none), and
  * whether they named its logical date. A manual run without a named logical date still uses its
  * trigger time as the logical date of its placeholders ({@code {{ ds }}}); Airflow's REST API shows
- * such a run's logical date as null.
+ * such a run's logical date as null. {@code runAfter} is the run_after stored when the run was
+ * created (null until then): it stays what it was when a clear queues the run again.
  */
-public record RunOrigin(String triggeredBy, String user, String note, boolean logicalDateGiven) {
+public record RunOrigin(String triggeredBy, String user, String note, boolean logicalDateGiven, Instant runAfter) {
   public static final int MAX_NOTE_CHARS = 1000;
 
   public RunOrigin {
@@ -20,6 +22,15 @@ public record RunOrigin(String triggeredBy, String user, String note, boolean lo
       throw new IllegalArgumentException("note is " + note.length() + " characters, at most " + MAX_NOTE_CHARS
           + " are kept");
     }
+  }
+
+  public RunOrigin(String triggeredBy, String user, String note, boolean logicalDateGiven) {
+    this(triggeredBy, user, note, logicalDateGiven, null);
+  }
+
+  /** The same origin with the run_after stored for the run. */
+  public RunOrigin withRunAfter(Instant stored) {
+    return new RunOrigin(triggeredBy, user, note, logicalDateGiven, stored);
   }
 
   /** What a run of this type records when its creator says nothing more. */

@@ -386,8 +386,9 @@ final class JdbcRunStore implements RunStore {
     RunKey key = new RunKey(rs.getString("dag_id"), rs.getString("run_id"));
     RunType type = RunType.parse(rs.getString("run_type"));
     String triggeredBy = rs.getString("triggered_by");
-    RunOrigin origin = triggeredBy == null ? RunOrigin.of(type) : new RunOrigin(triggeredBy,
-        rs.getString("triggering_user_name"), rs.getString("note"), rs.getBoolean("logical_date_given"));
+    RunOrigin origin = (triggeredBy == null ? RunOrigin.of(type) : new RunOrigin(triggeredBy,
+        rs.getString("triggering_user_name"), rs.getString("note"), rs.getBoolean("logical_date_given")))
+        .withRunAfter(Sql.instant(rs, "run_after"));
     RunSpec spec = new RunSpec(type, Sql.instant(rs, "logical_date"), Sql.instant(rs, "data_interval_start"),
         Sql.instant(rs, "data_interval_end"), rs.getString("conf"), origin);
     RunTimes times = new RunTimes(Sql.instant(rs, "queued_at"), Sql.instant(rs, "start_date"),
