@@ -54,7 +54,7 @@ final class ApiBench {
       r.put("runs", runs);
       r.put("seed_seconds", Scenarios.round((System.nanoTime() - t0) / 1e9, 1));
       try (RestApi.Started api = RestApi.start(new RestApi.Deps(app.config(), app.otel(),
-          app.database(), app.stores(), app.runCreator(), app.clock(), app.tracer(), app.masker()), 0)) {
+          app.database(), app.stores(), app.runCreator(), app.operations(), app.clock(), app.tracer(), app.masker()), 0)) {
         String url = api.server().url();
         HttpClient http = HttpClient.newHttpClient();
         String token = login(http, url);

@@ -4,6 +4,7 @@ import io.contrail.config.ContrailConfig;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import io.contrail.operations.OperationException;
 import io.opentelemetry.api.trace.Tracer;
 import java.net.URI;
 import java.util.Arrays;
@@ -73,6 +74,11 @@ public final class ApiServer implements AutoCloseable {
       });
       cfg.routes.after(spans::end);
       cfg.routes.exception(ApiException.class, (e, ctx) -> Responses.json(ctx, e.status(), Responses.error(e.detail())));
+      cfg.routes.exception(OperationException.class, (e, ctx) -> Responses.json(ctx, switch (e.kind()) {
+        case NOT_FOUND -> 404;
+        case CONFLICT -> 409;
+        case INVALID -> 400;
+      }, Responses.error(e.getMessage())));
       cfg.routes.exception(HttpResponseException.class, (e, ctx) ->
           Responses.json(ctx, e.getStatus(), Responses.error(javalinMessage(e))));
       cfg.routes.exception(Exception.class, (e, ctx) -> {

@@ -1,10 +1,10 @@
 package io.contrail.rest;
 
-import io.contrail.operations.Deletions;
+import io.contrail.operations.OperationException;
+import io.contrail.operations.RunOperations;
 import io.contrail.storage.DagQueries;
 import io.contrail.storage.DagQueries.DagColumn;
 import io.contrail.storage.DagStore;
-import io.contrail.storage.DeletionStore;
 import io.contrail.storage.Listing;
 import io.contrail.storage.Page;
 import io.contrail.storage.StoredDag;
@@ -19,7 +19,7 @@ import java.util.Set;
 
 /**
  * {@code /api/v2/dags}: list (filtered, sorted and paged in SQL), one DAG, its details, pause and
- * unpause, delete.
+ * unpause, delete (through {@link RunOperations}, as {@code contrail dags delete}).
  */
 final class DagEndpoints implements Routes.Group {
   private static final Map<String, DagColumn> ORDER = Map.of("dag_id", DagColumn.DAG_ID,
@@ -27,15 +27,15 @@ final class DagEndpoints implements Routes.Group {
 
   private final DagStore dags;
   private final DagQueries queries;
-  private final Deletions deletions;
+  private final RunOperations operations;
   private final DagViews views;
   private final Lookups lookups;
   private final Clock clock;
 
-  DagEndpoints(DagStore dags, DagQueries queries, Deletions deletions, DagViews views, Lookups lookups, Clock clock) {
+  DagEndpoints(DagStore dags, DagQueries queries, RunOperations operations, DagViews views, Lookups lookups, Clock clock) {
     this.dags = dags;
     this.queries = queries;
-    this.deletions = deletions;
+    this.operations = operations;
     this.views = views;
     this.lookups = lookups;
     this.clock = clock;
@@ -112,11 +112,17 @@ final class DagEndpoints implements Routes.Group {
 
   private void delete(Context ctx) {
     String dagId = Lookups.dagId(ctx);
-    DeletionStore.Outcome outcome = deletions.deleteDag(dagId, Authentication.account(ctx).name());
-    switch (outcome) {
-      case NOT_FOUND -> throw ApiException.notFound("Dag with id: " + dagId + " was not found");
-      case ACTIVE -> throw ApiException.conflict("Task instances of dag with id: '" + dagId + "' are still running");
-      case DELETED -> ctx.status(204);
+    if (dags.find(dagId).isEmpty()) {
+      throw ApiException.notFound("Dag with id: " + dagId + " was not found");
     }
+    try {
+      operations.deleteDag(dagId);
+    } catch (OperationException e) {
+      if (e.kind() == OperationException.Kind.CONFLICT) {
+        throw ApiException.conflict("Task instances of dag with id: '" + dagId + "' are still running");
+      }
+      throw e;
+    }
+    ctx.status(204);
   }
 }

@@ -2,8 +2,8 @@ package io.contrail.rest;
 
 import io.contrail.config.ConfigException;
 import io.contrail.config.ContrailConfig;
-import io.contrail.operations.Deletions;
 import io.contrail.operations.RunCreator;
+import io.contrail.operations.RunOperations;
 import io.contrail.rest.auth.Accounts;
 import io.contrail.rest.auth.ApiRole;
 import io.contrail.rest.auth.SecretFiles;
@@ -33,6 +33,7 @@ public final class RestApi {
 
   /** What the API of a process reads and writes through. */
   public record Deps(ContrailConfig config, OtelSettings otel, Database database, Stores stores, RunCreator runCreator,
+      RunOperations operations,
       Clock clock, Tracer tracer, SecretsMasker masker) {}
 
   /** A started API and how to log in to it. */
@@ -83,17 +84,18 @@ public final class RestApi {
     Stores stores = deps.stores();
     Database db = deps.database();
     DagQueries dagQueries = Stores.dagQueries(db);
-    Deletions deletions = new Deletions(Stores.deletions(db));
+    RunOperations operations = deps.operations();
     Lookups lookups = new Lookups(stores.dags(), stores.runs());
     DagViews dagViews = new DagViews(config.core().dagsFolder());
     RunViews runViews = new RunViews(api.traceUrlTemplate(), deps.masker());
     List<Routes.Group> groups = List.of(
         new MonitorEndpoints(db.sql(), dagQueries, deps.clock(),
             Duration.ofMillis(config.scheduler().zombieThresholdMs())),
-        new DagEndpoints(stores.dags(), dagQueries, deletions, dagViews, lookups, deps.clock()),
-        new RunEndpoints(stores.dags(), stores.runs(), Stores.runQueries(db), deps.runCreator(), deletions,
+        new DagEndpoints(stores.dags(), dagQueries, operations, dagViews, lookups, deps.clock()),
+        new RunEndpoints(stores.dags(), stores.runs(), Stores.runQueries(db), deps.runCreator(), operations,
             new RunSpans(config, deps.otel(), Stores.spanOutbox(db), stores.runs(), stores.dags(), deps.masker()), runViews, lookups),
         new TaskEndpoints(stores.runs(), Stores.runQueries(db), Stores.notes(db), runViews, lookups),
+        new OperationEndpoints(operations, stores.runs(), Stores.notes(db), runViews, lookups),
         new LogEndpoints(config.logs().baseLogFolder(), lookups),
         new PoolEndpoints(Stores.poolAdmin(db)),
         new ImportErrorEndpoints(dagQueries, dagViews),

@@ -1,7 +1,7 @@
 package io.contrail.rest;
 
-import io.contrail.operations.Deletions;
 import io.contrail.operations.RunCreator;
+import io.contrail.operations.RunOperations;
 import io.contrail.operations.RunRequest;
 import io.contrail.run.DagRun;
 import io.contrail.run.RunKey;
@@ -10,7 +10,6 @@ import io.contrail.run.RunState;
 import io.contrail.run.RunType;
 import io.contrail.schedule.DataInterval;
 import io.contrail.storage.DagStore;
-import io.contrail.storage.DeletionStore;
 import io.contrail.storage.Listing;
 import io.contrail.storage.Page;
 import io.contrail.storage.RunQueries;
@@ -30,7 +29,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * DAG runs: list ({@code ~} as the DAG id lists across DAGs), one run, trigger, delete, the
+ * DAG runs: list ({@code ~} as the DAG id lists across DAGs), one run, trigger, delete (through
+ * {@link RunOperations}, as {@code contrail runs delete}), the
  * {@code /wait} stream, and the run's trace as OTLP JSON. Triggering goes through the one
  * {@link RunCreator}: a W3C {@code traceparent} request header makes the run's trace a child of
  * the caller's span, and the run's span links to the request's own span.
@@ -47,18 +47,18 @@ final class RunEndpoints implements Routes.Group {
   private final RunStore runs;
   private final RunQueries queries;
   private final RunCreator creator;
-  private final Deletions deletions;
+  private final RunOperations operations;
   private final RunSpans spans;
   private final RunViews views;
   private final Lookups lookups;
 
-  RunEndpoints(DagStore dags, RunStore runs, RunQueries queries, RunCreator creator, Deletions deletions,
+  RunEndpoints(DagStore dags, RunStore runs, RunQueries queries, RunCreator creator, RunOperations operations,
       RunSpans spans, RunViews views, Lookups lookups) {
     this.dags = dags;
     this.runs = runs;
     this.queries = queries;
     this.creator = creator;
-    this.deletions = deletions;
+    this.operations = operations;
     this.spans = spans;
     this.views = views;
     this.lookups = lookups;
@@ -175,13 +175,13 @@ final class RunEndpoints implements Routes.Group {
 
   private void delete(Context ctx) {
     DagRun run = lookups.run(ctx);
-    DeletionStore.Outcome outcome = deletions.deleteRun(run.key(), Authentication.account(ctx).name());
-    switch (outcome) {
-      case NOT_FOUND -> throw Lookups.runNotFound(run.dagId(), run.runId());
-      case ACTIVE -> throw ApiException.conflict("Task instances of run '" + run.runId() + "' of dag '" + run.dagId()
-          + "' are queued or running");
-      case DELETED -> ctx.status(204);
+    if (run.state() == RunState.RUNNING) {
+      // the service refuses it too (and wins a race); this says how to stop it over the API
+      throw ApiException.conflict("Run '" + run.runId() + "' of dag '" + run.dagId() + "' is running: mark it"
+          + " failed first (PATCH its dagRun with {\"state\": \"failed\"}), which stops its tasks");
     }
+    operations.deleteRun(run.key());
+    ctx.status(204);
   }
 
   /**

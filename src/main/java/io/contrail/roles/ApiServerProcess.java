@@ -34,7 +34,7 @@ public final class ApiServerProcess {
   static RestApi.Started start(Contrail contrail, Integer port) {
     try {
       return RestApi.start(new RestApi.Deps(contrail.config(), contrail.otel(), contrail.database(),
-          contrail.stores(), contrail.runCreator(), contrail.clock(), contrail.tracer(), contrail.masker()),
+          contrail.stores(), contrail.runCreator(), contrail.operations(), contrail.clock(), contrail.tracer(), contrail.masker()),
           port);
     } catch (RuntimeException e) {
       for (Throwable t = e; t != null; t = t.getCause()) {

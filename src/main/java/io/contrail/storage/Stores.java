@@ -54,11 +54,6 @@ public record Stores(DagStore dags, RunStore runs, PoolStore pools, JobStore job
     return new JdbcNoteStore(database.sql());
   }
 
-  /** Deleting runs and DAGs on this database. */
-  public static DeletionStore deletions(Database database) {
-    return new JdbcDeletionStore(database.sql());
-  }
-
   /** The span outbox on this database: finished, sampled spans not exported yet. */
   public static SpanOutbox spanOutbox(Database database) {
     return new JdbcSpanOutbox(database.sql(), new JdbcSpanResources(database.sql()));

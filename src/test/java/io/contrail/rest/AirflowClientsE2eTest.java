@@ -7,10 +7,6 @@ import io.contrail.testing.CliProcess;
 import io.contrail.testing.Peers;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -85,10 +81,6 @@ class AirflowClientsE2eTest {
         "--delete-dag-id", "check_delete", "--viewer-username", "viewer", "--viewer-password", VIEWER_PASSWORD,
         "--expect-log", "hello from-check-{tag}", "--expect-import-error", "broken_dag",
         "--jwt-secret=" + secret("api_secret_key"), "--airflowctl", "--contrail", "--timeout", "60"));
-    // clearing and marking come with the operating-runs service (#12): checked once the server serves them
-    if (!openApiDocument().contains("/clearTaskInstances")) {
-      command.add("--without-clear-mark");
-    }
     Outcome check = run(command, 240);
     assertThat(check.exitCode()).as("%s", check).isZero();
     assertThat(check.output()).containsPattern("\\n[1-9][0-9]* passed, 0 failed").doesNotContain("\nFAIL ");
@@ -118,14 +110,6 @@ class AirflowClientsE2eTest {
         """, baseUrl, secret("api_admin_password")), 30);
     assertThat(login.exitCode()).as("%s", login).isZero();
     return login.output().strip();
-  }
-
-  private String openApiDocument() throws Exception {
-    HttpResponse<String> doc = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-        URI.create(baseUrl + "/api/v2/openapi.json")).header("Authorization", "Bearer " + token()).build(),
-        HttpResponse.BodyHandlers.ofString());
-    assertThat(doc.statusCode()).as(doc.body()).isEqualTo(200);
-    return doc.body();
   }
 
   private String secret(String file) throws IOException {

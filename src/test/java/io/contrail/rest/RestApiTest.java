@@ -81,7 +81,7 @@ class RestApiTest {
         .set("CONTRAIL__API__USERS", "viewer:viewer:" + Accounts.hash("viewer-pw"));
     settings.forEach(contrail::set);
     Contrail c = contrail.contrail();
-    api = RestApi.start(new RestApi.Deps(c.config(), c.otel(), c.database(), c.stores(), c.runCreator(),
+    api = RestApi.start(new RestApi.Deps(c.config(), c.otel(), c.database(), c.stores(), c.runCreator(), c.operations(),
         c.clock(), tracing.get("io.contrail.rest"), c.masker()), 0);
     return api.server().url();
   }
@@ -200,6 +200,61 @@ class RestApiTest {
       assertThat(r.body()).as(id).contains("run_id").doesNotContain("Exception");
     }
     assertThat(contrail.stores().runs().listRuns("hello", 10_000)).hasSize(before);
+  }
+
+  private static HttpRequest.Builder patch(String url, String token, String body) {
+    return get(url, token).header("Content-Type", "application/json")
+        .method("PATCH", HttpRequest.BodyPublishers.ofString(body));
+  }
+
+  @Test
+  void markingAndClearingGoThroughTheRunOperationsWithAirflowsAnswers() throws Exception {
+    String admin = login(url, "admin", adminPassword());
+    String runs = url + "/api/v2/dags/hello/dagRuns";
+    String runId = "ops_" + System.nanoTime();
+    assertThat(send(post(runs, admin, "{\"dag_run_id\": \"" + runId + "\", \"logical_date\": null}")).statusCode())
+        .isEqualTo(200);
+    String ti = runs + "/" + runId + "/taskInstances/say";
+
+    HttpResponse<String> marked = send(patch(ti, admin, "{\"new_state\": \"success\"}"));
+    assertThat(marked.statusCode()).as(marked.body()).isEqualTo(200);
+    JsonNode tis = JSON.readTree(marked.body()).get("task_instances");
+    assertThat(tis).hasSize(1);
+    assertThat(tis.get(0).get("state").asText()).isEqualTo("success");
+    HttpResponse<String> again = send(patch(ti, admin, "{\"new_state\": \"success\"}"));
+    assertThat(again.statusCode()).as(again.body()).isEqualTo(409);
+    assertThat(send(patch(ti, admin, "{\"new_state\": \"running\"}")).statusCode()).isEqualTo(422);
+    HttpResponse<String> noted = send(patch(ti + "?update_mask=note", admin, "{\"note\": \"checked by hand\"}"));
+    assertThat(JSON.readTree(noted.body()).get("task_instances").get(0).get("note").asText()).isEqualTo("checked by hand");
+    assertThat(JSON.readTree(send(get(ti, admin)).body()).get("note").asText()).isEqualTo("checked by hand");
+
+    String clear = url + "/api/v2/dags/hello/clearTaskInstances";
+    HttpResponse<String> unknown = send(post(clear, admin,
+        "{\"dag_run_id\": \"" + runId + "\", \"task_ids\": [\"no_such_task\"], \"only_failed\": false}"));
+    assertThat(unknown.statusCode()).as(unknown.body()).isEqualTo(200);
+    assertThat(JSON.readTree(unknown.body()).get("task_instances")).isEmpty();
+    HttpResponse<String> dry = send(post(clear, admin, "{\"dag_run_id\": \"" + runId + "\", \"only_failed\": false}"));
+    assertThat(JSON.readTree(dry.body()).get("task_instances").get(0).get("state").asText()).isEqualTo("success");
+    assertThat(contrail.stores().runs().taskInstances(new RunKey("hello", runId)).get(0).state().id())
+        .as("a dry run changes nothing").isEqualTo("success");
+    HttpResponse<String> cleared = send(post(clear, admin,
+        "{\"dag_run_id\": \"" + runId + "\", \"only_failed\": false, \"dry_run\": false}"));
+    assertThat(cleared.statusCode()).as(cleared.body()).isEqualTo(200);
+    assertThat(JSON.readTree(cleared.body()).get("task_instances").get(0).get("state").isNull()).isTrue();
+    assertThat(send(post(clear, admin, "{\"dag_run_id\": \"no_such_run\"}")).statusCode()).isEqualTo(404);
+    assertThat(send(post(clear, admin, "{\"include_past\": true}")).statusCode()).isEqualTo(400);
+
+    HttpResponse<String> failed = send(patch(runs + "/" + runId, admin, "{\"state\": \"failed\"}"));
+    assertThat(failed.statusCode()).as(failed.body()).isEqualTo(200);
+    assertThat(JSON.readTree(failed.body()).get("state").asText()).isEqualTo("failed");
+    assertThat(contrail.stores().runs().findRun(new RunKey("hello", runId)).orElseThrow().state().id())
+        .isEqualTo("failed");
+    assertThat(send(patch(runs + "/" + runId, admin, "{\"state\": \"running\"}")).statusCode()).isEqualTo(422);
+    String viewer = login(url, "viewer", "viewer-pw");
+    assertThat(send(patch(runs + "/" + runId, viewer, "{\"state\": \"success\"}")).statusCode()).isEqualTo(403);
+    HttpResponse<String> deleted = send(get(runs + "/" + runId, admin).DELETE());
+    assertThat(deleted.statusCode()).as(deleted.body()).isEqualTo(204);
+    assertThat(contrail.stores().runs().findRun(new RunKey("hello", runId))).isEmpty();
   }
 
   @Test
