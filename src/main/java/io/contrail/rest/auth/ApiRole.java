@@ -6,8 +6,9 @@ import java.util.Optional;
 
 /**
  * What an account of the REST API may do: {@code viewer} reads everything (logs and {@code /wait}
- * included) and changes nothing; {@code op} also triggers, pauses and deletes DAGs and runs and
- * manages pools (Airflow's {@code user} and {@code op} together); {@code admin} may do everything.
+ * included) and changes nothing; {@code op} also triggers, pauses, clears, marks and deletes DAGs
+ * and runs and manages pools (Airflow's {@code user} and {@code op} together); {@code admin} may do
+ * everything.
  */
 public enum ApiRole {
   VIEWER, OP, ADMIN;
