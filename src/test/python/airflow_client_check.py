@@ -31,6 +31,7 @@ import time
 from typing import Callable
 
 from apicheck.auth import AuthChecks
+from apicheck.base import Skip
 from apicheck.dags import DagChecks
 from apicheck.extras import ExtraChecks
 from apicheck.pools import PoolChecks
@@ -127,7 +128,18 @@ class Check(AuthChecks, DagChecks, RunChecks, TaskChecks, PoolChecks, SecurityCh
         for name, fn in steps:
             if a.only and not any(re.search(p, name) for p in a.only):
                 continue
+            if a.without_clear_mark and CLEAR_MARK.match(name):
+                self.run(name, self.skip_clear_mark)
+                continue
             self.run(name, fn)
+
+    @staticmethod
+    def skip_clear_mark() -> None:
+        raise Skip("--without-clear-mark: the server does not offer clearing and marking (yet)")
+
+
+# the checks --without-clear-mark skips: clearing and marking task instances and runs
+CLEAR_MARK = re.compile(r"^(clear\.|mark\.|runs\.clear)")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -149,6 +161,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--expect-import-error", help="part of the file name of a DAG file that fails to import")
     p.add_argument("--airflowctl", nargs="?", const="auto", help="also drive airflowctl (path, or found)")
     p.add_argument("--contrail", action="store_true", help="also check what Contrail adds to Airflow's API")
+    p.add_argument("--without-clear-mark", action="store_true",
+                   help="skip the clear and mark checks, for a server that does not offer them yet")
     p.add_argument("--timeout", type=float, default=180, help="seconds to wait for a run to finish")
     p.add_argument("--only", action="append", help="regex: run only checks whose name matches (repeatable)")
     p.add_argument("-v", "--verbose", action="store_true", help="print tracebacks of failures")

@@ -47,8 +47,9 @@ public final class Bench {
         case "memory" -> Scenarios.memory(env, runs, tasks == null ? 10_000 : tasks, Map.of(
             "CONTRAIL__TRACES__OTEL_ON", "true", "CONTRAIL__TRACES__OTEL_PORT", "4999",
             "CONTRAIL__METRICS__OTEL_ON", "true", "CONTRAIL__METRICS__OTEL_PORT", "4999"));
+        case "api" -> ApiBench.run(env, 1000, tasks == null ? 100_000 : tasks, 500);
         default -> throw new IllegalArgumentException(
-            "unknown scenario '" + scenario + "' (throughput, latency, db-ceiling, overhead, memory or outbox)");
+            "unknown scenario '" + scenario + "' (throughput, latency, db-ceiling, overhead, memory, outbox or api)");
       };
       figures.putAll(r);
     }

@@ -31,12 +31,12 @@ import picocli.CommandLine.ScopeType;
     footer = {"", "Exit codes: 0 success, 1 the run or check failed, 2 bad input or configuration,",
         "3 the environment is not usable (database unreachable, port taken), 70 internal error.",
         "`contrail help COMMAND [SUBCOMMAND]` or `contrail COMMAND --help` describes one command."},
-    subcommands = {StandaloneCommand.class, SchedulerCommand.class, DbCommand.class, DagsCommand.class,
+    subcommands = {StandaloneCommand.class, SchedulerCommand.class, ApiServerCommand.class, DbCommand.class, DagsCommand.class,
         RunsCommand.class, TasksCommand.class, PoolsCommand.class, TracesCommand.class, BenchCommand.class,
         HelpCommand.class})
 public final class Main implements Callable<Integer> {
   /** The commands that run until stopped and log as servers do. */
-  static final List<String> SERVER_COMMANDS = List.of("standalone", "scheduler");
+  static final List<String> SERVER_COMMANDS = List.of("standalone", "scheduler", "api-server");
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;

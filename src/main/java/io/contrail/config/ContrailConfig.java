@@ -22,7 +22,8 @@ public record ContrailConfig(
     Metrics metrics,
     Map<String, String> metricsTags,
     Traces traces,
-    Logs logs) {
+    Logs logs,
+    Api api) {
 
   public ContrailConfig {
     // Map.copyOf would lose the order tags were written in, which users expect to see kept.
@@ -31,7 +32,7 @@ public record ContrailConfig(
 
   /** This configuration with other [metrics] settings. */
   public ContrailConfig withMetrics(Metrics newMetrics) {
-    return new ContrailConfig(home, core, database, scheduler, newMetrics, metricsTags, traces, logs);
+    return new ContrailConfig(home, core, database, scheduler, newMetrics, metricsTags, traces, logs, api);
   }
 
   /** The configuration a fresh installation gets: every key at its default, paths under home. */
@@ -140,4 +141,31 @@ public record ContrailConfig(
   public record Logs(
       @Key(value = "false", comment = "export task and component logs as OTel log records") boolean otelOn,
       @Key(value = "${home}/logs", comment = "task attempt logs") Path baseLogFolder) {}
+
+  /** Section {@code [api]}: the REST API (Airflow's REST API v2 paths) served by api-server and standalone. */
+  public record Api(
+      @Key(value = "127.0.0.1", comment = "address the REST API listens on") String host,
+      @Key(value = "8080", comment = "port of the REST API (0: any free port)", parser = Parser.LISTEN_PORT) int port,
+      @Key(value = "", comment = "URL users reach the API at; empty: http://host:port") String baseUrl,
+      @Key(value = "password", comment = "password | none (none only on a loopback host)",
+          oneOf = {"password", "none"}) String auth,
+      @Key(value = "admin", comment = "the admin account") String adminUsername,
+      @Key(value = "", comment = "empty: generated into CONTRAIL_HOME/api_admin_password (0600)") String adminPassword,
+      @Key(value = "", comment = "more accounts: name:role:bcrypt-hash,... (role admin | op | viewer)") String users,
+      @Key(value = "", comment = "HMAC key signing tokens; empty: generated into CONTRAIL_HOME/api_secret_key")
+          String jwtSecret,
+      @Key(value = "86400", comment = "seconds a token from /auth/token stays valid") int jwtExpirationTime,
+      @Key(value = "3600", comment = "seconds a token from /auth/token/cli stays valid") int jwtCliExpirationTime,
+      @Key(value = "", comment = "origins CORS allows, comma-separated; empty: CORS off") String accessControlAllowOrigins,
+      @Key(value = "1048576", comment = "largest request body accepted, in bytes") int maxRequestBodyBytes,
+      @Key(value = "", comment = "e.g. http://localhost:16686/trace/{trace_id}") String traceUrlTemplate) {
+    @Override
+    public String toString() {
+      // configs get logged at start-up: passwords, hashes and the signing key must not end up in the log
+      return "Api[host=" + host + ", port=" + port + ", baseUrl=" + baseUrl + ", auth=" + auth + ", adminUsername="
+          + adminUsername + ", adminPassword=***, users=***, jwtSecret=***, jwtExpirationTime=" + jwtExpirationTime
+          + ", jwtCliExpirationTime=" + jwtCliExpirationTime + ", accessControlAllowOrigins="
+          + accessControlAllowOrigins + ", maxRequestBodyBytes=" + maxRequestBodyBytes + "]";
+    }
+  }
 }

@@ -20,6 +20,8 @@ enum Parser {
   POSITIVE_INT,
   MILLIS,
   PORT,
+  /** A port to listen on: 1-65535, or 0 for any free one (tests). */
+  LISTEN_PORT,
   ONE_OF,
   PATH,
   JDBC_URL,
@@ -76,6 +78,7 @@ enum Parser {
       case POSITIVE_INT -> (int) range(s, 1, Integer.MAX_VALUE, "must be a positive integer");
       case MILLIS -> range(s, 1, Long.MAX_VALUE, "must be a positive number of milliseconds");
       case PORT -> (int) range(s, 1, 65535, "not a port number (1-65535)");
+      case LISTEN_PORT -> (int) range(s, 0, 65535, "not a port number (1-65535, or 0 for any free port)");
       case ONE_OF -> oneOf(s, oneOf);
       case PATH -> path(s, home);
       case JDBC_URL -> jdbcUrl(s);

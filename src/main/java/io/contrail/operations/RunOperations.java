@@ -25,8 +25,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Everything a user does to runs, as in Airflow — clear, mark a task or a run, delete a run or a
- * DAG, wait for a run, list a run's task states — in one service, which the CLI uses and the
- * REST API is to use. Each operation reads the run, plans the change ({@link OperationPlanner}) and writes
+ * DAG, wait for a run, list a run's task states — in one service, which the CLI and the REST API
+ * (io.contrail.rest.OperationEndpoints) both use. Each operation reads the run, plans the change
+ * ({@link OperationPlanner}) and writes
  * it as one transaction of compare-and-sets (state, try number and owning job of every row);
  * when anything changed meanwhile (a scheduler, a worker, another user) nothing is written and it
  * is planned again from what is stored then. A dry run returns the plan without writing it. Works

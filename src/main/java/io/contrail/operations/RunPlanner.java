@@ -7,6 +7,7 @@ import io.contrail.run.Ids;
 import io.contrail.run.RunKey;
 import io.contrail.run.RunSpec;
 import io.contrail.run.RunTrace;
+import io.contrail.run.RunType;
 import io.contrail.run.TaskInstance;
 import io.contrail.run.TaskInstanceKey;
 import io.contrail.run.TaskProfile;
@@ -63,12 +64,14 @@ final class RunPlanner {
     }
     DataInterval interval = request.interval();
     Instant logicalDate = interval == null ? now : interval.logicalDate();
-    // every run id, given or generated, passes the one check: it becomes part of log paths
+    // every run id, given or generated, passes the one check: it becomes part of log paths; a
+    // manual run's id names when it was triggered, also when the user named its logical date
     String runId = Ids.runId(request.runId() == null || request.runId().isBlank()
-        ? RunIds.of(request.type(), interval == null ? now : logicalDate) : request.runId());
+        ? RunIds.of(request.type(), interval == null || request.type() == RunType.MANUAL ? now : logicalDate)
+        : request.runId());
     RunKey key = new RunKey(dag.dagId(), runId);
     RunSpec spec = new RunSpec(request.type(), logicalDate, interval == null ? logicalDate : interval.start(),
-        interval == null ? logicalDate : interval.end(), conf.isEmpty() ? null : Json.write(conf));
+        interval == null ? logicalDate : interval.end(), conf.isEmpty() ? null : Json.write(conf), request.origin());
     RunTrace trace = new RunTrace(new TraceContext(traceId, TraceIds.newSpanId(), flags),
         parent.map(TraceContext::spanId).orElse(null), request.createdBy());
     DagRun run = DagRun.queued(key, spec, now, trace);

@@ -34,6 +34,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Tracer;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -60,6 +62,7 @@ public final class Contrail implements AutoCloseable {
   private final RunCreator runCreator;
   private final TaskClassLoader taskClassLoader;
   private final SecretsMasker masker;
+  private final Tracer tracer;
   private final List<AutoCloseable> closeables = new CopyOnWriteArrayList<>();
   private volatile Consumer<String> notices = System.err::println;
 
@@ -73,12 +76,14 @@ public final class Contrail implements AutoCloseable {
     // every OpenTelemetry setting is checked before the database is opened
     try {
       this.otel = OtelSettings.resolve(env);
-      this.built = TelemetryFactory.create(this.config, otel, role.runsTasks(), masker);
+      this.built = TelemetryFactory.create(this.config, otel, role.traces(), masker);
     } catch (RuntimeException e) {
       ProcessMasking.uninstall(masker);
       throw e;
     }
     this.telemetry = built.telemetry();
+    this.tracer = built.traces().map(t -> t.tracing().tracer())
+        .orElseGet(() -> OpenTelemetry.noop().getTracer(ContrailResource.SCOPE));
     ContrailConfig.Database db = config.database();
     try {
       this.database = Database.open(db.url(), db.user(), db.password(), db.poolSize(), config.home());
@@ -96,11 +101,12 @@ public final class Contrail implements AutoCloseable {
       }
       this.recording = spanRecording(config, otel, migrate);
       this.stores = Stores.jdbc(database, recording);
-      if (migrate) {
-        if (config.traces().otelOn()) {
-          startExporting(Stores.spanOutbox(database));
-        }
-        // after the migration: the outbox ships finished spans from the database's tables
+      if (migrate && config.traces().otelOn()) {
+        startExporting(Stores.spanOutbox(database));
+      }
+      if (migrate && role.runsTasks()) {
+        // after the migration: the outbox ships finished spans from the database's tables (the
+        // API server runs no tasks and leaves that to the scheduler)
         built.shipSpansFrom(new Tracing.Source(Stores.spanOutbox(database), stores.runs(), stores.dags()));
       }
     } catch (RuntimeException e) {
@@ -197,6 +203,11 @@ public final class Contrail implements AutoCloseable {
   /** This process's one secrets masker: every output it prints or exports goes through it. */
   public SecretsMasker masker() {
     return masker;
+  }
+
+  /** A tracer for spans this process starts itself (API requests); a no-op one with traces off. */
+  public Tracer tracer() {
+    return tracer;
   }
 
   /** Where every run of this process is created. */

@@ -12,6 +12,16 @@ import java.time.Instant;
  *     a copy from before a clear cannot finish the run the clear re-opened
  */
 public record DagRun(RunKey key, RunState state, RunSpec spec, RunTimes times, RunTrace trace, int revision) {
+  public DagRun {
+    if (spec.origin().runAfter() == null && times != null) {
+      // fixed when the run is made (a manual run's trigger time, else its data interval end), so a
+      // clear that queues it again leaves it as it was, as Airflow's run_after
+      Instant runAfter = spec.type() == RunType.MANUAL || spec.dataIntervalEnd() == null ? times.queuedAt()
+          : spec.dataIntervalEnd();
+      spec = new RunSpec(spec.type(), spec.logicalDate(), spec.dataIntervalStart(), spec.dataIntervalEnd(),
+          spec.conf(), spec.origin().withRunAfter(runAfter));
+    }
+  }
 
   public DagRun(RunKey key, RunState state, RunSpec spec, RunTimes times, RunTrace trace) {
     this(key, state, spec, times, trace, 0);
@@ -32,6 +42,14 @@ public record DagRun(RunKey key, RunState state, RunSpec spec, RunTimes times, R
 
   public RunType runType() {
     return spec.type();
+  }
+
+  /**
+   * The earliest the run may start, as Airflow's {@code run_after}: a manual run's trigger time, a
+   * scheduled or backfill run's data interval end.
+   */
+  public Instant runAfter() {
+    return spec.origin().runAfter();
   }
 
   public boolean sampled() {

@@ -118,6 +118,11 @@ final class CronSchedule implements Schedule {
 
   @Override
   public Optional<Instant> nextRunAfter(Instant startDate, Instant lastLogicalDate, Instant now) {
+    return nextInterval(startDate, lastLogicalDate, now).map(DataInterval::end);
+  }
+
+  @Override
+  public Optional<DataInterval> nextInterval(Instant startDate, Instant lastLogicalDate, Instant now) {
     Objects.requireNonNull(now, "now");
     Optional<Instant> first = firstUncreatedTick(startDate, lastLogicalDate);
     if (first.isEmpty()) {
@@ -128,7 +133,7 @@ final class CronSchedule implements Schedule {
     if (current.isPresent() && current.get().isAfter(start)) {
       start = current.get();
     }
-    return tickAfter(start);
+    return intervalAt(start);
   }
 
   @Override

@@ -42,6 +42,11 @@ final class ManualSchedule implements Schedule {
   }
 
   @Override
+  public Optional<DataInterval> nextInterval(Instant startDate, Instant lastLogicalDate, Instant now) {
+    return Optional.empty();
+  }
+
+  @Override
   public String toString() {
     return "Schedule[manual]";
   }

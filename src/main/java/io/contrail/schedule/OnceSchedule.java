@@ -63,6 +63,11 @@ final class OnceSchedule implements Schedule {
   }
 
   @Override
+  public Optional<DataInterval> nextInterval(Instant startDate, Instant lastLogicalDate, Instant now) {
+    return nextRunAfter(startDate, lastLogicalDate, now).map(t -> new DataInterval(t, t));
+  }
+
+  @Override
   public String toString() {
     return "Schedule[" + expression + "]";
   }

@@ -94,4 +94,10 @@ public sealed interface Schedule permits ManualSchedule, OnceSchedule, CronSched
    * created or already due. Intervals that are due already are what {@link #dueIntervals} returns.
    */
   Optional<Instant> nextRunAfter(Instant startDate, Instant lastLogicalDate, Instant now);
+
+  /**
+   * The data interval of the next run not created yet, the one whose end {@link #nextRunAfter}
+   * returns ({@code @once}: {@code [startDate, startDate]}); empty when that is empty.
+   */
+  Optional<DataInterval> nextInterval(Instant startDate, Instant lastLogicalDate, Instant now);
 }

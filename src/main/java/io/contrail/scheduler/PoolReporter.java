@@ -36,7 +36,9 @@ final class PoolReporter {
     List<Telemetry.PoolSlots> report = new ArrayList<>();
     pools.slots().forEach((pool, slots) -> {
       int[] u = used.getOrDefault(pool, new int[2]);
-      report.add(new Telemetry.PoolSlots(pool, slots, slots - u[0] - u[1], u[0], u[1], starving.getOrDefault(pool, 0)));
+      // open slots of a pool without a limit (-1): reported as -1, as the REST API shows them
+      report.add(new Telemetry.PoolSlots(pool, slots, slots < 0 ? -1 : slots - u[0] - u[1], u[0], u[1],
+          starving.getOrDefault(pool, 0)));
     });
     telemetry.poolsState(report);
   }

@@ -25,7 +25,7 @@ final class QueueDecision {
    * @param openSlots free executor slots
    * @param activeByDag queued or running task instances per dag_id
    * @param maxActiveTasks each DAG's max_active_tasks
-   * @param poolSlots each pool's size (a missing pool has no slots)
+   * @param poolSlots each pool's size (a missing pool has no slots, -1 is no limit)
    * @param poolOccupied slots held per pool by queued or running task instances
    */
   public static Result select(List<TaskInstance> scheduled, int openSlots,
@@ -66,7 +66,8 @@ final class QueueDecision {
       }
       String pool = ti.profile().pool();
       int used = poolUsed.getOrDefault(pool, 0);
-      if (used + ti.profile().poolSlots() > poolSlots.getOrDefault(pool, 0)) {
+      int size = poolSlots.getOrDefault(pool, 0);
+      if (size >= 0 && used + ti.profile().poolSlots() > size) { // a pool of -1 slots has no limit
         starvingPool++;
         starvingByPool.merge(pool, 1, Integer::sum);
         continue;

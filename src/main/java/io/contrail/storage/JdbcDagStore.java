@@ -7,14 +7,16 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
 /** {@link DagStore} on the metadata database (H2 or PostgreSQL). */
 final class JdbcDagStore implements DagStore {
-  private static final String COLUMNS = "dag_id, serialized, file_hash, is_paused, is_active, last_parsed_at";
+  static final String COLUMNS = "dag_id, serialized, file_hash, is_paused, is_active, last_parsed_at";
   private final Sql sql;
 
   JdbcDagStore(Sql sql) {
@@ -29,15 +31,27 @@ final class JdbcDagStore implements DagStore {
           "UPDATE dag SET fileloc = ?, file_hash = ?, serialized = ?, is_active = TRUE, schedule = ?,"
               + " description = ?, last_parsed_at = ? WHERE dag_id = ?",
           dag.fileloc(), fileHash, serialized, dag.schedule(), dag.description(), now, dag.dagId());
-      if (updated > 0) {
-        return false;
+      if (updated == 0) {
+        tx.update("INSERT INTO dag (dag_id, fileloc, file_hash, serialized, is_paused, is_active, schedule,"
+                + " description, last_parsed_at) VALUES (?, ?, ?, ?, ?, TRUE, ?, ?, ?)",
+            dag.dagId(), dag.fileloc(), fileHash, serialized, pausedIfNew, dag.schedule(),
+            dag.description(), now);
       }
-      tx.update("INSERT INTO dag (dag_id, fileloc, file_hash, serialized, is_paused, is_active, schedule,"
-              + " description, last_parsed_at) VALUES (?, ?, ?, ?, ?, TRUE, ?, ?, ?)",
-          dag.dagId(), dag.fileloc(), fileHash, serialized, pausedIfNew, dag.schedule(),
-          dag.description(), now);
-      return true;
+      writeTags(tx, dag);
+      return updated == 0;
     });
+  }
+
+  /** The DAG's tags as rows, so that DAG lists filter by tag in SQL. */
+  private static void writeTags(Sql.Tx tx, Dag dag) throws SQLException {
+    tx.update("DELETE FROM dag_tag WHERE dag_id = ?", dag.dagId());
+    List<Object[]> rows = new ArrayList<>();
+    for (String tag : new java.util.LinkedHashSet<>(dag.tags())) {
+      if (tag != null && !tag.isEmpty() && tag.length() <= 250) {
+        rows.add(new Object[] {dag.dagId(), tag});
+      }
+    }
+    tx.batch("INSERT INTO dag_tag (dag_id, name) VALUES (?, ?)", rows);
   }
 
   @Override
@@ -78,12 +92,21 @@ final class JdbcDagStore implements DagStore {
 
   @Override
   public void replaceImportErrors(List<ImportError> errors, Instant now) {
+    // An error that is still there keeps its row, so its id (the REST API's import_error_id) and
+    // timestamp stay the same from one scan of dags_folder to the next.
     sql.inTransaction(tx -> {
-      tx.update("DELETE FROM import_error");
+      Map<List<Object>, Long> stored = new HashMap<>();
+      tx.query("SELECT id, filename, line, message FROM import_error", rs -> stored.put(
+          List.of(rs.getString(2), rs.getInt(3), rs.getString(4)), rs.getLong(1)));
       List<Object[]> rows = new ArrayList<>();
       for (ImportError e : errors) {
-        rows.add(new Object[] {tail(e.file(), 2000), e.line(), truncate(e.message(), 10_000), now});
+        String message = truncate(e.message(), 10_000);
+        if (stored.remove(List.of(tail(e.file(), 2000), e.line(), message)) == null) {
+          rows.add(new Object[] {tail(e.file(), 2000), e.line(), message, now});
+        }
       }
+      List<Object[]> gone = stored.values().stream().map(id -> new Object[] {id}).toList();
+      tx.batch("DELETE FROM import_error WHERE id = ?", gone);
       return tx.batch("INSERT INTO import_error (filename, line, message, created_at) VALUES (?, ?, ?, ?)", rows);
     });
   }
@@ -94,7 +117,7 @@ final class JdbcDagStore implements DagStore {
         rs -> new ImportError(rs.getString(1), rs.getInt(2), rs.getString(3)));
   }
 
-  private static StoredDag map(ResultSet rs) throws SQLException {
+  static StoredDag map(ResultSet rs) throws SQLException {
     Dag dag = Json.read(rs.getString("serialized"), Dag.class);
     return new StoredDag(dag, rs.getString("file_hash"), rs.getBoolean("is_paused"),
         rs.getBoolean("is_active"), Sql.instant(rs, "last_parsed_at"));

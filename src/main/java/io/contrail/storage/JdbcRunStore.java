@@ -7,6 +7,7 @@ import io.contrail.run.Lease;
 import io.contrail.run.Placement;
 import io.contrail.run.ProcessIdentity;
 import io.contrail.run.RunKey;
+import io.contrail.run.RunOrigin;
 import io.contrail.run.RunSegment;
 import io.contrail.run.RunSpec;
 import io.contrail.run.RunState;
@@ -38,7 +39,7 @@ final class JdbcRunStore implements RunStore {
   static final String RUN_COLUMNS = "dag_id, run_id, run_type, state, logical_date,"
       + " data_interval_start, data_interval_end, conf, queued_at, start_date, end_date, trace_id,"
       + " span_id, parent_span_id, trace_flags, creator_trace_id, creator_span_id, clear_number, segment_span_id,"
-      + " revision";
+      + " revision, run_after, triggered_by, triggering_user_name, note, logical_date_given";
   static final String TI_COLUMNS = "dag_id, run_id, task_id, state, try_number, max_tries,"
       + " task_type, pool, pool_slots, priority_weight, scheduled_at, queued_at, start_date, end_date,"
       + " next_retry_at, hostname, pid, job_id, span_id, attempt_span_id, trace_flags, process_started_at,"
@@ -114,13 +115,15 @@ final class JdbcRunStore implements RunStore {
       RunTimes times = run.times();
       RunTrace trace = run.trace();
       TraceContext creator = trace.createdBy();
-      tx.update("INSERT INTO dag_run (" + RUN_COLUMNS + ", deadline_at) VALUES (" + marks(21) + ")",
+      RunOrigin origin = spec.origin();
+      tx.update("INSERT INTO dag_run (" + RUN_COLUMNS + ", deadline_at) VALUES (" + marks(26) + ")",
           run.dagId(), run.runId(), spec.type().id(), run.state().id(), spec.logicalDate(),
           Sql.ts(spec.dataIntervalStart()), Sql.ts(spec.dataIntervalEnd()), spec.conf(), times.queuedAt(),
           Sql.ts(times.startDate()), Sql.ts(times.endDate()), trace.traceId(), trace.spanId(),
           trace.parentSpanId(), trace.flags(), creator == null ? null : creator.traceId(),
           creator == null ? null : creator.spanId(), trace.segment().clearNumber(), trace.segment().spanId(),
-          run.revision(), Sql.ts(deadlineAt));
+          run.revision(), run.runAfter(), origin.triggeredBy(), origin.user(), origin.note(), origin.logicalDateGiven(),
+          Sql.ts(deadlineAt));
     } catch (SQLException e) {
       if (Sql.isUniqueViolation(e)) {
         throw new RunIdTaken(); // rolls the transaction back in Sql.inTransaction
@@ -381,8 +384,13 @@ final class JdbcRunStore implements RunStore {
 
   static DagRun mapRun(ResultSet rs) throws SQLException {
     RunKey key = new RunKey(rs.getString("dag_id"), rs.getString("run_id"));
-    RunSpec spec = new RunSpec(RunType.parse(rs.getString("run_type")), Sql.instant(rs, "logical_date"),
-        Sql.instant(rs, "data_interval_start"), Sql.instant(rs, "data_interval_end"), rs.getString("conf"));
+    RunType type = RunType.parse(rs.getString("run_type"));
+    String triggeredBy = rs.getString("triggered_by");
+    RunOrigin origin = (triggeredBy == null ? RunOrigin.of(type) : new RunOrigin(triggeredBy,
+        rs.getString("triggering_user_name"), rs.getString("note"), rs.getBoolean("logical_date_given")))
+        .withRunAfter(Sql.instant(rs, "run_after"));
+    RunSpec spec = new RunSpec(type, Sql.instant(rs, "logical_date"), Sql.instant(rs, "data_interval_start"),
+        Sql.instant(rs, "data_interval_end"), rs.getString("conf"), origin);
     RunTimes times = new RunTimes(Sql.instant(rs, "queued_at"), Sql.instant(rs, "start_date"),
         Sql.instant(rs, "end_date"));
     String creatorTrace = rs.getString("creator_trace_id");

@@ -34,6 +34,26 @@ public record Stores(DagStore dags, RunStore runs, PoolStore pools, JobStore job
     return new JdbcCallbackStore(database.sql());
   }
 
+  /** The REST API's reads of DAGs, import errors and jobs on this database. */
+  public static DagQueries dagQueries(Database database) {
+    return new JdbcDagQueries(database.sql());
+  }
+
+  /** The REST API's reads of runs and task instances on this database. */
+  public static RunQueries runQueries(Database database) {
+    return new JdbcRunQueries(database.sql(), database.isPostgres());
+  }
+
+  /** Pools as the REST API manages them, on this database. */
+  public static PoolAdmin poolAdmin(Database database) {
+    return new JdbcPoolAdmin(database.sql());
+  }
+
+  /** The users' notes on runs and task instances, on this database. */
+  public static NoteStore notes(Database database) {
+    return new JdbcNoteStore(database.sql());
+  }
+
   /** The span outbox on this database: finished, sampled spans not exported yet. */
   public static SpanOutbox spanOutbox(Database database) {
     return new JdbcSpanOutbox(database.sql(), new JdbcSpanResources(database.sql()));

@@ -1,7 +1,19 @@
 package io.contrail.storage;
 
+import static io.contrail.testing.Fixtures.aRun;
+import static io.contrail.testing.Fixtures.aTaskInstance;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
+import static org.assertj.core.api.Assertions.tuple;
 
+import io.contrail.run.DagRun;
+import io.contrail.run.RunKey;
+import io.contrail.run.TaskInstance;
+import io.contrail.run.TaskInstanceKey;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -12,6 +24,7 @@ import org.junit.jupiter.api.Test;
 abstract class JdbcStoreContract extends StoreContract {
   private Database db;
   private int migrationsOnEmptyDatabase;
+  private Stores stores;
 
   /** A database with an empty schema, not yet migrated, that no other test uses. */
   protected abstract Database openEmptyDatabase();
@@ -23,7 +36,7 @@ abstract class JdbcStoreContract extends StoreContract {
   protected final Stores openStores() {
     db = openEmptyDatabase();
     migrationsOnEmptyDatabase = db.migrate();
-    Stores stores = Stores.jdbc(db);
+    stores = Stores.jdbc(db);
     return stores;
   }
 
@@ -37,9 +50,37 @@ abstract class JdbcStoreContract extends StoreContract {
 
   @Test
   void migratingAnUpToDateDatabaseAppliesNothing() {
-    assertThat(migrationsOnEmptyDatabase).isEqualTo(6);
+    // main's migrations (V1, V2, V3, V20, V22, V70) and the REST API's (V50, V51): a branch that adds
+    // one says so here
+    List<String> shipped = List.of("1", "2", "3", "20", "22", "50", "51", "70");
+    assertThat(migrationsOnEmptyDatabase).isEqualTo(shipped.size());
     assertThat(db.migrate()).isZero();
     assertThat(db.pendingMigrations()).isEmpty();
-    assertThat(db.currentVersion()).isEqualTo("70");
+    assertThat(db.currentVersion()).isEqualTo(shipped.get(shipped.size() - 1));
+  }
+
+  // --- notes (REST API) ------------------------------------------------------------------------
+
+  @Test
+  void notesOnARunAndItsTaskInstancesAreKeptAndListed() {
+    DagRun run = aRun("d").build();
+    TaskInstance ti = aTaskInstance(run, "t");
+    stores.runs().createRun(run, List.of(ti, aTaskInstance(run, "u")));
+    NoteStore notes = Stores.notes(db);
+
+    assertThat(notes.setRunNote(run.key(), "looked at it")).isTrue();
+    assertThat(notes.setTaskNote(ti.key(), "flaky upstream")).isTrue();
+    assertThat(stores.runs().findRun(run.key()).orElseThrow().spec().origin().note()).isEqualTo("looked at it");
+    assertThat(notes.taskNotes(run.key())).containsExactly(entry("t", "flaky upstream"));
+    List<RunQueries.TaskRow> listed = Stores.runQueries(db).taskInstances(new RunQueries.TaskQuery("d", run.runId(),
+        10, 0, List.of(), Set.of(), null, Listing.Match.ANY, Listing.Match.ANY, Listing.Match.ANY, Set.of(), Set.of(),
+        Set.of(), Map.of(), null)).items();
+    assertThat(listed).extracting(r -> r.ti().taskId(), RunQueries.TaskRow::note)
+        .containsExactlyInAnyOrder(tuple("t", "flaky upstream"), tuple("u", null));
+
+    assertThat(notes.setTaskNote(ti.key(), null)).isTrue();
+    assertThat(notes.taskNotes(run.key())).isEmpty();
+    assertThat(notes.setRunNote(new RunKey("d", "no_such_run"), "x")).isFalse();
+    assertThat(notes.setTaskNote(new TaskInstanceKey("d", run.runId(), "no_such_task"), "x")).isFalse();
   }
 }

@@ -127,6 +127,8 @@ public final class CliProcess implements AutoCloseable {
     env.put("CONTRAIL__SCHEDULER__DAG_DIR_LIST_INTERVAL_MS", "1000");
     // the child JVM's class-data archive is written on first use: here, not inside a test's time limit
     ChildJvm.command();
+    // standalone serves the REST API: on a free port, so that tests never collide on 8080
+    env.put("CONTRAIL__API__PORT", "0");
   }
 
   public Path home() {

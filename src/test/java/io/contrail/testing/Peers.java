@@ -36,6 +36,14 @@ public final class Peers {
     return install("prometheus.sh", Duration.ofMinutes(5));
   }
 
+  /**
+   * The Python virtual environment with Airflow's REST clients and schemathesis
+   * (scripts/peers/python-requirements.txt); its interpreter is {@code bin/python}.
+   */
+  public static Path pythonVenv() {
+    return install("python.sh", Duration.ofMinutes(10));
+  }
+
   /** The project's root directory (Maven runs tests there). */
   public static Path projectRoot() {
     return Path.of(System.getProperty("user.dir")).toAbsolutePath();

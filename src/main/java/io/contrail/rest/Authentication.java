@@ -1,0 +1,121 @@
+package io.contrail.rest;
+
+import io.contrail.rest.auth.Accounts;
+import io.contrail.rest.auth.ApiRole;
+import io.contrail.rest.auth.Tokens;
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Who a request comes from and whether they may do it: {@code POST /auth/token} (and
+ * {@code /auth/token/cli}, where airflowctl logs in) trade a name and password for a signed token;
+ * every other route but version, health and the API's own documents needs {@code Authorization:
+ * Bearer <token>} — 401 without a valid one, 403 when the account's role does not allow the method.
+ * With {@code [api] auth = none} (loopback only) every request is the admin account's.
+ */
+final class Authentication {
+  private static final Logger LOG = LoggerFactory.getLogger(Authentication.class);
+  static final String ACCOUNT = "contrail.account";
+  private static final Set<String> PUBLIC = Set.of("/api/v2/version", "/api/v2/monitor/health", "/auth/token",
+      "/auth/token/cli", "/api/v2/openapi.json", "/api/v2/docs");
+
+  private final Accounts accounts;
+  private final Tokens tokens;
+  private final Accounts.Account anonymous;
+  private final Duration lifetime;
+  private final Duration cliLifetime;
+
+  /** @param anonymous the account of every request when authentication is off, else null */
+  Authentication(Accounts accounts, Tokens tokens, Accounts.Account anonymous, Duration lifetime, Duration cliLifetime) {
+    this.accounts = accounts;
+    this.tokens = tokens;
+    this.anonymous = anonymous;
+    this.lifetime = lifetime;
+    this.cliLifetime = cliLifetime;
+  }
+
+  void routes(Routes routes) {
+    routes.post("/auth/token", ctx -> login(ctx, lifetime));
+    routes.post("/auth/token/cli", ctx -> login(ctx, cliLifetime));
+  }
+
+  /** Runs before every matched route: sets the request's account or refuses it. */
+  void check(Context ctx) {
+    String route = ctx.endpoints().matchedHttpEndpoint() == null ? null : ctx.endpoints().matchedHttpEndpoint().path;
+    if (route == null || PUBLIC.contains(route) || ctx.method() == HandlerType.OPTIONS) {
+      return;
+    }
+    Accounts.Account account = anonymous != null ? anonymous : fromToken(ctx);
+    RequestSpans.user(ctx, account.name());
+    boolean reads = ctx.method() == HandlerType.GET || ctx.method() == HandlerType.HEAD;
+    if (!reads && !account.role().mayWrite()) {
+      throw ApiException.forbidden();
+    }
+    ctx.attribute(ACCOUNT, account);
+  }
+
+  private Accounts.Account fromToken(Context ctx) {
+    String header = ctx.header("Authorization");
+    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7) || header.substring(7).isBlank()) {
+      ctx.header("WWW-Authenticate", "Bearer");
+      throw ApiException.unauthorized("Not authenticated");
+    }
+    Tokens.Verified v = tokens.verify(header.substring(7).strip());
+    if (v.claims().isEmpty()) {
+      ctx.header("WWW-Authenticate", "Bearer");
+      throw ApiException.unauthorized(v.refusal() == Tokens.Refusal.EXPIRED ? "Token Expired" : "Invalid JWT token");
+    }
+    Tokens.Claims claims = v.claims().get();
+    // the account as configured now: a token outlives neither its account nor a change of its role
+    Optional<Accounts.Account> account = accounts.find(claims.subject())
+        .filter(a -> a.role().id().equals(claims.role()));
+    if (account.isEmpty()) {
+      throw ApiException.unauthorized("Invalid JWT token");
+    }
+    return account.get();
+  }
+
+  /** The account a request runs as (after {@link #check}); the admin account for public routes. */
+  static Accounts.Account account(Context ctx) {
+    Accounts.Account a = ctx.attribute(ACCOUNT);
+    return a != null ? a : new Accounts.Account("anonymous", ApiRole.VIEWER);
+  }
+
+  private void login(Context ctx, Duration tokenLifetime) {
+    String type = ctx.contentType() == null ? "application/json" : ctx.contentType().split(";")[0].strip();
+    String username;
+    String password;
+    if (type.equalsIgnoreCase("application/x-www-form-urlencoded")) {
+      Map<String, List<String>> form = ctx.formParamMap();
+      username = form.containsKey("username") ? form.get("username").get(0) : null;
+      password = form.containsKey("password") ? form.get("password").get(0) : null;
+      if (username == null || password == null) {
+        throw ApiException.invalid(username == null ? "Field required: username" : "Field required: password");
+      }
+    } else if (type.equalsIgnoreCase("application/json")) {
+      Body body = Body.parse(ctx.bodyAsBytes(), Set.of("username", "password"));
+      username = body.string("username", true, 1000);
+      password = body.string("password", true, 1000);
+      body.check();
+    } else {
+      throw new ApiException(415, "Only application/json or application/x-www-form-urlencoded is supported");
+    }
+    if (username.isEmpty() || password.isEmpty()) {
+      throw ApiException.badRequest("Username and password must be provided");
+    }
+    Optional<Accounts.Account> account = accounts.authenticate(username, password);
+    if (account.isEmpty()) {
+      LOG.info("login refused for '{}' from {}", Ids.printable(username), ctx.ip());
+      throw ApiException.unauthorized("Invalid credentials");
+    }
+    LOG.info("login of '{}' ({}) from {}", username, account.get().role().id(), ctx.ip());
+    Responses.json(ctx, 201, Map.of("access_token", tokens.issue(account.get(), tokenLifetime)));
+  }
+}
