@@ -101,7 +101,8 @@ public final class Contrail implements AutoCloseable {
           startExporting(Stores.spanOutbox(database));
         }
         // after the migration: the outbox ships finished spans from the database's tables
-        built.shipSpansFrom(new Tracing.Source(Stores.spanOutbox(database), stores.runs(), stores.dags()));
+        built.shipSpansFrom(new Tracing.Source(Stores.spanOutbox(database), stores.runs(), stores.dags(),
+            Stores.logOutbox(database)));
       }
     } catch (RuntimeException e) {
       telemetry.close();
@@ -135,7 +136,8 @@ public final class Contrail implements AutoCloseable {
     if (!migrated || !config.traces().otelOn()) {
       return SpanRecording.OFF;
     }
-    return SpanRecording.of(() -> StoredResources.encode(ContrailResource.process(config, otel)));
+    return SpanRecording.of(() -> StoredResources.encode(ContrailResource.process(config, otel)))
+        .withLogs(config.logs().otelOn());
   }
 
   /** The first process with traces on marks the database; see [traces] first_export_since. */
