@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * by a later process, each line with its own time, severity, stream and ids, masked; a long task's
  * lines arrive while it still runs.
  */
-class OutboxLogsTest {
+public class OutboxLogsTest {
   private static final String CHATTY = """
       dag_id: chatty
       schedule: null
@@ -49,7 +49,7 @@ class OutboxLogsTest {
         .set("OTEL_EXPORTER_OTLP_TIMEOUT", "1000");
   }
 
-  static String body(JsonNode r) {
+  public static String body(JsonNode r) {
     JsonNode b = r.path("body");
     return b.isTextual() ? b.asText() : b.path("stringValue").asText();
   }
