@@ -123,6 +123,15 @@ public class OutboxLogsTest {
       assertThat(component.path("traceId").asText()).isEqualTo(run.trace().traceId());
       assertThat(component.path("spanId").asText()).isEqualTo(one.path("spanId").asText()).isNotEmpty();
       assertThat(component.path("severityText").asText()).isEqualTo("INFO");
+
+      // traces export --logs sends the run's lines again, on request
+      java.io.StringWriter out = new java.io.StringWriter();
+      int code = io.contrail.cli.Main.execute(later.environment(), new java.io.PrintWriter(out, true),
+          new java.io.PrintWriter(new java.io.StringWriter(), true), "traces", "export", "--logs", "--dag", "chatty");
+      assertThat(code).as(out.toString()).isZero();
+      assertThat(out.toString()).contains("and " + lines.size() + " log record(s)");
+      List<JsonNode> again = collector.awaitLogRecords(r -> ofTask(r, "talk").size() >= 2 * lines.size(), Duration.ofSeconds(10));
+      assertThat(ofTask(again, "talk").stream().filter(r -> body(r).equals("line 7"))).hasSize(2);
     }
   }
 
@@ -149,6 +158,22 @@ public class OutboxLogsTest {
       records = collector.awaitLogRecords(r -> ofTask(r, "slow").stream().anyMatch(x -> body(x).equals("last")),
           Duration.ofSeconds(10));
       assertThat(ofTask(records, "slow")).extracting(OutboxLogsTest::body).containsOnlyOnce("first", "last");
+    }
+  }
+
+  @Test
+  void logsWithAnEndpointOfTheirOwnNeverReachTheTracesEndpoint() throws Exception {
+    try (MockOtlpServer traces = MockOtlpServer.start(); MockOtlpServer logs = MockOtlpServer.start();
+        InProcessContrail contrail = process(traces.grpcPort()).set("CONTRAIL__LOGS__OTEL_PORT", logs.grpcPort())
+            .dag("chatty.yaml", CHATTY)) {
+      DagRun run = contrail.run("chatty", CONF, null);
+      assertThat(logs.awaitLogRecords(r -> ofTask(r, "talk").size() >= 26, Duration.ofSeconds(10))).isNotEmpty();
+      assertThat(traces.awaitSpans(s -> s.stream().anyMatch(x -> x.path("name").asText().equals("dag_run.chatty")),
+          Duration.ofSeconds(10))).isNotEmpty();
+      contrail.close();
+      assertThat(traces.logRequests()).as("no log record went to the traces endpoint").isEmpty();
+      assertThat(logs.spans()).isEmpty();
+      assertThat(run.state().id()).isEqualTo("success");
     }
   }
 }

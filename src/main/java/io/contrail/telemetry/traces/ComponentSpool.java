@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * one begins; when this process's segments still waiting for export pass {@code maxBytes}, new
  * records are dropped, counted ({@link #dropped}) and said once on the other appenders.
  */
-final class ComponentSpool extends UnsynchronizedAppenderBase<ILoggingEvent> implements AutoCloseable {
+final class ComponentSpool extends UnsynchronizedAppenderBase<ILoggingEvent> {
   static final String FOLDER = "component";
   static final String END = "{\"end\":true}";
   static final long SEGMENT_BYTES = 8L << 20;
@@ -57,13 +57,40 @@ final class ComponentSpool extends UnsynchronizedAppenderBase<ILoggingEvent> imp
   private long droppingSince;
   private long lastCheck;
 
-  /** @param logsRoot [logs] base_log_folder; @param maxBytes [logs] component_spool_max_mb in bytes */
-  ComponentSpool(Path logsRoot, long maxBytes, SecretsMasker masker) {
+  private static ComponentSpool shared;
+  private static int users;
+
+  /**
+   * The process's spool, shared: logback's root logger is one per process, so two parts of one
+   * process with logs on (a command and the SDK it opens) must not write each record twice. The
+   * first caller's settings make it; it ends when the last user releases it.
+   *
+   * @param logsRoot [logs] base_log_folder; @param maxBytes [logs] component_spool_max_mb in bytes
+   */
+  static synchronized ComponentSpool acquire(Path logsRoot, long maxBytes, SecretsMasker masker) {
+    if (shared == null) {
+      shared = new ComponentSpool(logsRoot, maxBytes, masker);
+    }
+    users++;
+    return shared;
+  }
+
+  /** One user is done with the process's spool; the last ends it (see {@link #close}). */
+  static synchronized void release(ComponentSpool spool) {
+    if (spool == shared && --users == 0) {
+      shared = null;
+      spool.close();
+    }
+  }
+
+  private ComponentSpool(Path logsRoot, long maxBytes, SecretsMasker masker) {
     this.folder = logsRoot.resolve(FOLDER);
     this.maxBytes = maxBytes;
     this.masker = masker;
     ProcessHandle self = ProcessHandle.current();
-    this.prefix = "pid" + self.pid() + "-" + startMillis(self) + "-";
+    // pid and start time say whose file it is; the random part keeps spools of one JVM apart
+    this.prefix = "pid" + self.pid() + "-" + startMillis(self) + "-"
+        + java.util.UUID.randomUUID().toString().substring(0, 8) + "-";
     LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
     setContext(context);
     setName("contrail-log-spool");
@@ -204,8 +231,7 @@ final class ComponentSpool extends UnsynchronizedAppenderBase<ILoggingEvent> imp
   }
 
   /** Detaches from logback and ends the segment, so the outbox knows the file is complete. */
-  @Override
-  public synchronized void close() {
+  private synchronized void close() {
     root.detachAppender(this);
     stop();
     try {

@@ -68,14 +68,11 @@ final class LogOutboxExporter implements AutoCloseable {
   private final String owner;
   private final Semaphore pokes = new Semaphore(0);
   private final AtomicLong exported = new AtomicLong();
-  private final AtomicLong failures = new AtomicLong();
+  private final ExportBackoff backoff;
   private volatile boolean stopping;
   private volatile Long jobId;
   private volatile String inFlight;
-  private volatile boolean lastExportFailed;
   private Thread thread;
-  private int consecutiveFailures;
-  private Instant retryAt = Instant.EPOCH;
 
   LogOutboxExporter(LogOutbox outbox, RunStore runs, Path logsRoot, String host, LogDelivery delivery, Resource resource,
       SecretsMasker masker, Clock clock, Options options) {
@@ -90,6 +87,7 @@ final class LogOutboxExporter implements AutoCloseable {
     this.options = options;
     this.records = new LogRecords(resource, masker, clock);
     this.owner = "logs-pid" + ProcessHandle.current().pid() + ":" + UUID.randomUUID().toString().substring(0, 8);
+    this.backoff = new ExportBackoff(clock, options.initialBackoff(), options.maxBackoff(), LOG, "log");
   }
 
   synchronized LogOutboxExporter start() {
@@ -116,21 +114,21 @@ final class LogOutboxExporter implements AutoCloseable {
   }
 
   long exportFailures() {
-    return failures.get();
+    return backoff.failures();
   }
 
   boolean lastExportFailed() {
-    return lastExportFailed;
+    return backoff.lastFailed();
   }
 
   private void loop() {
     while (!stopping) {
       try {
         long waitMs = Math.max(1, Math.min(options.pollInterval().toMillis(),
-            Duration.between(clock.instant(), retryAt).toMillis()));
+            Duration.between(clock.instant(), backoff.retryAt()).toMillis()));
         pokes.tryAcquire(waitMs, TimeUnit.MILLISECONDS);
         pokes.drainPermits();
-        if (stopping || clock.instant().isBefore(retryAt)) {
+        if (stopping || backoff.waiting()) {
           continue;
         }
         drain(null);
@@ -138,7 +136,7 @@ final class LogOutboxExporter implements AutoCloseable {
         return;
       } catch (RuntimeException e) {
         LOG.warn("log outbox pass failed: {}", e.toString());
-        backOff(false);
+        backoff.failed(false, "the lines stay in their files");
       }
     }
   }
@@ -218,16 +216,12 @@ final class LogOutboxExporter implements AutoCloseable {
       finish(read);
       outbox.shipped(token, read.offsets, read.done);
       exported.addAndGet(batch.size());
-      if (consecutiveFailures > 0) {
-        LOG.info("log export works again after {} failed attempt(s)", consecutiveFailures);
-      }
-      consecutiveFailures = 0;
-      lastExportFailed = false;
+      backoff.succeeded();
       return batch.size();
     }
     boolean timedOut = outcome == Delivery.Outcome.TIMED_OUT;
     outbox.release(token, timedOut);
-    backOff(timedOut);
+    backoff.failed(timedOut, "the lines stay in their files");
     return -1;
   }
 
@@ -245,6 +239,7 @@ final class LogOutboxExporter implements AutoCloseable {
     Read read = new Read();
     Instant now = clock.instant();
     Map<String, Optional<AttemptContext>> contexts = new HashMap<>();
+    runsOfBatch.clear();
     int bytesLeft = options.maxBytes();
     for (LogOutbox.Entry e : entries) {
       read.before.put(e.id(), e.shippedBytes());
@@ -308,9 +303,15 @@ final class LogOutboxExporter implements AutoCloseable {
     return chunk;
   }
 
+  /** The runs read for the current batch: each at most once. */
+  private final Map<io.contrail.run.RunKey, Optional<DagRun>> runsOfBatch = new HashMap<>();
+
   private Optional<AttemptContext> context(TaskInstanceKey key, int tryNumber) {
-    Optional<DagRun> run = runs.findRun(key.runKey());
-    run.ifPresent(this::learnConf);
+    Optional<DagRun> run = runsOfBatch.computeIfAbsent(key.runKey(), k -> {
+      Optional<DagRun> r = runs.findRun(k);
+      r.ifPresent(this::learnConf);
+      return r;
+    });
     return run.flatMap(r -> runs.attempt(key, tryNumber).map(a -> new AttemptContext(r, a)));
   }
 
@@ -363,19 +364,6 @@ final class LogOutboxExporter implements AutoCloseable {
       if (!known.contains(n)) {
         outbox.registerSpool(host, n);
       }
-    }
-  }
-
-  private void backOff(boolean timedOut) {
-    failures.incrementAndGet();
-    lastExportFailed = true;
-    consecutiveFailures++;
-    long base = options.initialBackoff().toMillis();
-    long delay = Math.min(options.maxBackoff().toMillis(), base << Math.min(consecutiveFailures - 1, 16));
-    retryAt = clock.instant().plusMillis(delay);
-    if (consecutiveFailures == 1 || Integer.bitCount(consecutiveFailures) == 1) {
-      LOG.info("log export {} ({} in a row); the lines stay in their files and are retried in {} ms",
-          timedOut ? "timed out (sent again with a longer timeout)" : "failed", consecutiveFailures, delay);
     }
   }
 
@@ -446,7 +434,7 @@ final class LogOutboxExporter implements AutoCloseable {
       String stuck = inFlight;
       if (t != null && t.isAlive() && stuck != null) {
         outbox.release(stuck, true);
-      } else if ((t == null || !t.isAlive()) && !lastExportFailed) {
+      } else if ((t == null || !t.isAlive()) && !backoff.lastFailed()) {
         drain(deadline);
       }
     } catch (RuntimeException e) {

@@ -52,7 +52,7 @@ public final class Tracing implements AutoCloseable {
     this.hostname = hostname;
     // component records are spooled from the start; the log outbox ships them once it has a database
     this.componentLogs = config.logs().otelOn() && !sdk.logExporters().isEmpty()
-        ? new ComponentSpool(config.logs().baseLogFolder(), config.logs().componentSpoolMaxMb() * (1L << 20), masker)
+        ? ComponentSpool.acquire(config.logs().baseLogFolder(), config.logs().componentSpoolMaxMb() * (1L << 20), masker)
         : null;
   }
 
@@ -213,7 +213,7 @@ public final class Tracing implements AutoCloseable {
     Instant deadline = Instant.now().plus(flush);
     long left = 0;
     if (componentLogs != null) {
-      componentLogs.close(); // the segment ends: the log outbox may ship it whole now
+      ComponentSpool.release(componentLogs); // the segment ends: the log outbox may ship it whole now
     }
     try {
       if (outbox != null) {
