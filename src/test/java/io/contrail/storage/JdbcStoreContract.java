@@ -37,7 +37,7 @@ abstract class JdbcStoreContract extends StoreContract {
 
   @Test
   void migratingAnUpToDateDatabaseAppliesNothing() {
-    assertThat(migrationsOnEmptyDatabase).isEqualTo(6);
+    assertThat(migrationsOnEmptyDatabase).isEqualTo(7);
     assertThat(db.migrate()).isZero();
     assertThat(db.pendingMigrations()).isEmpty();
     assertThat(db.currentVersion()).isEqualTo("70");
