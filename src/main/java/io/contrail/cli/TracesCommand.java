@@ -54,7 +54,9 @@ final class TracesCommand extends ParentCommand {
   @Command(name = "export", sortOptions = false, description = {
       "Re-send finished runs' spans to the configured exporter.",
       "Each span is byte-identical to its first export: same ids, times, attributes and the resource of the process"
-          + " that did the work (stored with the row), so a backend that has it keeps one copy."})
+          + " that did the work (stored with the row), so a backend that has it keeps one copy.",
+      "With --logs (and [logs] otel_on), every line of the runs' attempt logs is sent again too; log records have"
+          + " no ids, so a backend that has them keeps both copies."})
   static final class Export implements Callable<Integer> {
     @Option(names = "--dag", paramLabel = "DAG_ID", description = "Only runs of this DAG.") String dagId;
     @Option(names = "--run-id", paramLabel = "RUN_ID", description = "Only this run.") String runId;
@@ -62,6 +64,7 @@ final class TracesCommand extends ParentCommand {
         description = "Only runs queued at or after this time (ISO date or instant).") String since;
     @Option(names = "--limit", paramLabel = "N", defaultValue = "1000",
         description = "At most this many runs, newest first, 1 or more (default ${DEFAULT-VALUE}).") int limit;
+    @Option(names = "--logs", description = "Also re-send the runs' attempt logs as log records.") boolean logs;
     @Option(names = "--json", description = "Print JSON.") boolean json;
     @Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -84,14 +87,21 @@ final class TracesCommand extends ParentCommand {
             .filter(r -> from == null || !r.times().queuedAt().isBefore(from))
             .filter(r -> r.state().isFinished() && r.sampled())
             .toList();
+        if (logs && !c.app().config().logs().otelOn()) {
+          throw new Main.UserError("--logs needs [logs] otel_on = true (CONTRAIL__LOGS__OTEL_ON=true)");
+        }
         int spans = 0;
+        long records = 0;
         List<String> failed = new ArrayList<>();
         try (Tracing tracing = Tracing.open(c.app().config(), c.app().otel(), c.app().masker(), new Tracing.Source(
-            Stores.spanOutbox(c.app().database()), c.app().stores().runs(), c.app().stores().dags()))) {
+            Stores.spanOutbox(c.app().database()), c.app().stores().runs(), c.app().stores().dags(),
+            Stores.logOutbox(c.app().database())))) {
           for (DagRun run : runs) {
             List<SpanData> data = tracing.outbox().spansOf(run.key());
-            if (tracing.outbox().export(data)) {
+            long sent = logs ? tracing.exportLogs(run, c.app().stores().runs().attempts(run.key())) : 0;
+            if (tracing.outbox().export(data) && sent >= 0) {
               spans += data.size();
+              records += sent;
             } else {
               failed.add(run.dagId() + "/" + run.runId());
             }
@@ -100,12 +110,16 @@ final class TracesCommand extends ParentCommand {
         if (json) {
           Map<String, Object> m = new LinkedHashMap<>();
           m.put("spans", spans);
+          if (logs) {
+            m.put("log_records", records);
+          }
           m.put("runs", runs.size() - failed.size());
           m.put("failed_runs", failed);
           c.json(m);
         } else {
           failed.forEach(r -> spec.commandLine().getErr().printf("export of %s failed%n", r));
-          c.out().printf("exported %d span(s) of %d run(s)%s%n", spans, runs.size() - failed.size(),
+          c.out().printf("exported %d span(s)%s of %d run(s)%s%n", spans, logs ? " and " + records + " log record(s)" : "",
+              runs.size() - failed.size(),
               failed.isEmpty() ? "" : "; " + failed.size() + " run(s) failed");
         }
         return failed.isEmpty() ? ExitCodes.OK : ExitCodes.FAILED;

@@ -139,8 +139,41 @@ public record ContrailConfig(
 
   /** Section {@code [logs]}. */
   public record Logs(
-      @Key(value = "false", comment = "export task and component logs as OTel log records") boolean otelOn,
-      @Key(value = "${home}/logs", comment = "task attempt logs") Path baseLogFolder) {}
+      @Key(value = "false", comment = "export task and component logs as OTel log records (needs [traces] otel_on)")
+          boolean otelOn,
+      @Key(value = "${home}/logs", comment = "task attempt logs") Path baseLogFolder,
+      @Key(value = "", comment = "OTLP host for log records; empty: [traces] otel_host") String otelHost,
+      @Key(value = "", comment = "OTLP port for log records; empty: [traces] otel_port", parser = Parser.OPTIONAL_PORT)
+          Integer otelPort,
+      @Key(value = "", comment = "grpc | http/protobuf; empty: [traces] otel_protocol",
+          oneOf = {"", "grpc", "http/protobuf"}) String otelProtocol,
+      @Key(value = "", comment = "true | false: https for log records; empty: [traces] otel_ssl_active",
+          oneOf = {"", "true", "false"}) String otelSslActive,
+      @Key(value = "64", comment = "component log records waiting for export, at most (MB on disk); beyond, dropped and counted")
+          int componentSpoolMaxMb) {
+
+    /** Whether any of the endpoint keys is set: then log records have an endpoint of their own. */
+    public boolean ownEndpoint() {
+      return !otelHost.isEmpty() || otelPort != null || !otelProtocol.isEmpty() || !otelSslActive.isEmpty();
+    }
+
+    /** The host in force for log records. */
+    public String host(Traces traces) {
+      return otelHost.isEmpty() ? traces.otelHost() : otelHost;
+    }
+
+    public int port(Traces traces) {
+      return otelPort == null ? traces.otelPort() : otelPort;
+    }
+
+    public String protocol(Traces traces) {
+      return otelProtocol.isEmpty() ? traces.otelProtocol() : otelProtocol;
+    }
+
+    public boolean sslActive(Traces traces) {
+      return otelSslActive.isEmpty() ? traces.otelSslActive() : otelSslActive.equals("true");
+    }
+  }
 
   /** Section {@code [api]}: the REST API (Airflow's REST API v2 paths) served by api-server and standalone. */
   public record Api(

@@ -31,7 +31,9 @@ enum Parser {
   /** A bind address: a host name or an IP address, no port. */
   HOST,
   /** An ISO date (midnight UTC) or instant; empty is none (null). */
-  OPTIONAL_INSTANT;
+  OPTIONAL_INSTANT,
+  /** A port number; empty is none (null). */
+  OPTIONAL_PORT;
 
   /** The parser a key declared with {@code declared} uses for a component of {@code type}. */
   static Parser resolve(Parser declared, Class<?> type, String[] oneOf) {
@@ -86,6 +88,7 @@ enum Parser {
       case NAMES -> names(s);
       case HOST -> host(s);
       case OPTIONAL_INSTANT -> instant(s);
+      case OPTIONAL_PORT -> s.value().isBlank() ? null : (Integer) (int) range(s, 1, 65535, "not a port number (1-65535)");
     };
   }
 

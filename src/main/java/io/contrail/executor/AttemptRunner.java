@@ -210,9 +210,13 @@ final class AttemptRunner {
       return true;
     }
 
-    /** The attempt's log file (0600), every line Contrail writes masked on its way in. */
-    private MaskingOutputStream maskedLog() throws IOException {
-      return new MaskingOutputStream(PrivateFiles.append(logFile), settings.masker()::mask);
+    /**
+     * The attempt's log file (0600), every line the executor writes stamped with its time (see
+     * {@link LogLines}) and masked on its way in.
+     */
+    private StampingOutputStream maskedLog() throws IOException {
+      return new StampingOutputStream(new MaskingOutputStream(PrivateFiles.append(logFile), settings.masker()::mask),
+          clock, LogLines.Stream.STDOUT);
     }
 
     @SuppressWarnings("unchecked")

@@ -12,7 +12,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A {@code type: shell} task: a small bash wrapper, leader of its own process group, runs the
- * rendered command with output appended to the attempt's log. Exit code 0 is success. The process
+ * rendered command with output appended to the attempt's log, each line stamped with its time and
+ * stream ({@link LogLines}). Exit code 0 is success. The process
  * gets Contrail's environment without the {@code CONTRAIL__*} settings (the database URL and
  * password among them) plus the task's own variables.
  *
@@ -33,12 +34,21 @@ import java.util.concurrent.TimeUnit;
 final class ShellTask implements TaskBody<ShellSpec> {
   private static final Duration KILL_GRACE = Duration.ofSeconds(2);
   // $1: the exit file, $2: the command. Variables carry a prefix so they cannot meet the command's.
-  private static final String WRAPPER = """
+  // The command's stdout and stderr go through one stamper each (see LogLines), which append to
+  // the log; the wrapper waits for them to drain before it records the exit, at most a second
+  // when a background child still holds the output (it is killed with the group right after).
+  private static final String WRAPPER = LogLines.BASH_STAMPER + """
       __contrail_exit=$1 __contrail_command=$2
       set --
       IFS= read -r __contrail_gate && [ "$__contrail_gate" = go ] || exit 0
-      ( eval "$__contrail_command" ) </dev/null
+      exec 3> >(__contrail_stamp stdout); __contrail_out=$!
+      exec 4> >(exec 3>&-; __contrail_stamp stderr); __contrail_err=$!
+      ( eval "$__contrail_command" ) </dev/null >&3 2>&4 3>&- 4>&-
       __contrail_status=$?
+      exec 3>&- 4>&-
+      ( sleep 1; kill "$__contrail_out" "$__contrail_err" ) 2>/dev/null & __contrail_watch=$!
+      wait "$__contrail_out" "$__contrail_err"
+      kill "$__contrail_watch" 2>/dev/null
       (umask 077; printf 'exit_code=%d ended_at=%s\\n' "$__contrail_status" "$EPOCHREALTIME" > "$__contrail_exit")
       """ + (ProcessControl.HAS_SETSID ? "kill -KILL 0\n" : "exit \"$__contrail_status\"\n");
 

@@ -105,9 +105,10 @@ public final class Contrail implements AutoCloseable {
         startExporting(Stores.spanOutbox(database));
       }
       if (migrate && role.runsTasks()) {
-        // after the migration: the outbox ships finished spans from the database's tables (the
-        // API server runs no tasks and leaves that to the scheduler)
-        built.shipSpansFrom(new Tracing.Source(Stores.spanOutbox(database), stores.runs(), stores.dags()));
+        // after the migration: the outboxes ship finished spans and log lines from the database's
+        // tables (the API server runs no tasks and leaves that to the scheduler)
+        built.shipSpansFrom(new Tracing.Source(Stores.spanOutbox(database), stores.runs(), stores.dags(),
+            Stores.logOutbox(database)));
       }
     } catch (RuntimeException e) {
       telemetry.close();
@@ -141,7 +142,8 @@ public final class Contrail implements AutoCloseable {
     if (!migrated || !config.traces().otelOn()) {
       return SpanRecording.OFF;
     }
-    return SpanRecording.of(() -> StoredResources.encode(ContrailResource.process(config, otel)));
+    return SpanRecording.of(() -> StoredResources.encode(ContrailResource.process(config, otel)))
+        .withLogs(config.logs().otelOn());
   }
 
   /** The first process with traces on marks the database; see [traces] first_export_since. */

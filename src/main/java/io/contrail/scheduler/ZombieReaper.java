@@ -5,6 +5,7 @@ import io.contrail.api.TaskDefinition;
 import io.contrail.executor.AttemptExit;
 import io.contrail.executor.CallbackRequests;
 import io.contrail.executor.Executor;
+import io.contrail.executor.LogLines;
 import io.contrail.executor.ProcessControl;
 import io.contrail.executor.TaskLogs;
 import io.contrail.jobs.JobLease;
@@ -318,7 +319,7 @@ final class ZombieReaper implements AutoCloseable {
     Path log = TaskLogs.attemptLog(logsRoot, ti.key(), ti.tryNumber());
     try {
       if (Files.isDirectory(log.getParent())) {
-        Files.writeString(log, line + System.lineSeparator(), StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+        Files.writeString(log, LogLines.format(clock.instant(), LogLines.Stream.STDOUT, line) + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
             StandardOpenOption.APPEND);
       }
     } catch (IOException e) {

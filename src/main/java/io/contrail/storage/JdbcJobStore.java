@@ -60,6 +60,7 @@ final class JdbcJobStore implements JobStore {
         return false;
       }
       tx.update(RELEASE_CLAIMS, id);
+      tx.update(JdbcLogOutbox.RELEASE_CLAIMS, id);
       return true;
     });
   }

@@ -282,8 +282,27 @@ final class JdbcRunStore implements RunStore {
       }
       JdbcCallbackStore.insert(tx, change.callbacks());
       tx.batch(JdbcSpanOutbox.INSERT, recorder.outboxRows(List.of(change)));
+      tx.batch(JdbcLogOutbox.INSERT_ATTEMPT, logRows(List.of(change)));
       return true;
     });
+  }
+
+  /** Log outbox rows of applied changes: sampled tries that start running ([logs] otel_on). */
+  private List<Object[]> logRows(List<TaskChange> applied) {
+    if (!recorder.logs()) {
+      return List.of();
+    }
+    List<Object[]> rows = new ArrayList<>();
+    for (TaskChange c : applied) {
+      TaskAttempt a = c.attempt();
+      TaskInstance ti = c.after();
+      if (a != null && a.endDate() == null && ti.state() == TaskState.RUNNING && c.before().state() != TaskState.RUNNING
+          && ti.trace().sampled()) {
+        rows.add(new Object[] {ti.lease().hostname() == null ? "" : ti.lease().hostname(), ti.dagId(), ti.runId(),
+            ti.taskId(), ti.tryNumber()});
+      }
+    }
+    return rows;
   }
 
   /** One JDBC batch of compare-and-sets, then the attempts of the changes that won, in one transaction. */
@@ -332,6 +351,7 @@ final class JdbcRunStore implements RunStore {
         tx.batch(INSERT_ATTEMPT, inserts);
       }
       tx.batch(JdbcSpanOutbox.INSERT, recorder.outboxRows(won));
+      tx.batch(JdbcLogOutbox.INSERT_ATTEMPT, logRows(won));
       return applied;
     });
   }

@@ -27,6 +27,11 @@ final class SpanRecorder {
     return recording.on();
   }
 
+  /** Whether started tries are recorded in the log outbox too ([logs] otel_on). */
+  boolean logs() {
+    return recording.logs();
+  }
+
   /**
    * This process's span resource id, registered the first time a span is recorded (in its own
    * short transaction, before the state change's); null when recording is off.

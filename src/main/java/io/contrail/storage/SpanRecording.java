@@ -12,12 +12,25 @@ import java.util.function.Supplier;
  *
  * @param resourceAttributes the process's OpenTelemetry resource in the stored form (see
  *     {@code StoredResources}); asked for once, when the first span is recorded
+ * @param logs whether started tries are recorded in the log outbox too
  */
-public record SpanRecording(boolean on, Supplier<String> resourceAttributes) {
-  public static final SpanRecording OFF = new SpanRecording(false, () -> null);
+public record SpanRecording(boolean on, Supplier<String> resourceAttributes, boolean logs) {
+  public static final SpanRecording OFF = new SpanRecording(false, () -> null, false);
 
   public SpanRecording {
     Objects.requireNonNull(resourceAttributes, "resourceAttributes");
+  }
+
+  public SpanRecording(boolean on, Supplier<String> resourceAttributes) {
+    this(on, resourceAttributes, false);
+  }
+
+  /**
+   * Also records, in the transaction that starts a sampled try, that its log is to be exported
+   * ({@code [logs] otel_on}; see {@link LogOutbox}).
+   */
+  public SpanRecording withLogs(boolean on) {
+    return new SpanRecording(this.on, resourceAttributes, on && this.on);
   }
 
   /** Recording on, with this resource. */

@@ -54,6 +54,11 @@ public record Stores(DagStore dags, RunStore runs, PoolStore pools, JobStore job
     return new JdbcNoteStore(database.sql());
   }
 
+  /** The log outbox on this database: log files with lines not exported yet, and how far each was shipped. */
+  public static LogOutbox logOutbox(Database database) {
+    return new JdbcLogOutbox(database.sql(), java.time.Clock.systemUTC());
+  }
+
   /** The span outbox on this database: finished, sampled spans not exported yet. */
   public static SpanOutbox spanOutbox(Database database) {
     return new JdbcSpanOutbox(database.sql(), new JdbcSpanResources(database.sql()));

@@ -46,6 +46,7 @@ public final class TelemetryFactory {
     if (traces.isPresent() && metrics.isPresent()) {
       Tracing tracing = traces.get().tracing();
       metrics.get().selfMetrics().spansWaitingForExport(() -> tracing.stats().pendingSpans());
+      metrics.get().selfMetrics().logRecordsDropped(tracing::logRecordsDropped);
     }
     return new Built(backends.isEmpty() ? Telemetry.NOOP : new CompositeTelemetry(backends), traces);
   }

@@ -167,6 +167,35 @@ public final class MockOtlpServer implements AutoCloseable {
     return List.copyOf(logRequests);
   }
 
+  /** Every log record received so far; each carries its resource's attributes under "resource". */
+  public List<JsonNode> logRecords() {
+    List<JsonNode> out = new ArrayList<>();
+    for (JsonNode req : logRequests) {
+      for (JsonNode rl : req.path("resourceLogs")) {
+        for (JsonNode sl : rl.path("scopeLogs")) {
+          for (JsonNode record : sl.path("logRecords")) {
+            ObjectNode copy = record.deepCopy();
+            copy.set("resource", rl.path("resource").path("attributes"));
+            copy.set("scope", sl.path("scope"));
+            out.add(copy);
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Waits until the received log records satisfy {@code done}; returns them either way. */
+  public List<JsonNode> awaitLogRecords(Predicate<List<JsonNode>> done, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    List<JsonNode> records = logRecords();
+    while (!done.test(records) && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+      records = logRecords();
+    }
+    return records;
+  }
+
   /** Waits until the received spans satisfy {@code done}; returns them either way. */
   public List<JsonNode> awaitSpans(Predicate<List<JsonNode>> done, Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();

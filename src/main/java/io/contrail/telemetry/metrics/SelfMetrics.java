@@ -15,6 +15,7 @@ public final class SelfMetrics {
   static final String DROPPED = "telemetry.metrics.dropped";
   static final String EXPORT_FAILURES = "telemetry.export.failures";
   static final String SPANS_WAITING = "telemetry.spans.waiting_for_export";
+  static final String LOGS_DROPPED = "telemetry.logs.dropped";
 
   private record Key(String backend, String reason) {}
 
@@ -23,6 +24,8 @@ public final class SelfMetrics {
   private final AtomicLong exportFailures = new AtomicLong();
   private long exportFailuresReported;
   private volatile LongSupplier spansWaiting;
+  private volatile LongSupplier logsDropped;
+  private long logsDroppedReported;
 
   /** A measurement that did not leave: {@code reason} is send_failed, name_too_long ... */
   void dropped(String backend, String reason) {
@@ -49,6 +52,14 @@ public final class SelfMetrics {
     this.spansWaiting = pending;
   }
 
+  /**
+   * Reports {@code telemetry.logs.dropped} (a counter) from this running total: component log
+   * records the traces backend could not keep for export because its spool was full.
+   */
+  public void logRecordsDropped(LongSupplier total) {
+    this.logsDropped = total;
+  }
+
   /** Sends what changed since the last report. */
   synchronized void report(Stats stats) {
     dropped.forEach((key, count) -> {
@@ -63,6 +74,14 @@ public final class SelfMetrics {
     if (failures > exportFailuresReported) {
       stats.incr(EXPORT_FAILURES, failures - exportFailuresReported, Tags.of("signal", "metrics"));
       exportFailuresReported = failures;
+    }
+    LongSupplier droppedLogs = logsDropped;
+    if (droppedLogs != null) {
+      long now = droppedLogs.getAsLong();
+      if (now > logsDroppedReported) {
+        stats.incr(LOGS_DROPPED, now - logsDroppedReported, Tags.of("reason", "spool_full"));
+        logsDroppedReported = now;
+      }
     }
     LongSupplier waiting = spansWaiting;
     if (waiting != null) {

@@ -54,14 +54,11 @@ public final class OutboxExporter implements AutoCloseable {
   private final Semaphore pokes = new Semaphore(0);
   private final AtomicLong pending = new AtomicLong();
   private final AtomicLong exported = new AtomicLong();
-  private final AtomicLong failures = new AtomicLong();
+  private final ExportBackoff backoff;
   private volatile boolean stopping;
   private volatile Long jobId;
   private volatile String inFlight;
-  private volatile boolean lastExportFailed;
   private Thread thread;
-  private int consecutiveFailures;
-  private Instant retryAt = Instant.EPOCH;
 
   OutboxExporter(SpanOutbox outbox, SpanBatches batches, DeliveryExporters exporters, Clock clock, Options options) {
     this.outbox = outbox;
@@ -70,6 +67,7 @@ public final class OutboxExporter implements AutoCloseable {
     this.clock = clock;
     this.options = options;
     this.owner = "pid" + ProcessHandle.current().pid() + ":" + UUID.randomUUID().toString().substring(0, 8);
+    this.backoff = new ExportBackoff(clock, options.initialBackoff(), options.maxBackoff(), LOG, "span");
   }
 
   /** Starts the background thread. */
@@ -98,25 +96,25 @@ public final class OutboxExporter implements AutoCloseable {
   }
 
   public Stats stats() {
-    return new Stats(pending.get(), exported.get(), failures.get());
+    return new Stats(pending.get(), exported.get(), backoff.failures());
   }
 
   /** Whether the latest export was refused, unreachable or unanswered. */
   boolean lastExportFailed() {
-    return lastExportFailed;
+    return backoff.lastFailed();
   }
 
   private void loop() {
     while (!stopping) {
       try {
         long waitMs = Math.max(1, Math.min(options.pollInterval().toMillis(),
-            Duration.between(clock.instant(), retryAt).toMillis()));
+            Duration.between(clock.instant(), backoff.retryAt()).toMillis()));
         boolean poked = pokes.tryAcquire(waitMs, TimeUnit.MILLISECONDS);
         if (poked && !stopping && options.linger().toMillis() > 0) {
           Thread.sleep(options.linger().toMillis()); // let what finishes together go in one batch
         }
         pokes.drainPermits();
-        if (stopping || clock.instant().isBefore(retryAt)) {
+        if (stopping || backoff.waiting()) {
           continue;
         }
         drain(null);
@@ -125,7 +123,7 @@ public final class OutboxExporter implements AutoCloseable {
       } catch (RuntimeException e) {
         // a database hiccup: count it like an export failure and back off
         LOG.warn("span outbox pass failed: {}", e.toString());
-        backOff(false);
+        backoff.failed(false, "the spans stay in the database");
       }
     }
   }
@@ -182,31 +180,13 @@ public final class OutboxExporter implements AutoCloseable {
     if (outcome == DeliveryExporters.Outcome.SENT) {
       outbox.delete(token);
       exported.addAndGet(spans.size());
-      if (consecutiveFailures > 0) {
-        LOG.info("span export works again after {} failed attempt(s)", consecutiveFailures);
-      }
-      consecutiveFailures = 0;
-      lastExportFailed = false;
+      backoff.succeeded();
       return batch.claimed();
     }
     boolean timedOut = outcome == DeliveryExporters.Outcome.TIMED_OUT;
     outbox.release(token, timedOut);
-    backOff(timedOut);
+    backoff.failed(timedOut, "the spans stay in the database");
     return -1;
-  }
-
-  private void backOff(boolean timedOut) {
-    failures.incrementAndGet();
-    lastExportFailed = true;
-    consecutiveFailures++;
-    long base = options.initialBackoff().toMillis();
-    long delay = Math.min(options.maxBackoff().toMillis(), base << Math.min(consecutiveFailures - 1, 16));
-    retryAt = clock.instant().plusMillis(delay);
-    if (consecutiveFailures == 1 || Integer.bitCount(consecutiveFailures) == 1) {
-      // INFO: a short CLI command says once, as it exits, what is left (see Tracing.close)
-      LOG.info("span export {} ({} in a row); the spans stay in the database and are retried in {} ms",
-          timedOut ? "timed out (sent again with a longer timeout)" : "failed", consecutiveFailures, delay);
-    }
   }
 
   /** Spans of one run's finished rows, for {@code traces export}: the same spans the outbox sends. */

@@ -137,9 +137,11 @@ public final class TracesTelemetry implements Telemetry {
   @Override
   public void close() {
     long left = tracing.close(Duration.ofMillis(flushMs));
-    if (left > 0) {
-      leftOver = left + (left == 1 ? " span waits" : " spans wait") + " in the database; they will be sent by the"
-          + " next Contrail process that can reach " + tracing.endpoint();
-    }
+    String spans = left <= 0 ? null : left + (left == 1 ? " span waits" : " spans wait") + " in the database; they will"
+        + " be sent by the next Contrail process that can reach " + tracing.endpoint();
+    long files = tracing.logFilesLeft();
+    String logs = files <= 0 ? null : "log lines of " + files + " file(s) wait (their offsets are in the database);"
+        + " they will be sent by the next Contrail process on this host that can reach " + tracing.logEndpoint();
+    leftOver = spans == null ? logs : logs == null ? spans : spans + "\n" + logs;
   }
 }

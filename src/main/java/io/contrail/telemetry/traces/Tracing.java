@@ -5,6 +5,7 @@ import io.contrail.run.TaskAttempt;
 import io.contrail.run.TaskInstance;
 import io.contrail.secrets.SecretsMasker;
 import io.contrail.storage.DagStore;
+import io.contrail.storage.LogOutbox;
 import io.contrail.storage.RunStore;
 import io.contrail.storage.SpanOutbox;
 import io.contrail.telemetry.ContrailResource;
@@ -21,8 +22,15 @@ import org.slf4j.LoggerFactory;
  * and by {@code traces export}; the composition root hands it the stores it reads.
  */
 public final class Tracing implements AutoCloseable {
-  /** Where finished spans come from: the outbox rows, and the runs and DAGs they belong to. */
-  public record Source(SpanOutbox outbox, RunStore runs, DagStore dags) {}
+  /**
+   * Where finished spans come from: the outbox rows, and the runs and DAGs they belong to; and
+   * the log outbox (null: no log export).
+   */
+  public record Source(SpanOutbox outbox, RunStore runs, DagStore dags, LogOutbox logs) {
+    public Source(SpanOutbox outbox, RunStore runs, DagStore dags) {
+      this(outbox, runs, dags, null);
+    }
+  }
 
   private static final Logger LOG = LoggerFactory.getLogger(Tracing.class);
 
@@ -31,15 +39,21 @@ public final class Tracing implements AutoCloseable {
   private final ContrailConfig config;
   private final TraceSdk sdk;
   private final SecretsMasker masker;
-  private final ComponentLogs componentLogs;
+  private final String hostname;
+  private final ComponentSpool componentLogs;
   private volatile OutboxExporter outbox;
-  private volatile AttemptLogs attemptLogs;
+  private volatile long logFilesLeft;
+  private volatile LogOutboxExporter logs;
 
-  private Tracing(ContrailConfig config, TraceSdk sdk, SecretsMasker masker) {
+  private Tracing(ContrailConfig config, TraceSdk sdk, SecretsMasker masker, String hostname) {
     this.config = config;
     this.sdk = sdk;
     this.masker = masker;
-    this.componentLogs = config.logs().otelOn() ? new ComponentLogs(sdk.sdk()) : null;
+    this.hostname = hostname;
+    // component records are spooled from the start; the log outbox ships them once it has a database
+    this.componentLogs = config.logs().otelOn() && !sdk.logExporters().isEmpty()
+        ? ComponentSpool.acquire(config.logs().baseLogFolder(), config.logs().componentSpoolMaxMb() * (1L << 20), masker)
+        : null;
   }
 
   /**
@@ -48,7 +62,7 @@ public final class Tracing implements AutoCloseable {
    * @param masker masks span attributes and events where they are built, and every log record
    */
   public static Tracing open(ContrailConfig config, OtelSettings otel, SecretsMasker masker) {
-    return new Tracing(config, TraceSdk.open(config, otel, masker), masker);
+    return new Tracing(config, TraceSdk.open(config, otel, masker), masker, otel.environment().hostname());
   }
 
   /** @param source the outbox and stores; null for an SDK without run spans */
@@ -65,9 +79,10 @@ public final class Tracing implements AutoCloseable {
     if (outbox != null) {
       throw new IllegalStateException("the span source is set already");
     }
-    if (config.logs().otelOn()) {
-      attemptLogs = new AttemptLogs(sdk.sdk().getSdkLoggerProvider(), source.runs(), config.logs().baseLogFolder(),
-          masker);
+    if (config.logs().otelOn() && source.logs() != null && !sdk.logExporters().isEmpty()) {
+      logs = new LogOutboxExporter(source.logs(), source.runs(), config.logs().baseLogFolder(), hostname,
+          new LogDelivery(sdk.logExporters(), sdk.exportTimeout(), masker), sdk.resource(), masker, Clock.systemUTC(),
+          LogOutboxExporter.Options.defaults());
     }
     SpanOutbox rows = source.outbox();
     SpanResources resources = new SpanResources(sdk.resource(), config.traces().servicePerDag(), rows::resource);
@@ -81,6 +96,10 @@ public final class Tracing implements AutoCloseable {
     OutboxExporter o = outbox;
     if (o != null) {
       o.start();
+    }
+    LogOutboxExporter l = logs;
+    if (l != null) {
+      l.start();
     }
   }
 
@@ -97,13 +116,58 @@ public final class Tracing implements AutoCloseable {
     if (o != null) {
       o.claimFor(jobId);
     }
+    LogOutboxExporter l = logs;
+    if (l != null) {
+      l.claimFor(jobId);
+    }
   }
 
+  /** An attempt ended: its last lines leave soon (after the grace for lines appended by recovery). */
   void attemptFinished(TaskInstance ti, TaskAttempt attempt) {
-    AttemptLogs logs = attemptLogs;
-    if (logs != null) {
-      logs.ship(ti, attempt);
+    LogOutboxExporter l = logs;
+    if (l != null) {
+      l.poke();
     }
+  }
+
+  /** The log outbox exporter (null without [logs] otel_on or a database). */
+  LogOutboxExporter logs() {
+    return logs;
+  }
+
+  /** Component log records dropped because the spool was full (see [logs] component_spool_max_mb). */
+  public long logRecordsDropped() {
+    ComponentSpool s = componentLogs;
+    return s == null ? 0 : s.dropped();
+  }
+
+  /** host:port the log records go to, for messages. */
+  public String logEndpoint() {
+    return sdk.logEndpoint();
+  }
+
+  /**
+   * Every line of a finished run's attempt logs, exported again (for {@code traces export --logs});
+   * returns the records sent, -1 when an export failed, 0 without log export.
+   */
+  public long exportLogs(io.contrail.run.DagRun run, java.util.List<TaskAttempt> attempts) {
+    LogOutboxExporter l = logs;
+    if (l == null) {
+      return 0;
+    }
+    long sent = 0;
+    for (TaskAttempt a : attempts) {
+      try {
+        long n = l.exportAttempt(run, a);
+        if (n < 0) {
+          return -1;
+        }
+        sent += n;
+      } catch (java.io.IOException | IllegalArgumentException e) {
+        LOG.debug("no log for {} try {}: {}", a.key(), a.tryNumber(), e.toString());
+      }
+    }
+    return sent;
   }
 
   TraceSdk sdk() {
@@ -122,6 +186,11 @@ public final class Tracing implements AutoCloseable {
   /** The outbox exporter (null without a database). */
   public OutboxExporter outbox() {
     return outbox;
+  }
+
+  /** After {@link #close}: log files of this host with lines still to export. */
+  public long logFilesLeft() {
+    return logFilesLeft;
   }
 
   /** host:port the spans go to, for messages. */
@@ -144,15 +213,16 @@ public final class Tracing implements AutoCloseable {
     Instant deadline = Instant.now().plus(flush);
     long left = 0;
     if (componentLogs != null) {
-      componentLogs.close();
+      ComponentSpool.release(componentLogs); // the segment ends: the log outbox may ship it whole now
     }
     try {
-      // spans first: their last export tells whether the collector is reachable (see sdkWait)
       if (outbox != null) {
         left = outbox.close(remaining(deadline));
       }
-      if (attemptLogs != null) {
-        attemptLogs.close(sdkWait(deadline));
+      LogOutboxExporter l = logs;
+      if (l != null) {
+        l.close(remaining(deadline));
+        logFilesLeft = l.waitingFiles();
       }
     } catch (RuntimeException e) {
       LOG.warn("closing the span outbox failed: {}", e.toString());

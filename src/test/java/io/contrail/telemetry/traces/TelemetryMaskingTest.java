@@ -106,17 +106,18 @@ class TelemetryMaskingTest {
     runs.createRun(run, List.of(finished));
     Path log = TaskLogs.attemptLog(logs, finished.key(), finished.tryNumber());
     Files.createDirectories(log.getParent());
-    Files.writeString(log, "[contrail] $ echo ***\nconnecting with hunter2-pw and tok-123456 in eu-west-1\n");
+    Files.writeString(log, "2026-01-01T00:00:01.000000Z stdout [contrail] $ echo ***\n"
+        + "2026-01-01T00:00:02.000000Z stderr connecting with hunter2-pw and tok-123456 in eu-west-1\n");
     InMemoryLogRecordExporter exported = InMemoryLogRecordExporter.create();
-    SdkLoggerProvider provider = SdkLoggerProvider.builder()
-        .addLogRecordProcessor(SimpleLogRecordProcessor.create(exported)).build();
+    LogOutboxExporter shipper = new LogOutboxExporter(null, runs, logs, "localhost",
+        new LogDelivery(List.of(exported), Duration.ofSeconds(5), SecretsMasker.defaults()), Resource.getDefault(),
+        SecretsMasker.defaults(), java.time.Clock.systemUTC(), LogOutboxExporter.Options.defaults());
 
-    try (AttemptLogs attemptLogs = new AttemptLogs(provider, runs, logs, SecretsMasker.defaults())) {
-      attemptLogs.ship(finished, attemptOf(finished, 0, null));
-    }
+    assertThat(shipper.exportAttempt(run, attemptOf(finished, 0, null))).isEqualTo(2);
 
     assertThat(exported.getFinishedLogRecordItems()).extracting(r -> r.getBodyValue().asString())
         .containsExactly("[contrail] $ echo ***", "connecting with *** and *** in eu-west-1");
-    provider.close();
+    assertThat(exported.getFinishedLogRecordItems()).extracting(r -> r.getSeverity())
+        .containsExactly(Severity.INFO, Severity.WARN);
   }
 }
