@@ -52,7 +52,7 @@ public final class RestApi {
               : "log in as '" + adminUsername + "' with [api] admin_password";
       return List.of("api:       " + server.url() + "/api/v2  (docs " + server.url() + "/api/v2/docs)",
           "           " + login,
-          "           token: curl -X POST " + server.url() + "/auth/token -H 'Content-Type: application/json'"
+          "           sign in:   curl -X POST " + server.url() + "/auth/token -H 'Content-Type: application/json'"
               + " -d '{\"username\": \"" + adminUsername + "\", \"password\": \"...\"}'");
     }
   }
