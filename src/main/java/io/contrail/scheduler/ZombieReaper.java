@@ -291,6 +291,9 @@ final class ZombieReaper implements AutoCloseable {
       LOG.warn("{} try {}: {}", ti.key(), ti.tryNumber(), how);
     } else {
       error = "the " + who + " running this try stopped heartbeating; recovered by job " + own + ": " + r.detail();
+      if (who.startsWith("worker ")) {
+        error = "worker lost: " + error; // what an Airflow user looks for in a distributed executor's failure
+      }
       status = AttemptStatus.failed(null, error);
     }
     TaskAttempt started = runs.attempt(ti.key(), ti.tryNumber()).orElseGet(() -> TaskAttempt.started(ti, null));
