@@ -16,3 +16,12 @@ CREATE TABLE worker (
     state             VARCHAR(20)  NOT NULL,
     reported_at       TIMESTAMP WITH TIME ZONE NOT NULL
 );
+
+-- H2 has no usable SKIP LOCKED under concurrent claims (its FOR UPDATE can spin on rows another
+-- claim changed), so on H2 claims take turns on this one row instead: the update of it is the
+-- mutex, held for the claim's short transaction. PostgreSQL does not use it (SKIP LOCKED).
+CREATE TABLE worker_claim_lock (
+    id                INTEGER      NOT NULL PRIMARY KEY,
+    claims            BIGINT       NOT NULL
+);
+INSERT INTO worker_claim_lock (id, claims) VALUES (1, 0);

@@ -10,20 +10,27 @@ import java.util.Collection;
 import java.util.List;
 
 /**
- * {@link WorkerStore} on the metadata database. The claim is {@code SELECT ... FOR UPDATE SKIP
- * LOCKED} (PostgreSQL, and H2 2.x, which has the same clause) followed by one batch of
- * compare-and-sets in the same transaction: the lock keeps two claimers off the same rows, and the
- * compare-and-set keeps the claim correct even where a database's lock would not (a row recovered
- * or handed back between the read and the write is simply not claimed).
+ * {@link WorkerStore} on the metadata database. On PostgreSQL the claim is {@code SELECT ... FOR
+ * UPDATE SKIP LOCKED} followed by one batch of compare-and-sets in the same transaction: the row
+ * locks keep concurrent claimers off each other's rows without waiting. H2's SKIP LOCKED spins
+ * when claims overlap, so on H2 (one machine, a few workers) claims take turns on one lock row
+ * and read the queue plainly. Either way the compare-and-set is what makes the claim correct: a
+ * row recovered, handed back or claimed between the read and the write is simply not taken.
  */
 final class JdbcWorkerStore implements WorkerStore {
   private static final String CLAIM = "UPDATE task_instance SET job_id = ?, hostname = ?"
       + " WHERE dag_id = ? AND run_id = ? AND task_id = ? AND state = 'queued' AND try_number = ?"
-      + " AND job_id IS NOT DISTINCT FROM ?" + JdbcRunStore.WRITER_ALIVE;
+      + " AND job_id IS NOT DISTINCT FROM ?"
+      // never from another worker: PostgreSQL's FOR UPDATE returns the newest version of a row a
+      // concurrent claim just committed, so the row as read may already name that worker
+      + " AND NOT EXISTS (SELECT 1 FROM worker w WHERE w.job_id = task_instance.job_id)" + JdbcRunStore.WRITER_ALIVE;
   private final Sql sql;
+  private final boolean skipLocked;
 
-  JdbcWorkerStore(Sql sql) {
+  /** @param skipLocked whether the database's SKIP LOCKED holds under concurrent claims (PostgreSQL) */
+  JdbcWorkerStore(Sql sql, boolean skipLocked) {
     this.sql = sql;
+    this.skipLocked = skipLocked;
   }
 
   @Override
@@ -37,11 +44,15 @@ final class JdbcWorkerStore implements WorkerStore {
     sql.update("UPDATE worker SET running = ?, state = ?, reported_at = ? WHERE job_id = ?", running, state, now, jobId);
   }
 
-  /** The claim's read: the first queued rows of these queues, locked; rows locked by another claim are skipped. */
-  static String claimSql(int queues, int limit) {
-    return "SELECT " + JdbcRunStore.TI_COLUMNS + " FROM task_instance WHERE state = 'queued' AND queue IN ("
-        + JdbcRunStore.marks(queues) + ") ORDER BY priority_weight DESC, queued_at, dag_id, run_id, task_id"
-        + " FETCH FIRST " + Math.max(1, limit) + " ROWS ONLY FOR UPDATE SKIP LOCKED";
+  /**
+   * The claim's read: the first queued rows of these queues that no worker holds yet, locked
+   * (PostgreSQL); rows locked by another claim are skipped.
+   */
+  static String claimSql(int queues, int limit, boolean skipLocked) {
+    // a row a worker already claimed stays queued until its try starts: not claimable again
+    return "SELECT " + JdbcRunStore.TI_COLUMNS + " FROM task_instance t WHERE state = 'queued' AND queue IN ("
+        + JdbcRunStore.marks(queues) + ") AND NOT EXISTS (SELECT 1 FROM worker w WHERE w.job_id = t.job_id) ORDER BY priority_weight DESC, queued_at, dag_id, run_id, task_id"
+        + " FETCH FIRST " + Math.max(1, limit) + " ROWS ONLY" + (skipLocked ? " FOR UPDATE SKIP LOCKED" : "");
   }
 
   @Override
@@ -50,7 +61,11 @@ final class JdbcWorkerStore implements WorkerStore {
       return List.of();
     }
     return sql.inTransaction(tx -> {
-      List<TaskInstance> queued = tx.query(claimSql(queues.size(), limit), JdbcRunStore::mapTi, queues.toArray());
+      if (!skipLocked) {
+        tx.update("UPDATE worker_claim_lock SET claims = claims + 1 WHERE id = 1"); // waits for a claim under way
+      }
+      List<TaskInstance> queued = tx.query(claimSql(queues.size(), limit, skipLocked), JdbcRunStore::mapTi,
+          queues.toArray());
       if (queued.isEmpty()) {
         return List.of();
       }

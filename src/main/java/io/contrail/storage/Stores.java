@@ -61,7 +61,7 @@ public record Stores(DagStore dags, RunStore runs, PoolStore pools, JobStore job
 
   /** The queue of executor = distributed and its workers, on this database. */
   public static WorkerStore workers(Database database) {
-    return new JdbcWorkerStore(database.sql());
+    return new JdbcWorkerStore(database.sql(), database.url().startsWith("jdbc:postgresql:"));
   }
 
   /** The span outbox on this database: finished, sampled spans not exported yet. */
