@@ -89,6 +89,16 @@ class DistributedWorkersE2eTest {
       }
     });
     assertThat(scheduler.stdout() + scheduler.stderr()).contains("distributed");
+
+    // an attempt that ran on another machine: tasks logs says where its log is
+    try (io.contrail.storage.Database db = new io.contrail.storage.Database(url, "postgres", null, 1)) {
+      db.sql().update("UPDATE task_instance_history SET hostname = 'worker-elsewhere' WHERE task_id = 'last'");
+    }
+    Files.delete(io.contrail.executor.TaskLogs.attemptLog(cli.home().resolve("logs"),
+        new io.contrail.run.TaskInstanceKey("spread", "r1", "last"), 1));
+    CliProcess.Result logs = cli.call("tasks", "logs", "spread", "r1", "last");
+    assertThat(logs.exitCode()).as("%s", logs).isEqualTo(2);
+    assertThat(logs.stderr()).contains("ran on host worker-elsewhere: its log is there");
   }
 
   @Test
