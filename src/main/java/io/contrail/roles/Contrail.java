@@ -16,6 +16,7 @@ import io.contrail.worker.Worker;
 import io.contrail.operations.RunCreator;
 import io.contrail.scheduler.DagSync;
 import io.contrail.scheduler.Scheduler;
+import io.contrail.scheduler.ZombieReaper;
 import io.contrail.secrets.ProcessMasking;
 import io.contrail.secrets.SecretNames;
 import io.contrail.secrets.SecretsMasker;
@@ -272,8 +273,13 @@ public final class Contrail implements AutoCloseable {
         Duration.ofMillis(s.jobHeartbeatMs()), Duration.ofMillis(s.zombieThresholdMs()));
     Worker[] worker = new Worker[1];
     Executor executor = executors.create(DISTRIBUTED, settings.concurrency(), (key, stored) -> worker[0].taskFinished());
+    // the runs a recovery changes are advanced by the schedulers' next loop: a worker decides no run
+    ZombieReaper reaper = new ZombieReaper(stores.runs(), stores.jobs(), clock, telemetry, hostname(),
+        config.logs().baseLogFolder(), dagId -> stores.dags().find(dagId).map(io.contrail.storage.StoredDag::dag),
+        key -> { }, lease, executor);
     worker[0] = new Worker(Stores.workers(database), stores.runs(), stores.dags(), executor, lease, clock, telemetry,
-        settings, jobId -> built.traces().ifPresent(t -> t.claimFor(jobId)));
+        settings, jobId -> built.traces().ifPresent(t -> t.claimFor(jobId)), reaper,
+        Duration.ofMillis(s.jobHeartbeatMs()), Duration.ofMillis(s.zombieThresholdMs()));
     return worker[0];
   }
 

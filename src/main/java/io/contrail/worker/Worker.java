@@ -6,6 +6,7 @@ import io.contrail.jobs.JobLease;
 import io.contrail.run.DagRun;
 import io.contrail.run.TaskChange;
 import io.contrail.run.TaskInstance;
+import io.contrail.scheduler.ZombieReaper;
 import io.contrail.storage.DagStore;
 import io.contrail.storage.RunStore;
 import io.contrail.storage.StoredDag;
@@ -66,15 +67,23 @@ public final class Worker {
   private final Telemetry telemetry;
   private final Settings settings;
   private final LongConsumer onJobStarted;
+  private final ZombieReaper reaper;
+  private final Duration recoveryInterval;
+  private final Duration zombieThreshold;
+  private long nextRecovery;
   private final Semaphore wake = new Semaphore(0);
   private volatile boolean stopRequested;
 
   /**
    * @param executor runs the claimed tries; it must call {@link #taskFinished} when a try ends
    * @param onJobStarted told each new job id (the span outbox claims under it)
+   * @param reaper recovers dead jobs' tries on this host — the worker's own earlier job's too, whose
+   *     in-JVM tries no other process may record while this JVM lives
+   * @param recoveryInterval how often the reaper runs ([scheduler] job_heartbeat_ms)
    */
   public Worker(WorkerStore workers, RunStore runs, DagStore dags, Executor executor, JobLease lease, Clock clock,
-      Telemetry telemetry, Settings settings, LongConsumer onJobStarted) {
+      Telemetry telemetry, Settings settings, LongConsumer onJobStarted, ZombieReaper reaper,
+      Duration recoveryInterval, Duration zombieThreshold) {
     this.workers = workers;
     this.runs = runs;
     this.dags = dags;
@@ -84,6 +93,9 @@ public final class Worker {
     this.telemetry = telemetry;
     this.settings = settings;
     this.onJobStarted = onJobStarted;
+    this.reaper = reaper;
+    this.recoveryInterval = recoveryInterval;
+    this.zombieThreshold = zombieThreshold;
     lease.onLost(executor::fence); // on the heartbeat thread: the dead job's tries stop at once
   }
 
@@ -132,6 +144,7 @@ public final class Worker {
         try {
           int claimed = limit > 0 ? claimAndRun(limit) : 0;
           report("running");
+          recoverIfDue();
           more = claimed > 0 && claimed == limit && executor.openSlots() > 0; // a full batch: more may wait
         } catch (RuntimeException e) {
           LOG.error("worker claim failed; retrying in {} ms", settings.pollInterval().toMillis(), e);
@@ -171,6 +184,14 @@ public final class Worker {
     return claimed.size();
   }
 
+  private void recoverIfDue() {
+    long now = System.nanoTime();
+    if (now - nextRecovery >= 0) {
+      nextRecovery = now + recoveryInterval.toNanos();
+      reaper.recover(zombieThreshold);
+    }
+  }
+
   private void report(String state) {
     int running = executor.runningCount();
     workers.report(lease.jobId(), running + executor.queuedCount(), state, clock.instant());
@@ -186,6 +207,7 @@ public final class Worker {
       LOG.warn("cannot report the worker as stopping: {}", e.toString());
     }
     executor.shutdown(settings.shutdownGrace());
+    reaper.close();
     try {
       workers.report(lease.jobId(), 0, "stopped", clock.instant());
     } catch (RuntimeException e) {

@@ -102,6 +102,40 @@ class DistributedWorkersE2eTest {
   }
 
   @Test
+  void aWorkerFrozenPastTheThresholdStopsItsInJvmTryAndRecordsItAsLostSoItIsRetried() throws Exception {
+    String url = Postgres.newDatabase("frozen");
+    cli.env("CONTRAIL__DATABASE__URL", url)
+        .env("CONTRAIL__DATABASE__USER", "postgres")
+        .env("CONTRAIL__CORE__EXECUTOR", "distributed")
+        .env("CONTRAIL__CORE__LOAD_EXAMPLES", "false")
+        .env("CONTRAIL__SCHEDULER__LOOP_INTERVAL_MS", "200")
+        .env("CONTRAIL__SCHEDULER__JOB_HEARTBEAT_MS", "300")
+        .env("CONTRAIL__SCHEDULER__ZOMBIE_THRESHOLD_MS", "2000")
+        .env("CONTRAIL__WORKER__POLL_INTERVAL_MS", "200");
+    cli.dag("nap", """
+        dag_id: nap
+        schedule: null
+        paused: false
+        start_date: 2026-01-01
+        tasks:
+          - {task_id: nap, type: sleep, duration: 6s, retries: 1, retry_delay: 100ms}
+        """);
+    cli.ok("dags", "trigger", "nap", "--run-id", "r1");
+    CliProcess.Background scheduler = cli.start("scheduler");
+    CliProcess.Background worker = cli.start("worker");
+    worker.awaitOutput("Press Ctrl+C to stop.");
+    cli.awaitRun("nap", "r1", Duration.ofSeconds(30), r -> CliProcess.task(r, "nap").path("state").asText().equals("running"));
+    // a sleep task runs inside the worker's JVM: while that JVM lives only the worker itself may record it
+    new ProcessBuilder("kill", "-STOP", Long.toString(worker.pid())).start().waitFor();
+    CliProcess.sleep(Duration.ofSeconds(4));
+    new ProcessBuilder("kill", "-CONT", Long.toString(worker.pid())).start().waitFor();
+    JsonNode run = cli.awaitRun("nap", "r1", Duration.ofSeconds(40), r -> r.path("state").asText().equals("success"));
+    assertThat(CliProcess.task(run, "nap").path("try_number").asInt()).as("the lost try was retried").isEqualTo(2);
+    assertThat(worker.stdout() + worker.stderr()).contains("registered again as job");
+    assertThat(scheduler.stdout() + scheduler.stderr()).contains("declared dead");
+  }
+
+  @Test
   void aWorkerRefusesToStartUnlessTheExecutorIsDistributed() {
     CliProcess.Result r = cli.run("worker");
     assertThat(r.exitCode()).isNotZero();
