@@ -113,7 +113,9 @@ class WorkersChaosTest {
         .allMatch(t -> t <= succeededTry.get(task)).contains(succeededTry.get(task)));
     // both workers' jobs were declared dead and their tries recovered: a try whose shell finished
     // meanwhile keeps the outcome its wrapper recorded, so it does not run again
-    String log = scheduler.stdout() + scheduler.stderr();
+    // (declared by the scheduler or by a worker: workers run the same recovery)
+    String log = scheduler.stdout() + scheduler.stderr() + restarted.stdout() + restarted.stderr() + frozen.stdout()
+        + frozen.stderr();
     assertThat(log.split("declared dead, recovering its tasks", -1).length - 1).as("jobs declared dead\n%s", log)
         .isGreaterThanOrEqualTo(2);
 
