@@ -75,6 +75,7 @@ public record TaskDefinition(
     private String pool;
     private int poolSlots = 1;
     private int priorityWeight = 1;
+    private String queue;
     private Callbacks callbacks = Callbacks.NONE;
 
     private Builder(String taskId, TaskSpec spec) {
@@ -132,6 +133,12 @@ public record TaskDefinition(
       return this;
     }
 
+    /** The queue whose workers take the task with {@code executor = distributed} (default: {@code default}). */
+    public Builder queue(String name) {
+      this.queue = name;
+      return this;
+    }
+
     /** Runs {@code callback} when a try of the task succeeds, fails for good or is retried ({@code kind}). */
     public Builder callback(CallbackKind kind, Callback callback) {
       this.callbacks = callbacks.with(kind, callback);
@@ -146,7 +153,7 @@ public record TaskDefinition(
     public TaskDefinition build() {
       return new TaskDefinition(taskId, spec, dependsOn, triggerRule,
           new RetryPolicy(retries, retryDelay, exponential, maxRetryDelay),
-          new Queueing(pool, poolSlots, priorityWeight), executionTimeout, callbacks);
+          new Queueing(pool, poolSlots, priorityWeight, queue), executionTimeout, callbacks);
     }
   }
 }

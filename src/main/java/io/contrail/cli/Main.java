@@ -33,10 +33,11 @@ import picocli.CommandLine.ScopeType;
         "`contrail help COMMAND [SUBCOMMAND]` or `contrail COMMAND --help` describes one command."},
     subcommands = {StandaloneCommand.class, SchedulerCommand.class, ApiServerCommand.class, DbCommand.class, DagsCommand.class,
         RunsCommand.class, TasksCommand.class, PoolsCommand.class, TracesCommand.class, BenchCommand.class,
+        WorkerCommand.class, WorkersCommand.class,
         HelpCommand.class})
 public final class Main implements Callable<Integer> {
   /** The commands that run until stopped and log as servers do. */
-  static final List<String> SERVER_COMMANDS = List.of("standalone", "scheduler", "api-server");
+  static final List<String> SERVER_COMMANDS = List.of("standalone", "scheduler", "api-server", "worker");
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;

@@ -50,6 +50,12 @@ final class TasksCommand extends ParentCommand {
         }
         Path log = TaskLogs.attemptLog(c.app().config().logs().baseLogFolder(), key, n);
         if (!Files.exists(log)) {
+          // a worker on another machine keeps its attempts' logs there (no log server yet)
+          String host = c.app().stores().runs().attempt(key, n).map(a -> a.placement().hostname()).orElse(null);
+          if (host != null && !host.equals(c.app().hostname())) {
+            throw new Main.UserError("try " + n + " of task '" + taskId + "' in run '" + runId + "' ran on host "
+                + host + ": its log is there, at " + log + " under that host's [logs] base_log_folder");
+          }
           throw new Main.UserError("no log for try " + n + " of task '" + taskId + "' in run '" + runId
               + "' (expected " + log + ")");
         }

@@ -23,7 +23,8 @@ public record ContrailConfig(
     Map<String, String> metricsTags,
     Traces traces,
     Logs logs,
-    Api api) {
+    Api api,
+    Worker worker) {
 
   public ContrailConfig {
     // Map.copyOf would lose the order tags were written in, which users expect to see kept.
@@ -32,7 +33,7 @@ public record ContrailConfig(
 
   /** This configuration with other [metrics] settings. */
   public ContrailConfig withMetrics(Metrics newMetrics) {
-    return new ContrailConfig(home, core, database, scheduler, newMetrics, metricsTags, traces, logs, api);
+    return new ContrailConfig(home, core, database, scheduler, newMetrics, metricsTags, traces, logs, api, worker);
   }
 
   /** The configuration a fresh installation gets: every key at its default, paths under home. */
@@ -47,7 +48,8 @@ public record ContrailConfig(
       @Key(value = "true", comment = "also load the bundled example DAGs") boolean loadExamples,
       @Key(value = "true", comment = "new DAGs start paused") boolean dagsArePausedAtCreation,
       @Key(value = "local", comment = "one Contrail installation (service.namespace)") String deploymentName,
-      @Key(value = "local", comment = "sequential | local", oneOf = {"sequential", "local"}) String executor,
+      @Key(value = "local", comment = "sequential | local | distributed (schedulers queue, `contrail worker` processes run)",
+          oneOf = {"sequential", "local", "distributed"}) String executor,
       @Key(value = "32", comment = "task instances running at once, all DAGs together") int parallelism,
       @Key(value = "128", comment = "slots of default_pool") int defaultPoolSlots,
       @Key(value = "1048576", comment = "a larger DAG file is an import error, not parsed") int maxDagFileBytes,
@@ -199,6 +201,34 @@ public record ContrailConfig(
           + adminUsername + ", adminPassword=***, users=***, jwtSecret=***, jwtExpirationTime=" + jwtExpirationTime
           + ", jwtCliExpirationTime=" + jwtCliExpirationTime + ", accessControlAllowOrigins="
           + accessControlAllowOrigins + ", maxRequestBodyBytes=" + maxRequestBodyBytes + "]";
+    }
+  }
+
+  /** Section {@code [worker]}: the defaults of {@code contrail worker} (executor = distributed). */
+  public record Worker(
+      @Key(value = "16", comment = "task instances one worker runs at once") int concurrency,
+      @Key(value = "default", comment = "comma-separated queues a worker takes tasks from") String queues,
+      @Key(value = "1000", comment = "how often an idle worker looks for queued tasks") long pollIntervalMs) {
+
+    /** The queue names, checked: 1-250 characters of A-Z a-z 0-9 _ . - each, at least one. */
+    public static java.util.List<String> parseQueues(String text) {
+      java.util.List<String> out = new java.util.ArrayList<>();
+      for (String q : text.split(",")) {
+        String name = q.strip();
+        if (name.isEmpty()) {
+          continue;
+        }
+        if (!name.matches("[A-Za-z0-9_.-]{1,250}")) {
+          throw new IllegalArgumentException("queue '" + name + "' must be 1-250 characters of A-Z a-z 0-9 _ . -");
+        }
+        if (!out.contains(name)) {
+          out.add(name);
+        }
+      }
+      if (out.isEmpty()) {
+        throw new IllegalArgumentException("no queue named (e.g. default,heavy)");
+      }
+      return java.util.List.copyOf(out);
     }
   }
 }

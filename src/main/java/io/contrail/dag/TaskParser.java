@@ -31,7 +31,7 @@ final class TaskParser {
   /** Keys allowed both in default_args and on a task. */
   static final Set<String> DEFAULT_ARG_KEYS = Set.of("retries", "retry_delay",
       "retry_exponential_backoff", "max_retry_delay", "execution_timeout", "pool", "pool_slots",
-      "priority_weight", "trigger_rule");
+      "priority_weight", "trigger_rule", "queue");
   private static final Set<String> COMMON_KEYS = Set.of("task_id", "type", "depends_on", "on_success",
       "on_failure", "on_retry");
   /** Retries beyond this are a typo, and a count near Integer.MAX_VALUE would overflow max_tries. */
@@ -156,6 +156,7 @@ final class TaskParser {
     b.poolSlots(pick(t, "pool_slots", m -> m.integer("pool_slots", 1, MAX_POOL_SLOTS), 1));
     b.priorityWeight(pick(t, "priority_weight", m -> m.integer("priority_weight", 1, MAX_PRIORITY_WEIGHT), 1));
     b.triggerRule(pick(t, "trigger_rule", TaskParser::triggerRule, TriggerRule.ALL_SUCCESS));
+    b.queue(pick(t, "queue", TaskParser::queue, null));
   }
 
   /** The task's own value if set, else default_args', else {@code fallback}. */
@@ -175,6 +176,14 @@ final class TaskParser {
       throw m.error("pool", "pool '" + pool + "' must be 1-250 characters of A-Z a-z 0-9 _ . -");
     }
     return pool;
+  }
+
+  private static String queue(YamlMap m) {
+    String queue = m.identifier("queue");
+    if (!POOL.matcher(queue).matches()) { // same alphabet as pools: a queue name is also a CLI argument
+      throw m.error("queue", "queue '" + queue + "' must be 1-250 characters of A-Z a-z 0-9 _ . -");
+    }
+    return queue;
   }
 
   static TriggerRule triggerRule(YamlMap m) {

@@ -11,7 +11,7 @@ import java.util.function.Supplier;
 /**
  * Builds the executors that run tasks in this process: {@code local} (a thread per running task,
  * up to parallelism) and {@code sequential} (one at a time). What a task needs to run is the same
- * for both, and for the distributed worker to come.
+ * for both, and for the distributed worker, which runs its claimed tries on a local executor.
  *
  * @param runs where handed-back task instances are returned before they start
  * @param writer records each try's state changes (the group commit in a scheduler)
@@ -22,6 +22,14 @@ public record LocalExecutors(RunStore runs, StateWriter writer, Clock clock, Tel
   /** How often running tries are checked for a stop by another process: a stop takes effect within it. */
   public static final java.time.Duration STOP_CHECK = java.time.Duration.ofMillis(500);
 
+
+  /**
+   * The scheduler's executor with {@code executor = distributed}: it only queues (workers claim the
+   * queued rows), at most {@code parallelism} task instances queued or running on the database.
+   */
+  public static Executor queueing(int parallelism, RunStore runs) {
+    return new QueueingExecutor(parallelism, runs);
+  }
 
   /**
    * An executor named {@code name} running up to {@code parallelism} tasks at once (one when the

@@ -79,7 +79,7 @@ final class RunPlanner {
     List<TaskInstance> tis = new ArrayList<>();
     for (TaskDefinition t : dag.tasks()) {
       TaskProfile profile = new TaskProfile(t.type(), t.queueing().pool(), t.queueing().poolSlots(),
-          priorities.get(t.taskId()));
+          priorities.get(t.taskId()), t.queueing().queue());
       tis.add(TaskInstance.create(new TaskInstanceKey(dag.dagId(), runId, t.taskId()), profile, t.maxTries(), flags));
     }
     return new NewRun(run, tis);

@@ -8,10 +8,15 @@ import io.contrail.executor.AttemptSettings;
 import io.contrail.executor.CallbackRunner;
 import io.contrail.executor.TaskTester;
 import io.contrail.operations.RunOperations;
+import io.contrail.executor.Executor;
 import io.contrail.executor.LocalExecutors;
+import io.contrail.jobs.JobLease;
+import io.contrail.run.ProcessIdentity;
+import io.contrail.worker.Worker;
 import io.contrail.operations.RunCreator;
 import io.contrail.scheduler.DagSync;
 import io.contrail.scheduler.Scheduler;
+import io.contrail.scheduler.ZombieReaper;
 import io.contrail.secrets.ProcessMasking;
 import io.contrail.secrets.SecretNames;
 import io.contrail.secrets.SecretsMasker;
@@ -233,8 +238,14 @@ public final class Contrail implements AutoCloseable {
   public Scheduler.Builder scheduler(Scheduler.Scope scope) {
     LocalExecutors executors = executors();
     String name = config.core().executor();
+    int parallelism = config.core().parallelism();
+    // with executor = distributed the scheduler and standalone roles only queue (workers run the
+    // tasks); a foreground run (dags test, backfill, bench) runs its own tasks here all the same
+    boolean queueOnly = DISTRIBUTED.equals(name) && (role == Role.SCHEDULER || role == Role.STANDALONE);
+    String local = DISTRIBUTED.equals(name) ? "local" : name;
     return Scheduler.builder(stores)
-        .executor(onFinished -> executors.create(name, config.core().parallelism(), onFinished))
+        .executor(onFinished -> queueOnly ? LocalExecutors.queueing(parallelism, stores.runs())
+            : executors.create(local, parallelism, onFinished))
         .runCreator(runCreator)
         .operations(Stores.operations(database, recording))
         .clock(clock)
@@ -246,6 +257,30 @@ public final class Contrail implements AutoCloseable {
         .logsRoot(config.logs().baseLogFolder())
         // the span outbox claims under the scheduler's job, so declaring it dead frees its claims
         .onJobStarted(jobId -> built.traces().ifPresent(t -> t.claimFor(jobId)));
+  }
+
+  /** The executor name whose schedulers only queue and whose workers run the tasks. */
+  public static final String DISTRIBUTED = "distributed";
+
+  /**
+   * A distributed worker over this process's stores: its claimed tries run on a local executor
+   * of {@code settings.concurrency()} threads, with the attempt code every executor shares.
+   */
+  public Worker worker(Worker.Settings settings) {
+    LocalExecutors executors = executors();
+    ContrailConfig.Scheduler s = config.scheduler();
+    JobLease lease = new JobLease(stores.jobs(), clock, telemetry, role.id(), hostname(), ProcessIdentity.current(),
+        Duration.ofMillis(s.jobHeartbeatMs()), Duration.ofMillis(s.zombieThresholdMs()));
+    Worker[] worker = new Worker[1];
+    Executor executor = executors.create(DISTRIBUTED, settings.concurrency(), (key, stored) -> worker[0].taskFinished());
+    // the runs a recovery changes are advanced by the schedulers' next loop: a worker decides no run
+    ZombieReaper reaper = new ZombieReaper(stores.runs(), stores.jobs(), clock, telemetry, hostname(),
+        config.logs().baseLogFolder(), dagId -> stores.dags().find(dagId).map(io.contrail.storage.StoredDag::dag),
+        key -> { }, lease, executor);
+    worker[0] = new Worker(Stores.workers(database), stores.runs(), stores.dags(), executor, lease, clock, telemetry,
+        settings, jobId -> built.traces().ifPresent(t -> t.claimFor(jobId)), reaper,
+        Duration.ofMillis(s.jobHeartbeatMs()), Duration.ofMillis(s.zombieThresholdMs()));
+    return worker[0];
   }
 
   /** Executors for this process: their state changes go through one group commit. */

@@ -7,7 +7,8 @@ package io.contrail.roles;
  * benchmarks ({@link Foreground}), and the short CLI commands ({@link Contrail} alone). A role
  * decides what telemetry its process has: one that runs tasks ships their spans from the database
  * outbox when traces are on; one that serves the REST API traces its requests; one that does
- * neither has no traces. The distributed worker (runs tasks) joins as a role here.
+ * neither has no traces. The distributed worker ({@link
+ * WorkerProcess}) runs tasks.
  */
 public enum Role {
   STANDALONE("standalone", true, true, true),
@@ -18,6 +19,8 @@ public enum Role {
   BACKFILL("backfill", true, false, false),
   /** A benchmark scenario: a foreground run, with the telemetry of the roles it imitates. */
   BENCH("bench", true, true, false),
+  /** {@code contrail worker}: runs queued tasks of its queues (executor = distributed), schedules nothing. */
+  WORKER("worker", true, true, false),
   CLI("cli", false, false, false);
 
   private final String id;

@@ -59,6 +59,17 @@ public record TaskInstance(TaskInstanceKey key, TaskState state, Tries tries, Ta
         trace.withAttempt(TraceIds.newSpanId()));
   }
 
+  /**
+   * Still queued, now owned by worker job {@code job} on {@code host}: a worker claimed it from the
+   * queue (executor = distributed); the try and its attempt span stay the ones the scheduler chose.
+   */
+  public TaskInstance claimedBy(long job, String host) {
+    if (state != TaskState.QUEUED) {
+      throw new IllegalStateException(key + " is " + state.id() + ", not queued: it cannot be claimed");
+    }
+    return new TaskInstance(key, state, tries, profile, times, Lease.of(job).onHost(host), trace);
+  }
+
   /** queued -> scheduled: the executor gave it back before starting it; the try is not used. */
   public TaskInstance toHandedBack() {
     return moveTo(TaskState.SCHEDULED, new Tries(tries.number() - 1, tries.max(), tries.handbacks()),

@@ -1,7 +1,18 @@
 package io.contrail.run;
 
 /**
- * What a task instance copies from its task definition when the run is created: its task type
- * and the pool, slots and priority weight it is queued with.
+ * What a task instance copies from its task definition when the run is created: its task type,
+ * the pool, slots and priority weight it is queued with, and the queue whose workers take it.
  */
-public record TaskProfile(String taskType, String pool, int poolSlots, int priorityWeight) {}
+public record TaskProfile(String taskType, String pool, int poolSlots, int priorityWeight, String queue) {
+  public static final String DEFAULT_QUEUE = "default";
+
+  /** On the default queue. */
+  public TaskProfile(String taskType, String pool, int poolSlots, int priorityWeight) {
+    this(taskType, pool, poolSlots, priorityWeight, DEFAULT_QUEUE);
+  }
+
+  public TaskProfile {
+    queue = queue == null ? DEFAULT_QUEUE : queue;
+  }
+}

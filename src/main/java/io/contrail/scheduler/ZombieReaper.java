@@ -63,9 +63,10 @@ import org.slf4j.LoggerFactory;
  * java) died with that JVM: failed, unless the JVM is still alive (stopped, say), which resolves
  * it itself when it resumes. A try on another host is left to a process on that host. Each
  * change is a compare-and-set on the row as read, so it happens once however many schedulers
- * recover at the same time.
+ * recover at the same time. Schedulers run it, and so do distributed workers: a worker recovers
+ * the tries of dead jobs on its own host, its own earlier job's included.
  */
-final class ZombieReaper implements AutoCloseable {
+public final class ZombieReaper implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ZombieReaper.class);
   private static final int THREADS = 4;
   private static final Duration KILL_GRACE = Duration.ofSeconds(2);
@@ -84,7 +85,7 @@ final class ZombieReaper implements AutoCloseable {
   private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
   private final Set<String> leftAlone = ConcurrentHashMap.newKeySet();
 
-  ZombieReaper(RunStore runs, JobStore jobs, Clock clock, Telemetry telemetry, String hostname, Path logsRoot,
+  public ZombieReaper(RunStore runs, JobStore jobs, Clock clock, Telemetry telemetry, String hostname, Path logsRoot,
       Function<String, Optional<Dag>> dags, Consumer<RunKey> wake, JobLease lease, Executor executor) {
     this.runs = runs;
     this.jobs = jobs;
@@ -106,7 +107,7 @@ final class ZombieReaper implements AutoCloseable {
   }
 
   /** Declares silent jobs dead and hands their task instances to the recovery threads. */
-  void recover(Duration threshold) {
+  public void recover(Duration threshold) {
     long own = lease.jobId();
     Instant now = clock.instant();
     if (lease.mayDeclareOthersDead()) {
@@ -291,6 +292,9 @@ final class ZombieReaper implements AutoCloseable {
       LOG.warn("{} try {}: {}", ti.key(), ti.tryNumber(), how);
     } else {
       error = "the " + who + " running this try stopped heartbeating; recovered by job " + own + ": " + r.detail();
+      if (who.startsWith("worker ")) {
+        error = "worker lost: " + error; // what an Airflow user looks for in a distributed executor's failure
+      }
       status = AttemptStatus.failed(null, error);
     }
     TaskAttempt started = runs.attempt(ti.key(), ti.tryNumber()).orElseGet(() -> TaskAttempt.started(ti, null));

@@ -43,7 +43,7 @@ final class JdbcRunStore implements RunStore {
   static final String TI_COLUMNS = "dag_id, run_id, task_id, state, try_number, max_tries,"
       + " task_type, pool, pool_slots, priority_weight, scheduled_at, queued_at, start_date, end_date,"
       + " next_retry_at, hostname, pid, job_id, span_id, attempt_span_id, trace_flags, process_started_at,"
-      + " parent_span_id, previous_span_id, handbacks";
+      + " parent_span_id, previous_span_id, handbacks, queue";
   static final String ATTEMPT_COLUMNS = "dag_id, run_id, task_id, try_number, state,"
       + " start_date, end_date, hostname, pid, exit_code, error, executor, span_id, task_span_id";
 
@@ -89,7 +89,7 @@ final class JdbcRunStore implements RunStore {
         for (TaskInstance ti : taskInstances) {
           rows.add(tiValues(ti));
         }
-        tx.batch("INSERT INTO task_instance (" + TI_COLUMNS + ") VALUES (" + marks(25) + ")", rows);
+        tx.batch("INSERT INTO task_instance (" + TI_COLUMNS + ") VALUES (" + marks(26) + ")", rows);
         return true;
       });
     } catch (RunIdTaken e) {
@@ -140,7 +140,7 @@ final class JdbcRunStore implements RunStore {
         Sql.ts(t.scheduledAt()), Sql.ts(t.queuedAt()), Sql.ts(t.startDate()), Sql.ts(t.endDate()),
         Sql.ts(t.nextRetryAt()), ti.lease().hostname(), Sql.num(ti.lease().pid()), Sql.num(ti.lease().jobId()),
         ti.trace().spanId(), ti.trace().attemptSpanId(), ti.trace().flags(), Sql.ts(processStart(ti.lease())),
-        ti.trace().parentSpanId(), ti.trace().previousSpanId(), ti.tries().handbacks()};
+        ti.trace().parentSpanId(), ti.trace().previousSpanId(), ti.tries().handbacks(), p.queue()};
   }
 
   static Instant processStart(Lease lease) {
@@ -363,6 +363,16 @@ final class JdbcRunStore implements RunStore {
         rs -> new ActiveCount(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getInt(4)));
   }
 
+  @Override
+  public int[] queuedAndRunning() {
+    int[] counts = new int[2];
+    sql.query("SELECT state, COUNT(*) FROM task_instance WHERE state IN ('queued', 'running') GROUP BY state", rs -> {
+      counts["queued".equals(rs.getString(1)) ? 0 : 1] = rs.getInt(2);
+      return null;
+    });
+    return counts;
+  }
+
   private static final String UPDATE_ATTEMPT = "UPDATE task_instance_history SET state = ?, start_date = ?,"
       + " end_date = ?, hostname = ?, pid = ?, exit_code = ?, error = ?, executor = ?, span_resource_id = ?"
       + " WHERE dag_id = ? AND run_id = ? AND task_id = ? AND try_number = ?";
@@ -426,7 +436,7 @@ final class JdbcRunStore implements RunStore {
   static TaskInstance mapTi(ResultSet rs) throws SQLException {
     TaskInstanceKey key = new TaskInstanceKey(rs.getString("dag_id"), rs.getString("run_id"), rs.getString("task_id"));
     TaskProfile profile = new TaskProfile(rs.getString("task_type"), rs.getString("pool"), rs.getInt("pool_slots"),
-        rs.getInt("priority_weight"));
+        rs.getInt("priority_weight"), rs.getString("queue"));
     TaskTimes times = new TaskTimes(Sql.instant(rs, "scheduled_at"), Sql.instant(rs, "queued_at"),
         Sql.instant(rs, "start_date"), Sql.instant(rs, "end_date"), Sql.instant(rs, "next_retry_at"));
     Long pid = Sql.nullableLong(rs, "pid");

@@ -110,6 +110,15 @@ public interface RunStore {
     return out;
   }
 
+  /** How many task instances are queued and how many running, across all runs: {queued, running}. */
+  default int[] queuedAndRunning() {
+    int[] counts = new int[2];
+    for (TaskInstance ti : taskInstancesInStates(List.of(TaskState.QUEUED, TaskState.RUNNING))) {
+      counts[ti.state() == TaskState.QUEUED ? 0 : 1]++;
+    }
+    return counts;
+  }
+
   /** Attempts of one run, ordered by task and try. */
   List<TaskAttempt> attempts(RunKey key);
 

@@ -59,6 +59,11 @@ public record Stores(DagStore dags, RunStore runs, PoolStore pools, JobStore job
     return new JdbcLogOutbox(database.sql(), java.time.Clock.systemUTC());
   }
 
+  /** The queue of executor = distributed and its workers, on this database. */
+  public static WorkerStore workers(Database database) {
+    return new JdbcWorkerStore(database.sql(), database.url().startsWith("jdbc:postgresql:"));
+  }
+
   /** The span outbox on this database: finished, sampled spans not exported yet. */
   public static SpanOutbox spanOutbox(Database database) {
     return new JdbcSpanOutbox(database.sql(), new JdbcSpanResources(database.sql()));

@@ -20,6 +20,7 @@ import picocli.CommandLine;
 class CommandTreeTest {
   /** Commands that run until stopped and print a banner, not a result. */
   private static final List<String> WITHOUT_JSON = List.of("contrail standalone", "contrail scheduler", "contrail api-server",
+      "contrail worker",
       "contrail help");
 
   private record Printed(int exitCode, String out, String err) {}
@@ -64,7 +65,8 @@ class CommandTreeTest {
         "contrail runs list", "contrail runs show", "contrail tasks logs", "contrail pools list", "contrail pools set",
         "contrail traces show", "contrail traces export", "contrail bench", "contrail help",
         "contrail tasks clear", "contrail tasks mark", "contrail tasks test", "contrail tasks states",
-        "contrail runs clear", "contrail runs mark", "contrail runs delete", "contrail dags delete");
+        "contrail runs clear", "contrail runs mark", "contrail runs delete", "contrail dags delete",
+        "contrail worker", "contrail workers list");
   }
 
   @Test

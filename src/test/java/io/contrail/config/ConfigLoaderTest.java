@@ -194,7 +194,7 @@ class ConfigLoaderTest {
   @Test
   void valuesAreValidated() {
     assertThatThrownBy(() -> load(Map.of("CONTRAIL__CORE__EXECUTOR", "celery")))
-        .hasMessage("CONTRAIL__CORE__EXECUTOR = 'celery': must be one of local, sequential");
+        .hasMessage("CONTRAIL__CORE__EXECUTOR = 'celery': must be one of distributed, local, sequential");
     assertThatThrownBy(() -> load(Map.of("CONTRAIL__CORE__PARALLELISM", "0")))
         .hasMessageEndingWith("must be a positive integer");
     assertThatThrownBy(() -> load(Map.of("CONTRAIL__TRACES__OTEL_ON", "maybe")))

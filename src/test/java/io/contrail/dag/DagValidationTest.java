@@ -157,6 +157,18 @@ class DagValidationTest {
   }
 
   @Test
+  void aTaskGoesToItsQueueOrThatOfDefaultArgsAndABadQueueNameIsAnImportErrorNamingLineAndKey() {
+    Dag dag = parse("dag_id: a\ndefault_args: {queue: heavy}\ntasks:\n  - {task_id: t, type: noop}\n"
+        + "  - {task_id: u, type: noop, queue: gpu}\n");
+    assertThat(dag.task("t").queueing().queue()).isEqualTo("heavy");
+    assertThat(dag.task("u").queueing().queue()).isEqualTo("gpu");
+    assertThat(parse("dag_id: a\n" + TASK).tasks().get(0).queueing().queue()).isEqualTo("default");
+    DagImportException e = errorOf("dag_id: a\ntasks:\n  - task_id: t\n    type: noop\n    queue: two words\n");
+    assertThat(e.line()).isEqualTo(5);
+    assertThat(e.reason()).contains("queue 'two words' must be 1-250 characters");
+  }
+
+  @Test
   void namesAndValuesOfTasksAreChecked() {
     assertThat(errorOf("dag_id: a\ntasks:\n  - task_id: t\n    type: noop\n    pool: my pool\n").reason())
         .contains("pool 'my pool' must be");

@@ -81,6 +81,12 @@ public final class Fixtures {
         new TaskProfile("shell", pool, poolSlots, priority), maxTries, run.trace().flags());
   }
 
+  /** A new task instance on queue {@code queue} (for the distributed executor), with this priority weight. */
+  public static TaskInstance aTaskInstanceOnQueue(DagRun run, String taskId, String queue, int priority) {
+    return TaskInstance.create(new TaskInstanceKey(run.dagId(), run.runId(), taskId),
+        new TaskProfile("shell", Queueing.DEFAULT_POOL, 1, priority, queue), 3, run.trace().flags());
+  }
+
   /** The task instance scheduled, queued by {@code jobId} and running on host "worker-1". */
   public static TaskInstance running(TaskInstance ti, long jobId) {
     return ti.toScheduled(at(1)).toQueued(at(2), jobId).toRunning(at(3), "worker-1");

@@ -1,0 +1,65 @@
+package io.contrail.cli;
+
+import io.contrail.roles.Role;
+import io.contrail.storage.Stores;
+import io.contrail.storage.WorkerStore;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code workers list}: the distributed workers on this database. */
+@Command(name = "workers", description = "Distributed workers (executor = distributed).",
+    subcommands = {WorkersCommand.ListWorkers.class})
+final class WorkersCommand extends ParentCommand {
+  /** Stopped and lost workers stay listed this long after their end. */
+  static final Duration KEEP_ENDED = Duration.ofHours(1);
+
+  @Command(name = "list", description = "Workers running now or ended within the last hour: host, queues,"
+      + " concurrency, running tasks, last heartbeat, state.")
+  static final class ListWorkers implements Callable<Integer> {
+    @Option(names = "--json", description = "Print JSON.") boolean json;
+    @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      try (CliContext c = CliContext.open(spec, Role.CLI)) {
+        Instant now = c.app().clock().instant();
+        List<WorkerStore.WorkerInfo> workers = Stores.workers(c.app().database()).list(now.minus(KEEP_ENDED));
+        if (json) {
+          List<Map<String, Object>> out = new ArrayList<>();
+          for (WorkerStore.WorkerInfo w : workers) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("job_id", w.jobId());
+            m.put("hostname", w.hostname());
+            m.put("pid", w.pid());
+            m.put("queues", w.queues());
+            m.put("concurrency", w.concurrency());
+            m.put("running", w.running());
+            m.put("latest_heartbeat", String.valueOf(w.latestHeartbeat()));
+            m.put("state", w.state());
+            m.put("start_date", String.valueOf(w.startDate()));
+            out.add(m);
+          }
+          c.json(out);
+        } else {
+          List<List<String>> rows = new ArrayList<>();
+          for (WorkerStore.WorkerInfo w : workers) {
+            rows.add(List.of(String.valueOf(w.jobId()), w.hostname(), String.valueOf(w.pid()), String.join(",", w.queues()),
+                String.valueOf(w.concurrency()), String.valueOf(w.running()), Output.time(w.latestHeartbeat()),
+                w.state()));
+          }
+          Output.table(c.out(), List.of("job", "host", "pid", "queues", "concurrency", "running", "last heartbeat",
+              "state"), rows);
+        }
+        return ExitCodes.OK;
+      }
+    }
+  }
+}
