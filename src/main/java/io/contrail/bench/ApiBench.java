@@ -27,7 +27,7 @@ import java.util.Map;
  */
 final class ApiBench {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String PASSWORD = "bench-admin-password";
+  static final String PASSWORD = "bench-admin-password";
 
   private ApiBench() {}
 
@@ -98,7 +98,7 @@ final class ApiBench {
     }
   }
 
-  private static String login(HttpClient http, String url) throws Exception {
+  static String login(HttpClient http, String url) throws Exception {
     HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url + "/auth/token"))
         .header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString("{\"username\": \"admin\", \"password\": \"" + PASSWORD + "\"}"))

@@ -48,8 +48,9 @@ public final class Bench {
             "CONTRAIL__TRACES__OTEL_ON", "true", "CONTRAIL__TRACES__OTEL_PORT", "4999",
             "CONTRAIL__METRICS__OTEL_ON", "true", "CONTRAIL__METRICS__OTEL_PORT", "4999"));
         case "api" -> ApiBench.run(env, 1000, tasks == null ? 100_000 : tasks, 500);
+        case "trigger" -> TriggerBench.run(env, tasks == null ? 200 : tasks);
         default -> throw new IllegalArgumentException(
-            "unknown scenario '" + scenario + "' (throughput, latency, db-ceiling, overhead, memory, outbox or api)");
+            "unknown scenario '" + scenario + "' (throughput, latency, db-ceiling, overhead, memory, outbox, api or trigger)");
       };
       figures.putAll(r);
     }

@@ -11,14 +11,14 @@ import picocli.CommandLine.Parameters;
 
 /** {@code bench SCENARIO}: throughput, latency and telemetry overhead, measured, not asserted. */
 @Command(name = "bench", sortOptions = false,
-    description = {"Run a benchmark (throughput | latency | db-ceiling | overhead | memory | outbox | api) on a throw-away"
+    description = {"Run a benchmark (throughput | latency | db-ceiling | overhead | memory | outbox | api | trigger) on a throw-away"
         + " installation and print its figures; --record also appends them to bench/RESULTS.md."})
 final class BenchCommand implements Callable<Integer> {
-  static final List<String> SCENARIOS = List.of("throughput", "latency", "db-ceiling", "overhead", "memory", "outbox", "api");
+  static final List<String> SCENARIOS = List.of("throughput", "latency", "db-ceiling", "overhead", "memory", "outbox", "api", "trigger");
 
-  @Parameters(paramLabel = "SCENARIO", description = "throughput, latency, db-ceiling, overhead, memory, outbox or api") String scenario;
+  @Parameters(paramLabel = "SCENARIO", description = "throughput, latency, db-ceiling, overhead, memory, outbox, api or trigger") String scenario;
   @Option(names = "--db", paramLabel = "DB", defaultValue = "h2", description = "h2 (embedded default) or postgres (embedded, fsync on); default ${DEFAULT-VALUE}") String db;
-  @Option(names = "--tasks", paramLabel = "N", description = "Tasks per run (throughput/db-ceiling/overhead default 1000, memory default 10000, outbox default 2000); api: runs of one DAG beside 1000 DAGs (default 100000).") Integer tasks;
+  @Option(names = "--tasks", paramLabel = "N", description = "Tasks per run (throughput/db-ceiling/overhead default 1000, memory default 10000, outbox default 2000); api: runs of one DAG beside 1000 DAGs (default 100000); trigger: triggers per phase (default 200).") Integer tasks;
   @Option(names = "--chain", paramLabel = "N", defaultValue = "200", description = "Length of the latency chain (default ${DEFAULT-VALUE}).") int chain;
   @Option(names = "--shell", description = "throughput: shell tasks running `true` instead of noop.") boolean shell;
   @Option(names = "--rounds", paramLabel = "N", defaultValue = "3", description = "overhead: rounds of off/traced/receiver-down; outbox: traced runs per history size (default ${DEFAULT-VALUE}).") int rounds;

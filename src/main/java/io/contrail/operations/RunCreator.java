@@ -7,7 +7,10 @@ import io.contrail.storage.RunStore;
 import io.contrail.telemetry.Telemetry;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,6 +27,7 @@ public final class RunCreator {
   private final RunPlanner planner;
   private final Clock clock;
   private final SecretsMasker masker;
+  private final List<Consumer<DagRun>> listeners = new CopyOnWriteArrayList<>();
 
   /**
    * @param sampler the configured SDK's sampler: it decides whether each new run's trace is sampled
@@ -35,6 +39,14 @@ public final class RunCreator {
     this.planner = new RunPlanner(sampler);
     this.clock = clock;
     this.masker = masker;
+  }
+
+  /**
+   * Tells {@code listener} of every run this creator stores, after its transaction committed (a
+   * scheduler in the same process starts a triggered run at once instead of at its next loop).
+   */
+  public void onCreated(Consumer<DagRun> listener) {
+    listeners.add(listener);
   }
 
   /** Creates the run; empty when a run with its id exists already (nothing is changed then). */
@@ -69,6 +81,13 @@ public final class RunCreator {
     }
     telemetry.runCreated(planned.run(), planned.taskInstances());
     LOG.debug("created run {}", planned.run().key());
+    for (Consumer<DagRun> l : listeners) {
+      try {
+        l.accept(run);
+      } catch (RuntimeException e) {
+        LOG.warn("a listener of new runs failed: {}", e.toString());
+      }
+    }
     return true;
   }
 }

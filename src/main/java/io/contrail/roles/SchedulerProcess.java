@@ -3,6 +3,7 @@ package io.contrail.roles;
 import io.contrail.config.ContrailConfig;
 import io.contrail.config.Environment;
 import io.contrail.rest.RestApi;
+import io.contrail.run.RunType;
 import io.contrail.scheduler.Scheduler;
 import java.io.PrintStream;
 
@@ -21,6 +22,7 @@ public final class SchedulerProcess {
         RestApi.Started api = role.servesApi() ? ApiServerProcess.start(contrail, null) : null) {
       ContrailConfig c = contrail.config();
       Scheduler scheduler = contrail.scheduler(Scheduler.Scope.everything()).dagSync(contrail.dagSync()).build();
+      startTriggeredRunsAtOnce(contrail, scheduler);
       out.printf("Contrail %s%n  home:      %s%n  dags:      %s%n  database:  %s%n  executor:  %s (parallelism %d)%n"
               + "  logs:      %s%n", role.id(), c.home(), c.core().dagsFolder(), contrail.database().url(),
           c.core().executor(), c.core().parallelism(), c.logs().baseLogFolder());
@@ -35,5 +37,17 @@ public final class SchedulerProcess {
       scheduler.loop(numLoops, () -> false);
     }
     return 0;
+  }
+
+  /**
+   * A run triggered in this process (through its REST API) is started by {@code scheduler} at
+   * once, not at its next loop; scheduled runs are the scheduler's own.
+   */
+  public static void startTriggeredRunsAtOnce(Contrail contrail, Scheduler scheduler) {
+    contrail.runCreator().onCreated(run -> {
+      if (run.runType() != RunType.SCHEDULED) {
+        scheduler.runQueued();
+      }
+    });
   }
 }

@@ -85,6 +85,8 @@ public final class Scheduler {
   private record Wake(RunKey key, TaskInstance changed) {}
 
   private static final Wake STOP = new Wake(new RunKey("", ""), null);
+  /** A run was queued in this process: run a full loop now, which starts it, not at the next interval. */
+  private static final Wake LOOP_NOW = new Wake(new RunKey("", ""), null);
 
   private final Stores stores;
   private final Executor executor;
@@ -195,6 +197,15 @@ public final class Scheduler {
     }
   }
 
+  /**
+   * A run was queued by this process (a trigger through the API of standalone): the next full
+   * loop — which starts queued runs and queues their first tasks — runs now rather than after
+   * the loop interval.
+   */
+  public void runQueued() {
+    wakeups.offer(LOOP_NOW);
+  }
+
   public void requestStop() {
     stopRequested = true;
     wakeups.offer(STOP);
@@ -224,7 +235,9 @@ public final class Scheduler {
         if (done.getAsBoolean()) {
           break;
         }
-        waitForWork(nextFull);
+        if (waitForWork(nextFull)) {
+          nextFull = Instant.EPOCH;
+        }
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -258,7 +271,8 @@ public final class Scheduler {
     LOG.warn("{} job {} was declared dead; registered again as job {} on {}", jobType, dead, fresh, hostname);
   }
 
-  private void waitForWork(Instant nextFull) throws InterruptedException {
+  /** Waits for a wake-up or the next full loop; true when a full loop is wanted now. */
+  private boolean waitForWork(Instant nextFull) throws InterruptedException {
     Instant wakeAt = nextFull;
     Instant retryAt = advancer.nextRetryAt();
     if (retryAt != null && retryAt.isBefore(wakeAt)) {
@@ -267,16 +281,20 @@ public final class Scheduler {
     long waitMs = Math.max(1, Duration.between(clock.instant(), wakeAt).toMillis());
     Wake first = wakeups.poll(waitMs, TimeUnit.MILLISECONDS);
     if (lease.lost()) {
-      return; // nothing under a dead job's id: the loop registers a new one first
+      return false; // nothing under a dead job's id: the loop registers a new one first
     }
     if (first == null || stopRequested) {
       safely(advancer::retryIfDue, "retry check"); // the retry starts now
-      return;
+      return false;
     }
     List<Wake> wakes = new ArrayList<>();
     wakes.add(first);
     wakeups.drainTo(wakes);
-    safely(() -> advancer.advance(touchedRuns(wakes)), "fast path");
+    boolean loopNow = wakes.removeIf(w -> w == LOOP_NOW);
+    if (!wakes.isEmpty()) {
+      safely(() -> advancer.advance(touchedRuns(wakes)), "fast path");
+    }
+    return loopNow;
   }
 
   /** The runs the wake-ups name, brought up to date: a reported row is taken, anything else re-read. */

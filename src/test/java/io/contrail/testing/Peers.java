@@ -31,6 +31,14 @@ public final class Peers {
     return install("otelcol.sh", Duration.ofMinutes(30));
   }
 
+  /**
+   * The directory holding kubeconform (built from Go modules) and Kubernetes' OpenAPI document
+   * {@code swagger.json} (from the k8s.io/kubernetes module), see scripts/peers/kubeconform.sh.
+   */
+  public static Path kubeconform() {
+    return install("kubeconform.sh", Duration.ofMinutes(15));
+  }
+
   /** Prometheus 2.x from Debian's package; promtool is in the same directory. */
   public static Path prometheus() {
     return install("prometheus.sh", Duration.ofMinutes(5));

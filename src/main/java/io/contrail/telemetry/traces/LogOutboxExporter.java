@@ -25,8 +25,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -66,13 +64,10 @@ final class LogOutboxExporter implements AutoCloseable {
   private final Options options;
   private final LogRecords records;
   private final String owner;
-  private final Semaphore pokes = new Semaphore(0);
   private final AtomicLong exported = new AtomicLong();
   private final ExportBackoff backoff;
-  private volatile boolean stopping;
+  private final OutboxThread thread;
   private volatile Long jobId;
-  private volatile String inFlight;
-  private Thread thread;
 
   LogOutboxExporter(LogOutbox outbox, RunStore runs, Path logsRoot, String host, LogDelivery delivery, Resource resource,
       SecretsMasker masker, Clock clock, Options options) {
@@ -88,14 +83,12 @@ final class LogOutboxExporter implements AutoCloseable {
     this.records = new LogRecords(resource, masker, clock);
     this.owner = "logs-pid" + ProcessHandle.current().pid() + ":" + UUID.randomUUID().toString().substring(0, 8);
     this.backoff = new ExportBackoff(clock, options.initialBackoff(), options.maxBackoff(), LOG, "log");
+    this.thread = new OutboxThread("log outbox", clock, options.pollInterval(), Duration.ZERO, backoff, LOG,
+        "the lines stay in their files", this::drain, token -> outbox.release(token, true));
   }
 
-  synchronized LogOutboxExporter start() {
-    if (thread == null) {
-      thread = new Thread(this::loop, "contrail-log-outbox");
-      thread.setDaemon(true);
-      thread.start();
-    }
+  LogOutboxExporter start() {
+    thread.start();
     return this;
   }
 
@@ -104,9 +97,7 @@ final class LogOutboxExporter implements AutoCloseable {
   }
 
   void poke() {
-    if (pokes.availablePermits() == 0) {
-      pokes.release();
-    }
+    thread.poke();
   }
 
   long exportedRecords() {
@@ -119,26 +110,6 @@ final class LogOutboxExporter implements AutoCloseable {
 
   boolean lastExportFailed() {
     return backoff.lastFailed();
-  }
-
-  private void loop() {
-    while (!stopping) {
-      try {
-        long waitMs = Math.max(1, Math.min(options.pollInterval().toMillis(),
-            Duration.between(clock.instant(), backoff.retryAt()).toMillis()));
-        pokes.tryAcquire(waitMs, TimeUnit.MILLISECONDS);
-        pokes.drainPermits();
-        if (stopping || backoff.waiting()) {
-          continue;
-        }
-        drain(null);
-      } catch (InterruptedException e) {
-        return;
-      } catch (RuntimeException e) {
-        LOG.warn("log outbox pass failed: {}", e.toString());
-        backoff.failed(false, "the lines stay in their files");
-      }
-    }
   }
 
   private static final int NOTHING_CLAIMED = Integer.MIN_VALUE;
@@ -205,12 +176,12 @@ final class LogOutboxExporter implements AutoCloseable {
       Duration left = Duration.between(clock.instant(), deadline);
       wait = left.compareTo(wait) < 0 ? left : wait;
     }
-    inFlight = token;
+    thread.inFlight(token);
     Delivery.Outcome outcome;
     try {
       outcome = delivery.export(batch, claim.timeouts(), wait);
     } finally {
-      inFlight = null;
+      thread.inFlight(null);
     }
     if (outcome == Delivery.Outcome.SENT) {
       finish(read);
@@ -417,24 +388,8 @@ final class LogOutboxExporter implements AutoCloseable {
    */
   void close(Duration flushTimeout) {
     Instant deadline = clock.instant().plus(flushTimeout);
-    stopping = true;
-    Thread t;
-    synchronized (this) {
-      t = thread;
-    }
-    if (t != null) {
-      pokes.release();
-      try {
-        t.join(Math.max(1, Duration.between(clock.instant(), deadline).toMillis()));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
     try {
-      String stuck = inFlight;
-      if (t != null && t.isAlive() && stuck != null) {
-        outbox.release(stuck, true);
-      } else if ((t == null || !t.isAlive()) && !backoff.lastFailed()) {
+      if (thread.stop(deadline) && !backoff.lastFailed()) {
         drain(deadline);
       }
     } catch (RuntimeException e) {
@@ -448,7 +403,7 @@ final class LogOutboxExporter implements AutoCloseable {
   /** Passes until nothing is left, an export fails, the exporter stops or {@code deadline} (null: none) passes. */
   int drain(Instant deadline) {
     int total = 0;
-    while (deadline == null ? !stopping : clock.instant().isBefore(deadline)) {
+    while (deadline == null ? !thread.stopping() : clock.instant().isBefore(deadline)) {
       int n = pass(deadline);
       if (n <= 0) {
         break;

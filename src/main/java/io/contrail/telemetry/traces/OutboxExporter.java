@@ -8,8 +8,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,14 +49,11 @@ public final class OutboxExporter implements AutoCloseable {
   private final Clock clock;
   private final Options options;
   private final String owner;
-  private final Semaphore pokes = new Semaphore(0);
   private final AtomicLong pending = new AtomicLong();
   private final AtomicLong exported = new AtomicLong();
   private final ExportBackoff backoff;
-  private volatile boolean stopping;
+  private final OutboxThread thread;
   private volatile Long jobId;
-  private volatile String inFlight;
-  private Thread thread;
 
   OutboxExporter(SpanOutbox outbox, SpanBatches batches, DeliveryExporters exporters, Clock clock, Options options) {
     this.outbox = outbox;
@@ -68,15 +63,13 @@ public final class OutboxExporter implements AutoCloseable {
     this.options = options;
     this.owner = "pid" + ProcessHandle.current().pid() + ":" + UUID.randomUUID().toString().substring(0, 8);
     this.backoff = new ExportBackoff(clock, options.initialBackoff(), options.maxBackoff(), LOG, "span");
+    this.thread = new OutboxThread("span outbox", clock, options.pollInterval(), options.linger(), backoff, LOG,
+        "the spans stay in the database", this::drain, token -> outbox.release(token, true));
   }
 
   /** Starts the background thread. */
-  public synchronized OutboxExporter start() {
-    if (thread == null) {
-      thread = new Thread(this::loop, "contrail-span-outbox");
-      thread.setDaemon(true);
-      thread.start();
-    }
+  public OutboxExporter start() {
+    thread.start();
     return this;
   }
 
@@ -90,9 +83,7 @@ public final class OutboxExporter implements AutoCloseable {
 
   /** Something finished: look at the outbox soon rather than at the next poll. */
   public void poke() {
-    if (pokes.availablePermits() == 0) {
-      pokes.release();
-    }
+    thread.poke();
   }
 
   public Stats stats() {
@@ -102,30 +93,6 @@ public final class OutboxExporter implements AutoCloseable {
   /** Whether the latest export was refused, unreachable or unanswered. */
   boolean lastExportFailed() {
     return backoff.lastFailed();
-  }
-
-  private void loop() {
-    while (!stopping) {
-      try {
-        long waitMs = Math.max(1, Math.min(options.pollInterval().toMillis(),
-            Duration.between(clock.instant(), backoff.retryAt()).toMillis()));
-        boolean poked = pokes.tryAcquire(waitMs, TimeUnit.MILLISECONDS);
-        if (poked && !stopping && options.linger().toMillis() > 0) {
-          Thread.sleep(options.linger().toMillis()); // let what finishes together go in one batch
-        }
-        pokes.drainPermits();
-        if (stopping || backoff.waiting()) {
-          continue;
-        }
-        drain(null);
-      } catch (InterruptedException e) {
-        return;
-      } catch (RuntimeException e) {
-        // a database hiccup: count it like an export failure and back off
-        LOG.warn("span outbox pass failed: {}", e.toString());
-        backoff.failed(false, "the spans stay in the database");
-      }
-    }
   }
 
   /** Exports batches until the outbox is empty or an export fails; returns the spans exported. */
@@ -170,12 +137,12 @@ public final class OutboxExporter implements AutoCloseable {
     if (deadline != null) {
       wait = min(wait, Duration.between(clock.instant(), deadline));
     }
-    inFlight = token;
+    thread.inFlight(token);
     DeliveryExporters.Outcome outcome;
     try {
       outcome = exporters.export(spans, batch.timeouts(), wait);
     } finally {
-      inFlight = null;
+      thread.inFlight(null);
     }
     if (outcome == DeliveryExporters.Outcome.SENT) {
       outbox.delete(token);
@@ -207,25 +174,8 @@ public final class OutboxExporter implements AutoCloseable {
    */
   public long close(Duration flushTimeout) {
     Instant deadline = clock.instant().plus(flushTimeout);
-    stopping = true;
-    Thread t;
-    synchronized (this) {
-      t = thread;
-    }
-    if (t != null) {
-      // no interrupt: an interrupted JDBC or file channel call can break the embedded database
-      pokes.release();
-      try {
-        t.join(Math.max(1, Duration.between(clock.instant(), deadline).toMillis()));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
     try {
-      String stuck = inFlight;
-      if (t != null && t.isAlive() && stuck != null) {
-        outbox.release(stuck, true);
-      } else if (t == null || !t.isAlive()) {
+      if (thread.stop(deadline)) {
         drain(deadline);
       }
       return outbox.pending();
