@@ -1,5 +1,8 @@
 package io.contrail.telemetry.traces;
 
+import io.contrail.analysis.CriticalPath;
+import io.contrail.analysis.RunTimeline;
+import io.contrail.analysis.RunTimelines;
 import io.contrail.api.Dag;
 import io.contrail.run.DagRun;
 import io.contrail.run.RunKey;
@@ -47,7 +50,7 @@ final class SpanBatches {
       DagRun run = r.row(); // the run, or a segment of it a clear kept
       contexts.of(run.key()).ifPresent(c -> out.add(SpanMapper.runSpan(run,
           new SpanTimes(run, null, List.of(), List.of()).run(), resources.of(r.resourceId(), run.dagId()), masker,
-          c.events)));
+          c.events, criticalPath(c, run))));
     }
     for (SpanOutbox.Stored<TaskInstance> t : batch.tasks()) {
       TaskInstance ti = t.row(); // the task instance, or a task_run span of it a clear or mark kept
@@ -68,12 +71,26 @@ final class SpanBatches {
   }
 
   /**
+   * The critical path of the finished segment {@code run} (the run, or a segment a clear kept), from
+   * the rows the context read already: no query of its own. Analysed as of the segment's end, so a
+   * span built again later (another process, {@code traces export}) carries the same path.
+   */
+  private static CriticalPath criticalPath(Context c, DagRun run) {
+    if (run.times().endDate() == null) {
+      return null;
+    }
+    RunTimeline t = RunTimelines.of(c.run, c.dag, List.copyOf(c.tasks.values()), c.attempts, List.of(run),
+        c.siblings.subList(c.tasks.size(), c.siblings.size()), run.times().endDate());
+    return CriticalPath.of(t, run.trace().currentSpanId());
+  }
+
+  /**
    * @param tasks the run's task instances by id
    * @param siblings those, then the task_run spans clears and marks kept (for upstream links)
    * @param events the run's stored span events (marks, stops, missed deadlines)
    */
   private record Context(DagRun run, Dag dag, Map<String, TaskInstance> tasks, List<TaskInstance> siblings,
-      SpanTimes times, List<SpanEvent> events) {}
+      List<TaskAttempt> attempts, SpanTimes times, List<SpanEvent> events) {}
 
   /** The contexts of one batch: each run and DAG read at most once. */
   private final class Contexts {
@@ -88,7 +105,7 @@ final class SpanBatches {
         List<TaskAttempt> attempts = runs.attempts(k);
         List<TaskInstance> siblings = new ArrayList<>(tasks.values());
         siblings.addAll(runs.taskSegments(k));
-        return new Context(run, dag, tasks, siblings, new SpanTimes(run, dag, tasks.values(), attempts),
+        return new Context(run, dag, tasks, siblings, attempts, new SpanTimes(run, dag, tasks.values(), attempts),
             runs.spanEvents(k));
       }));
     }
