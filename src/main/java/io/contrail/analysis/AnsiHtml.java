@@ -13,6 +13,12 @@ package io.contrail.analysis;
 public final class AnsiHtml {
   private static final char ESC = '\u001b';
 
+  /**
+   * Default colours for the classes, as CSS variables a page may override ({@code --ansi-0} …
+   * {@code --ansi-15}), readable on light and dark backgrounds.
+   */
+  public static final String CSS = css();
+
   private AnsiHtml() {}
 
   /** The text state a run of characters is drawn in. */
@@ -46,6 +52,19 @@ public final class AnsiHtml {
       }
       return b.length() == 0 ? "" : b.substring(1);
     }
+  }
+
+  private static String css() {
+    String[] colours = {"#1f2328", "#cf222e", "#116329", "#9a6700", "#0969da", "#8250df", "#1b7c83", "#6e7781",
+        "#57606a", "#a40e26", "#1a7f37", "#bf8700", "#218bff", "#a475f9", "#3192aa", "#8c959f"};
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < colours.length; i++) {
+      b.append(".ansi-fg-").append(i).append("{color:var(--ansi-").append(i).append(',').append(colours[i])
+          .append(")}.ansi-bg-").append(i).append("{background-color:var(--ansi-").append(i).append(',')
+          .append(colours[i]).append(")}\n");
+    }
+    return b.append(".ansi-bold{font-weight:bold}.ansi-faint{opacity:.7}.ansi-italic{font-style:italic}")
+        .append(".ansi-underline{text-decoration:underline}\n").toString();
   }
 
   public static String toHtml(String logText) {

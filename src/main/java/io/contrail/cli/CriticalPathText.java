@@ -6,7 +6,8 @@ import java.util.Locale;
 
 /**
  * {@code traces critical-path} as text: the summary, then one line per step in the order they ran,
- * with when it started after the run's segment began, its wait and its running time.
+ * with when it started after the segment was queued (as {@code traces show} counts), its wait and
+ * its running time.
  */
 final class CriticalPathText {
   private CriticalPathText() {}
@@ -25,7 +26,7 @@ final class CriticalPathText {
     String row = "  %-" + width + "s  %3s  %-15s  %9s  %9s  %9s%n";
     b.append(String.format(Locale.ROOT, row, "TASK", "TRY", "STATE", "START", "WAITING", "RUNNING"));
     for (CriticalPath.Step s : cp.steps()) {
-      String start = s.start() == null ? "" : "+" + seconds(java.time.Duration.between(seg.begin(), s.start()).toMillis());
+      String start = s.start() == null ? "" : "+" + seconds(java.time.Duration.between(seg.queuedAt(), s.start()).toMillis());
       b.append(String.format(Locale.ROOT, row, s.taskId(), s.tryNumber(), s.state(), start,
           seconds(s.waitingMs()) + (s.retry() && s.waitingMs() > 0 ? "*" : ""),
           seconds(s.runningMs()) + (s.end() == null ? "+" : "")));
