@@ -15,7 +15,7 @@ public final class AnsiHtml {
 
   /**
    * Default colours for the classes, as CSS variables a page may override ({@code --ansi-0} …
-   * {@code --ansi-15}), readable on light and dark backgrounds.
+   * {@code --ansi-15}), with a lighter palette when the browser prefers a dark scheme.
    */
   public static final String CSS = css();
 
@@ -57,11 +57,21 @@ public final class AnsiHtml {
   private static String css() {
     String[] colours = {"#1f2328", "#cf222e", "#116329", "#9a6700", "#0969da", "#8250df", "#1b7c83", "#6e7781",
         "#57606a", "#a40e26", "#1a7f37", "#bf8700", "#218bff", "#a475f9", "#3192aa", "#8c959f"};
-    StringBuilder b = new StringBuilder();
+    String[] dark = {"#484f58", "#ff7b72", "#3fb950", "#d29922", "#58a6ff", "#bc8cff", "#39c5cf", "#b1bac4",
+        "#6e7681", "#ffa198", "#56d364", "#e3b341", "#79c0ff", "#d2a8ff", "#56d4dd", "#ffffff"};
+    StringBuilder b = new StringBuilder(":root{");
     for (int i = 0; i < colours.length; i++) {
-      b.append(".ansi-fg-").append(i).append("{color:var(--ansi-").append(i).append(',').append(colours[i])
-          .append(")}.ansi-bg-").append(i).append("{background-color:var(--ansi-").append(i).append(',')
-          .append(colours[i]).append(")}\n");
+      b.append("--ansi-default-").append(i).append(':').append(colours[i]).append(';');
+    }
+    b.append("}\n@media (prefers-color-scheme:dark){:root{");
+    for (int i = 0; i < dark.length; i++) {
+      b.append("--ansi-default-").append(i).append(':').append(dark[i]).append(';');
+    }
+    b.append("}}\n");
+    for (int i = 0; i < colours.length; i++) {
+      b.append(".ansi-fg-").append(i).append("{color:var(--ansi-").append(i).append(",var(--ansi-default-").append(i)
+          .append("))}.ansi-bg-").append(i).append("{background-color:var(--ansi-").append(i)
+          .append(",var(--ansi-default-").append(i).append("))}\n");
     }
     return b.append(".ansi-bold{font-weight:bold}.ansi-faint{opacity:.7}.ansi-italic{font-style:italic}")
         .append(".ansi-underline{text-decoration:underline}\n").toString();
@@ -79,7 +89,7 @@ public final class AnsiHtml {
     while (i < n) {
       char c = logText.charAt(i);
       if (c != ESC) {
-        appendEscaped(out, c);
+        Markup.append(out, c);
         i++;
         continue;
       }
@@ -244,21 +254,5 @@ public final class AnsiHtml {
       v = v * 10 + (c - '0');
     }
     return v;
-  }
-
-  private static void appendEscaped(StringBuilder out, char c) {
-    switch (c) {
-      case '<' -> out.append("&lt;");
-      case '>' -> out.append("&gt;");
-      case '&' -> out.append("&amp;");
-      case '"' -> out.append("&quot;");
-      case '\'' -> out.append("&#39;");
-      default -> {
-        if (c < 0x20 && c != '\n' && c != '\t' || c == 0x7f) {
-          return; // other control characters have no place in HTML text
-        }
-        out.append(c);
-      }
-    }
   }
 }

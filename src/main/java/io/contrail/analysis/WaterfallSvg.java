@@ -220,24 +220,7 @@ public final class WaterfallSvg {
     return String.format(Locale.ROOT, "%.1f", v);
   }
 
-  /** XML text and attribute escaping; characters XML 1.0 forbids are dropped. */
-  static String esc(String s) {
-    StringBuilder out = new StringBuilder(s.length());
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '<' -> out.append("&lt;");
-        case '>' -> out.append("&gt;");
-        case '&' -> out.append("&amp;");
-        case '"' -> out.append("&quot;");
-        case '\'' -> out.append("&#39;");
-        default -> {
-          if (c >= 0x20 || c == '\n' || c == '\t') {
-            out.append(c);
-          }
-        }
-      }
-    }
-    return out.toString();
+  private static String esc(String s) {
+    return Markup.escape(s);
   }
 }

@@ -52,4 +52,13 @@ class AnsiHtmlTest {
   void aSpanLeftOpenAtTheEndIsClosed() {
     assertThat(AnsiHtml.toHtml(E + "[1mstill bold")).isEqualTo("<span class=\"ansi-bold\">still bold</span>");
   }
+
+  @Test
+  void theDefaultStylesheetColoursEveryClassInLightAndDark() {
+    for (int i = 0; i < 16; i++) {
+      assertThat(AnsiHtml.CSS).contains(".ansi-fg-" + i + "{color:var(--ansi-" + i)
+          .contains(".ansi-bg-" + i + "{background-color:var(--ansi-" + i);
+    }
+    assertThat(AnsiHtml.CSS).contains("prefers-color-scheme:dark").contains(".ansi-bold{font-weight:bold}");
+  }
 }
