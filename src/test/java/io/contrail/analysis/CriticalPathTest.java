@@ -67,14 +67,8 @@ class CriticalPathTest {
 
   @Test
   void aClearedRunIsAnalysedInItsLatestSegmentFromTheClear() {
-    String clear = "00000000000000c1";
-    RunTimeline t = TimelineBuilder.run(0, 0, 3_000L)
-        .task("extract", "success", attempt("extract", 1, "success", 0, 100L, 2_500L))
-        .task("load", "failed", attempt("load", 1, "failed", 2_500, 2_600L, 2_900L))
-        .dependsOn("load", "extract")
-        .clear(clear, 1, 60_000, 60_100, 61_500L)
-        .taskIn(clear, "load", "success", attempt("load", 2, "success", 60_100, 60_300L, 61_400L))
-        .build();
+    String clear = TimelineBuilder.CLEAR;
+    RunTimeline t = TimelineBuilder.failedThenClearedLoad();
 
     CriticalPath cp = CriticalPath.of(t);
 

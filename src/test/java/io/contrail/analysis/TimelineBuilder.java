@@ -10,6 +10,7 @@ import java.util.Map;
 final class TimelineBuilder {
   static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
   static final String ROOT = "00000000000000aa";
+  static final String CLEAR = "00000000000000c1";
 
   private final List<RunTimeline.Segment> segments = new ArrayList<>();
   private final List<RunTimeline.TaskRow> rows = new ArrayList<>();
@@ -29,6 +30,17 @@ final class TimelineBuilder {
       b.state = "running";
     }
     return b;
+  }
+
+  /** extract → load; load failed, and a clear a minute later re-ran it (try 2) in segment {@link #CLEAR}. */
+  static RunTimeline failedThenClearedLoad() {
+    return run(0, 0, 3_000L)
+        .task("extract", "success", attempt("extract", 1, "success", 0, 100L, 2_500L))
+        .task("load", "failed", attempt("load", 1, "failed", 2_500, 2_600L, 2_900L))
+        .dependsOn("load", "extract")
+        .clear(CLEAR, 1, 60_000, 60_100, 61_500L)
+        .taskIn(CLEAR, "load", "success", attempt("load", 2, "success", 60_100, 60_300L, 61_400L))
+        .build();
   }
 
   static Instant at(long ms) {
