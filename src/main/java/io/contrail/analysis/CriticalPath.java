@@ -4,7 +4,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashSet;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -81,12 +82,18 @@ public record CriticalPath(String segmentSpanId, int clearNumber, List<Step> ste
         }
       }
     }
+    Map<RunTimeline.Attempt, RunTimeline.TaskRow> rowOf = new IdentityHashMap<>();
+    Map<String, List<RunTimeline.TaskRow>> byTask = new HashMap<>();
+    for (RunTimeline.TaskRow r : rows) {
+      r.attempts().forEach(a -> rowOf.put(a, r));
+      byTask.computeIfAbsent(r.taskId(), k -> new ArrayList<>()).add(r);
+    }
     List<Step> steps = new ArrayList<>();
-    Set<RunTimeline.Attempt> seen = new HashSet<>();
+    Set<RunTimeline.Attempt> seen = Collections.newSetFromMap(new IdentityHashMap<>());
     RunTimeline.Attempt current = last;
     while (current != null && seen.add(current)) {
-      RunTimeline.Attempt earlierTry = earlierTry(rows, current);
-      RunTimeline.Attempt released = earlierTry != null ? earlierTry : releasedBy(t, rows, current);
+      RunTimeline.Attempt earlierTry = earlierTry(rowOf.get(current), current);
+      RunTimeline.Attempt released = earlierTry != null ? earlierTry : releasedBy(t, byTask, current);
       Instant from = released != null ? released.endOr(asOf) : seg.begin();
       long waiting = from == null || from.isAfter(current.startDate()) ? 0
           : Duration.between(from, current.startDate()).toMillis();
@@ -98,34 +105,28 @@ public record CriticalPath(String segmentSpanId, int clearNumber, List<Step> ste
     return new CriticalPath(segmentSpanId, seg.clearNumber(), steps, Math.max(0, runMs));
   }
 
-  /** The latest started try of the same task_run before {@code a}, if any. */
-  private static RunTimeline.Attempt earlierTry(List<RunTimeline.TaskRow> rows, RunTimeline.Attempt a) {
+  /** The latest started try of the same task_run ({@code row}) before {@code a}, if any. */
+  private static RunTimeline.Attempt earlierTry(RunTimeline.TaskRow row, RunTimeline.Attempt a) {
     RunTimeline.Attempt best = null;
-    for (RunTimeline.TaskRow r : rows) {
-      if (!r.attempts().contains(a)) {
-        continue;
-      }
-      for (RunTimeline.Attempt x : r.attempts()) {
-        if (x.started() && x.tryNumber() < a.tryNumber() && (best == null || x.tryNumber() > best.tryNumber())) {
-          best = x;
-        }
+    for (RunTimeline.Attempt x : row.attempts()) {
+      if (x.started() && x.tryNumber() < a.tryNumber() && (best == null || x.tryNumber() > best.tryNumber())) {
+        best = x;
       }
     }
     return best;
   }
 
   /** Among the upstream tasks' tries in the segment, the one that ended last before {@code a} started. */
-  private static RunTimeline.Attempt releasedBy(RunTimeline t, List<RunTimeline.TaskRow> rows, RunTimeline.Attempt a) {
+  private static RunTimeline.Attempt releasedBy(RunTimeline t, Map<String, List<RunTimeline.TaskRow>> byTask,
+      RunTimeline.Attempt a) {
     RunTimeline.Attempt best = null;
-    List<String> upstream = t.upstream().getOrDefault(a.taskId(), List.of());
-    for (RunTimeline.TaskRow r : rows) {
-      if (!upstream.contains(r.taskId())) {
-        continue;
-      }
-      for (RunTimeline.Attempt x : r.attempts()) {
-        if (x.started() && x.endDate() != null && !x.endDate().isAfter(a.startDate())
-            && (best == null || x.endDate().isAfter(best.endDate()))) {
-          best = x;
+    for (String up : t.upstream().getOrDefault(a.taskId(), List.of())) {
+      for (RunTimeline.TaskRow r : byTask.getOrDefault(up, List.of())) {
+        for (RunTimeline.Attempt x : r.attempts()) {
+          if (x.started() && x.endDate() != null && !x.endDate().isAfter(a.startDate())
+              && (best == null || x.endDate().isAfter(best.endDate()))) {
+            best = x;
+          }
         }
       }
     }

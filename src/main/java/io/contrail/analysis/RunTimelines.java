@@ -82,11 +82,12 @@ public final class RunTimelines {
     List<String> segmentOrder = new ArrayList<>(segments.keySet());
     Map<String, Instant> ends = new HashMap<>(); // per segment and task: when its last try ended
     List<Pending> pending = new ArrayList<>();
-    for (TaskInstance ti : spans) {
+    for (int i = 0; i < spans.size(); i++) {
+      TaskInstance ti = spans.get(i);
       String seg = ti.trace().parentSpanId() != null ? ti.trace().parentSpanId() : root;
       List<TaskAttempt> tries = new ArrayList<>(bySpan.getOrDefault(ti.trace().spanId(), List.of()));
       tries.sort(Comparator.comparingInt(TaskAttempt::tryNumber));
-      pending.add(new Pending(ti, seg, tries, taskInstances.contains(ti)));
+      pending.add(new Pending(ti, seg, tries, i < taskInstances.size()));
       Instant end = ti.times().endDate();
       if (end != null && ti.state().isFinished()) {
         ends.merge(seg + "\u0000" + ti.taskId(), end, (a, b) -> a.isAfter(b) ? a : b);

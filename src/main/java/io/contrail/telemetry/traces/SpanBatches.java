@@ -21,6 +21,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Turns finished rows into spans: a claimed outbox batch, or every finished row of one run for
@@ -29,6 +31,7 @@ import java.util.Optional;
  * cost follows the batch and the size of its runs, never the history.
  */
 final class SpanBatches {
+  private static final Logger LOG = LoggerFactory.getLogger(SpanBatches.class);
   private final RunStore runs;
   private final DagStore dags;
   private final SpanResources resources;
@@ -79,9 +82,15 @@ final class SpanBatches {
     if (run.times().endDate() == null) {
       return null;
     }
-    RunTimeline t = RunTimelines.of(c.run, c.dag, List.copyOf(c.tasks.values()), c.attempts, List.of(run),
-        c.siblings.subList(c.tasks.size(), c.siblings.size()), run.times().endDate());
-    return CriticalPath.of(t, run.trace().currentSpanId());
+    try {
+      RunTimeline t = RunTimelines.of(c.run, c.dag, List.copyOf(c.tasks.values()), c.attempts, List.of(run),
+          c.siblings.subList(c.tasks.size(), c.siblings.size()), run.times().endDate());
+      return CriticalPath.of(t, run.trace().currentSpanId());
+    } catch (RuntimeException e) {
+      // the span goes out without the path rather than not at all
+      LOG.warn("no critical path for the span of run {}/{}: {}", run.dagId(), run.runId(), e.toString(), e);
+      return null;
+    }
   }
 
   /**
