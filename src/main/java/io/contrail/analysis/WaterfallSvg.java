@@ -216,8 +216,10 @@ public final class WaterfallSvg {
     return b == null || a != null && !b.isAfter(a) ? a : b;
   }
 
+  /** One decimal (String.format is most of the rendering time of a big run). */
   private static String fmt(double v) {
-    return String.format(Locale.ROOT, "%.1f", v);
+    long tenths = Math.round(v * 10);
+    return (tenths < 0 ? "-" : "") + Math.abs(tenths) / 10 + "." + Math.abs(tenths) % 10;
   }
 
   private static String esc(String s) {
