@@ -1,5 +1,8 @@
 package io.contrail.cli;
 
+import io.contrail.analysis.CriticalPath;
+import io.contrail.analysis.RunTimeline;
+import io.contrail.analysis.RunTimelines;
 import io.contrail.roles.Role;
 import io.contrail.run.DagRun;
 import io.contrail.secrets.SecretsMasker;
@@ -19,9 +22,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code traces show} and {@code traces export}: a run's trace from the database. */
-@Command(name = "traces", description = "Show and re-send runs' traces.",
-    subcommands = {TracesCommand.Show.class, TracesCommand.Export.class})
+/** {@code traces show}, {@code traces critical-path} and {@code traces export}: a run's trace from the database. */
+@Command(name = "traces", description = "Show, analyse and re-send runs' traces.",
+    subcommands = {TracesCommand.Show.class, TracesCommand.CriticalPathOf.class, TracesCommand.Export.class})
 final class TracesCommand extends ParentCommand {
 
   @Command(name = "show", description = "Print a run's trace as a tree (run, tasks, attempts) from the database.")
@@ -45,6 +48,34 @@ final class TracesCommand extends ParentCommand {
           TraceTree.print(tree, c.app().stores().runs(), c.app().stores().dags(), run);
           tree.flush();
           c.out().print(masker.mask(text.toString()));
+        }
+        return ExitCodes.OK;
+      }
+    }
+  }
+
+  @Command(name = "critical-path", description = {
+      "Print the chain of task attempts that decided when the run ended, from the database:"
+          + " each step's wait (ready -> start) and running time.",
+      "A retried task's failed tries are steps of their own; a cleared run is analysed in its latest segment;"
+          + " a run still going shows its path so far."})
+  static final class CriticalPathOf implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "DAG_ID", description = "The DAG.") String dagId;
+    @Parameters(index = "1", paramLabel = "RUN_ID", description = "The run.") String runId;
+    @Option(names = "--json", description = "Print JSON.") boolean json;
+    @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      try (CliContext c = CliContext.open(spec, Role.CLI)) {
+        DagRun run = c.run(dagId, runId);
+        RunTimeline t = RunTimelines.load(c.app().stores().runs(), c.app().stores().dags(), run.key(),
+            c.app().clock().instant());
+        CriticalPath cp = CriticalPath.of(t);
+        if (json) {
+          c.json(cp.toJson(t));
+        } else {
+          c.out().print(CriticalPathText.of(t, cp));
         }
         return ExitCodes.OK;
       }

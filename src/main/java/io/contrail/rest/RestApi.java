@@ -94,6 +94,7 @@ public final class RestApi {
         new DagEndpoints(stores.dags(), dagQueries, operations, dagViews, lookups, deps.clock()),
         new RunEndpoints(stores.dags(), stores.runs(), Stores.runQueries(db), deps.runCreator(), operations,
             new RunSpans(config, deps.otel(), Stores.spanOutbox(db), stores.runs(), stores.dags(), deps.masker()), runViews, lookups),
+        new CriticalPathEndpoint(stores.runs(), stores.dags(), lookups, deps.clock()),
         new TaskEndpoints(stores.runs(), Stores.runQueries(db), Stores.notes(db), runViews, lookups),
         new OperationEndpoints(operations, stores.runs(), Stores.notes(db), runViews, lookups),
         new LogEndpoints(config.logs().baseLogFolder(), lookups),

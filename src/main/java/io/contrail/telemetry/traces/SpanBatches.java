@@ -1,5 +1,8 @@
 package io.contrail.telemetry.traces;
 
+import io.contrail.analysis.CriticalPath;
+import io.contrail.analysis.RunTimeline;
+import io.contrail.analysis.RunTimelines;
 import io.contrail.api.Dag;
 import io.contrail.run.DagRun;
 import io.contrail.run.RunKey;
@@ -18,6 +21,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Turns finished rows into spans: a claimed outbox batch, or every finished row of one run for
@@ -26,6 +31,7 @@ import java.util.Optional;
  * cost follows the batch and the size of its runs, never the history.
  */
 final class SpanBatches {
+  private static final Logger LOG = LoggerFactory.getLogger(SpanBatches.class);
   private final RunStore runs;
   private final DagStore dags;
   private final SpanResources resources;
@@ -47,7 +53,7 @@ final class SpanBatches {
       DagRun run = r.row(); // the run, or a segment of it a clear kept
       contexts.of(run.key()).ifPresent(c -> out.add(SpanMapper.runSpan(run,
           new SpanTimes(run, null, List.of(), List.of()).run(), resources.of(r.resourceId(), run.dagId()), masker,
-          c.events)));
+          c.events, criticalPath(c, run))));
     }
     for (SpanOutbox.Stored<TaskInstance> t : batch.tasks()) {
       TaskInstance ti = t.row(); // the task instance, or a task_run span of it a clear or mark kept
@@ -68,12 +74,32 @@ final class SpanBatches {
   }
 
   /**
+   * The critical path of the finished segment {@code run} (the run, or a segment a clear kept), from
+   * the rows the context read already: no query of its own. Analysed as of the segment's end, so a
+   * span built again later (another process, {@code traces export}) carries the same path.
+   */
+  private static CriticalPath criticalPath(Context c, DagRun run) {
+    if (run.times().endDate() == null) {
+      return null;
+    }
+    try {
+      RunTimeline t = RunTimelines.of(c.run, c.dag, List.copyOf(c.tasks.values()), c.attempts, List.of(run),
+          c.siblings.subList(c.tasks.size(), c.siblings.size()), run.times().endDate());
+      return CriticalPath.of(t, run.trace().currentSpanId());
+    } catch (RuntimeException e) {
+      // the span goes out without the path rather than not at all
+      LOG.warn("no critical path for the span of run {}/{}: {}", run.dagId(), run.runId(), e.toString(), e);
+      return null;
+    }
+  }
+
+  /**
    * @param tasks the run's task instances by id
    * @param siblings those, then the task_run spans clears and marks kept (for upstream links)
    * @param events the run's stored span events (marks, stops, missed deadlines)
    */
   private record Context(DagRun run, Dag dag, Map<String, TaskInstance> tasks, List<TaskInstance> siblings,
-      SpanTimes times, List<SpanEvent> events) {}
+      List<TaskAttempt> attempts, SpanTimes times, List<SpanEvent> events) {}
 
   /** The contexts of one batch: each run and DAG read at most once. */
   private final class Contexts {
@@ -88,7 +114,7 @@ final class SpanBatches {
         List<TaskAttempt> attempts = runs.attempts(k);
         List<TaskInstance> siblings = new ArrayList<>(tasks.values());
         siblings.addAll(runs.taskSegments(k));
-        return new Context(run, dag, tasks, siblings, new SpanTimes(run, dag, tasks.values(), attempts),
+        return new Context(run, dag, tasks, siblings, attempts, new SpanTimes(run, dag, tasks.values(), attempts),
             runs.spanEvents(k));
       }));
     }

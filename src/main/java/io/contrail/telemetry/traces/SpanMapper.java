@@ -1,5 +1,6 @@
 package io.contrail.telemetry.traces;
 
+import io.contrail.analysis.CriticalPath;
 import io.contrail.api.Dag;
 import io.contrail.api.TaskDefinition;
 import io.contrail.run.DagRun;
@@ -70,6 +71,15 @@ final class SpanMapper {
    */
   static SpanData runSpan(DagRun run, SpanTimes.Window window, Resource resource, SecretsMasker masker,
       Collection<SpanEvent> stored) {
+    return runSpan(run, window, resource, masker, stored, null);
+  }
+
+  /**
+   * As {@link #runSpan(DagRun, SpanTimes.Window, Resource, SecretsMasker, Collection)}, with the
+   * segment's critical path as {@code contrail.critical_path.*} attributes (null or empty: none).
+   */
+  static SpanData runSpan(DagRun run, SpanTimes.Window window, Resource resource, SecretsMasker masker,
+      Collection<SpanEvent> stored, CriticalPath criticalPath) {
     RunSpec spec = run.spec();
     RunTimes times = run.times();
     RunTrace trace = run.trace();
@@ -98,6 +108,9 @@ final class SpanMapper {
     events.addAll(eventsOf(spanId, stored));
     events.add(EventData.create(nanos(end), "ended",
         Attributes.of(AttributeKey.stringKey("contrail.state"), run.state().id())));
+    if (criticalPath != null && !criticalPath.steps().isEmpty()) {
+      criticalPathAttributes(a, criticalPath);
+    }
     boolean root = trace.segment().isRoot();
     if (run.clearNumber() > 0 || !root) {
       a.put("contrail.clear_number", (long) run.clearNumber());
@@ -115,6 +128,20 @@ final class SpanMapper {
     }
     return new StoredSpan(runSpanName(run.dagId()), context(trace.traceId(), spanId, trace.flags()), parent,
         status, nanos(window.start()), nanos(end), a.build(), events, links, resource);
+  }
+
+  /** The path in order: task ids, try numbers, each step's wait + run, the total, the longest wait. */
+  private static void criticalPathAttributes(AttributesBuilder a, CriticalPath cp) {
+    List<CriticalPath.Step> steps = cp.steps();
+    a.put(AttributeKey.stringArrayKey("contrail.critical_path.task_ids"), cp.taskIds());
+    a.put(AttributeKey.longArrayKey("contrail.critical_path.try_numbers"),
+        steps.stream().map(s -> (long) s.tryNumber()).toList());
+    a.put(AttributeKey.longArrayKey("contrail.critical_path.durations_ms"),
+        steps.stream().map(CriticalPath.Step::durationMs).toList());
+    a.put("contrail.critical_path.duration_ms", cp.totalMs());
+    CriticalPath.Step wait = cp.longestWait();
+    a.put("contrail.critical_path.longest_wait_task", wait.taskId());
+    a.put("contrail.critical_path.longest_wait_ms", wait.waitingMs());
   }
 
   static SpanData taskSpan(TaskInstance ti, DagRun run, Dag dag, Collection<TaskInstance> siblings,
