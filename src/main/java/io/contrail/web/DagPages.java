@@ -157,12 +157,11 @@ final class DagPages {
         <p class="desc">{}</p><p>{} <span class="muted">Schedule:</span> {} {}</p>
         {}
         {}
-        <h2>Graph</h2>{}
         <details class="card"><summary>Source: {}</summary><pre class="source">{}</pre></details>
         """, r.href("/dags"), d.dagId(), d.dagId(), pauseToggle(r, d, "dag"), d.dag().description(), tags,
         v.get("timetable_description"), v.get("next_dagrun_run_after") == null ? Html.EMPTY
             : f("<span class=\"muted\">Next run:</span> {}", Layout.time(v.get("next_dagrun_run_after"))),
-        trigger, gridHtml(r, d), DagGraph.svg(d.dag()), deps.dagViews().relative(d.dag().fileloc()),
+        trigger, gridHtml(r, d), deps.dagViews().relative(d.dag().fileloc()),
         source(d.dag())));
   }
 
@@ -211,9 +210,18 @@ final class DagPages {
         <section id="grid" hx-get="{}" hx-trigger="every {}s" hx-swap="outerHTML">
         <h2>Grid <span class="muted">({} recent runs, newest on the right)</span></h2>
         <div class="scroll"><table class="grid">{}{}</table></div>
+        <h2>Graph <span class="muted">{}</span></h2>{}
         <h2>Run durations</h2>{}</section>
         """, r.href(dagPath(d.dagId()) + "/grid"), live ? 1 : 5, runs.size(), Html.raw(head.toString()),
-        Html.raw(body.toString()), DurationChart.svg(runs, run -> r.href(runPath(run))));
+        Html.raw(body.toString()), runs.isEmpty() ? "" : "(states of " + runs.get(runs.size() - 1).runId() + ")",
+        DagGraph.svg(d, states(runs.isEmpty() ? Map.of() : cells.get(cells.size() - 1))),
+        DurationChart.svg(runs, run -> r.href(runPath(run))));
+  }
+
+  private static Map<String, String> states(Map<String, TaskInstance> byTask) {
+    Map<String, String> out = new HashMap<>();
+    byTask.forEach((id, ti) -> out.put(id, ti.state().id()));
+    return out;
   }
 
   void trigger(WebUi.Req r) {

@@ -37,6 +37,9 @@ final class Browser implements AutoCloseable {
         .usingAnyFreePort().build();
     driver = new ChromeDriver(service, options);
     driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
+    // the page's own size (a headless window's outer size would leave less to the page)
+    driver.executeCdpCommand("Emulation.setDeviceMetricsOverride", java.util.Map.of("width", width, "height", height,
+        "deviceScaleFactor", 1, "mobile", width < 700));
   }
 
   private static String find(List<String> paths, String what) {

@@ -189,6 +189,10 @@ class WebUiBrowserTest {
     assertThat(text(cell)).isEqualTo("✓");
     assertThat(attr(cell, "title")).startsWith("success, try 1, ");
     assertThat(browser.js("return window.__sameDocument")).as("the grid changed without a reload").isEqualTo(true);
+    assertThat(all("svg.graph g.node")).extracting(n -> n.getAttribute("data-task"))
+        .containsExactlyInAnyOrder("extract", "load", "report");
+    assertThat(attr("svg.graph g.node[data-task=extract]", "data-state")).isEqualTo("success");
+    assertThat(all("svg.graph path.edge")).hasSize(2);
     browser.screenshot("dag");
   }
 
@@ -202,6 +206,7 @@ class WebUiBrowserTest {
     browser.js("window.__sameDocument = true");
     browser.await("load's last line, without a reload", WAIT, d -> text("#log").contains("load 42 done"));
     assertThat(browser.js("return window.__sameDocument")).isEqualTo(true);
+    assertThat(all("#log b")).as("markup in a log line stays text").isEmpty();
   }
 
   @Test
