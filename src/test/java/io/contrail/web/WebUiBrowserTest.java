@@ -140,6 +140,7 @@ class WebUiBrowserTest {
     find("input[name=username]").sendKeys("admin");
     find("input[name=password]").sendKeys("wrong");
     find("button[type=submit]").click();
+    browser.await("the refusal", WAIT, d -> !all(".error").isEmpty());
     assertThat(find(".error").getText()).contains("Wrong username or password");
 
     login("admin", "admin-pw");
@@ -161,7 +162,6 @@ class WebUiBrowserTest {
     toggle.click();
     browser.await("the toggle to show on", WAIT, d -> find("button.toggle[data-dag=web_flow]").getText().equals("on"));
     assertThat(contrail.stores().dags().find("web_flow").orElseThrow().paused()).isFalse();
-    browser.screenshot("dags");
   }
 
   @Test
@@ -234,8 +234,10 @@ class WebUiBrowserTest {
     assertThat(find("#log").getText()).contains("no report yet");
     browser.screenshot("task");
     find("button[data-action=clear]").click();
+    browser.await("the confirmation", WAIT, d -> !all("#confirm").isEmpty());
     assertThat(all("ul.changes .task-change")).as(text("main")).extracting(WebElement::getText).containsExactly("report");
     find("#confirm").click();
+    browser.await("back on the task page", WAIT, d -> d.getCurrentUrl().endsWith("/tasks/report"));
     browser.get(url + "/dags/web_flow/runs/" + RUN);
     browser.await("report's try 2 succeeds, seen on the run page", WAIT,
         d -> !all("g.attempt[data-task=report][data-try=\"2\"][data-state=success]").isEmpty());
@@ -252,12 +254,18 @@ class WebUiBrowserTest {
     slots.clear();
     slots.sendKeys("64");
     find("tr[data-pool=default_pool] button").click();
-    browser.await("the new slots", WAIT, d -> "64".equals(find("tr[data-pool=default_pool] input[name=slots]")
-        .getAttribute("value")));
+    browser.await("the new slots stored", WAIT, d -> io.contrail.storage.Stores.poolAdmin(contrail.contrail().database())
+        .pool("default_pool").orElseThrow().slots() == 64);
+    browser.get(url + "/pools");
+    assertThat(find("tr[data-pool=default_pool] input[name=slots]").getAttribute("value")).isEqualTo("64");
     browser.screenshot("pools");
     contrail.dag("broken.yaml", "dag_id: [not, an, id\n");
     browser.get(url + "/dags");
+    assertThat(all("tr[data-dag=web_flow] .runs a.sq")).extracting(a -> a.getAttribute("title"))
+        .containsExactly(RUN + ": success");
+    browser.screenshot("dags");
     find(".banner a").click();
+    browser.await("the import errors", WAIT, d -> d.getCurrentUrl().endsWith("/import-errors"));
     assertThat(find("main").getText()).contains("broken.yaml");
     browser.screenshot("import-errors");
   }
@@ -290,6 +298,27 @@ class WebUiBrowserTest {
     browser.await("the login page", WAIT, d -> d.getCurrentUrl().contains("/login"));
     browser.get(url + "/dags/web_flow");
     assertThat(browser.driver.getCurrentUrl()).contains("/login?next=");
+  }
+
+  @Test
+  @Order(10)
+  void atAPhonesWidthInDarkModeTheRunPageFitsTheScreen() {
+    try (Browser phone = new Browser(390, 844)) {
+      phone.driver.executeCdpCommand("Emulation.setEmulatedMedia", Map.of("features",
+          List.of(Map.of("name", "prefers-color-scheme", "value", "dark"))));
+      phone.get(url + "/login");
+      phone.driver.findElement(By.name("username")).sendKeys("viewer");
+      phone.driver.findElement(By.name("password")).sendKeys("viewer-pw");
+      phone.driver.findElement(By.cssSelector("button[type=submit]")).click();
+      phone.await("the DAG list", WAIT, d -> d.getCurrentUrl().endsWith("/dags"));
+      phone.get(url + "/dags/web_flow/runs/" + RUN);
+      phone.screenshot("run-phone-dark");
+      assertThat(phone.js("return getComputedStyle(document.body).backgroundColor")).isEqualTo("rgb(18, 21, 27)");
+      Object wide = phone.js("return [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right"
+          + " > window.innerWidth && !e.closest('.scroll')).map(e => e.tagName + '.' + e.className).join(' ')");
+      assertThat(((Number) phone.js("return document.documentElement.scrollWidth")).intValue())
+          .as("nothing wider than the screen but the scrolling tables: " + wide).isLessThanOrEqualTo(390);
+    }
   }
 
   private DagRun awaitRun(java.util.function.Predicate<DagRun> done) {
