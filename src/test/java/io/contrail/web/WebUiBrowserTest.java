@@ -207,6 +207,9 @@ class WebUiBrowserTest {
     browser.await("load's last line, without a reload", WAIT, d -> text("#log").contains("load 42 done"));
     assertThat(browser.js("return window.__sameDocument")).isEqualTo(true);
     assertThat(all("#log b")).as("markup in a log line stays text").isEmpty();
+    browser.get(url + "/dags/web_flow/runs/" + RUN + "/tasks/extract");
+    assertThat(find("#log span.ansi-green").getText()).as("ANSI colours shown").isEqualTo("extracted");
+    assertThat(find("#log").getText()).contains("extracted 42 rows").doesNotContain("\u001b");
   }
 
   @Test

@@ -157,6 +157,47 @@ class WebUiHttpTest {
   }
 
   @Test
+  void aTrysLogDownloadsAsTextAndAnUnknownTryIs404() throws Exception {
+    String admin = login("admin", "admin-pw");
+    String runId = contrail.run("hello").runId();
+    String task = "/dags/hello/runs/" + enc(runId) + "/tasks/say";
+    HttpResponse<String> log = get(task + "/log.txt?try=1", admin);
+    assertThat(log.statusCode()).isEqualTo(200);
+    assertThat(log.headers().firstValue("Content-Disposition")).hasValue("attachment; filename=\"say-try1.log\"");
+    assertThat(log.body()).contains("hello");
+    assertThat(get(task + "?try=2", admin).statusCode()).isEqualTo(404);
+    assertThat(get(task + "?try=1", admin).body()).contains("Exit code</th><td>0</td>");
+  }
+
+  @Test
+  void underABaseUrlPathThePagesTheirLinksAndTheCookieLiveUnderIt() throws Exception {
+    int port = InProcessContrail.freePort();
+    try (InProcessContrail other = new InProcessContrail(home.resolve("based")).set("CONTRAIL__API__ADMIN_PASSWORD", "pw")
+        .set("CONTRAIL__API__BASE_URL", "http://127.0.0.1:" + port + "/contrail")) {
+      Contrail c = other.contrail();
+      try (RestApi.Started based = RestApi.start(new RestApi.Deps(c.config(), c.otel(), c.database(), c.stores(),
+          c.runCreator(), c.operations(), c.clock(), c.tracer(), c.masker()), port)) {
+        String root = "http://127.0.0.1:" + port;
+        HttpResponse<String> page = send(HttpRequest.newBuilder(URI.create(root + "/contrail/dags")).build());
+        assertThat(page.headers().firstValue("Location")).hasValue("/contrail/login?next=" + enc("/contrail/dags"));
+        HttpResponse<String> in = send(HttpRequest.newBuilder(URI.create(root + "/contrail/login"))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .POST(HttpRequest.BodyPublishers.ofString("username=admin&password=pw&next=" + enc("/contrail/pools"))).build());
+        assertThat(in.headers().firstValue("Location")).hasValue("/contrail/pools");
+        String cookie = in.headers().firstValue("Set-Cookie").orElseThrow();
+        assertThat(cookie).contains("Path=/contrail;");
+        HttpResponse<String> pools = send(HttpRequest.newBuilder(URI.create(root + "/contrail/pools"))
+            .header("Cookie", cookie.split(";")[0]).build());
+        assertThat(pools.statusCode()).isEqualTo(200);
+        assertThat(pools.body()).contains("href=\"/contrail/ui/assets/contrail.css\"")
+            .contains("action=\"/contrail/pools/default_pool\"").contains("src=\"/contrail/webjars/htmx.org/");
+        assertThat(send(HttpRequest.newBuilder(URI.create(root + "/contrail/webjars/htmx.org/2.0.4/dist/htmx.min.js"))
+            .build()).statusCode()).isEqualTo(200);
+      }
+    }
+  }
+
+  @Test
   void theApiKeepsItsOwnRulesBesideThePages() throws Exception {
     String admin = login("admin", "admin-pw");
     HttpResponse<String> r = get("/api/v2/dags", admin);
