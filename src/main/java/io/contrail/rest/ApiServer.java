@@ -40,6 +40,15 @@ public final class ApiServer implements AutoCloseable {
    */
   public static ApiServer start(ContrailConfig.Api api, int port, Authentication auth, Tracer tracer,
       List<Routes.Group> groups) {
+    return start(api, port, auth, tracer, groups, routes -> { });
+  }
+
+  /**
+   * {@link #start}, also serving {@code pages}: routes outside the API (the web UI), which are not
+   * among {@link #routes()} (those are the API's, held against its OpenAPI document).
+   */
+  public static ApiServer start(ContrailConfig.Api api, int port, Authentication auth, Tracer tracer,
+      List<Routes.Group> groups, java.util.function.Consumer<io.javalin.config.RoutesConfig> pages) {
     RequestSpans spans = new RequestSpans(tracer);
     Routes[] routes = new Routes[1];
     String contextPath = contextPath(api.baseUrl());
@@ -99,6 +108,7 @@ public final class ApiServer implements AutoCloseable {
       routes[0] = new Routes(cfg.routes);
       auth.routes(routes[0]);
       groups.forEach(g -> g.routes(routes[0]));
+      pages.accept(cfg.routes);
     });
     app.start();
     String url = api.baseUrl().isBlank()
@@ -121,10 +131,10 @@ public final class ApiServer implements AutoCloseable {
         .map(Routes.Route::method).distinct().collect(java.util.stream.Collectors.joining(", "));
   }
 
-  /** Javalin's own 404/405 bodies are text: answer JSON instead, as Airflow does. */
+  /** Javalin's own 404/405 bodies are text: answer JSON instead, as Airflow does (the web UI's pages stay HTML). */
   private static void notJsonYet(Context ctx, String detail) {
     String type = ctx.res().getContentType();
-    if (type == null || !type.startsWith("application/json")) {
+    if (type == null || !(type.startsWith("application/json") || type.startsWith("text/html"))) {
       Responses.json(ctx, ctx.statusCode(), Responses.error(detail));
     }
   }

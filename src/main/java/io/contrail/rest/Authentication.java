@@ -18,9 +18,11 @@ import org.slf4j.LoggerFactory;
  * {@code /auth/token/cli}, where airflowctl logs in) trade a name and password for a signed token;
  * every other route but version, health and the API's own documents needs {@code Authorization:
  * Bearer <token>} — 401 without a valid one, 403 when the account's role does not allow the method.
- * With {@code [api] auth = none} (loopback only) every request is the admin account's.
+ * With {@code [api] auth = none} (loopback only) every request is the admin account's. Routes
+ * outside {@code /api/} and {@code /auth/} are the web UI's, which checks its own session cookie
+ * (holding a token of this class) through {@link #accountOf} and {@link #login}.
  */
-final class Authentication {
+public final class Authentication {
   private static final Logger LOG = LoggerFactory.getLogger(Authentication.class);
   static final String ACCOUNT = "contrail.account";
   private static final Set<String> PUBLIC = Set.of("/api/v2/version", "/api/v2/monitor/health", "/auth/token",
@@ -49,7 +51,8 @@ final class Authentication {
   /** Runs before every matched route: sets the request's account or refuses it. */
   void check(Context ctx) {
     String route = ctx.endpoints().matchedHttpEndpoint() == null ? null : ctx.endpoints().matchedHttpEndpoint().path;
-    if (route == null || PUBLIC.contains(route) || ctx.method() == HandlerType.OPTIONS) {
+    if (route == null || PUBLIC.contains(route) || ctx.method() == HandlerType.OPTIONS
+        || !(route.startsWith("/api/") || route.startsWith("/auth/"))) {
       return;
     }
     Accounts.Account account = anonymous != null ? anonymous : fromToken(ctx);
@@ -72,14 +75,41 @@ final class Authentication {
       ctx.header("WWW-Authenticate", "Bearer");
       throw ApiException.unauthorized(v.refusal() == Tokens.Refusal.EXPIRED ? "Token Expired" : "Invalid JWT token");
     }
-    Tokens.Claims claims = v.claims().get();
-    // the account as configured now: a token outlives neither its account nor a change of its role
-    Optional<Accounts.Account> account = accounts.find(claims.subject())
-        .filter(a -> a.role().id().equals(claims.role()));
-    if (account.isEmpty()) {
-      throw ApiException.unauthorized("Invalid JWT token");
+    return accountOf(v.claims().get()).orElseThrow(() -> ApiException.unauthorized("Invalid JWT token"));
+  }
+
+  // the account as configured now: a token outlives neither its account nor a change of its role
+  private Optional<Accounts.Account> accountOf(Tokens.Claims claims) {
+    return accounts.find(claims.subject()).filter(a -> a.role().id().equals(claims.role()));
+  }
+
+  /** The account a token (the web UI's session cookie) belongs to now; empty when invalid or expired. */
+  public Optional<Accounts.Account> accountOf(String token) {
+    if (anonymous != null) {
+      return Optional.of(anonymous);
     }
-    return account.get();
+    return token == null || token.isBlank() ? Optional.empty() : tokens.verify(token).claims().flatMap(this::accountOf);
+  }
+
+  /** The account every request is when authentication is off, else empty. */
+  public Optional<Accounts.Account> anonymous() {
+    return Optional.ofNullable(anonymous);
+  }
+
+  /** A token for the account of this name and password (the web UI's login form); empty when refused. */
+  public Optional<String> login(String username, String password, String from) {
+    Optional<Accounts.Account> account = accounts.authenticate(username, password);
+    if (account.isEmpty()) {
+      LOG.info("login refused for '{}' from {}", Ids.printable(username), from);
+      return Optional.empty();
+    }
+    LOG.info("login of '{}' ({}) from {}", username, account.get().role().id(), from);
+    return Optional.of(tokens.issue(account.get(), lifetime));
+  }
+
+  /** How long a web session lasts: the token lifetime. */
+  public Duration sessionLifetime() {
+    return lifetime;
   }
 
   /** The account a request runs as (after {@link #check}); the admin account for public routes. */

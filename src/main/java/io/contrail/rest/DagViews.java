@@ -25,20 +25,20 @@ import java.util.Optional;
  * carries the value Airflow uses when it does not apply: no bundle version, no DAG versions, no
  * asset schedule, owners {@code ["airflow"]} (Airflow's default owner), the display name is the id.
  */
-final class DagViews {
+public final class DagViews {
   static final String BUNDLE = "dags-folder";
   private static final CronParser UNIX = new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.UNIX));
 
   private final Path dagsFolder;
 
-  DagViews(Path dagsFolder) {
+  public DagViews(Path dagsFolder) {
     this.dagsFolder = dagsFolder;
   }
 
   /** What a DAG's response needs besides the DAG: the latest scheduled logical date and import errors. */
-  record Extras(Instant lastScheduledLogicalDate, boolean hasImportErrors, int activeRuns) {}
+  public record Extras(Instant lastScheduledLogicalDate, boolean hasImportErrors, int activeRuns) {}
 
-  Map<String, Object> dag(StoredDag stored, Extras extras, Instant now) {
+  public Map<String, Object> dag(StoredDag stored, Extras extras, Instant now) {
     Dag dag = stored.dag();
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("dag_id", dag.dagId());
@@ -141,7 +141,7 @@ final class DagViews {
   }
 
   /** The DAG file relative to dags_folder when it is inside it, else as given. */
-  String relative(String fileloc) {
+  public String relative(String fileloc) {
     if (fileloc == null || fileloc.isEmpty()) {
       return null;
     }

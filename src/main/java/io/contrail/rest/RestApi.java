@@ -15,6 +15,7 @@ import io.contrail.storage.DagQueries;
 import io.contrail.storage.Stores;
 import io.contrail.telemetry.OtelSettings;
 import io.contrail.telemetry.traces.RunSpans;
+import io.contrail.web.WebUi;
 import io.opentelemetry.api.trace.Tracer;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -50,7 +51,8 @@ public final class RestApi {
           : generatedPasswordFile != null
               ? "log in as '" + adminUsername + "' with the password in " + generatedPasswordFile
               : "log in as '" + adminUsername + "' with [api] admin_password";
-      return List.of("api:       " + server.url() + "/api/v2  (docs " + server.url() + "/api/v2/docs)",
+      return List.of("ui:        " + server.url() + "/  (" + (authOff ? "no login" : "log in as below") + ")",
+          "api:       " + server.url() + "/api/v2  (docs " + server.url() + "/api/v2/docs)",
           "           " + login,
           "           sign in:   curl -X POST " + server.url() + "/auth/token -H 'Content-Type: application/json'"
               + " -d '{\"username\": \"" + adminUsername + "\", \"password\": \"...\"}'");
@@ -101,7 +103,9 @@ public final class RestApi {
         new PoolEndpoints(Stores.poolAdmin(db)),
         new ImportErrorEndpoints(dagQueries, dagViews),
         new DocsEndpoints(ApiServer.contextPath(api.baseUrl())));
-    ApiServer server = ApiServer.start(api, port == null ? api.port() : port, auth, deps.tracer(), groups);
+    WebUi ui = new WebUi(new WebUi.Deps(config, db, stores, deps.runCreator(), operations, dagViews, runViews,
+        deps.masker(), deps.clock(), auth, secret));
+    ApiServer server = ApiServer.start(api, port == null ? api.port() : port, auth, deps.tracer(), groups, ui::routes);
     return new Started(server, api.adminUsername(), authOff ? null : generated, authOff);
   }
 

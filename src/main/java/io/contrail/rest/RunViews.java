@@ -24,7 +24,7 @@ import java.util.UUID;
  * {@code task_attempt}) and its W3C {@code traceparent}. A run's conf comes back with values under
  * secret-looking keys masked.
  */
-final class RunViews {
+public final class RunViews {
   private final String traceUrlTemplate;
   private final SecretsMasker masker;
 
@@ -32,12 +32,12 @@ final class RunViews {
    * @param traceUrlTemplate [api] trace_url_template ({@code {trace_id}} is replaced), or empty
    * @param masker the process's secrets masker, which run conf passes through
    */
-  RunViews(String traceUrlTemplate, SecretsMasker masker) {
+  public RunViews(String traceUrlTemplate, SecretsMasker masker) {
     this.traceUrlTemplate = traceUrlTemplate == null ? "" : traceUrlTemplate;
     this.masker = masker;
   }
 
-  Map<String, Object> run(DagRun run) {
+  public Map<String, Object> run(DagRun run) {
     RunSpec spec = run.spec();
     RunOrigin origin = spec.origin();
     boolean dated = origin.logicalDateGiven();
@@ -72,7 +72,7 @@ final class RunViews {
   }
 
   /** @param note the user's note on the task instance, or null */
-  Map<String, Object> taskInstance(TaskInstance ti, DagRun run, String note) {
+  public Map<String, Object> taskInstance(TaskInstance ti, DagRun run, String note) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("id", id(ti));
     m.put("task_id", ti.taskId());
@@ -113,14 +113,14 @@ final class RunViews {
   }
 
   /** One try from its attempt row. */
-  Map<String, Object> attempt(TaskAttempt at, TaskInstance ti, DagRun run) {
+  public Map<String, Object> attempt(TaskAttempt at, TaskInstance ti, DagRun run) {
     boolean current = at.tryNumber() == ti.tryNumber();
     return tryView(ti, run, at.tryNumber(), at.startDate(), at.endDate(), at.state(), at.placement().hostname(),
         at.placement().pid(), at.placement().executor(), current, at.spanId());
   }
 
   /** The current try of a task instance that has no attempt row yet (queued, not started). */
-  Map<String, Object> currentTry(TaskInstance ti, DagRun run) {
+  public Map<String, Object> currentTry(TaskInstance ti, DagRun run) {
     return tryView(ti, run, ti.tryNumber(), ti.times().startDate(), ti.times().endDate(), ti.state(),
         ti.lease().hostname(), ti.lease().pid(), null, true, ti.trace().attemptSpanId());
   }
