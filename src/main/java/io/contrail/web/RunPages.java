@@ -74,7 +74,7 @@ final class RunPages {
   private Html.Raw live(WebUi.Req r, StoredDag d, DagRun run) {
     List<TaskInstance> tis = deps.stores().runs().taskInstances(run.key());
     String runHref = r.href(DagPages.runPath(run));
-    RunAnalysis.Drawn drawn = RunAnalysis.draw(deps.stores().runs(), d.dag(), run, tis, deps.clock().instant(),
+    RunAnalysis.Drawn drawn = RunAnalysis.draw(deps.stores(), run.key(), deps.clock().instant(),
         (task, n) -> runHref + "/tasks/" + Html.seg(task) + "?try=" + n);
     Html.Raw poll = run.state().isFinished() ? Html.EMPTY
         : f(" hx-get=\"{}/live\" hx-trigger=\"every 1s\" hx-swap=\"outerHTML\"", runHref);

@@ -217,11 +217,11 @@ class WebUiBrowserTest {
   void theRunPageDrawsOneBarPerAttemptInDagOrderWithTheCriticalPathAndMaskedConf() {
     awaitRun(r -> r.state().isFinished());
     browser.get(url + "/dags/web_flow/runs/" + RUN);
-    List<WebElement> attempts = all("svg.waterfall g.attempt");
+    List<WebElement> attempts = all("svg.contrail-waterfall g.attempt");
     assertThat(attempts).extracting(a -> a.getAttribute("data-task") + "#" + a.getAttribute("data-try"))
         .containsExactly("extract#1", "load#1", "report#1");
     assertThat(attempts).extracting(a -> a.getAttribute("data-state")).containsExactly("success", "success", "failed");
-    assertThat(all("svg.waterfall g.attempt.critical")).extracting(a -> a.getAttribute("data-task"))
+    assertThat(all("svg.contrail-waterfall g.attempt.critical")).extracting(a -> a.getAttribute("data-task"))
         .containsExactly("extract", "load", "report");
     assertThat(find("#critical-summary").getText()).contains("on the critical path");
     assertThat(find("pre.conf").getText()).contains("\"region\" : \"eu\"").contains("***").doesNotContain("s3cret-pw");
@@ -244,7 +244,7 @@ class WebUiBrowserTest {
     browser.get(url + "/dags/web_flow/runs/" + RUN);
     browser.await("report's try 2 succeeds, seen on the run page", WAIT,
         d -> !all("g.attempt[data-task=report][data-try=\"2\"][data-state=success]").isEmpty());
-    assertThat(all("svg.waterfall g.attempt")).hasSize(4);
+    assertThat(all("svg.contrail-waterfall g.attempt")).hasSize(4);
     assertThat(awaitRun(r -> r.state().isFinished()).state().id()).isEqualTo("success");
   }
 
