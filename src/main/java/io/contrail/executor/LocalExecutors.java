@@ -27,8 +27,8 @@ public record LocalExecutors(RunStore runs, StateWriter writer, Clock clock, Tel
    * The scheduler's executor with {@code executor = distributed}: it only queues (workers claim the
    * queued rows), at most {@code parallelism} task instances queued or running on the database.
    */
-  public static Executor queueing(int parallelism, RunStore runs) {
-    return new QueueingExecutor(parallelism, runs);
+  public static Executor queueing(int parallelism, RunStore runs, java.util.function.Consumer<TaskInstance> queued) {
+    return new QueueingExecutor(parallelism, runs, queued);
   }
 
   /**

@@ -5,6 +5,7 @@ import io.contrail.run.DagRun;
 import io.contrail.run.TaskInstance;
 import io.contrail.storage.RunStore;
 import java.time.Duration;
+import java.util.function.Consumer;
 
 /**
  * The scheduler's side of {@code executor = distributed}: it runs nothing. A task instance the
@@ -19,10 +20,13 @@ final class QueueingExecutor implements Executor {
   private final RunStore runs;
   private volatile int queued;
   private volatile int running;
+  private final Consumer<TaskInstance> onQueued;
 
-  QueueingExecutor(int parallelism, RunStore runs) {
+  /** @param onQueued told each task instance committed as queued (to wake the workers of its queue) */
+  QueueingExecutor(int parallelism, RunStore runs, Consumer<TaskInstance> onQueued) {
     this.parallelism = parallelism;
     this.runs = runs;
+    this.onQueued = onQueued;
   }
 
   @Override
@@ -54,7 +58,8 @@ final class QueueingExecutor implements Executor {
 
   @Override
   public void execute(TaskInstance queued, Dag dag, DagRun run) {
-    // committed as queued: the row is the message; a worker claims it
+    // committed as queued: the row is the message; a worker claims it, woken by this if it waits
+    onQueued.accept(queued);
   }
 
   @Override

@@ -27,6 +27,9 @@ import io.contrail.storage.SpanOutbox;
 import io.contrail.storage.SpanRecording;
 import io.contrail.storage.StorageException;
 import io.contrail.storage.Stores;
+import io.contrail.storage.WakeUps;
+import io.contrail.run.RunKey;
+import io.contrail.run.RunType;
 import io.contrail.telemetry.ContrailResource;
 import io.contrail.telemetry.OtelSettings;
 import io.contrail.telemetry.Telemetry;
@@ -42,6 +45,7 @@ import java.time.Instant;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Tracer;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import org.slf4j.LoggerFactory;
@@ -69,6 +73,7 @@ public final class Contrail implements AutoCloseable {
   private final SecretsMasker masker;
   private final Tracer tracer;
   private final List<AutoCloseable> closeables = new CopyOnWriteArrayList<>();
+  private WakeUps wakeUps; // opened when first used
   private volatile Consumer<String> notices = System.err::println;
 
   private Contrail(Role role, ContrailConfig config, Environment env, boolean migrate) {
@@ -125,6 +130,14 @@ public final class Contrail implements AutoCloseable {
       stores.pools().ensure("default_pool", config.core().defaultPoolSlots(), "Default pool");
     }
     this.runCreator = new RunCreator(stores.runs(), telemetry, otel.sampler(), clock, masker);
+    if (database.isPostgres()) {
+      // a run triggered here (CLI, API) is started by a scheduler in another process at once
+      runCreator.onCreated(run -> {
+        if (run.runType() != RunType.SCHEDULED) {
+          wakeUps().notify(WakeUps.RUN_QUEUED, run.dagId());
+        }
+      });
+    }
     this.taskClassLoader = new TaskClassLoader(config.core().dagsFolder());
   }
 
@@ -217,6 +230,45 @@ public final class Contrail implements AutoCloseable {
     return tracer;
   }
 
+  /**
+   * Wake-ups between this process and the others on its database (PostgreSQL NOTIFY/LISTEN; none
+   * on H2, where processes poll), opened when first used and closed — after what is pending was
+   * sent — when this closes.
+   */
+  public synchronized WakeUps wakeUps() {
+    if (wakeUps == null) {
+      wakeUps = WakeUps.open(database);
+    }
+    return wakeUps;
+  }
+
+  /**
+   * Wakes {@code scheduler} when another process queues a run to start now, and — when it only
+   * queues ({@code executor = distributed}) — when a worker ends a try, so the next tasks are
+   * queued at once rather than at the next loop. Nothing on H2 (the loop interval holds).
+   */
+  public void wakeAcrossProcesses(Scheduler scheduler) {
+    WakeUps w = wakeUps();
+    if (!w.active()) {
+      return;
+    }
+    w.listen(WakeUps.RUN_QUEUED, dagId -> scheduler.runQueued());
+    if (queuesOnly()) {
+      w.listen(WakeUps.TRY_ENDED, payload -> {
+        RunKey key = WakeUps.runKey(payload);
+        if (key == null) {
+          scheduler.runQueued(); // may have missed some: one full loop looks at every run
+        } else {
+          scheduler.wake(key);
+        }
+      });
+    }
+  }
+
+  private boolean queuesOnly() {
+    return DISTRIBUTED.equals(config.core().executor()) && (role == Role.SCHEDULER || role == Role.STANDALONE);
+  }
+
   /** Where every run of this process is created. */
   public RunCreator runCreator() {
     return runCreator;
@@ -241,10 +293,12 @@ public final class Contrail implements AutoCloseable {
     int parallelism = config.core().parallelism();
     // with executor = distributed the scheduler and standalone roles only queue (workers run the
     // tasks); a foreground run (dags test, backfill, bench) runs its own tasks here all the same
-    boolean queueOnly = DISTRIBUTED.equals(name) && (role == Role.SCHEDULER || role == Role.STANDALONE);
+    boolean queueOnly = queuesOnly();
     String local = DISTRIBUTED.equals(name) ? "local" : name;
     return Scheduler.builder(stores)
-        .executor(onFinished -> queueOnly ? LocalExecutors.queueing(parallelism, stores.runs())
+        .executor(onFinished -> queueOnly
+            ? LocalExecutors.queueing(parallelism, stores.runs(),
+                queued -> wakeUps().notify(WakeUps.QUEUED, queued.profile().queue()))
             : executors.create(local, parallelism, onFinished))
         .runCreator(runCreator)
         .operations(Stores.operations(database, recording))
@@ -272,14 +326,24 @@ public final class Contrail implements AutoCloseable {
     JobLease lease = new JobLease(stores.jobs(), clock, telemetry, role.id(), hostname(), ProcessIdentity.current(),
         Duration.ofMillis(s.jobHeartbeatMs()), Duration.ofMillis(s.zombieThresholdMs()));
     Worker[] worker = new Worker[1];
-    Executor executor = executors.create(DISTRIBUTED, settings.concurrency(), (key, stored) -> worker[0].taskFinished());
-    // the runs a recovery changes are advanced by the schedulers' next loop: a worker decides no run
+    WakeUps wake = wakeUps();
+    Executor executor = executors.create(DISTRIBUTED, settings.concurrency(), (key, stored) -> {
+      worker[0].taskFinished();
+      wake.notify(WakeUps.TRY_ENDED, WakeUps.payload(key.runKey())); // the schedulers queue what follows
+    });
+    // the runs a recovery changes are advanced by the schedulers (woken): a worker decides no run
     ZombieReaper reaper = new ZombieReaper(stores.runs(), stores.jobs(), clock, telemetry, hostname(),
         config.logs().baseLogFolder(), dagId -> stores.dags().find(dagId).map(io.contrail.storage.StoredDag::dag),
-        key -> { }, lease, executor);
+        key -> wake.notify(WakeUps.TRY_ENDED, WakeUps.payload(key)), lease, executor);
     worker[0] = new Worker(Stores.workers(database), stores.runs(), stores.dags(), executor, lease, clock, telemetry,
         settings, jobId -> built.traces().ifPresent(t -> t.claimFor(jobId)), reaper,
         Duration.ofMillis(s.jobHeartbeatMs()), Duration.ofMillis(s.zombieThresholdMs()));
+    Set<String> queues = Set.copyOf(settings.queues());
+    wake.listen(WakeUps.QUEUED, queue -> {
+      if (queue == null || queues.contains(queue)) {
+        worker[0].workQueued();
+      }
+    });
     return worker[0];
   }
 
@@ -329,6 +393,13 @@ public final class Contrail implements AutoCloseable {
       } catch (Exception e) {
         LoggerFactory.getLogger(Contrail.class).warn("closing {} failed: {}", c, e.toString());
       }
+    }
+    WakeUps w;
+    synchronized (this) {
+      w = wakeUps;
+    }
+    if (w != null) {
+      w.close(); // after the executors: the wake-ups of their last tries go out
     }
     telemetry.close();
     built.traces().flatMap(TracesTelemetry::leftOver).ifPresent(notices);

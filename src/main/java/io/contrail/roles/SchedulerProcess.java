@@ -23,6 +23,7 @@ public final class SchedulerProcess {
       ContrailConfig c = contrail.config();
       Scheduler scheduler = contrail.scheduler(Scheduler.Scope.everything()).dagSync(contrail.dagSync()).build();
       startTriggeredRunsAtOnce(contrail, scheduler);
+      contrail.wakeAcrossProcesses(scheduler);
       out.printf("Contrail %s%n  home:      %s%n  dags:      %s%n  database:  %s%n  executor:  %s (parallelism %d)%n"
               + "  logs:      %s%n", role.id(), c.home(), c.core().dagsFolder(), contrail.database().url(),
           c.core().executor(), c.core().parallelism(), c.logs().baseLogFolder());

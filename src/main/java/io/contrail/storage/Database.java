@@ -3,9 +3,12 @@ package io.contrail.storage;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Properties;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationInfo;
 
@@ -30,6 +33,8 @@ public final class Database implements AutoCloseable {
   private final Sql sql;
   private final String url;
   private final List<String> secrets;
+  private final String user;
+  private final String password;
 
   /**
    * The database of an installation: with an embedded H2 file URL and no password configured, the
@@ -61,6 +66,8 @@ public final class Database implements AutoCloseable {
   private Database(String normalizedUrl, String user, String password, int poolSize, List<String> secrets) {
     this.url = normalizedUrl;
     this.secrets = List.copyOf(secrets);
+    this.user = user;
+    this.password = password;
     HikariConfig hc = new HikariConfig();
     hc.setJdbcUrl(this.url);
     if (user != null && !user.isBlank()) {
@@ -121,6 +128,21 @@ public final class Database implements AutoCloseable {
 
   public boolean isPostgres() {
     return url.startsWith("jdbc:postgresql:");
+  }
+
+  /**
+   * A connection of its own, outside the pool, for a thread that holds one for as long as the
+   * process runs (PostgreSQL LISTEN); the caller closes it.
+   */
+  public Connection openDedicated() throws SQLException {
+    Properties props = new Properties();
+    if (user != null && !user.isBlank()) {
+      props.setProperty("user", user);
+    }
+    if (password != null && !password.isBlank()) {
+      props.setProperty("password", password);
+    }
+    return DriverManager.getConnection(url, props);
   }
 
   public Sql sql() {

@@ -124,6 +124,11 @@ public final class Worker {
     wake.release();
   }
 
+  /** Work was queued on one of this worker's queues (a wake-up from another process): look now. */
+  public void workQueued() {
+    wake.release();
+  }
+
   /** Stops claiming; {@link #run} then lets running tasks finish and returns. */
   public void requestStop() {
     stopRequested = true;
