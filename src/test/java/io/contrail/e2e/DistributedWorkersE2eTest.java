@@ -136,6 +136,44 @@ class DistributedWorkersE2eTest {
   }
 
   @Test
+  void onPostgresWakeUpsCarryARunFromACliTriggerThroughAChainWithoutWaitingForALoopOrAPoll() throws Exception {
+    String url = Postgres.newDatabase("wakeups");
+    cli.env("CONTRAIL__DATABASE__URL", url)
+        .env("CONTRAIL__DATABASE__USER", "postgres")
+        .env("CONTRAIL__CORE__EXECUTOR", "distributed")
+        .env("CONTRAIL__CORE__LOAD_EXAMPLES", "false")
+        // a minute between loops and between polls: only NOTIFY can move this run along in time
+        .env("CONTRAIL__SCHEDULER__LOOP_INTERVAL_MS", "60000")
+        .env("CONTRAIL__WORKER__POLL_INTERVAL_MS", "60000");
+    cli.dag("chain", """
+        dag_id: chain
+        schedule: null
+        paused: false
+        start_date: 2026-01-01
+        tasks:
+          - {task_id: a, type: noop}
+          - {task_id: b, type: noop, depends_on: [a]}
+          - {task_id: c, type: noop, depends_on: [b]}
+          - {task_id: d, type: noop, depends_on: [c]}
+          - {task_id: e, type: noop, depends_on: [d]}
+        """);
+    CliProcess.Background scheduler = cli.start("scheduler");
+    CliProcess.Background worker = cli.start("worker");
+    scheduler.awaitOutput("Press Ctrl+C to stop.");
+    worker.awaitOutput("Press Ctrl+C to stop.");
+    CliProcess.sleep(Duration.ofSeconds(2)); // both past their first loop and claim, now waiting a minute
+
+    cli.ok("dags", "trigger", "chain", "--run-id", "r1"); // a third process
+    JsonNode run = cli.awaitRun("chain", "r1", Duration.ofSeconds(30), r -> r.path("state").asText().equals("success"));
+    assertThat(run.path("state").asText()).as("%s%n%s", scheduler.stderr(), worker.stderr()).isEqualTo("success");
+    try (io.contrail.storage.Database db = new io.contrail.storage.Database(url, "postgres", null, 1)) {
+      List<String> ranBy = db.sql().query("SELECT j.job_type FROM task_instance t JOIN job j ON j.id = t.job_id"
+          + " WHERE t.dag_id = 'chain'", rs -> rs.getString(1));
+      assertThat(ranBy).as("every task was run by the worker").hasSize(5).containsOnly("worker");
+    }
+  }
+
+  @Test
   void aWorkerRefusesToStartUnlessTheExecutorIsDistributed() {
     CliProcess.Result r = cli.run("worker");
     assertThat(r.exitCode()).isNotZero();
