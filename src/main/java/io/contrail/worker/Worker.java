@@ -72,6 +72,10 @@ public final class Worker {
   private final Duration zombieThreshold;
   private long nextRecovery;
   private final Semaphore wake = new Semaphore(0);
+  private static final long REPORT_EVERY_NANOS = TimeUnit.SECONDS.toNanos(1);
+  private String reportedState = "";
+  private int reportedBusy = -1;
+  private long reportedAt;
   private volatile boolean stopRequested;
 
   /**
@@ -110,6 +114,7 @@ public final class Worker {
   private long register() {
     long job = lease.register();
     workers.register(job, settings.queues(), settings.concurrency(), clock.instant());
+    reportedState = ""; // a new row: the next report writes it
     onJobStarted.accept(job);
     return job;
   }
@@ -199,7 +204,16 @@ public final class Worker {
 
   private void report(String state) {
     int running = executor.runningCount();
-    workers.report(lease.jobId(), running + executor.queuedCount(), state, clock.instant());
+    int busy = running + executor.queuedCount();
+    long now = System.nanoTime();
+    // the worker row is what `workers list` shows: written when the worker's state changes, else
+    // at most once a second — not once per claim, where it would cost a commit per batch
+    if (!state.equals(reportedState) || (busy != reportedBusy && now - reportedAt >= REPORT_EVERY_NANOS)) {
+      workers.report(lease.jobId(), busy, state, clock.instant());
+      reportedState = state;
+      reportedBusy = busy;
+      reportedAt = now;
+    }
     telemetry.executorState(executor.name(), executor.openSlots(), executor.queuedCount(), running);
   }
 
