@@ -9,6 +9,7 @@ import java.sql.SQLException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Properties;
+import java.util.Set;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationInfo;
 
@@ -29,7 +30,7 @@ public final class Database implements AutoCloseable {
   }
 
   private final HikariDataSource dataSource;
-  private final Flyway flyway;
+  private Flyway flyway; // built when first needed: loading Flyway is most of a short command's start
   private final Sql sql;
   private final String url;
   private final List<String> secrets;
@@ -89,14 +90,6 @@ public final class Database implements AutoCloseable {
       hc.setInitializationFailTimeout(20_000);
     }
     this.dataSource = new HikariDataSource(hc);
-    this.flyway = Flyway.configure()
-        .dataSource(dataSource)
-        .locations("classpath:db/migration")
-        // each feature owns a range of versions and they land in any order: a database migrated
-        // to V70 before the REST API's V50/V51 arrived applies them too, rather than failing
-        .outOfOrder(true)
-        .loggers("slf4j")
-        .load();
     this.sql = new Sql(dataSource);
   }
 
@@ -149,10 +142,54 @@ public final class Database implements AutoCloseable {
     return sql;
   }
 
+  private synchronized Flyway flyway() {
+    if (flyway == null) {
+      flyway = Flyway.configure()
+          .dataSource(dataSource)
+          .locations("classpath:" + MIGRATIONS)
+          // each feature owns a range of versions and they land in any order: a database migrated
+          // to V70 before the REST API's V50/V51 arrived applies them too, rather than failing
+          .outOfOrder(true)
+          .loggers("slf4j")
+          .load();
+    }
+    return flyway;
+  }
+
+  /**
+   * Applies pending migrations unless every migration this build has is already applied, which
+   * one query of Flyway's history table tells without starting Flyway (a short CLI command's
+   * case); returns how many were applied. {@link #migrate} is the full check, which also
+   * validates the applied migrations' checksums.
+   */
+  public int migrateIfBehind() {
+    Set<String> shipped = Migrations.versions();
+    if (!shipped.isEmpty()) {
+      try (Connection c = dataSource.getConnection();
+          java.sql.Statement st = c.createStatement();
+          java.sql.ResultSet rs = st.executeQuery(
+              "SELECT \"version\" FROM \"flyway_schema_history\" WHERE \"success\" = TRUE AND \"version\" IS NOT NULL")) {
+        Set<String> applied = new java.util.HashSet<>();
+        while (rs.next()) {
+          applied.add(rs.getString(1));
+        }
+        if (applied.containsAll(shipped)) {
+          return 0;
+        }
+      } catch (SQLException e) {
+        // no history table yet (a new database) or another layout: Flyway decides
+      }
+    }
+    return migrate();
+  }
+
+  /** Where the migrations are, on the classpath. */
+  static final String MIGRATIONS = "db/migration";
+
   /** Applies pending migrations; returns how many were applied. */
   public int migrate() {
     try {
-      return flyway.migrate().migrationsExecuted;
+      return flyway().migrate().migrationsExecuted;
     } catch (RuntimeException e) {
       throw new StorageException("cannot migrate the database at " + url + ": " + e.getMessage(), e);
     }
@@ -160,14 +197,14 @@ public final class Database implements AutoCloseable {
 
   /** Versions not yet applied; empty when the schema is current. */
   public List<String> pendingMigrations() {
-    return Arrays.stream(flyway.info().pending())
+    return Arrays.stream(flyway().info().pending())
         .map(MigrationInfo::getVersion)
         .map(String::valueOf)
         .toList();
   }
 
   public String currentVersion() {
-    MigrationInfo current = flyway.info().current();
+    MigrationInfo current = flyway().info().current();
     return current == null ? "none" : String.valueOf(current.getVersion());
   }
 
