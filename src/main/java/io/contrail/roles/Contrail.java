@@ -136,14 +136,17 @@ public final class Contrail implements AutoCloseable {
       stores.pools().ensure("default_pool", config.core().defaultPoolSlots(), "Default pool");
     }
     this.runCreator = new RunCreator(stores.runs(), telemetry, otel.sampler(), clock, masker);
-    if (database.isPostgres()) {
-      // a run triggered here (CLI, API) is started by a scheduler in another process at once
-      runCreator.onCreated(run -> {
-        if (run.runType() != RunType.SCHEDULED) {
-          wakeUps().notify(WakeUps.RUN_QUEUED, run.dagId());
-        }
-      });
-    }
+    // a run triggered here (CLI, API) is started by a scheduler in another process at once
+    runCreator.onCreated(run -> {
+      if (run.runType() == RunType.SCHEDULED) {
+        return; // the scheduler's own
+      }
+      if (database.isPostgres()) {
+        wakeUps().notify(WakeUps.RUN_QUEUED, run.dagId());
+      } else {
+        LocalWakePort.send(config.home());
+      }
+    });
     this.taskClassLoader = new TaskClassLoader(config.core().dagsFolder());
   }
 
@@ -251,11 +254,17 @@ public final class Contrail implements AutoCloseable {
   /**
    * Wakes {@code scheduler} when another process queues a run to start now, and — when it only
    * queues ({@code executor = distributed}) — when a worker ends a try, so the next tasks are
-   * queued at once rather than at the next loop. Nothing on H2 (the loop interval holds).
+   * queued at once rather than at the next loop. Without NOTIFY (the embedded database) a CLI
+   * command of this installation that queued a run sends a datagram ({@link LocalWakePort}).
    */
   public void wakeAcrossProcesses(Scheduler scheduler) {
     WakeUps w = wakeUps();
     if (!w.active()) {
+      // no NOTIFY (the embedded database): a CLI command on this installation sends a datagram
+      LocalWakePort port = LocalWakePort.listen(config.home(), scheduler::runQueued);
+      if (port != null) {
+        closeables.add(port);
+      }
       return;
     }
     w.listen(WakeUps.RUN_QUEUED, dagId -> scheduler.runQueued());
