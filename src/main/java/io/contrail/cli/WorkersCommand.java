@@ -3,6 +3,7 @@ package io.contrail.cli;
 import io.contrail.roles.Role;
 import io.contrail.storage.Stores;
 import io.contrail.storage.WorkerStore;
+import io.contrail.worker.WorkerListing;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,11 +19,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "workers", description = "Distributed workers (executor = distributed).",
     subcommands = {WorkersCommand.ListWorkers.class})
 final class WorkersCommand extends ParentCommand {
-  /** Stopped and lost workers stay listed this long after their end. */
-  static final Duration KEEP_ENDED = Duration.ofHours(1);
-
   @Command(name = "list", description = "Workers running now or ended within the last hour: host, queues,"
-      + " concurrency, running tasks, last heartbeat, state.")
+      + " concurrency, running tasks, last heartbeat, state (running, stopping, stopped, or lost: declared dead,"
+      + " or silent past zombie_threshold_ms).")
   static final class ListWorkers implements Callable<Integer> {
     @Option(names = "--json", description = "Print JSON.") boolean json;
     @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -31,7 +30,8 @@ final class WorkersCommand extends ParentCommand {
     public Integer call() {
       try (CliContext c = CliContext.open(spec, Role.CLI)) {
         Instant now = c.app().clock().instant();
-        List<WorkerStore.WorkerInfo> workers = Stores.workers(c.app().database()).list(now.minus(KEEP_ENDED));
+        List<WorkerStore.WorkerInfo> workers = WorkerListing.list(Stores.workers(c.app().database()), now,
+            Duration.ofMillis(c.app().config().scheduler().zombieThresholdMs()));
         if (json) {
           List<Map<String, Object>> out = new ArrayList<>();
           for (WorkerStore.WorkerInfo w : workers) {

@@ -92,7 +92,9 @@ public final class RestApi {
     RunViews runViews = new RunViews(api.traceUrlTemplate(), deps.masker());
     List<Routes.Group> groups = List.of(
         new MonitorEndpoints(db.sql(), dagQueries, deps.clock(),
-            Duration.ofMillis(config.scheduler().zombieThresholdMs())),
+            Duration.ofMillis(config.scheduler().zombieThresholdMs()), Stores.workers(db),
+            "distributed".equals(config.core().executor())),
+        new WorkerEndpoints(Stores.workers(db), deps.clock(), Duration.ofMillis(config.scheduler().zombieThresholdMs())),
         new DagEndpoints(stores.dags(), dagQueries, operations, dagViews, lookups, deps.clock()),
         new RunEndpoints(stores.dags(), stores.runs(), Stores.runQueries(db), deps.runCreator(), operations,
             new RunSpans(config, deps.otel(), Stores.spanOutbox(db), stores.runs(), stores.dags(), deps.masker()), runViews, lookups),

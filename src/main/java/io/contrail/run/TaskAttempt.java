@@ -23,13 +23,13 @@ public record TaskAttempt(TaskInstanceKey key, int tryNumber, String spanId, Pla
   /** The attempt of the running task instance's current try, on {@code executor} (null when unknown). */
   public static TaskAttempt started(TaskInstance running, String executor) {
     return new TaskAttempt(running.key(), running.tryNumber(), running.trace().attemptSpanId(),
-        new Placement(executor, running.lease().hostname(), running.lease().pid()),
+        new Placement(executor, running.lease().hostname(), running.lease().pid(), running.lease().jobId()),
         running.times().startDate(), null, AttemptStatus.RUNNING, running.trace().spanId());
   }
 
   /** This try ended at {@code end} as {@code outcome}; {@code pid} is its process, if it had one. */
   public TaskAttempt finished(AttemptStatus outcome, Long pid, Instant end) {
-    return new TaskAttempt(key, tryNumber, spanId, new Placement(placement.executor(), placement.hostname(), pid),
+    return new TaskAttempt(key, tryNumber, spanId, new Placement(placement.executor(), placement.hostname(), pid, placement.jobId()),
         startDate, end, outcome, taskSpanId);
   }
 

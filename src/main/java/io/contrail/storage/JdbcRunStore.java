@@ -45,7 +45,7 @@ final class JdbcRunStore implements RunStore {
       + " next_retry_at, hostname, pid, job_id, span_id, attempt_span_id, trace_flags, process_started_at,"
       + " parent_span_id, previous_span_id, handbacks, queue";
   static final String ATTEMPT_COLUMNS = "dag_id, run_id, task_id, try_number, state,"
-      + " start_date, end_date, hostname, pid, exit_code, error, executor, span_id, task_span_id";
+      + " start_date, end_date, hostname, pid, exit_code, error, executor, span_id, task_span_id, job_id";
 
   private final Sql sql;
   private final SpanRecorder recorder;
@@ -374,23 +374,23 @@ final class JdbcRunStore implements RunStore {
   }
 
   private static final String UPDATE_ATTEMPT = "UPDATE task_instance_history SET state = ?, start_date = ?,"
-      + " end_date = ?, hostname = ?, pid = ?, exit_code = ?, error = ?, executor = ?, span_resource_id = ?"
-      + " WHERE dag_id = ? AND run_id = ? AND task_id = ? AND try_number = ?";
+      + " end_date = ?, hostname = ?, pid = ?, exit_code = ?, error = ?, executor = ?, span_resource_id = ?,"
+      + " job_id = ? WHERE dag_id = ? AND run_id = ? AND task_id = ? AND try_number = ?";
   private static final String INSERT_ATTEMPT = "INSERT INTO task_instance_history (" + ATTEMPT_COLUMNS
-      + ", span_resource_id) VALUES (" + marks(15) + ")";
+      + ", span_resource_id) VALUES (" + marks(16) + ")";
 
   private static Object[] attemptUpdateValues(TaskAttempt a, Long resource) {
     Placement p = a.placement();
     return new Object[] {a.state().id(), Sql.ts(a.startDate()), Sql.ts(a.endDate()), p.hostname(),
         Sql.num(p.pid()), Sql.integer(a.status().exitCode()), JdbcDagStore.truncate(a.status().error(), 100_000),
-        p.executor(), Sql.num(resource), a.dagId(), a.runId(), a.taskId(), a.tryNumber()};
+        p.executor(), Sql.num(resource), Sql.num(p.jobId()), a.dagId(), a.runId(), a.taskId(), a.tryNumber()};
   }
 
   private static Object[] attemptInsertValues(TaskAttempt a, Long resource) {
     Placement p = a.placement();
     return new Object[] {a.dagId(), a.runId(), a.taskId(), a.tryNumber(), a.state().id(), Sql.ts(a.startDate()),
         Sql.ts(a.endDate()), p.hostname(), Sql.num(p.pid()), Sql.integer(a.status().exitCode()),
-        JdbcDagStore.truncate(a.status().error(), 100_000), p.executor(), a.spanId(), a.taskSpanId(), Sql.num(resource)};
+        JdbcDagStore.truncate(a.status().error(), 100_000), p.executor(), a.spanId(), a.taskSpanId(), Sql.num(p.jobId()), Sql.num(resource)};
   }
 
   static void upsertAttempt(Sql.Tx tx, TaskAttempt a, Long resource) throws SQLException {
@@ -450,7 +450,8 @@ final class JdbcRunStore implements RunStore {
 
   static TaskAttempt mapAttempt(ResultSet rs) throws SQLException {
     TaskInstanceKey key = new TaskInstanceKey(rs.getString("dag_id"), rs.getString("run_id"), rs.getString("task_id"));
-    Placement placement = new Placement(rs.getString("executor"), rs.getString("hostname"), Sql.nullableLong(rs, "pid"));
+    Placement placement = new Placement(rs.getString("executor"), rs.getString("hostname"), Sql.nullableLong(rs, "pid"),
+        Sql.nullableLong(rs, "job_id"));
     AttemptStatus status = new AttemptStatus(TaskState.parse(rs.getString("state")),
         Sql.nullableInt(rs, "exit_code"), rs.getString("error"));
     return new TaskAttempt(key, rs.getInt("try_number"), rs.getString("span_id"), placement,

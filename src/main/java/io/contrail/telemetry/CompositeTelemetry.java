@@ -68,6 +68,11 @@ final class CompositeTelemetry implements Telemetry {
   }
 
   @Override
+  public void tasksClaimed(String executor, int claimed, Duration latency) {
+    each("tasksClaimed", t -> t.tasksClaimed(executor, claimed, latency));
+  }
+
+  @Override
   public void starvingTasks(int starving, int executable) {
     each("starvingTasks", t -> t.starvingTasks(starving, executable));
   }

@@ -61,6 +61,12 @@ public interface Telemetry extends AutoCloseable {
   default void executorState(String executor, int openSlots, int queued, int running) {}
 
   /**
+   * A distributed worker's claim transaction took {@code latency} and took {@code claimed} queued
+   * task instances (0 when the queue had none for it).
+   */
+  default void tasksClaimed(String executor, int claimed, Duration latency) {}
+
+  /**
    * Tasks left scheduled for lack of pool slots or DAG concurrency in the last queueing pass
    * ({@code starving}), and the tasks that pass chose to queue ({@code executable}).
    */

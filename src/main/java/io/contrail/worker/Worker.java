@@ -178,7 +178,9 @@ public final class Worker {
       return 0;
     }
     long job = lease.jobId();
+    long claimStart = System.nanoTime();
     List<TaskInstance> claimed = workers.claim(job, settings.hostname(), settings.queues(), limit);
+    telemetry.tasksClaimed(executor.name(), claimed.size(), Duration.ofNanos(System.nanoTime() - claimStart));
     Map<String, Optional<Dag>> batchDags = new HashMap<>();
     for (TaskInstance ti : claimed) {
       Optional<Dag> dag = batchDags.computeIfAbsent(ti.dagId(), id -> dags.find(id).map(StoredDag::dag));

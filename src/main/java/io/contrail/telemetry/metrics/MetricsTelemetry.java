@@ -179,6 +179,15 @@ public final class MetricsTelemetry implements Telemetry {
   }
 
   @Override
+  public void tasksClaimed(String executor, int claimed, Duration latency) {
+    Tags tags = Tags.of("executor", executor).airflow("executor_class_name", executorClassName(executor));
+    if (claimed > 0) {
+      stats.incr("executor.claimed_tasks", claimed, tags);
+    }
+    stats.timing("executor.claim_latency", latency, tags);
+  }
+
+  @Override
   public void starvingTasks(int starving, int executable) {
     stats.gauge("scheduler.tasks.starving", starving, Tags.NONE);
     stats.gauge("scheduler.tasks.executable", executable, Tags.NONE);

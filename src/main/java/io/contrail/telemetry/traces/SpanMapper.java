@@ -219,6 +219,9 @@ final class SpanMapper {
     if (placement.pid() != null) {
       a.put("process.pid", placement.pid());
     }
+    if (placement.jobId() != null) {
+      a.put("contrail.job_id", placement.jobId()); // the scheduler's or the distributed worker's job that ran it
+    }
     if (at.status().exitCode() != null) {
       a.put("process.exit.code", (long) at.status().exitCode());
     }

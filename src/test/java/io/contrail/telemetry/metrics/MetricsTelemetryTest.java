@@ -111,6 +111,17 @@ class MetricsTelemetryTest {
   }
 
   @Test
+  void aWorkersClaimIsCountedAndTimedWithAirflowsExecutorClassName() {
+    telemetry.tasksClaimed("distributed", 3, Duration.ofMillis(4));
+    telemetry.tasksClaimed("distributed", 0, Duration.ofMillis(2)); // an empty claim costs time, claims nothing
+
+    assertThat(recorded).containsExactly(
+        "incr executor.claimed_tasks 3 {executor=distributed} airflow={executor_class_name=DistributedExecutor}",
+        "timing executor.claim_latency 4 {executor=distributed} airflow={executor_class_name=DistributedExecutor}",
+        "timing executor.claim_latency 2 {executor=distributed} airflow={executor_class_name=DistributedExecutor}");
+  }
+
+  @Test
   void zombieKillCountsTasksKilledExternally() {
     TaskInstance ti = aTaskInstance(aRun("d").runId("r").build(), "t");
 
