@@ -79,6 +79,10 @@ class WorkerLogServerE2eTest {
     // live: the running try's first line, through the log server, from the API
     String live = awaitLog(base, token, "first-line-from-the-worker-42");
     assertThat(live).doesNotContain("last-line-42");
+    String session = webLogin(base);
+    String page = web(base, "/dags/far/runs/r1/tasks/t/log?try=1", session);
+    assertThat(page).as("the web UI follows the live log through the log server").contains("first-line-from-the-worker-42")
+        .contains("data-live=\"true\"");
     assertThat(cli.showRun("far", "r1").path("state").asText()).isEqualTo("running");
     Files.writeString(go, "");
     cli.awaitRun("far", "r1", Duration.ofSeconds(60), r -> r.path("state").asText().equals("success"));
@@ -108,6 +112,25 @@ class WorkerLogServerE2eTest {
     assertThat(rest.statusCode()).isEqualTo(200);
     assertThat(rest.body()).contains("Could not read the log from the worker's log server: " + unreachable)
         .doesNotContain("Exception");
+    assertThat(web(base, "/dags/far/runs/r1/tasks/t/log?try=1", session)).contains("(cannot read the log: " + unreachable);
+  }
+
+  private String webLogin(String base) throws Exception {
+    String password = Files.readString(cli.home().resolve("api_admin_password")).strip();
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/login"))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .POST(HttpRequest.BodyPublishers.ofString("username=admin&password="
+            + java.net.URLEncoder.encode(password, java.nio.charset.StandardCharsets.UTF_8)))
+        .build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).as("login: %s", r.body()).isEqualTo(302);
+    return r.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
+  }
+
+  private String web(String base, String path, String session) throws Exception {
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + path)).header("Cookie", session).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).as("%s: %s", path, r.body()).isEqualTo(200);
+    return r.body();
   }
 
   private String awaitLog(String base, String token, String text) throws Exception {
