@@ -66,8 +66,15 @@ public final class AttemptLogReader {
 
   /** A reader for processes with {@code config}; the shared secret is read when a worker is asked first. */
   public static AttemptLogReader of(io.contrail.config.ContrailConfig config, RunStore runs, LogServerDirectory servers) {
-    return new AttemptLogReader(config.logs().baseLogFolder(), runs, servers,
-        () -> new LogServerClient(LogTokens.of(config, java.time.Clock.systemUTC())));
+    LogServerClient[] made = new LogServerClient[1];
+    return new AttemptLogReader(config.logs().baseLogFolder(), runs, servers, () -> {
+      synchronized (made) { // one client (one connection pool) per reader
+        if (made[0] == null) {
+          made[0] = new LogServerClient(LogTokens.of(config, java.time.Clock.systemUTC()));
+        }
+        return made[0];
+      }
+    });
   }
 
   /** The path this machine would keep the try's log at (checked ids, under the logs folder). */
