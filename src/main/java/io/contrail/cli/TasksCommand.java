@@ -1,12 +1,12 @@
 package io.contrail.cli;
 
-import io.contrail.executor.TaskLogs;
+import io.contrail.logserver.AttemptLogReader;
 import io.contrail.roles.Role;
 import io.contrail.run.DagRun;
 import io.contrail.run.TaskInstance;
 import io.contrail.run.TaskInstanceKey;
+import io.contrail.storage.Stores;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -48,20 +48,32 @@ final class TasksCommand extends ParentCommand {
           throw new Main.UserError("task '" + taskId + "' of run '" + runId + "' has had " + ti.tryNumber()
               + " tr" + (ti.tryNumber() == 1 ? "y" : "ies") + ", so there is no try " + n);
         }
-        Path log = TaskLogs.attemptLog(c.app().config().logs().baseLogFolder(), key, n);
-        if (!Files.exists(log)) {
-          // a worker on another machine keeps its attempts' logs there (no log server yet)
-          String host = c.app().stores().runs().attempt(key, n).map(a -> a.placement().hostname()).orElse(null);
-          if (host != null && !host.equals(c.app().hostname())) {
-            throw new Main.UserError("try " + n + " of task '" + taskId + "' in run '" + runId + "' ran on host "
-                + host + ": its log is there, at " + log + " under that host's [logs] base_log_folder");
+        AttemptLogReader reader = AttemptLogReader.of(c.app().config(), c.app().stores().runs(),
+            Stores.logServers(c.app().database()));
+        Path log = reader.localPath(ti, n);
+        AttemptLogReader.AttemptLog read = reader.read(ti, n, 0);
+        if (read.origin() == AttemptLogReader.Origin.NONE) {
+          String which = "try " + n + " of task '" + taskId + "' in run '" + runId + "'";
+          if (read.problem() != null) {
+            // what is known, and exactly what failed: no stack trace
+            throw new Main.UserError("cannot read the log of " + which + " (state " + ti.state().id()
+                + (n < ti.tryNumber() ? " now, try " + ti.tryNumber() : "") + ", ran on host " + read.hostname()
+                + ", at " + log.getFileName() + " under that host's [logs] base_log_folder): " + read.problem());
           }
-          throw new Main.UserError("no log for try " + n + " of task '" + taskId + "' in run '" + runId
-              + "' (expected " + log + ")");
+          if (read.remote()) {
+            throw new Main.UserError("no log for " + which + " yet: the log server " + read.source()
+                + " has no such file");
+          }
+          if (read.hostname() != null && !read.hostname().equals(c.app().hostname())) {
+            throw new Main.UserError(which + " ran on host " + read.hostname() + ": its log is there, at " + log
+                + " under that host's [logs] base_log_folder (no log server is recorded for that host:"
+                + " [worker] log_server_port = 0, or its port was taken)");
+          }
+          throw new Main.UserError("no log for " + which + " (expected " + log + ")");
         }
         // masked when written; again here, for logs written before masking and for the task's own
         // output, which its shell wrapper appends unmasked (it must survive a scheduler crash)
-        String text = c.maskerFor(run).mask(Files.readString(log));
+        String text = c.maskerFor(run).mask(read.text());
         if (json) {
           Map<String, Object> m = new LinkedHashMap<>();
           m.put("dag_id", dagId);
@@ -69,6 +81,7 @@ final class TasksCommand extends ParentCommand {
           m.put("task_id", taskId);
           m.put("try_number", n);
           m.put("log_file", log.toString());
+          m.put("log_source", read.origin() == AttemptLogReader.Origin.LOCAL ? "local" : "worker " + read.source());
           m.put("log", text);
           c.json(m);
         } else {

@@ -208,7 +208,22 @@ public record ContrailConfig(
   public record Worker(
       @Key(value = "16", comment = "task instances one worker runs at once") int concurrency,
       @Key(value = "default", comment = "comma-separated queues a worker takes tasks from") String queues,
-      @Key(value = "1000", comment = "how often an idle worker looks for queued tasks") long pollIntervalMs) {
+      @Key(value = "1000", comment = "how often an idle worker looks for queued tasks") long pollIntervalMs,
+      @Key(value = "8793", comment = "port of the worker's log server, which serves its attempt logs to the API server and CLI; 0: off",
+          parser = Parser.PORT_OR_OFF) int logServerPort,
+      @Key(value = "", comment = "address other machines reach the log server at; empty: this machine's hostname")
+          String logServerHost,
+      @Key(value = "0.0.0.0", comment = "address the log server listens on (every request must be signed)",
+          parser = Parser.HOST) String logServerBindHost,
+      @Key(value = "", comment = "key signing log requests; empty: [api] jwt_secret, or else CONTRAIL_HOME/api_secret_key")
+          String logServerSecret) {
+
+    @Override
+    public String toString() {
+      return "Worker[concurrency=" + concurrency + ", queues=" + queues + ", pollIntervalMs=" + pollIntervalMs
+          + ", logServerPort=" + logServerPort + ", logServerHost=" + logServerHost + ", logServerBindHost="
+          + logServerBindHost + ", logServerSecret=***]";
+    }
 
     /** The queue names, checked: 1-250 characters of A-Z a-z 0-9 _ . - each, at least one. */
     public static java.util.List<String> parseQueues(String text) {

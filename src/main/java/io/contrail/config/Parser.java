@@ -33,7 +33,9 @@ enum Parser {
   /** An ISO date (midnight UTC) or instant; empty is none (null). */
   OPTIONAL_INSTANT,
   /** A port number; empty is none (null). */
-  OPTIONAL_PORT;
+  OPTIONAL_PORT,
+  /** A port to listen on, or 0 for none (the listener is off). */
+  PORT_OR_OFF;
 
   /** The parser a key declared with {@code declared} uses for a component of {@code type}. */
   static Parser resolve(Parser declared, Class<?> type, String[] oneOf) {
@@ -88,6 +90,7 @@ enum Parser {
       case NAMES -> names(s);
       case HOST -> host(s);
       case OPTIONAL_INSTANT -> instant(s);
+      case PORT_OR_OFF -> (int) range(s, 0, 65535, "not a port number (1-65535, or 0 for off)");
       case OPTIONAL_PORT -> s.value().isBlank() ? null : (Integer) (int) range(s, 1, 65535, "not a port number (1-65535)");
     };
   }

@@ -1,13 +1,11 @@
 package io.contrail.rest;
 
-import io.contrail.executor.TaskLogs;
+import io.contrail.logserver.AttemptLogReader;
 import io.contrail.run.DagRun;
 import io.contrail.run.TaskInstance;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -19,14 +17,17 @@ import java.util.Map;
  * The log of one try: JSON ({@code {"content": [{"event": ...}], "continuation_token": null}}),
  * NDJSON ({@code Accept: application/x-ndjson}) or, beyond Airflow, the file as it is
  * ({@code Accept: text/plain}). The file is found from validated ids only and must resolve inside
- * the logs folder, symbolic links followed, or it is not read.
+ * the logs folder, symbolic links followed, or it is not read; when it is not on this machine it is
+ * fetched from the log server of the worker that ran the try ({@link AttemptLogReader}).
  */
 final class LogEndpoints implements Routes.Group {
   private final Path logsRoot;
+  private final AttemptLogReader reader;
   private final Lookups lookups;
 
-  LogEndpoints(Path logsRoot, Lookups lookups) {
+  LogEndpoints(Path logsRoot, AttemptLogReader reader, Lookups lookups) {
     this.logsRoot = logsRoot.toAbsolutePath().normalize();
+    this.reader = reader;
     this.lookups = lookups;
   }
 
@@ -72,9 +73,11 @@ final class LogEndpoints implements Routes.Group {
     if (n < 1 || n > ti.tryNumber()) {
       throw ApiException.notFound("TaskInstance not found");
     }
-    Path file = TaskLogs.attemptLog(logsRoot, ti.key(), n).toAbsolutePath().normalize();
-    List<String> lines = read(file);
-    String source = logsRoot.relativize(file).toString();
+    AttemptLogReader.AttemptLog log = reader.read(ti, n, 0);
+    List<String> lines = lines(log);
+    String source = log.origin() == AttemptLogReader.Origin.LOCAL
+        ? logsRoot.relativize(Path.of(log.source())).toString()
+        : log.server() != null ? "worker log server " + log.source() : log.source();
     switch (format) {
       case TEXT -> ctx.status(200).contentType("text/plain; charset=utf-8")
           .result(lines.isEmpty() ? "" : String.join("\n", lines) + "\n");
@@ -94,22 +97,25 @@ final class LogEndpoints implements Routes.Group {
     }
   }
 
-  /** The file's lines; none when the try left no file. Never anything outside the logs folder. */
-  private List<String> read(Path file) throws IOException {
-    if (!file.startsWith(logsRoot)) {
-      throw ApiException.notFound("TaskInstance not found");
+  /**
+   * The log's lines; none when the try left no file. When the worker that has it cannot be reached,
+   * lines saying so (as Airflow's "Could not read served logs"), so the UI shows why.
+   */
+  private static List<String> lines(AttemptLogReader.AttemptLog log) {
+    if (log.problem() != null) {
+      return List.of("*** Could not read the log from the worker's log server: " + log.problem(),
+          "*** The try ran on host " + log.hostname() + "; its log is " + log.source()
+              + " (under that host's [logs] base_log_folder)");
     }
-    try {
-      Path real = file.toRealPath();
-      if (!real.startsWith(logsRoot.toRealPath())) {
-        throw ApiException.notFound("TaskInstance not found");
-      }
-      return Files.readAllLines(real, StandardCharsets.UTF_8);
-    } catch (NoSuchFileException e) {
+    String text = log.text();
+    if (text.isEmpty()) {
       return List.of();
-    } catch (java.nio.charset.MalformedInputException e) {
-      return List.of(new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1));
     }
+    List<String> out = new ArrayList<>(List.of(text.split("\r?\n", -1)));
+    if (out.get(out.size() - 1).isEmpty()) {
+      out.remove(out.size() - 1);
+    }
+    return out;
   }
 
   /** Airflow's header group naming the source, then one entry per line. */

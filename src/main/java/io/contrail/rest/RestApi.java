@@ -2,6 +2,7 @@ package io.contrail.rest;
 
 import io.contrail.config.ConfigException;
 import io.contrail.config.ContrailConfig;
+import io.contrail.logserver.AttemptLogReader;
 import io.contrail.operations.RunCreator;
 import io.contrail.operations.RunOperations;
 import io.contrail.rest.auth.Accounts;
@@ -88,6 +89,7 @@ public final class RestApi {
     DagQueries dagQueries = Stores.dagQueries(db);
     RunOperations operations = deps.operations();
     Lookups lookups = new Lookups(stores.dags(), stores.runs());
+    AttemptLogReader logReader = AttemptLogReader.of(config, stores.runs(), Stores.logServers(db));
     DagViews dagViews = new DagViews(config.core().dagsFolder());
     RunViews runViews = new RunViews(api.traceUrlTemplate(), deps.masker());
     List<Routes.Group> groups = List.of(
@@ -101,7 +103,7 @@ public final class RestApi {
         new CriticalPathEndpoint(stores.runs(), stores.dags(), lookups, deps.clock()),
         new TaskEndpoints(stores.runs(), Stores.runQueries(db), Stores.notes(db), runViews, lookups),
         new OperationEndpoints(operations, stores.runs(), Stores.notes(db), runViews, lookups),
-        new LogEndpoints(config.logs().baseLogFolder(), lookups),
+        new LogEndpoints(config.logs().baseLogFolder(), logReader, lookups),
         new PoolEndpoints(Stores.poolAdmin(db)),
         new ImportErrorEndpoints(dagQueries, dagViews),
         new DocsEndpoints(ApiServer.contextPath(api.baseUrl())));

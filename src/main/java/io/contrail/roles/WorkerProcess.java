@@ -3,6 +3,8 @@ package io.contrail.roles;
 import io.contrail.config.ConfigException;
 import io.contrail.config.ContrailConfig;
 import io.contrail.config.Environment;
+import io.contrail.logserver.WorkerLogServer;
+import io.contrail.storage.Stores;
 import io.contrail.worker.Worker;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -38,13 +40,18 @@ public final class WorkerProcess {
           Duration.ofMillis(c.worker().pollIntervalMs()), Duration.ofMillis(c.scheduler().gracefulShutdownTimeoutMs()),
           contrail.hostname()));
       Signals.onTerminate(worker::requestStop);
+      WorkerLogServer.advertisedHost(c.worker(), contrail.hostname()); // a bad address stops start-up before any claim
       long job = worker.start();
-      out.printf("Contrail worker%n  job:         %d on %s%n  queues:      %s%n  concurrency: %d%n  database:    %s%n"
-              + "  dags:        %s%n  logs:        %s%n", job, contrail.hostname(), String.join(",", queueNames), slots,
-          contrail.database().url(), c.core().dagsFolder(), c.logs().baseLogFolder());
-      out.println("Press Ctrl+C to stop.");
-      out.flush();
-      worker.run();
+      try (WorkerLogServer.Started logServer = WorkerLogServer.start(c, contrail.hostname(),
+          Stores.logServers(contrail.database()), job, java.time.Clock.systemUTC())) {
+        out.printf("Contrail worker%n  job:         %d on %s%n  queues:      %s%n  concurrency: %d%n  database:    %s%n"
+                + "  dags:        %s%n  logs:        %s%n  log server:  %s%n", job, contrail.hostname(),
+            String.join(",", queueNames), slots, contrail.database().url(), c.core().dagsFolder(),
+            c.logs().baseLogFolder(), logServer.banner());
+        out.println("Press Ctrl+C to stop.");
+        out.flush();
+        worker.run();
+      }
     }
     return 0;
   }

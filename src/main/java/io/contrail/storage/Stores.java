@@ -68,4 +68,9 @@ public record Stores(DagStore dags, RunStore runs, PoolStore pools, JobStore job
   public static SpanOutbox spanOutbox(Database database) {
     return new JdbcSpanOutbox(database.sql(), new JdbcSpanResources(database.sql()));
   }
+
+  /** Where workers' log servers are, on this database. */
+  public static LogServerDirectory logServers(Database database) {
+    return new JdbcLogServerDirectory(database.sql());
+  }
 }

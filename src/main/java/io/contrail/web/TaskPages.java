@@ -3,7 +3,7 @@ package io.contrail.web;
 import static io.contrail.web.Html.f;
 
 import io.contrail.api.TaskDefinition;
-import io.contrail.executor.TaskLogs;
+import io.contrail.logserver.AttemptLogReader;
 import io.contrail.operations.ClearRequest;
 import io.contrail.operations.MarkRequest;
 import io.contrail.operations.OperationResult;
@@ -16,11 +16,8 @@ import io.contrail.run.TaskInstance;
 import io.contrail.run.TaskInstanceKey;
 import io.contrail.run.TaskState;
 import io.contrail.storage.StoredDag;
+import io.contrail.storage.Stores;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -37,13 +34,13 @@ final class TaskPages {
   private final WebUi.Deps deps;
   private final DagPages dags;
   private final RunPages runs;
-  private final Path logsRoot;
+  private final AttemptLogReader logs;
 
   TaskPages(WebUi.Deps deps, DagPages dags, RunPages runs) {
     this.deps = deps;
     this.dags = dags;
     this.runs = runs;
-    this.logsRoot = deps.config().logs().baseLogFolder().toAbsolutePath().normalize();
+    this.logs = AttemptLogReader.of(deps.config(), deps.stores().runs(), Stores.logServers(deps.database()));
   }
 
   private record Target(StoredDag dag, DagRun run, TaskInstance ti, int tryNumber) {}
@@ -131,25 +128,18 @@ final class TaskPages {
     return deps.masker().mask(text);
   }
 
-  /** The attempt log, found from checked ids only and never outside the logs folder. */
+  /**
+   * The attempt log, found from checked ids only and never outside the logs folder; from the log
+   * server of the worker that ran the try when it is not on this machine, or why it could not be.
+   */
   private String read(Target t) {
-    Path file = TaskLogs.attemptLog(logsRoot, t.ti().key(), t.tryNumber()).toAbsolutePath().normalize();
     try {
-      if (!file.startsWith(logsRoot) || !file.toRealPath().startsWith(logsRoot.toRealPath())) {
-        return "";
+      AttemptLogReader.AttemptLog log = logs.read(t.ti(), t.tryNumber(), MAX_LOG_BYTES);
+      if (log.problem() != null) {
+        return "(cannot read the log: " + log.problem() + "; the try ran on host " + log.hostname() + ")";
       }
-      long size = Files.size(file);
-      byte[] bytes;
-      try (var in = Files.newInputStream(file)) {
-        if (size > MAX_LOG_BYTES) {
-          in.skipNBytes(size - MAX_LOG_BYTES);
-        }
-        bytes = in.readAllBytes();
-      }
-      return (size > MAX_LOG_BYTES ? "[… the first " + (size - MAX_LOG_BYTES) + " bytes are left out: download the log]\n" : "")
-          + new String(bytes, StandardCharsets.UTF_8);
-    } catch (NoSuchFileException e) {
-      return "";
+      return (log.skipped() > 0 ? "[… the first " + log.skipped() + " bytes are left out: download the log]\n" : "")
+          + log.text();
     } catch (IOException e) {
       return "(cannot read the log: " + e.getMessage() + ")";
     }

@@ -106,6 +106,7 @@ class KubernetesManifestsTest {
         c.path("envFrom").forEach(e -> env.putAll(data("ConfigMap", e.path("configMapRef").path("name").asText())));
         for (JsonNode e : c.path("env")) {
           env.put(e.path("name").asText(), e.has("value") ? e.path("value").asText()
+              : e.path("valueFrom").has("fieldRef") ? "10.1.2.3"   // the downward API's pod IP
               : secretValue(e.path("valueFrom").path("secretKeyRef")));
         }
         Path home = Files.createDirectories(tmp.resolve("home-" + args.get(0) + "-" + c.path("name").asText()));
@@ -139,6 +140,25 @@ class KubernetesManifestsTest {
           .path("terminationGracePeriodSeconds").asLong();
       assertThat(podGraceS * 1000).as(name + " is killed before its tasks' grace period ends").isGreaterThan(graceMs);
     }
+  }
+
+  @Test
+  void workersServeTheirLogsToTheApiServerOnTheirPodIpWithASharedSecret() {
+    JsonNode worker = find("Deployment", "contrail-worker").path("spec").path("template").path("spec")
+        .path("containers").get(0);
+    assertThat(worker.path("ports").get(0).path("name").asText()).isEqualTo("logs");
+    assertThat(worker.path("ports").get(0).path("containerPort").asInt()).isEqualTo(8793);
+    Map<String, JsonNode> env = new HashMap<>();
+    worker.path("env").forEach(e -> env.put(e.path("name").asText(), e));
+    assertThat(env.get("CONTRAIL__WORKER__LOG_SERVER_HOST").path("valueFrom").path("fieldRef").path("fieldPath")
+        .asText()).isEqualTo("status.podIP");
+    JsonNode api = find("Deployment", "contrail-api-server").path("spec").path("template").path("spec")
+        .path("containers").get(0);
+    Map<String, JsonNode> apiEnv = new HashMap<>();
+    api.path("env").forEach(e -> apiEnv.put(e.path("name").asText(), e));
+    assertThat(apiEnv.get("CONTRAIL__WORKER__LOG_SERVER_SECRET").path("valueFrom"))
+        .as("the API server signs with the workers' secret")
+        .isEqualTo(env.get("CONTRAIL__WORKER__LOG_SERVER_SECRET").path("valueFrom"));
   }
 
   @Test
