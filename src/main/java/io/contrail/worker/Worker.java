@@ -4,12 +4,12 @@ import io.contrail.api.Dag;
 import io.contrail.executor.Executor;
 import io.contrail.jobs.JobLease;
 import io.contrail.run.DagRun;
+import io.contrail.run.RunKey;
 import io.contrail.run.TaskChange;
 import io.contrail.run.TaskInstance;
 import io.contrail.scheduler.ZombieReaper;
 import io.contrail.storage.DagStore;
 import io.contrail.storage.RunStore;
-import io.contrail.storage.StoredDag;
 import io.contrail.storage.WorkerStore;
 import io.contrail.telemetry.Telemetry;
 import java.time.Clock;
@@ -60,7 +60,7 @@ public final class Worker {
 
   private final WorkerStore workers;
   private final RunStore runs;
-  private final DagStore dags;
+  private final DagCache dagCache;
   private final Executor executor;
   private final JobLease lease;
   private final Clock clock;
@@ -86,7 +86,7 @@ public final class Worker {
       Duration recoveryInterval, Duration zombieThreshold) {
     this.workers = workers;
     this.runs = runs;
-    this.dags = dags;
+    this.dagCache = new DagCache(dags);
     this.executor = executor;
     this.lease = lease;
     this.clock = clock;
@@ -169,10 +169,12 @@ public final class Worker {
     }
     long job = lease.jobId();
     List<TaskInstance> claimed = workers.claim(job, settings.hostname(), settings.queues(), limit);
+    // one read per DAG and per run of the batch, not per task: a batch is mostly one run's tasks
     Map<String, Optional<Dag>> batchDags = new HashMap<>();
+    Map<RunKey, Optional<DagRun>> batchRuns = new HashMap<>();
     for (TaskInstance ti : claimed) {
-      Optional<Dag> dag = batchDags.computeIfAbsent(ti.dagId(), id -> dags.find(id).map(StoredDag::dag));
-      Optional<DagRun> run = runs.findRun(ti.key().runKey());
+      Optional<Dag> dag = batchDags.computeIfAbsent(ti.dagId(), dagCache::find);
+      Optional<DagRun> run = batchRuns.computeIfAbsent(ti.key().runKey(), runs::findRun);
       if (dag.isEmpty() || run.isEmpty()) {
         // deleted meanwhile: give the row back, a scheduler decides what becomes of it
         LOG.warn("{}: its {} is not in the database; handed back", ti.key(), dag.isEmpty() ? "DAG" : "run");
