@@ -71,6 +71,7 @@ public final class Worker {
   private final Duration recoveryInterval;
   private final Duration zombieThreshold;
   private long nextRecovery;
+  private final ReportThrottle reports;
   private final Semaphore wake = new Semaphore(0);
   private volatile boolean stopRequested;
 
@@ -96,6 +97,7 @@ public final class Worker {
     this.reaper = reaper;
     this.recoveryInterval = recoveryInterval;
     this.zombieThreshold = zombieThreshold;
+    this.reports = new ReportThrottle(recoveryInterval);
     lease.onLost(executor::fence); // on the heartbeat thread: the dead job's tries stop at once
   }
 
@@ -196,7 +198,12 @@ public final class Worker {
 
   private void report(String state) {
     int running = executor.runningCount();
-    workers.report(lease.jobId(), running + executor.queuedCount(), state, clock.instant());
+    int held = running + executor.queuedCount();
+    // the worker row is what `workers list` shows: written when it changed state, else at most once a
+    // heartbeat interval, not after every claim (a claim per finished task made it a commit per task)
+    if (reports.due(lease.jobId(), state, System.nanoTime())) {
+      workers.report(lease.jobId(), held, state, clock.instant());
+    }
     telemetry.executorState(executor.name(), executor.openSlots(), executor.queuedCount(), running);
   }
 
