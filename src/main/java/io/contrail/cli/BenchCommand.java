@@ -31,7 +31,7 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--workers", paramLabel = "N[,N...]", split = ",", defaultValue = "1,2,4",
       description = "distributed: worker processes to measure with, each count on fresh processes; distributed-latency: the first count (default ${DEFAULT-VALUE}).")
   List<Integer> workers;
-  @Option(names = "--config", paramLabel = "SECTION.KEY=VALUE",
+  @Option(names = "--config", paramLabel = "SECTION.NAME=VALUE",
       description = "distributed scenarios: a setting of the scheduler and worker processes, repeatable (e.g. worker.poll_interval_ms=50);"
           + " over the scenarios' own: core.parallelism=1024, scheduler.loop_interval_ms=100, worker.poll_interval_ms=100, worker.concurrency=32.")
   List<String> config = new java.util.ArrayList<>();
@@ -81,7 +81,7 @@ final class BenchCommand implements Callable<Integer> {
       int eq = c.indexOf('=');
       int dot = c.indexOf('.');
       if (eq < 0 || dot < 1 || dot > eq - 2) {
-        throw new Main.UserError("--config '" + c + "': expected SECTION.KEY=VALUE, e.g. worker.poll_interval_ms=50");
+        throw new Main.UserError("--config '" + c + "': expected SECTION.NAME=VALUE, e.g. worker.poll_interval_ms=50");
       }
       processConfig.put("CONTRAIL__" + c.substring(0, dot).toUpperCase(java.util.Locale.ROOT) + "__"
           + c.substring(dot + 1, eq).toUpperCase(java.util.Locale.ROOT), c.substring(eq + 1));
