@@ -108,7 +108,7 @@ final class BenchProcesses implements AutoCloseable {
     return List.copyOf(children);
   }
 
-  /** CPU seconds (user + system) the started processes have used so far. */
+  /** CPU seconds (user + system) the started processes, and their ended children, have used so far. */
   double contrailCpuSeconds() {
     long ticks = 0;
     for (Child c : children) {
@@ -118,9 +118,8 @@ final class BenchProcesses implements AutoCloseable {
   }
 
   /**
-   * CPU seconds of the PostgreSQL postmaster and its children (backends, WAL writer, checkpointer)
-   * as they are now; a backend that exited took its time with it, but connection pools keep theirs
-   * open for the whole benchmark.
+   * CPU seconds of the PostgreSQL postmaster and its children (backends, WAL writer, checkpointer),
+   * ended backends included.
    */
   static double postgresCpuSeconds(OptionalLong postmaster) {
     if (postmaster.isEmpty()) {
@@ -131,8 +130,8 @@ final class BenchProcesses implements AutoCloseable {
     try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
       for (Path p : procs.filter(p -> p.getFileName().toString().matches("[0-9]+")).toList()) {
         String[] f = statFields(p.resolve("stat"));
-        if (f != null && f.length > 12 && Long.parseLong(f[1]) == pm) {
-          ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        if (f != null && f.length > 14 && Long.parseLong(f[1]) == pm) {
+          ticks += ticks(f);
         }
       }
     } catch (IOException e) {
@@ -143,10 +142,21 @@ final class BenchProcesses implements AutoCloseable {
 
   private static OptionalLong cpuTicks(long pid) {
     String[] f = statFields(Path.of("/proc", Long.toString(pid), "stat"));
-    return f == null || f.length < 13 ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(f[11]) + Long.parseLong(f[12]));
+    return f == null || f.length < 15 ? OptionalLong.empty() : OptionalLong.of(ticks(f));
   }
 
-  /** /proc/PID/stat's fields after the command name: [0] is state (field 3), [1] ppid, [11] utime, [12] stime. */
+  /**
+   * utime + stime of the process, plus cutime + cstime: its children that ended and were waited for
+   * — a worker's shell tasks, the postmaster's exited backends — so their CPU is counted too.
+   */
+  private static long ticks(String[] f) {
+    return Long.parseLong(f[11]) + Long.parseLong(f[12]) + Long.parseLong(f[13]) + Long.parseLong(f[14]);
+  }
+
+  /**
+   * /proc/PID/stat's fields after the command name: [0] is state (field 3), [1] ppid, [11] utime,
+   * [12] stime, [13] cutime, [14] cstime.
+   */
   private static String[] statFields(Path stat) {
     try {
       String s = Files.readString(stat);
