@@ -33,13 +33,13 @@ final class BenchCommand implements Callable<Integer> {
   List<Integer> workers;
   @Option(names = "--config", paramLabel = "SECTION.NAME=VALUE",
       description = "distributed scenarios: a setting of the scheduler and worker processes, repeatable (e.g. worker.poll_interval_ms=50);"
-          + " over the scenarios' own: core.parallelism=1024, scheduler.loop_interval_ms=100, worker.poll_interval_ms=100, worker.concurrency=32.")
+          + " over the scenarios' own: core.parallelism=1024, core.default_pool_slots=1024, scheduler.loop_interval_ms=100, worker.poll_interval_ms=100, worker.concurrency=32.")
   List<String> config = new java.util.ArrayList<>();
   @Option(names = "--history", paramLabel = "N[,N...]", split = ",", defaultValue = "10000,100000,1000000",
       description = "outbox: finished task instances in the database to measure at (default ${DEFAULT-VALUE}).")
   List<Integer> history;
   @Option(names = "--runs", paramLabel = "N", defaultValue = "10", description = "memory: runs of --tasks tasks (default ${DEFAULT-VALUE}).") int runs;
-  @Option(names = "--parallelism", paramLabel = "N", description = "Executor parallelism (default: [core] parallelism, 32).") Integer parallelism;
+  @Option(names = "--parallelism", paramLabel = "N", description = "Executor parallelism (default: [core] parallelism, 32; distributed scenarios 1024).") Integer parallelism;
   @Option(names = "--record", description = "Also append the figures, dated and with this machine's details, to the results file.") boolean record;
   @Option(names = "--results", paramLabel = "FILE", defaultValue = "bench/RESULTS.md", description = "The results file --record appends to (default ${DEFAULT-VALUE}).") Path results;
   @Option(names = "--json", description = "Print the figures as JSON.") boolean json;
