@@ -15,6 +15,8 @@ public final class Bench {
   private final String db;
   private final Integer parallelism;
   private final Path projectDir;
+  private List<Integer> workers = List.of(1, 2, 4);
+  private Map<String, String> processConfig = Map.of();
 
   /** @param environment what the benchmark process started with */
   public Bench(Environment environment, String db, Integer parallelism, Path projectDir) {
@@ -22,6 +24,16 @@ public final class Bench {
     this.db = db;
     this.parallelism = parallelism;
     this.projectDir = projectDir;
+  }
+
+  /**
+   * The distributed scenarios' worker counts, and CONTRAIL__ overrides for their scheduler and
+   * worker processes (over {@link DistributedBench#defaults}).
+   */
+  public Bench distributed(List<Integer> workerCounts, Map<String, String> config) {
+    this.workers = List.copyOf(workerCounts);
+    this.processConfig = Map.copyOf(config);
+    return this;
   }
 
   public Map<String, Object> run(String scenario, Integer tasks, int chain, boolean shell, int rounds, int runs)
@@ -49,12 +61,25 @@ public final class Bench {
             "CONTRAIL__METRICS__OTEL_ON", "true", "CONTRAIL__METRICS__OTEL_PORT", "4999"));
         case "api" -> ApiBench.run(env, 1000, tasks == null ? 100_000 : tasks, 500);
         case "trigger" -> TriggerBench.run(env, tasks == null ? 200 : tasks);
-        default -> throw new IllegalArgumentException(
-            "unknown scenario '" + scenario + "' (throughput, latency, db-ceiling, overhead, memory, outbox, api or trigger)");
+        case "distributed" -> DistributedBench.throughput(env, workers, tasks == null ? 10_000 : tasks,
+            tasks == null ? 1000 : Math.max(1, tasks / 10), rounds, distributedOverrides());
+        case "distributed-latency" -> DistributedBench.latency(env, workers.get(0), chain, rounds,
+            distributedOverrides());
+        default -> throw new IllegalArgumentException("unknown scenario '" + scenario + "' (throughput, latency,"
+            + " db-ceiling, overhead, memory, outbox, api, trigger, distributed or distributed-latency)");
       };
       figures.putAll(r);
     }
     return figures;
+  }
+
+  private Map<String, String> distributedOverrides() {
+    Map<String, String> o = new LinkedHashMap<>(DistributedBench.defaults());
+    if (parallelism != null) {
+      o.remove("CONTRAIL__CORE__PARALLELISM"); // --parallelism, which the environment applies
+    }
+    o.putAll(processConfig);
+    return o;
   }
 
   /** Appends one dated row of {@code figures}, with this machine's details, to {@code results}. */

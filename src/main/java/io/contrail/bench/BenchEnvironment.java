@@ -23,6 +23,7 @@ import java.util.stream.Stream;
 final class BenchEnvironment implements AutoCloseable {
   private final Path home;
   private final EmbeddedPostgres postgres;
+  private final Path postgresData;
   private final String dbUrl;
   private final String db;
 
@@ -37,7 +38,11 @@ final class BenchEnvironment implements AutoCloseable {
     try {
       home = Files.createTempDirectory("contrail-bench-");
       if ("postgres".equals(db)) {
+        // a data directory of our own, so the postmaster's pid can be read (CPU of the database's processes)
+        postgresData = Files.createTempDirectory("contrail-bench-pg-");
         postgres = EmbeddedPostgres.builder()
+            .setDataDirectory(postgresData)
+            .setCleanDataDirectory(true)
             .setServerConfig("fsync", "on")
             .setServerConfig("synchronous_commit", "on")
             .setServerConfig("max_connections", "100")
@@ -45,6 +50,7 @@ final class BenchEnvironment implements AutoCloseable {
         dbUrl = postgres.getJdbcUrl("postgres", "postgres");
       } else if ("h2".equals(db)) {
         postgres = null;
+        postgresData = null;
         dbUrl = "jdbc:h2:file:" + home.resolve("contrail");
       } else {
         throw new IllegalArgumentException("--db must be h2 or postgres, got '" + db + "'");
@@ -64,6 +70,31 @@ final class BenchEnvironment implements AutoCloseable {
 
   Path home() {
     return home;
+  }
+
+  /** The PostgreSQL server's postmaster pid (its backends are its children); empty on H2. */
+  java.util.OptionalLong postmasterPid() {
+    if (postgresData == null) {
+      return java.util.OptionalLong.empty();
+    }
+    try {
+      return java.util.OptionalLong.of(Long.parseLong(
+          Files.readAllLines(postgresData.resolve("postmaster.pid")).get(0).strip()));
+    } catch (IOException | RuntimeException e) {
+      return java.util.OptionalLong.empty();
+    }
+  }
+
+  /**
+   * The environment of a Contrail process started by the benchmark on this installation: the
+   * benchmark's own variables without CONTRAIL* and OTEL_* ones, CONTRAIL_HOME, the database and
+   * the given CONTRAIL__ overrides.
+   */
+  Map<String, String> processVariables(Map<String, String> overrides) {
+    Map<String, String> vars = variables(overrides);
+    vars.keySet().removeIf(k -> k.startsWith("OTEL_") || (k.startsWith("CONTRAIL") && !k.startsWith("CONTRAIL__")));
+    vars.put("CONTRAIL_HOME", home.toString());
+    return vars;
   }
 
   /** A configuration on this environment's database with the given CONTRAIL__ overrides. */

@@ -17,6 +17,14 @@ public interface DagStore {
 
   Optional<StoredDag> find(String dagId);
 
+  /**
+   * The hash of the stored definition of the DAG, without reading the serialized DAG: a reader
+   * that keeps a DAG in memory re-reads it only when this changed.
+   */
+  default Optional<String> fileHash(String dagId) {
+    return find(dagId).map(StoredDag::fileHash);
+  }
+
   List<StoredDag> list();
 
   /** What the scheduler checks every loop, without reading the serialized DAGs. */

@@ -75,6 +75,11 @@ final class JdbcDagStore implements DagStore {
   }
 
   @Override
+  public Optional<String> fileHash(String dagId) {
+    return sql.queryOne("SELECT file_hash FROM dag WHERE dag_id = ?", rs -> rs.getString(1), dagId);
+  }
+
+  @Override
   public List<StoredDag> list() {
     return sql.query("SELECT " + COLUMNS + " FROM dag ORDER BY dag_id", JdbcDagStore::map);
   }

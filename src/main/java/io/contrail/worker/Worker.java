@@ -4,12 +4,12 @@ import io.contrail.api.Dag;
 import io.contrail.executor.Executor;
 import io.contrail.jobs.JobLease;
 import io.contrail.run.DagRun;
+import io.contrail.run.RunKey;
 import io.contrail.run.TaskChange;
 import io.contrail.run.TaskInstance;
 import io.contrail.scheduler.ZombieReaper;
 import io.contrail.storage.DagStore;
 import io.contrail.storage.RunStore;
-import io.contrail.storage.StoredDag;
 import io.contrail.storage.WorkerStore;
 import io.contrail.telemetry.Telemetry;
 import java.time.Clock;
@@ -60,7 +60,7 @@ public final class Worker {
 
   private final WorkerStore workers;
   private final RunStore runs;
-  private final DagStore dags;
+  private final DagCache dagCache;
   private final Executor executor;
   private final JobLease lease;
   private final Clock clock;
@@ -71,11 +71,8 @@ public final class Worker {
   private final Duration recoveryInterval;
   private final Duration zombieThreshold;
   private long nextRecovery;
+  private final ReportThrottle reports;
   private final Semaphore wake = new Semaphore(0);
-  private static final long REPORT_EVERY_NANOS = TimeUnit.SECONDS.toNanos(1);
-  private String reportedState = "";
-  private int reportedBusy = -1;
-  private long reportedAt;
   private volatile boolean stopRequested;
 
   /**
@@ -90,7 +87,7 @@ public final class Worker {
       Duration recoveryInterval, Duration zombieThreshold) {
     this.workers = workers;
     this.runs = runs;
-    this.dags = dags;
+    this.dagCache = new DagCache(dags);
     this.executor = executor;
     this.lease = lease;
     this.clock = clock;
@@ -100,6 +97,7 @@ public final class Worker {
     this.reaper = reaper;
     this.recoveryInterval = recoveryInterval;
     this.zombieThreshold = zombieThreshold;
+    this.reports = new ReportThrottle(recoveryInterval);
     lease.onLost(executor::fence); // on the heartbeat thread: the dead job's tries stop at once
   }
 
@@ -114,7 +112,6 @@ public final class Worker {
   private long register() {
     long job = lease.register();
     workers.register(job, settings.queues(), settings.concurrency(), clock.instant());
-    reportedState = ""; // a new row: the next report writes it
     onJobStarted.accept(job);
     return job;
   }
@@ -181,10 +178,12 @@ public final class Worker {
     long claimStart = System.nanoTime();
     List<TaskInstance> claimed = workers.claim(job, settings.hostname(), settings.queues(), limit);
     telemetry.tasksClaimed(executor.name(), claimed.size(), Duration.ofNanos(System.nanoTime() - claimStart));
+    // one read per DAG and per run of the batch, not per task: a batch is mostly one run's tasks
     Map<String, Optional<Dag>> batchDags = new HashMap<>();
+    Map<RunKey, Optional<DagRun>> batchRuns = new HashMap<>();
     for (TaskInstance ti : claimed) {
-      Optional<Dag> dag = batchDags.computeIfAbsent(ti.dagId(), id -> dags.find(id).map(StoredDag::dag));
-      Optional<DagRun> run = runs.findRun(ti.key().runKey());
+      Optional<Dag> dag = batchDags.computeIfAbsent(ti.dagId(), dagCache::find);
+      Optional<DagRun> run = batchRuns.computeIfAbsent(ti.key().runKey(), runs::findRun);
       if (dag.isEmpty() || run.isEmpty()) {
         // deleted meanwhile: give the row back, a scheduler decides what becomes of it
         LOG.warn("{}: its {} is not in the database; handed back", ti.key(), dag.isEmpty() ? "DAG" : "run");
@@ -206,15 +205,11 @@ public final class Worker {
 
   private void report(String state) {
     int running = executor.runningCount();
-    int busy = running + executor.queuedCount();
-    long now = System.nanoTime();
-    // the worker row is what `workers list` shows: written when the worker's state changes, else
-    // at most once a second — not once per claim, where it would cost a commit per batch
-    if (!state.equals(reportedState) || (busy != reportedBusy && now - reportedAt >= REPORT_EVERY_NANOS)) {
-      workers.report(lease.jobId(), busy, state, clock.instant());
-      reportedState = state;
-      reportedBusy = busy;
-      reportedAt = now;
+    int held = running + executor.queuedCount();
+    // the worker row is what `workers list` shows: written when it changed state, else at most once a
+    // heartbeat interval, not after every claim (a claim per finished task made it a commit per task)
+    if (reports.due(lease.jobId(), state, System.nanoTime())) {
+      workers.report(lease.jobId(), held, state, clock.instant());
     }
     telemetry.executorState(executor.name(), executor.openSlots(), executor.queuedCount(), running);
   }

@@ -82,4 +82,19 @@ class ExitCodesTest {
     assertThat(results).exists();
     assertThat(Files.readString(results)).contains("throughput");
   }
+
+  @Test
+  void theDistributedBenchmarksRefuseBadInputBeforeStartingAnything() {
+    CliProcess.Result h2 = cli.call("bench", "distributed", "--db", "h2");
+    assertThat(h2.exitCode()).as("%s", h2).isEqualTo(2);
+    assertThat(h2.stderr()).contains("measures workers on PostgreSQL").contains("--db postgres");
+
+    CliProcess.Result config = cli.call("bench", "distributed", "--config", "poll_interval_ms=50");
+    assertThat(config.exitCode()).as("%s", config).isEqualTo(2);
+    assertThat(config.stderr()).contains("--config 'poll_interval_ms=50': expected SECTION.NAME=VALUE");
+
+    CliProcess.Result workers = cli.call("bench", "distributed-latency", "--workers", "0");
+    assertThat(workers.exitCode()).as("%s", workers).isEqualTo(2);
+    assertThat(workers.stderr()).contains("--workers");
+  }
 }

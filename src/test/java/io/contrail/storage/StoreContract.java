@@ -109,6 +109,17 @@ abstract class StoreContract {
   }
 
   @Test
+  void theStoredDefinitionsHashIsReadWithoutTheDag() {
+    assertThat(dags.fileHash("etl")).isEmpty();
+    dags.upsert(anEtlDag("etl"), "hash-1", true, T0);
+    assertThat(dags.fileHash("etl")).contains("hash-1");
+
+    dags.upsert(anEtlDag("etl").withFileloc("/dags/moved.yaml"), "hash-2", true, at(60));
+
+    assertThat(dags.fileHash("etl")).contains("hash-2");
+  }
+
+  @Test
   void newDagStartsPausedOnlyWhenPausedIfNew() {
     dags.upsert(anEtlDag("paused_dag"), "h", true, T0);
     dags.upsert(anEtlDag("live_dag"), "h", false, T0);
