@@ -23,7 +23,7 @@ class DistributedBenchTest {
       Map<String, String> overrides = DistributedBench.defaults();
       Map<String, Object> figures = DistributedBench.throughput(env, List.of(1), 20, 3, 1, overrides);
 
-      assertThat((String) figures.get("wake_up")).startsWith("polling: worker every 100 ms");
+      assertThat((String) figures.get("wake_up")).startsWith("PostgreSQL LISTEN/NOTIFY, polling behind it: worker every 100 ms");
       assertThat((String) figures.get("jdk")).contains(System.getProperty("java.version"));
       @SuppressWarnings("unchecked")
       Map<String, Object> ceiling = (Map<String, Object>) figures.get("insert_commits_per_second");
