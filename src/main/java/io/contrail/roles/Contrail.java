@@ -29,6 +29,7 @@ import io.contrail.storage.StorageException;
 import io.contrail.storage.Stores;
 import io.contrail.storage.WakeUps;
 import io.contrail.run.RunKey;
+import io.contrail.run.TaskInstanceKey;
 import io.contrail.run.RunType;
 import io.contrail.telemetry.ContrailResource;
 import io.contrail.telemetry.OtelSettings;
@@ -270,11 +271,15 @@ public final class Contrail implements AutoCloseable {
     w.listen(WakeUps.RUN_QUEUED, dagId -> scheduler.runQueued());
     if (queuesOnly()) {
       w.listen(WakeUps.TRY_ENDED, payload -> {
-        RunKey key = WakeUps.runKey(payload);
-        if (key == null) {
-          scheduler.runQueued(); // may have missed some: one full loop looks at every run
+        TaskInstanceKey task = WakeUps.taskKey(payload);
+        RunKey run = WakeUps.runKey(payload);
+        if (task != null) {
+          // one row read, not the whole run: the scheduler advances the run from what it holds
+          stores.runs().taskInstance(task).ifPresentOrElse(scheduler::taskChanged, () -> scheduler.wake(run));
+        } else if (run != null) {
+          scheduler.wake(run);
         } else {
-          scheduler.wake(key);
+          scheduler.runQueued(); // may have missed some: one full loop looks at every run
         }
       });
     }
@@ -344,7 +349,7 @@ public final class Contrail implements AutoCloseable {
     WakeUps wake = wakeUps();
     Executor executor = executors.create(DISTRIBUTED, settings.concurrency(), (key, stored) -> {
       worker[0].taskFinished();
-      wake.notify(WakeUps.TRY_ENDED, WakeUps.payload(key.runKey())); // the schedulers queue what follows
+      wake.notify(WakeUps.TRY_ENDED, WakeUps.payload(key)); // the schedulers queue what follows
     });
     // the runs a recovery changes are advanced by the schedulers (woken): a worker decides no run
     ZombieReaper reaper = new ZombieReaper(stores.runs(), stores.jobs(), clock, telemetry, hostname(),

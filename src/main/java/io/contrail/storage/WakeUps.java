@@ -1,6 +1,7 @@
 package io.contrail.storage;
 
 import io.contrail.run.RunKey;
+import io.contrail.run.TaskInstanceKey;
 import java.util.function.Consumer;
 
 /**
@@ -13,7 +14,7 @@ import java.util.function.Consumer;
 public interface WakeUps extends AutoCloseable {
   /** Task instances of a queue were committed as queued; the payload is the queue. For workers. */
   String QUEUED = "contrail_queued";
-  /** A worker ended (or handed back) a try; the payload is its run, {@link #runKey}. For schedulers. */
+  /** A worker ended (or handed back) a try; the payload is its task instance ({@link #taskKey}) or run. For schedulers. */
   String TRY_ENDED = "contrail_try_ended";
   /** A run was created to be started now (trigger, API, CLI); the payload is its DAG. For schedulers. */
   String RUN_QUEUED = "contrail_run_queued";
@@ -61,14 +62,36 @@ public interface WakeUps extends AutoCloseable {
   @Override
   void close();
 
-  /** A run as a payload: DAG id and run id, split by a character neither may contain. */
+  /** A run as a payload: DAG id and run id, split by a character none of the ids may contain. */
   static String payload(RunKey key) {
-    return key.dagId() + '\u001f' + key.runId();
+    return key.dagId() + SPLIT + key.runId();
   }
 
-  /** The run a {@link #payload(RunKey)} names, or null for anything else. */
-  static RunKey runKey(String payload) {
-    int split = payload == null ? -1 : payload.indexOf('\u001f');
-    return split <= 0 ? null : new RunKey(payload.substring(0, split), payload.substring(split + 1));
+  /** A task instance as a payload: its run's payload and the task id. */
+  static String payload(TaskInstanceKey key) {
+    return key.dagId() + SPLIT + key.runId() + SPLIT + key.taskId();
   }
+
+  /** The run a {@link #payload(RunKey)} or {@link #payload(TaskInstanceKey)} names, or null for anything else. */
+  static RunKey runKey(String payload) {
+    String[] p = split(payload);
+    return p == null ? null : new RunKey(p[0], p[1]);
+  }
+
+  /** The task instance a {@link #payload(TaskInstanceKey)} names, or null (a run's payload, or anything else). */
+  static TaskInstanceKey taskKey(String payload) {
+    String[] p = split(payload);
+    return p == null || p.length < 3 ? null : new TaskInstanceKey(p[0], p[1], p[2]);
+  }
+
+  private static String[] split(String payload) {
+    if (payload == null) {
+      return null;
+    }
+    String[] p = payload.split(String.valueOf(SPLIT), -1);
+    return p.length < 2 || p.length > 3 || p[0].isEmpty() || p[1].isEmpty() ? null : p;
+  }
+
+  /** The unit separator: not allowed in DAG, run or task ids. */
+  char SPLIT = '\u001f';
 }

@@ -57,6 +57,13 @@ class PostgresWakeUpsTest {
       RunKey run = new RunKey("etl", "manual__2026-12-02T10:00:00+00:00");
       sender.notify(WakeUps.TRY_ENDED, WakeUps.payload(run));
       assertThat(WakeUps.runKey(ended.poll(5, TimeUnit.SECONDS))).isEqualTo(run);
+
+      io.contrail.run.TaskInstanceKey task = new io.contrail.run.TaskInstanceKey("etl", run.runId(), "load");
+      sender.notify(WakeUps.TRY_ENDED, WakeUps.payload(task));
+      String heard = ended.poll(5, TimeUnit.SECONDS);
+      assertThat(WakeUps.taskKey(heard)).isEqualTo(task);
+      assertThat(WakeUps.runKey(heard)).isEqualTo(run);
+      assertThat(WakeUps.taskKey(WakeUps.payload(run))).as("a run's payload names no task").isNull();
     }
   }
 
