@@ -27,8 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A process paused between claiming a batch of spans and sending it (SIGSTOP, a long pause) whose
  * job is declared dead meanwhile: its claims are released and another process sends the spans.
- * When it wakes it must not send them too (ScaleOutChaosTest saw the receiver get such a batch
- * twice, the second copy a second after the frozen worker was continued).
+ * When it wakes it must not send them too. (Looking into batches ScaleOutChaosTest saw twice, the
+ * second copy a second after a frozen worker was continued; a freeze while the export is in flight
+ * can still repeat a batch, as docs/traces.md says.)
  */
 class PausedExporterTest {
   @TempDir Path home;
