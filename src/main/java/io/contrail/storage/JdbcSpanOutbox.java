@@ -150,6 +150,11 @@ final class JdbcSpanOutbox implements SpanOutbox {
   }
 
   @Override
+  public int claimedUnder(String token) {
+    return sql.queryOne("SELECT COUNT(*) FROM span_outbox WHERE claim_token = ?", rs -> rs.getInt(1), token).orElse(0);
+  }
+
+  @Override
   public void delete(String token) {
     sql.update(DELETE, token);
   }

@@ -47,6 +47,12 @@ public interface SpanOutbox {
    */
   Batch claim(Long jobId, String token, int limit, Instant now, IntFunction<Duration> lease);
 
+  /**
+   * How many rows {@code token} still holds: fewer than it claimed once its job was declared dead
+   * (the claims released) or its lease ended and another exporter took the rows.
+   */
+  int claimedUnder(String token);
+
   /** Every finished row of one run, unclaimed, for {@code traces export}; empty when the run is gone. */
   Batch finishedRows(RunKey run);
 

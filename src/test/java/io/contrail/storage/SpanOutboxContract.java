@@ -174,6 +174,8 @@ abstract class SpanOutboxContract {
     assertThat(claim("c", at(12)).claimed()).isEqualTo(3);
     // c's process died: once the lease is over another may take the rows
     assertThat(claim("d", at(12 + 31)).claimed()).isEqualTo(3);
+    assertThat(outbox.claimedUnder("c")).as("what c still holds").isZero();
+    assertThat(outbox.claimedUnder("d")).isEqualTo(3);
     outbox.delete("c"); // c's late delete removes nothing that d holds
     assertThat(outbox.pending()).isEqualTo(3);
     outbox.delete("d");
@@ -213,7 +215,9 @@ abstract class SpanOutboxContract {
     assertThat(claim("b", at(11)).claimed()).isZero();
     assertThat(traced.jobs().markFailed(survivor, at(11))).isTrue(); // another job's death frees nothing
     assertThat(claim("b", at(11)).claimed()).isZero();
+    assertThat(outbox.claimedUnder("a")).isEqualTo(3);
     assertThat(traced.jobs().markFailed(job, at(12))).isTrue();
+    assertThat(outbox.claimedUnder("a")).as("what the dead job's claim still holds").isZero();
     assertThat(claim("c", at(12)).claimed()).as("well before the lease ends").isEqualTo(3);
   }
 

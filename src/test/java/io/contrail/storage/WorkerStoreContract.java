@@ -154,6 +154,89 @@ abstract class WorkerStoreContract {
   }
 
   @Test
+  void concurrentClaimersOfDifferentQueuesTakeOnlyTheirQueuesRowsNeverMoreThanAskedAndEachRowOnce()
+      throws Exception {
+    int[] weights = new int[30];
+    java.util.Arrays.fill(weights, 1);
+    queued("d", "default", weights);
+    queued("h", "heavy", weights);
+    queued("g", "gpu", weights); // served by no claimer: stays queued
+    // a: default only, b: heavy only, c: both; each claims batches of at most 4
+    long a = worker("a");
+    long b = worker("b");
+    long c = worker("c");
+    java.util.Map<Long, List<String>> serves = java.util.Map.of(a, List.of("default"), b, List.of("heavy"), c,
+        List.of("default", "heavy"));
+    ExecutorService pool = Executors.newFixedThreadPool(3);
+    CountDownLatch go = new CountDownLatch(1);
+    try {
+      java.util.Map<Long, Future<List<TaskInstance>>> results = new java.util.HashMap<>();
+      for (long w : new long[] {a, b, c}) {
+        results.put(w, pool.submit(() -> {
+          go.await();
+          List<TaskInstance> mine = new ArrayList<>();
+          for (int empty = 0, rounds = 0; empty < 3 && rounds < 500; rounds++) {
+            List<TaskInstance> batch = workers.claim(w, "h" + w, serves.get(w), 4);
+            assertThat(batch.size()).as("one claim's batch").isLessThanOrEqualTo(4);
+            mine.addAll(batch);
+            empty = batch.isEmpty() ? empty + 1 : 0;
+          }
+          return mine;
+        }));
+      }
+      go.countDown();
+      Set<TaskInstanceKey> all = new HashSet<>();
+      int total = 0;
+      for (long w : new long[] {a, b, c}) {
+        List<TaskInstance> mine = results.get(w).get();
+        total += mine.size();
+        all.addAll(mine.stream().map(TaskInstance::key).toList());
+        for (TaskInstance ti : mine) {
+          TaskInstance stored = stores.runs().taskInstance(ti.key()).orElseThrow();
+          assertThat(serves.get(w)).as("queue of %s claimed by %s", ti.key(), w).contains(stored.profile().queue());
+          assertThat(stored.lease().jobId()).as("owner of %s", ti.key()).isEqualTo(w);
+        }
+      }
+      assertThat(total).as("rows claimed, counting each claim").isEqualTo(60).isEqualTo(all.size());
+      assertThat(all).extracting(TaskInstanceKey::runId).containsOnly("d", "h");
+      assertThat(workers.claim(a, "ha", List.of("gpu"), 64)).as("the gpu rows, left for a worker of that queue")
+          .hasSize(30);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void theClaimReadsTheQueueByItsIndexNotTheHistory() {
+    // 20,000 finished task instances of 5,000 runs, and a few queued
+    String ts = "TIMESTAMP WITH TIME ZONE '2026-01-01 00:00:00+00'";
+    String series = db.isPostgres() ? "generate_series(1, %d) AS s(x)" : "SYSTEM_RANGE(1, %d) AS s(x)";
+    db.sql().update("INSERT INTO dag_run (dag_id, run_id, run_type, state, logical_date, queued_at, trace_id, span_id,"
+        + " trace_flags) SELECT 'hist', 'r' || x, 'manual', 'success', " + ts + ", " + ts
+        + ", LPAD(CAST(x AS VARCHAR), 32, '0'), LPAD(CAST(x AS VARCHAR), 16, '0'), 1 FROM " + series.formatted(5_000));
+    db.sql().update("INSERT INTO task_instance (dag_id, run_id, task_id, state, try_number, max_tries, task_type, pool,"
+        + " pool_slots, priority_weight, span_id, trace_flags) SELECT 'hist', 'r' || (1 + (x - 1) / 4), 't' || x,"
+        + " 'success', 1, 1, 'shell', 'default_pool', 1, 1, LPAD(CAST(x AS VARCHAR), 16, '0'), 1 FROM "
+        + series.formatted(20_000));
+    queued("now", "default", 1, 2, 3);
+    if (db.isPostgres()) {
+      db.sql().update("ANALYZE");
+    }
+    String plan = String.join("\n", db.sql().query("EXPLAIN " + JdbcWorkerStore.claimSql(2, 64, db.isPostgres()),
+        rs -> rs.getString(1), "default", "heavy"));
+    // an index led by state (the claim's or the state index): the rows read are the queued ones
+    if (db.isPostgres()) {
+      assertThat(plan).as(plan).doesNotContainPattern("Seq Scan on task_instance\\b")
+          .containsPattern("Index Scan using task_instance_(claim|state)_idx on task_instance");
+    } else {
+      assertThat(plan.toLowerCase(java.util.Locale.ROOT)).as(plan).doesNotContain("task_instance.tablescan")
+          .containsPattern("task_instance_(claim|state)_idx");
+    }
+    assertThat(workers.claim(worker("h"), "h", List.of("default", "heavy"), 64)).extracting(TaskInstance::taskId)
+        .containsExactly("t2", "t1", "t0");
+  }
+
+  @Test
   void aClaimIsACompareAndSet() {
     List<TaskInstance> rows = queued("r", "default", 1, 1);
     long w = worker("h");

@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -35,6 +36,7 @@ public final class MockOtlpServer implements AutoCloseable {
   private volatile int grpcPort;
   private volatile int httpPort;
   private final List<JsonNode> traceRequests = new CopyOnWriteArrayList<>();
+  private final List<Instant> traceRequestTimes = new CopyOnWriteArrayList<>();
   private final List<JsonNode> metricRequests = new CopyOnWriteArrayList<>();
   private final List<JsonNode> logRequests = new CopyOnWriteArrayList<>();
 
@@ -126,6 +128,7 @@ public final class MockOtlpServer implements AutoCloseable {
           continue;
         }
         if (doc.has("resourceSpans")) {
+          traceRequestTimes.add(Instant.now());
           traceRequests.add(doc);
         } else if (doc.has("resourceMetrics")) {
           metricRequests.add(doc);
@@ -145,16 +148,29 @@ public final class MockOtlpServer implements AutoCloseable {
   /** Every span received so far; each carries its resource's attributes under "resource". */
   public List<JsonNode> spans() {
     List<JsonNode> out = new ArrayList<>();
-    for (JsonNode req : traceRequests) {
-      for (JsonNode rs : req.path("resourceSpans")) {
+    spanRequests().forEach(r -> out.addAll(r.spans()));
+    return out;
+  }
+
+  /** One export request of spans: when the receiver printed it, and its spans (as {@link #spans}). */
+  public record SpanRequest(Instant receivedAt, List<JsonNode> spans) {}
+
+  /** The span export requests received so far, in the order they came in. */
+  public List<SpanRequest> spanRequests() {
+    List<SpanRequest> out = new ArrayList<>();
+    List<JsonNode> requests = List.copyOf(traceRequests);
+    for (int i = 0; i < requests.size(); i++) {
+      List<JsonNode> spans = new ArrayList<>();
+      for (JsonNode rs : requests.get(i).path("resourceSpans")) {
         for (JsonNode ss : rs.path("scopeSpans")) {
           for (JsonNode span : ss.path("spans")) {
             ObjectNode copy = span.deepCopy();
             copy.set("resource", rs.path("resource").path("attributes"));
-            out.add(copy);
+            spans.add(copy);
           }
         }
       }
+      out.add(new SpanRequest(traceRequestTimes.get(i), spans));
     }
     return out;
   }

@@ -133,6 +133,14 @@ public final class OutboxExporter implements AutoCloseable {
       outbox.delete(token); // every row's run was deleted
       return batch.claimed();
     }
+    // a process frozen after its claim (SIGSTOP, a long pause) may wake to find the rows gone to
+    // another process — its job declared dead, or its lease over: sending them would repeat them
+    if (outbox.claimedUnder(token) < batch.claimed()) {
+      outbox.release(token, false);
+      LOG.info("{} span(s) claimed by this process were taken over by another while it was paused; not sent from here",
+          spans.size());
+      return batch.claimed();
+    }
     Duration wait = exporters.timeout(batch.timeouts());
     if (deadline != null) {
       wait = min(wait, Duration.between(clock.instant(), deadline));
