@@ -26,8 +26,11 @@ final class PasswordFile {
     }
     PrivateFiles.createDirectories(file.getParent());
     byte[] bytes = new byte[24];
-    RANDOM.nextBytes(bytes);
-    String password = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    String password;
+    do {
+      RANDOM.nextBytes(bytes);
+      password = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    } while (password.startsWith("-")); // a leading '-' reads as an option to command-line tools (airflowctl --password)
     Path temp = file.resolveSibling(file.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
     Files.deleteIfExists(temp);
     PrivateFiles.writeNew(temp, password + "\n");
