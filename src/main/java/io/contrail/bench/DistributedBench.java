@@ -6,7 +6,6 @@ import io.contrail.operations.RunRequest;
 import io.contrail.roles.Contrail;
 import io.contrail.run.DagRun;
 import io.contrail.run.RunKey;
-import io.contrail.run.TaskInstance;
 import io.contrail.storage.Sql;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -107,7 +105,7 @@ final class DistributedBench {
       for (int round = 0; round <= rounds; round++) {
         DagRun run = runToEnd(app, CHAIN_DAG, chain);
         verify(app, run, chain, workers);
-        List<Double> gaps = gaps(app, run);
+        List<Double> gaps = Scenarios.chainGapsMs(Scenarios.chainTasks(app, run));
         Map<String, Double> p = new LinkedHashMap<>();
         p.put("p50_ms", Scenarios.percentile(gaps, 50));
         p.put("p95_ms", Scenarios.percentile(gaps, 95));
@@ -211,17 +209,6 @@ final class DistributedBench {
       }
       BenchProcesses.sleep(20);
     }
-  }
-
-  private static List<Double> gaps(Contrail app, DagRun run) {
-    List<TaskInstance> tis = new ArrayList<>(app.stores().runs().taskInstances(run.key()));
-    tis.sort(Comparator.comparing(TaskInstance::taskId));
-    List<Double> gaps = new ArrayList<>();
-    for (int i = 1; i < tis.size(); i++) {
-      gaps.add(Duration.between(tis.get(i - 1).times().endDate(), tis.get(i).times().startDate()).toNanos() / 1e6);
-    }
-    gaps.sort(Double::compare);
-    return gaps;
   }
 
   /** A scheduler, then {@code workers} workers, each a JVM of its own, all up. */

@@ -45,13 +45,8 @@ final class Scenarios {
     try (Contrail app = env.open(overrides)) {
       Dag dag = BenchDags.chain("bench_latency_" + System.nanoTime(), chain);
       DagRun run = BenchDags.run(app, dag, 1).get(0);
-      List<TaskInstance> tis = new ArrayList<>(app.stores().runs().taskInstances(run.key()));
-      tis.sort(Comparator.comparing(TaskInstance::taskId));
-      List<Double> gaps = new ArrayList<>();
-      for (int i = 1; i < tis.size(); i++) {
-        gaps.add(Duration.between(tis.get(i - 1).times().endDate(), tis.get(i).times().startDate()).toNanos() / 1e6);
-      }
-      gaps.sort(Double::compare);
+      List<TaskInstance> tis = chainTasks(app, run);
+      List<Double> gaps = chainGapsMs(tis);
       Map<String, Object> r = new LinkedHashMap<>();
       r.put("chain", chain);
       r.put("state", run.state().id());
@@ -93,6 +88,23 @@ final class Scenarios {
       r.put("ratio_to_commit_ceiling", round((Double) tp.get("tasks_per_second") / perSecond, 4));
     }
     return r;
+  }
+
+  /** A chain run's task instances in chain order (the chain's tasks are named in order). */
+  static List<TaskInstance> chainTasks(Contrail app, DagRun run) {
+    List<TaskInstance> tis = new ArrayList<>(app.stores().runs().taskInstances(run.key()));
+    tis.sort(Comparator.comparing(TaskInstance::taskId));
+    return tis;
+  }
+
+  /** Task-to-task gaps in ms along {@link #chainTasks}, sorted: each start minus its upstream's end. */
+  static List<Double> chainGapsMs(List<TaskInstance> chain) {
+    List<Double> gaps = new ArrayList<>();
+    for (int i = 1; i < chain.size(); i++) {
+      gaps.add(Duration.between(chain.get(i - 1).times().endDate(), chain.get(i).times().startDate()).toNanos() / 1e6);
+    }
+    gaps.sort(Double::compare);
+    return gaps;
   }
 
   /** Heap after GC and RSS while {@code runs} runs of {@code tasks} tasks finish, sampled after each run. */

@@ -52,6 +52,7 @@ final class PostgresWakeUps implements WakeUps {
   private Thread sender; // guarded by lock
   private Thread listener; // guarded by lock
   private Connection sendConnection; // the sender thread's (and close()'s, after it stopped)
+  private long sendFailures; // the sender thread's
 
   PostgresWakeUps(Database database) {
     this.database = database;
@@ -122,8 +123,6 @@ final class PostgresWakeUps implements WakeUps {
       send(batch);
     }
   }
-
-  private long sendFailures;
 
   private void send(List<List<String>> batch) {
     String[] channels = new String[batch.size()];

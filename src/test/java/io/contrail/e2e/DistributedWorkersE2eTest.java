@@ -27,13 +27,9 @@ class DistributedWorkersE2eTest {
 
   @Test
   void aSchedulerAndTwoWorkersRunADagToSuccessEachTaskOnAWorkerOfItsQueue() throws Exception {
-    String url = Postgres.newDatabase("distributed");
+    String url = distributedOnANewDatabase("distributed");
     Path ledger = cli.home().resolve("ledger.txt");
-    cli.env("CONTRAIL__DATABASE__URL", url)
-        .env("CONTRAIL__DATABASE__USER", "postgres")
-        .env("CONTRAIL__CORE__EXECUTOR", "distributed")
-        .env("CONTRAIL__CORE__LOAD_EXAMPLES", "false")
-        .env("CONTRAIL__SCHEDULER__LOOP_INTERVAL_MS", "200")
+    cli.env("CONTRAIL__SCHEDULER__LOOP_INTERVAL_MS", "200")
         .env("CONTRAIL__WORKER__POLL_INTERVAL_MS", "200");
     // $PPID: the JVM that started the task's shell, i.e. the worker that ran it
     String line = "echo \"$CONTRAIL_TASK_ID $CONTRAIL_TRY_NUMBER $PPID\" >> " + ledger;
@@ -103,12 +99,8 @@ class DistributedWorkersE2eTest {
 
   @Test
   void aWorkerFrozenPastTheThresholdStopsItsInJvmTryAndRecordsItAsLostSoItIsRetried() throws Exception {
-    String url = Postgres.newDatabase("frozen");
-    cli.env("CONTRAIL__DATABASE__URL", url)
-        .env("CONTRAIL__DATABASE__USER", "postgres")
-        .env("CONTRAIL__CORE__EXECUTOR", "distributed")
-        .env("CONTRAIL__CORE__LOAD_EXAMPLES", "false")
-        .env("CONTRAIL__SCHEDULER__LOOP_INTERVAL_MS", "200")
+    distributedOnANewDatabase("frozen");
+    cli.env("CONTRAIL__SCHEDULER__LOOP_INTERVAL_MS", "200")
         .env("CONTRAIL__SCHEDULER__JOB_HEARTBEAT_MS", "300")
         .env("CONTRAIL__SCHEDULER__ZOMBIE_THRESHOLD_MS", "2000")
         .env("CONTRAIL__WORKER__POLL_INTERVAL_MS", "200");
@@ -137,13 +129,9 @@ class DistributedWorkersE2eTest {
 
   @Test
   void onPostgresWakeUpsCarryARunFromACliTriggerThroughAChainWithoutWaitingForALoopOrAPoll() throws Exception {
-    String url = Postgres.newDatabase("wakeups");
-    cli.env("CONTRAIL__DATABASE__URL", url)
-        .env("CONTRAIL__DATABASE__USER", "postgres")
-        .env("CONTRAIL__CORE__EXECUTOR", "distributed")
-        .env("CONTRAIL__CORE__LOAD_EXAMPLES", "false")
-        // a minute between loops and between polls: only NOTIFY can move this run along in time
-        .env("CONTRAIL__SCHEDULER__LOOP_INTERVAL_MS", "60000")
+    String url = distributedOnANewDatabase("wakeups");
+    // a minute between loops and between polls: only NOTIFY can move this run along in time
+    cli.env("CONTRAIL__SCHEDULER__LOOP_INTERVAL_MS", "60000")
         .env("CONTRAIL__WORKER__POLL_INTERVAL_MS", "60000");
     cli.dag("chain", """
         dag_id: chain
@@ -171,6 +159,16 @@ class DistributedWorkersE2eTest {
           + " WHERE t.dag_id = 'chain'", rs -> rs.getString(1));
       assertThat(ranBy).as("every task was run by the worker").hasSize(5).containsOnly("worker");
     }
+  }
+
+  /** Every process of the test on a new PostgreSQL database with executor = distributed; its URL. */
+  private String distributedOnANewDatabase(String name) {
+    String url = Postgres.newDatabase(name);
+    cli.env("CONTRAIL__DATABASE__URL", url)
+        .env("CONTRAIL__DATABASE__USER", "postgres")
+        .env("CONTRAIL__CORE__EXECUTOR", "distributed")
+        .env("CONTRAIL__CORE__LOAD_EXAMPLES", "false");
+    return url;
   }
 
   @Test

@@ -28,17 +28,7 @@ class TriggerStartsAtOnceE2eTest {
 
   @Test
   void aRunTriggeredThroughTheApiStartsBeforeTheNextLoop() throws Exception {
-    cli.env("CONTRAIL__SCHEDULER__LOOP_INTERVAL_MS", "60000");
-    cli.dag("now", """
-        dag_id: now
-        schedule: null
-        start_date: 2026-01-01
-        paused: false
-        tasks:
-          - {task_id: t, type: noop}
-        """);
-    CliProcess.Background standalone = cli.start("standalone");
-    standalone.awaitOutput("Press Ctrl+C to stop.");
+    CliProcess.Background standalone = standaloneWithAMinuteBetweenLoops();
     Matcher m = Pattern.compile("api:\\s+(http://\\S+)/api/v2").matcher(standalone.stdout());
     assertThat(m.find()).as(standalone.toString()).isTrue();
     String url = m.group(1);
@@ -75,17 +65,7 @@ class TriggerStartsAtOnceE2eTest {
 
   @Test
   void onTheEmbeddedDatabaseARunTriggeredFromTheCliStartsBeforeTheNextLoop() throws Exception {
-    cli.env("CONTRAIL__SCHEDULER__LOOP_INTERVAL_MS", "60000");
-    cli.dag("now", """
-        dag_id: now
-        schedule: null
-        start_date: 2026-01-01
-        paused: false
-        tasks:
-          - {task_id: t, type: noop}
-        """);
-    CliProcess.Background standalone = cli.start("standalone");
-    standalone.awaitOutput("Press Ctrl+C to stop.");
+    standaloneWithAMinuteBetweenLoops();
     Instant until = Instant.now().plusSeconds(30);
     while (cli.call("dags", "list").stdout().lines().noneMatch(l -> l.startsWith("now "))) {
       assertThat(Instant.now()).as("DAG 'now' listed").isBefore(until);
@@ -98,6 +78,22 @@ class TriggerStartsAtOnceE2eTest {
     Duration queuedToStart = Duration.between(Instant.parse(run.get("queued_at").asText()),
         Instant.parse(run.get("start_date").asText()));
     assertThat(queuedToStart).as("%s", run).isLessThan(Duration.ofSeconds(5));
+  }
+
+  /** standalone with a one-task DAG 'now' and 60 s between loops, started. */
+  private CliProcess.Background standaloneWithAMinuteBetweenLoops() {
+    cli.env("CONTRAIL__SCHEDULER__LOOP_INTERVAL_MS", "60000");
+    cli.dag("now", """
+        dag_id: now
+        schedule: null
+        start_date: 2026-01-01
+        paused: false
+        tasks:
+          - {task_id: t, type: noop}
+        """);
+    CliProcess.Background standalone = cli.start("standalone");
+    standalone.awaitOutput("Press Ctrl+C to stop.");
+    return standalone;
   }
 
   private static JsonNode get(HttpClient http, String url, String token) throws Exception {
