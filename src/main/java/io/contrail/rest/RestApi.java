@@ -80,6 +80,9 @@ public final class RestApi {
     }
     String secret = api.jwtSecret().isEmpty() ? SecretFiles.readOrCreate(home.resolve(SECRET_KEY_FILE), 48)
         : api.jwtSecret();
+    // generated secrets are read here first: from now on they are masked like the configured ones
+    deps.masker().addSecret(adminPassword);
+    deps.masker().addSecret(secret);
     Accounts accounts = Accounts.of(api.adminUsername(), adminPassword, api.users());
     Authentication auth = new Authentication(accounts, new Tokens(secret, deps.clock()),
         authOff ? new Accounts.Account(api.adminUsername(), ApiRole.ADMIN) : null,

@@ -6,7 +6,9 @@ import io.contrail.secrets.SecretsMasker;
 
 /**
  * The secrets a process knows from the start, registered with its masker before anything is
- * printed: the configured database password and the password of the database URL, every
+ * printed: the configured database password and the password of the database URL, the configured
+ * API secrets ({@code [api] admin_password}, {@code [api] jwt_secret}, {@code [worker]
+ * log_server_secret}; the generated ones are registered by the API when it reads them), every
  * {@code CONTRAIL__*} variable whose key looks secret, and the values of the OTLP exporter headers
  * ({@code OTEL_EXPORTER_OTLP_HEADERS="api-key=..."}: collectors authenticate with them).
  */
@@ -16,6 +18,9 @@ final class ProcessSecrets {
   static void register(SecretsMasker masker, ContrailConfig config, Environment env) {
     masker.addSecret(config.database().password());
     masker.addNamed("url", config.database().url());
+    masker.addSecret(config.api().adminPassword());
+    masker.addSecret(config.api().jwtSecret());
+    masker.addSecret(config.worker().logServerSecret());
     env.variables().forEach((name, value) -> {
       if (name.startsWith("CONTRAIL__")) {
         masker.addNamed(name, value);
