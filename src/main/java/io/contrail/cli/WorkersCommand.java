@@ -7,7 +7,6 @@ import io.contrail.worker.WorkerListing;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -35,17 +34,7 @@ final class WorkersCommand extends ParentCommand {
         if (json) {
           List<Map<String, Object>> out = new ArrayList<>();
           for (WorkerStore.WorkerInfo w : workers) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("job_id", w.jobId());
-            m.put("hostname", w.hostname());
-            m.put("pid", w.pid());
-            m.put("queues", w.queues());
-            m.put("concurrency", w.concurrency());
-            m.put("running", w.running());
-            m.put("latest_heartbeat", String.valueOf(w.latestHeartbeat()));
-            m.put("state", w.state());
-            m.put("start_date", String.valueOf(w.startDate()));
-            out.add(m);
+            out.add(WorkerListing.view(w, t -> t));
           }
           c.json(out);
         } else {

@@ -6,7 +6,6 @@ import io.contrail.worker.WorkerListing;
 import io.javalin.http.Context;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -49,16 +48,6 @@ final class WorkerEndpoints implements Routes.Group {
   }
 
   static Map<String, Object> view(WorkerInfo w) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("job_id", w.jobId());
-    m.put("hostname", w.hostname());
-    m.put("pid", w.pid());
-    m.put("queues", w.queues());
-    m.put("concurrency", w.concurrency());
-    m.put("running", w.running());
-    m.put("state", w.state());
-    m.put("latest_heartbeat", Wire.time(w.latestHeartbeat()));
-    m.put("start_date", Wire.time(w.startDate()));
-    return m;
+    return WorkerListing.view(w, Wire::time);
   }
 }

@@ -4,7 +4,10 @@ import io.contrail.storage.WorkerStore;
 import io.contrail.storage.WorkerStore.WorkerInfo;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The distributed workers as {@code contrail workers list}, {@code GET /api/v2/contrail/workers}
@@ -49,5 +52,23 @@ public final class WorkerListing {
           .max(Instant::compareTo).orElse(null);
       return new Health(healthy, workers.size(), latest);
     }
+  }
+
+  /**
+   * A worker as the CLI's {@code --json} and the API show it: the same fields in the same order,
+   * the times written by {@code time} (each output's own time format).
+   */
+  public static Map<String, Object> view(WorkerInfo w, Function<Instant, Object> time) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("job_id", w.jobId());
+    m.put("hostname", w.hostname());
+    m.put("pid", w.pid());
+    m.put("queues", w.queues());
+    m.put("concurrency", w.concurrency());
+    m.put("running", w.running());
+    m.put("state", w.state());
+    m.put("latest_heartbeat", w.latestHeartbeat() == null ? null : time.apply(w.latestHeartbeat()));
+    m.put("start_date", w.startDate() == null ? null : time.apply(w.startDate()));
+    return m;
   }
 }
