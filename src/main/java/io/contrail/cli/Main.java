@@ -11,7 +11,10 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -30,12 +33,19 @@ import picocli.CommandLine.ScopeType;
     description = "A workflow orchestrator whose every run leaves a trail.",
     footer = {"", "Exit codes: 0 success, 1 the run or check failed, 2 bad input or configuration,",
         "3 the environment is not usable (database unreachable, port taken), 70 internal error.",
-        "`contrail help COMMAND [SUBCOMMAND]` or `contrail COMMAND --help` describes one command."},
-    subcommands = {StandaloneCommand.class, SchedulerCommand.class, ApiServerCommand.class, DbCommand.class, DagsCommand.class,
-        RunsCommand.class, TasksCommand.class, PoolsCommand.class, TracesCommand.class, BenchCommand.class,
-        WorkerCommand.class, WorkersCommand.class,
-        HelpCommand.class})
+        "`contrail help COMMAND [SUBCOMMAND]` or `contrail COMMAND --help` describes one command."})
 public final class Main implements Callable<Integer> {
+  /**
+   * The commands, in the order usage lists them. Only the one a command line names is built (picocli
+   * reflects over every option of every command it is given, and its classes cannot be archived by
+   * CDS: that was most of a short command's start-up); usage, {@code help} and a name that matches
+   * none get them all.
+   */
+  static final Map<String, Class<?>> COMMANDS = commands(StandaloneCommand.class, SchedulerCommand.class,
+      ApiServerCommand.class, DbCommand.class, DagsCommand.class, RunsCommand.class, TasksCommand.class,
+      PoolsCommand.class, TracesCommand.class, BenchCommand.class, WorkerCommand.class, WorkersCommand.class,
+      HelpCommand.class);
+
   /** The commands that run until stopped and log as servers do. */
   static final List<String> SERVER_COMMANDS = List.of("standalone", "scheduler", "api-server", "worker");
 
@@ -118,7 +128,7 @@ public final class Main implements Callable<Integer> {
       org.slf4j.bridge.SLF4JBridgeHandler.removeHandlersForRootLogger();
       org.slf4j.bridge.SLF4JBridgeHandler.install();
     }
-    CommandLine cli = commandLine(env);
+    CommandLine cli = commandLine(env, args);
     cli.setOut(out);
     cli.setErr(err);
     int code = cli.execute(args);
@@ -127,12 +137,41 @@ public final class Main implements Callable<Integer> {
     return code;
   }
 
-  /** The command tree, with the exit-code and error-message policy of {@link ExitCodes}. */
+  /** The whole command tree, with the exit-code and error-message policy of {@link ExitCodes}. */
   static CommandLine commandLine(Environment env) {
+    return commandLine(env, new String[0]);
+  }
+
+  /** The command tree {@code args} need: the command they name, or all of them. */
+  static CommandLine commandLine(Environment env, String... args) {
     CommandLine cli = new CommandLine(new Main(env));
+    Class<?> named = COMMANDS.get(firstCommand(args));
+    if (named != null && named != HelpCommand.class) {
+      cli.addSubcommand(named);
+    } else {
+      COMMANDS.values().forEach(cli::addSubcommand);
+    }
     cli.setExecutionExceptionHandler(ExitCodes::handle);
     cli.setParameterExceptionHandler(ExitCodes::badUsage);
     return cli;
+  }
+
+  /** The first argument that is not one of the top-level options (none of which takes a value). */
+  private static String firstCommand(String... args) {
+    for (String a : args) {
+      if (!a.startsWith("-")) {
+        return a;
+      }
+    }
+    return "";
+  }
+
+  private static Map<String, Class<?>> commands(Class<?>... classes) {
+    Map<String, Class<?>> byName = new LinkedHashMap<>();
+    for (Class<?> c : classes) {
+      byName.put(c.getAnnotation(Command.class).name(), c);
+    }
+    return Collections.unmodifiableMap(byName);
   }
 
   /** A mistake in what the user asked for, reported as one line and exit code 2. */
