@@ -47,10 +47,14 @@ public final class Bench {
     Map<String, Object> figures = new LinkedHashMap<>();
     figures.put("scenario", scenario);
     figures.put("db", db);
+    // what the figures were measured on: the JDK and the collector of this process
+    figures.put("jdk", Runtime.version() + " (" + System.getProperty("java.vm.name") + ")");
+    figures.put("gc", String.join(", ", java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().stream()
+        .map(java.lang.management.GarbageCollectorMXBean::getName).toList()));
     try (BenchEnvironment env = new BenchEnvironment(environment, db, parallelism)) {
       figures.put("parallelism", env.config(Map.of()).core().parallelism());
       Map<String, Object> r = switch (scenario) {
-        case "throughput" -> Scenarios.throughput(env, tasks == null ? 1000 : tasks, shell, Map.of());
+        case "throughput" -> Scenarios.throughput(env, tasks == null ? 1000 : tasks, shell, rounds, Map.of());
         case "latency" -> Scenarios.latency(env, chain, Map.of());
         case "db-ceiling" -> Scenarios.dbCeiling(env, tasks == null ? 10_000 : tasks);
         case "overhead" -> Overhead.run(env, tasks == null ? 1000 : tasks, rounds, projectDir);
