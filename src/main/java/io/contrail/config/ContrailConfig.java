@@ -191,6 +191,9 @@ public record ContrailConfig(
           String jwtSecret,
       @Key(value = "86400", comment = "seconds a token from /auth/token stays valid") int jwtExpirationTime,
       @Key(value = "3600", comment = "seconds a token from /auth/token/cli stays valid") int jwtCliExpirationTime,
+      @Key(value = "5", comment = "failed logins one client address may make within login_rate_window_seconds before"
+          + " its next attempts are refused (429) until the oldest leaves the window; 0: no limit") int loginRateLimit,
+      @Key(value = "40", comment = "the window of login_rate_limit, in seconds") int loginRateWindowSeconds,
       @Key(value = "", comment = "origins CORS allows, comma-separated; empty: CORS off") String accessControlAllowOrigins,
       @Key(value = "1048576", comment = "largest request body accepted, in bytes") int maxRequestBodyBytes,
       @Key(value = "", comment = "e.g. http://localhost:16686/trace/{trace_id}") String traceUrlTemplate) {
@@ -199,7 +202,8 @@ public record ContrailConfig(
       // configs get logged at start-up: passwords, hashes and the signing key must not end up in the log
       return "Api[host=" + host + ", port=" + port + ", baseUrl=" + baseUrl + ", auth=" + auth + ", adminUsername="
           + adminUsername + ", adminPassword=***, users=***, jwtSecret=***, jwtExpirationTime=" + jwtExpirationTime
-          + ", jwtCliExpirationTime=" + jwtCliExpirationTime + ", accessControlAllowOrigins="
+          + ", jwtCliExpirationTime=" + jwtCliExpirationTime + ", loginRateLimit=" + loginRateLimit
+          + ", loginRateWindowSeconds=" + loginRateWindowSeconds + ", accessControlAllowOrigins="
           + accessControlAllowOrigins + ", maxRequestBodyBytes=" + maxRequestBodyBytes + "]";
     }
   }

@@ -2,6 +2,7 @@ package io.contrail.rest;
 
 import io.contrail.rest.auth.Accounts;
 import io.contrail.rest.auth.ApiRole;
+import io.contrail.rest.auth.LoginThrottle;
 import io.contrail.rest.auth.Tokens;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
@@ -20,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * Bearer <token>} — 401 without a valid one, 403 when the account's role does not allow the method.
  * With {@code [api] auth = none} (loopback only) every request is the admin account's. Routes
  * outside {@code /api/} and {@code /auth/} are the web UI's, which checks its own session cookie
- * (holding a token of this class) through {@link #accountOf} and {@link #login}.
+ * (holding a token of this class) through {@link #accountOf} and {@link #login}. Both logins share
+ * one {@link LoginThrottle}: an address that failed too often is answered 429 with Retry-After.
  */
 public final class Authentication {
   private static final Logger LOG = LoggerFactory.getLogger(Authentication.class);
@@ -33,9 +35,12 @@ public final class Authentication {
   private final Accounts.Account anonymous;
   private final Duration lifetime;
   private final Duration cliLifetime;
+  private final LoginThrottle throttle;
 
   /** @param anonymous the account of every request when authentication is off, else null */
-  Authentication(Accounts accounts, Tokens tokens, Accounts.Account anonymous, Duration lifetime, Duration cliLifetime) {
+  Authentication(Accounts accounts, Tokens tokens, Accounts.Account anonymous, Duration lifetime, Duration cliLifetime,
+      LoginThrottle throttle) {
+    this.throttle = throttle;
     this.accounts = accounts;
     this.tokens = tokens;
     this.anonymous = anonymous;
@@ -96,15 +101,54 @@ public final class Authentication {
     return Optional.ofNullable(anonymous);
   }
 
-  /** A token for the account of this name and password (the web UI's login form); empty when refused. */
+  /**
+   * A token for the account of this name and password (the web UI's login form); empty when refused.
+   *
+   * @throws TooManyLogins when {@code from} failed too often of late (nothing was checked)
+   */
   public Optional<String> login(String username, String password, String from) {
+    return authenticate(username, password, from).map(a -> tokens.issue(a, lifetime));
+  }
+
+  /** A login refused unchecked: its address failed too often; it may try again after {@link #retryAfter}. */
+  public static final class TooManyLogins extends RuntimeException {
+    private final Duration retryAfter;
+
+    TooManyLogins(Duration retryAfter) {
+      super("Too many failed logins from this address; try again in " + seconds(retryAfter) + " s", null, false, false);
+      this.retryAfter = retryAfter;
+    }
+
+    public Duration retryAfter() {
+      return retryAfter;
+    }
+
+    /** Whole seconds, rounded up (what Retry-After carries). */
+    public long retryAfterSeconds() {
+      return seconds(retryAfter);
+    }
+
+    private static long seconds(Duration d) {
+      return Math.max(1, (d.toMillis() + 999) / 1000);
+    }
+  }
+
+  private Optional<Accounts.Account> authenticate(String username, String password, String from) {
+    Optional<Duration> wait = throttle.waitFor(from);
+    if (wait.isPresent()) {
+      LOG.info("login of '{}' from {} refused unchecked: too many failed logins from there", Ids.printable(username),
+          from);
+      throw new TooManyLogins(wait.get());
+    }
     Optional<Accounts.Account> account = accounts.authenticate(username, password);
     if (account.isEmpty()) {
+      throttle.failed(from);
       LOG.info("login refused for '{}' from {}", Ids.printable(username), from);
-      return Optional.empty();
+    } else {
+      throttle.succeeded(from);
+      LOG.info("login of '{}' ({}) from {}", username, account.get().role().id(), from);
     }
-    LOG.info("login of '{}' ({}) from {}", username, account.get().role().id(), from);
-    return Optional.of(tokens.issue(account.get(), lifetime));
+    return account;
   }
 
   /** How long a web session lasts: the token lifetime. */
@@ -140,12 +184,16 @@ public final class Authentication {
     if (username.isEmpty() || password.isEmpty()) {
       throw ApiException.badRequest("Username and password must be provided");
     }
-    Optional<Accounts.Account> account = accounts.authenticate(username, password);
+    Optional<Accounts.Account> account;
+    try {
+      account = authenticate(username, password, ctx.ip());
+    } catch (TooManyLogins e) {
+      ctx.header("Retry-After", String.valueOf(e.retryAfterSeconds()));
+      throw new ApiException(429, e.getMessage());
+    }
     if (account.isEmpty()) {
-      LOG.info("login refused for '{}' from {}", Ids.printable(username), ctx.ip());
       throw ApiException.unauthorized("Invalid credentials");
     }
-    LOG.info("login of '{}' ({}) from {}", username, account.get().role().id(), ctx.ip());
     Responses.json(ctx, 201, Map.of("access_token", tokens.issue(account.get(), tokenLifetime)));
   }
 }

@@ -7,6 +7,7 @@ import io.contrail.operations.RunCreator;
 import io.contrail.operations.RunOperations;
 import io.contrail.rest.auth.Accounts;
 import io.contrail.rest.auth.ApiRole;
+import io.contrail.rest.auth.LoginThrottle;
 import io.contrail.rest.auth.SecretFiles;
 import io.contrail.rest.auth.Tokens;
 import io.contrail.secrets.SecretsMasker;
@@ -86,7 +87,8 @@ public final class RestApi {
     Accounts accounts = Accounts.of(api.adminUsername(), adminPassword, api.users());
     Authentication auth = new Authentication(accounts, new Tokens(secret, deps.clock()),
         authOff ? new Accounts.Account(api.adminUsername(), ApiRole.ADMIN) : null,
-        Duration.ofSeconds(api.jwtExpirationTime()), Duration.ofSeconds(api.jwtCliExpirationTime()));
+        Duration.ofSeconds(api.jwtExpirationTime()), Duration.ofSeconds(api.jwtCliExpirationTime()),
+        new LoginThrottle(api.loginRateLimit(), Duration.ofSeconds(api.loginRateWindowSeconds()), deps.clock()));
     Stores stores = deps.stores();
     Database db = deps.database();
     DagQueries dagQueries = Stores.dagQueries(db);

@@ -117,7 +117,16 @@ public final class WebUi {
       Layout.login(ctx, base, "Enter a username and a password.", next);
       return;
     }
-    if (!session.login(ctx, username, password)) {
+    boolean in;
+    try {
+      in = session.login(ctx, username, password);
+    } catch (Authentication.TooManyLogins e) {
+      ctx.status(429);
+      ctx.header("Retry-After", String.valueOf(e.retryAfterSeconds()));
+      Layout.login(ctx, base, e.getMessage() + ".", next);
+      return;
+    }
+    if (!in) {
       ctx.status(401);
       Layout.login(ctx, base, "Wrong username or password.", next);
       return;

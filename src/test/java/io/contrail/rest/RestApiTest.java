@@ -122,6 +122,33 @@ class RestApiTest {
   }
 
   @Test
+  void anAddressThatFailsTooManyLoginsIsAnswered429UntilTheWindowPassesThenLogsIn(@TempDir Path other) throws Exception {
+    RestApi.Started shared = api;
+    InProcessContrail sharedContrail = contrail;
+    try {
+      String limited = start(other, Map.of("CONTRAIL__API__LOGIN_RATE_LIMIT", "3",
+          "CONTRAIL__API__LOGIN_RATE_WINDOW_SECONDS", "2", "CONTRAIL__API__ADMIN_PASSWORD", "right-pw"));
+      for (int i = 0; i < 3; i++) {
+        assertThat(send(post(limited + "/auth/token", null, "{\"username\": \"admin\", \"password\": \"guess-" + i
+            + "\"}")).statusCode()).isEqualTo(401);
+      }
+      HttpResponse<String> refused = send(post(limited + "/auth/token", null,
+          "{\"username\": \"admin\", \"password\": \"right-pw\"}"));
+      assertThat(refused.statusCode()).as("even the right password is not checked now").isEqualTo(429);
+      assertThat(refused.headers().firstValue("Retry-After").map(Integer::parseInt)).hasValueSatisfying(
+          s -> assertThat(s).isBetween(1, 2));
+      assertThat(JSON.readTree(refused.body()).get("detail").asText()).startsWith("Too many failed logins");
+      Thread.sleep(2_100);
+      assertThat(login(limited, "admin", "right-pw")).isNotBlank();
+    } finally {
+      api.close();
+      contrail.close();
+      api = shared;
+      contrail = sharedContrail;
+    }
+  }
+
+  @Test
   void withoutATokenOrWithAWrongPasswordTheAnswerIs401AndAViewerMayReadButNotTrigger() throws Exception {
     HttpResponse<String> noToken = send(get(url + "/api/v2/dags", null));
     assertThat(noToken.statusCode()).isEqualTo(401);

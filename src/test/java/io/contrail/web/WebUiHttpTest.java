@@ -13,6 +13,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -204,5 +205,30 @@ class WebUiHttpTest {
     assertThat(r.statusCode()).as("the API wants its bearer token, not the page's cookie").isEqualTo(401);
     assertThat(api.server().routes()).noneMatch(route -> route.path().startsWith("/dags"));
     assertThat(String.join("\n", api.banner())).contains("ui:        " + url + "/");
+  }
+
+  @Test
+  void theLoginFormRefusesAnAddressThatFailedTooOftenWith429() throws Exception {
+    InProcessContrail limited = new InProcessContrail(java.nio.file.Files.createTempDirectory("contrail-ui-throttle-"))
+        .set("CONTRAIL__API__ADMIN_PASSWORD", "admin-pw").set("CONTRAIL__API__LOGIN_RATE_LIMIT", "2");
+    Contrail c = limited.contrail();
+    try (RestApi.Started other = RestApi.start(new RestApi.Deps(c.config(), c.otel(), c.database(), c.stores(),
+        c.runCreator(), c.operations(), c.clock(), c.tracer(), c.masker()), 0)) {
+      String form = "username=admin&password=";
+      for (String guess : List.of("guess-1", "guess-2")) {
+        assertThat(send(HttpRequest.newBuilder(URI.create(other.server().url() + "/login"))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .POST(HttpRequest.BodyPublishers.ofString(form + guess)).build()).statusCode()).isEqualTo(401);
+      }
+      HttpResponse<String> refused = send(HttpRequest.newBuilder(URI.create(other.server().url() + "/login"))
+          .header("Content-Type", "application/x-www-form-urlencoded")
+          .POST(HttpRequest.BodyPublishers.ofString(form + "admin-pw")).build());
+      assertThat(refused.statusCode()).isEqualTo(429);
+      assertThat(refused.headers().firstValue("Set-Cookie")).isEmpty();
+      assertThat(refused.headers().firstValue("Retry-After")).isPresent();
+      assertThat(refused.body()).contains("Too many failed logins from this address");
+    } finally {
+      limited.close();
+    }
   }
 }
