@@ -2,6 +2,7 @@ package io.contrail.web;
 
 import static io.contrail.web.Html.f;
 
+import io.contrail.analysis.AnsiHtml;
 import io.contrail.api.TaskDefinition;
 import io.contrail.logserver.AttemptLogReader;
 import io.contrail.operations.ClearRequest;
@@ -114,7 +115,7 @@ final class TaskPages {
     return f("<pre id=\"log\" class=\"log\" data-live=\"{}\"{}>{}</pre>", live,
         live ? f(" hx-get=\"{}/log?try={}\" hx-trigger=\"every 1s\" hx-swap=\"outerHTML\"", href, t.tryNumber()) : Html.EMPTY,
         text.isEmpty() ? f("<span class=\"muted\">{}</span>", live ? "(waiting for output…)" : "(no log)")
-            : Html.raw(AnsiText.toHtml(text)));
+            : Html.raw(AnsiHtml.toHtml(text)));
   }
 
   void logFile(WebUi.Req r) {

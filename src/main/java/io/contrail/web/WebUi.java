@@ -1,5 +1,6 @@
 package io.contrail.web;
 
+import io.contrail.analysis.AnsiHtml;
 import io.contrail.config.ContrailConfig;
 import io.contrail.operations.OperationException;
 import io.contrail.operations.RunCreator;
@@ -196,7 +197,13 @@ public final class WebUi {
     }
     try (InputStream in = WebUi.class.getResourceAsStream(name)) {
       ctx.header("Cache-Control", "max-age=3600");
-      ctx.contentType(type).result(in.readAllBytes());
+      byte[] body = in.readAllBytes();
+      if (name.equals("contrail.css")) {
+        // the log's colour classes, with contrail.css's palette for the dark log pane
+        body = (AnsiHtml.CSS + new String(body, java.nio.charset.StandardCharsets.UTF_8))
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      }
+      ctx.contentType(type).result(body);
     }
   }
 }

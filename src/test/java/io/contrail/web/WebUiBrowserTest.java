@@ -208,7 +208,9 @@ class WebUiBrowserTest {
     assertThat(browser.js("return window.__sameDocument")).isEqualTo(true);
     assertThat(all("#log b")).as("markup in a log line stays text").isEmpty();
     browser.get(url + "/dags/web_flow/runs/" + RUN + "/tasks/extract");
-    assertThat(find("#log span.ansi-green").getText()).as("ANSI colours shown").isEqualTo("extracted");
+    assertThat(find("#log span.ansi-fg-2").getText()).as("ANSI colours shown").isEqualTo("extracted");
+    assertThat(browser.js("return getComputedStyle(document.querySelector('#log span.ansi-fg-2')).color"))
+        .as("in the log pane's green").isEqualTo("rgb(95, 211, 122)");
     assertThat(find("#log").getText()).contains("extracted 42 rows").doesNotContain("\u001b");
   }
 
