@@ -230,6 +230,24 @@ def proc_table():
     return table
 
 
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(roots) -> float:
+    """utime + stime of a process tree, with the children each member reaped (cutime + cstime):
+    the difference between two calls is the CPU the tree used in between, short-lived task
+    processes included."""
+    total = 0
+    for pid in tree(proc_table(), roots):
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            total += sum(int(x) for x in fields[11:15])
+        except (OSError, IndexError, ValueError):
+            continue
+    return total / CLK_TCK
+
+
 def tree(table, roots):
     children = {}
     for pid, (ppid, _, _) in table.items():
@@ -571,6 +589,7 @@ def main():
     ap.add_argument("--parallelism", type=int, default=32, help="[core] parallelism of both (default 32, both defaults)")
     ap.add_argument("--max-active-tasks", type=int, default=16, help="per DAG, both (default 16, both defaults)")
     ap.add_argument("--poll-ms", type=float, default=50)
+    ap.add_argument("--idle-s", type=float, default=10, help="idle window before the runs in which each system's CPU use is measured")
     ap.add_argument("--run-timeout", type=float, default=600)
     ap.add_argument("--start-timeout", type=float, default=300)
     ap.add_argument("--freeze", help="the Airflow environment's pip freeze, to record its versions")
@@ -593,7 +612,7 @@ def main():
                "host": {"cpus": os.cpu_count(), "machine": platform.machine(), "kernel": platform.release(),
                         "python": platform.python_version(), "loadavg_start": loadavg()},
                "settings": {k: getattr(a, k) for k in ("pairs", "warmup", "wide", "chain", "parallelism",
-                                                       "max_active_tasks", "poll_ms")}}
+                                                       "max_active_tasks", "poll_ms", "idle_s")}}
     if a.freeze and Path(a.freeze).exists():
         results["airflow_environment"] = [line for line in Path(a.freeze).read_text().splitlines()
                                           if re.match(r"(?i)^(apache-airflow|psycopg|sqlalchemy|uvicorn|fastapi)", line)]
@@ -614,6 +633,14 @@ def main():
               f" -> DAGs ready {results[CONTRAIL]['start_to_dags_ready_s']} s; {jvm.get('jdk')}, GC {jvm.get('gc')}",
               flush=True)
 
+        roots = {AIRFLOW: af_roots, CONTRAIL: ct_roots}
+        print(f"idle for {a.idle_s} s: CPU of each system with nothing to run ...", flush=True)
+        before = {k: cpu_seconds(v) for k, v in roots.items()}
+        time.sleep(a.idle_s)
+        results["idle_cpu_percent"] = {k: round(100 * (cpu_seconds(v) - before[k]) / a.idle_s, 1)
+                                       for k, v in roots.items()}
+        print(f"  idle CPU: Airflow {results['idle_cpu_percent'][AIRFLOW]} %,"
+              f" Contrail {results['idle_cpu_percent'][CONTRAIL]} % of one core", flush=True)
         sampler = RssSampler({AIRFLOW: af_roots, CONTRAIL: ct_roots}, results["postgres"]["postmaster_pid"])
         sampler.start()
         apis = {AIRFLOW: af_api, CONTRAIL: ct_api}
@@ -627,7 +654,9 @@ def main():
                 pair = {"pair": i - a.warmup + 1 if i >= a.warmup else None, "warmup": i < a.warmup, "order": order}
                 for system in order:
                     procs.check_alive()
+                    cpu0 = cpu_seconds(roots[system])
                     pair[system] = trigger_and_wait(apis[system], dag_id, a.poll_ms / 1000, a.run_timeout)
+                    pair[system]["cpu_s"] = round(cpu_seconds(roots[system]) - cpu0, 2)
                     if pair[system]["state"] != "success":
                         raise RuntimeError(f"{system} {dag_id} run {pair[system]['run_id']} ended {pair[system]['state']}:"
                                            f" {pair[system]['task_states']}")
@@ -643,6 +672,7 @@ def main():
                 summary[system] = {
                     "trigger_to_success_s": mmm([r[system]["trigger_to_end_s"] for r in measured]),
                     "api_queued_to_end_s": mmm([r[system]["api_queued_to_end_s"] for r in measured]),
+                    "cpu_s_per_run": mmm([r[system]["cpu_s"] for r in measured]),
                     "task_duration_ms_p50": mmm([r[system].get("task_duration_ms_p50") for r in measured])}
                 if kind == "chain":
                     summary[system]["gap_ms_p50"] = mmm([r[system].get("gap_ms_p50") for r in measured])
@@ -690,9 +720,13 @@ def report(r):
         print(f"  {'Airflow':10}{fmt(s[AIRFLOW]['trigger_to_success_s'], digits=3)}")
         print(f"  {'Contrail':10}{fmt(s[CONTRAIL]['trigger_to_success_s'], digits=3)}")
         print(f"  {'ratio':10}{fmt(s['ratio_airflow_over_contrail'], unit='x', digits=1)}  (Airflow / Contrail, per pair)")
+        print(f"  CPU per run (the system's process tree, tasks included): Airflow {fmt(s[AIRFLOW]['cpu_s_per_run'], unit='CPU-s')},"
+              f" Contrail {fmt(s[CONTRAIL]['cpu_s_per_run'], unit='CPU-s')}")
         if "gap_ratio" in s:
             print(f"  task-to-task gap p50: Airflow {fmt(s[AIRFLOW]['gap_ms_p50'], unit='ms', digits=1)},"
                   f" Contrail {fmt(s[CONTRAIL]['gap_ms_p50'], unit='ms', digits=1)}; ratio {fmt(s['gap_ratio'], unit='x', digits=0)}")
+    print(f"idle CPU (% of one core, {r['settings']['idle_s']} s before the runs): Airflow {r['idle_cpu_percent'][AIRFLOW]},"
+          f" Contrail {r['idle_cpu_percent'][CONTRAIL]}")
     m = r["memory"]
     for system in (AIRFLOW, CONTRAIL):
         print(f"peak RSS {system:9}{m[system]['peak_rss_mib']:>9} MiB over {m[system]['processes_at_peak']} processes"
