@@ -24,10 +24,10 @@ final class BenchCommand implements Callable<Integer> {
 
   @Parameters(paramLabel = "SCENARIO", description = "throughput, latency, db-ceiling, overhead, memory, outbox, api, trigger, distributed or distributed-latency") String scenario;
   @Option(names = "--db", paramLabel = "DB", description = "h2 (embedded default) or postgres (embedded, fsync on); default h2, postgres for the distributed scenarios (which run on PostgreSQL only)") String db;
-  @Option(names = "--tasks", paramLabel = "N", description = "Tasks per run (throughput/db-ceiling/overhead default 1000, memory default 10000, outbox default 2000); api: runs of one DAG beside 1000 DAGs (default 100000); trigger: triggers per phase (default 200); distributed: noop tasks per round (default 10000), shell tasks a tenth of it (default 1000).") Integer tasks;
+  @Option(names = "--tasks", paramLabel = "N", description = "Tasks per run (throughput/db-ceiling default 1000, overhead 5000, memory default 10000, outbox default 2000); api: runs of one DAG beside 1000 DAGs (default 100000); trigger: triggers per phase (default 200); distributed: noop tasks per round (default 10000), shell tasks a tenth of it (default 1000).") Integer tasks;
   @Option(names = "--chain", paramLabel = "N", defaultValue = "200", description = "Length of the latency chain, latency and distributed-latency (default ${DEFAULT-VALUE}).") int chain;
   @Option(names = "--shell", description = "throughput: shell tasks running `true` instead of noop.") boolean shell;
-  @Option(names = "--rounds", paramLabel = "N", defaultValue = "3", description = "overhead: rounds of off/traced/receiver-down; outbox: traced runs per history size; distributed, distributed-latency: measured rounds after one cold round (default ${DEFAULT-VALUE}).") int rounds;
+  @Option(names = "--rounds", paramLabel = "N", description = "overhead: measured rounds of off/traced/receiver-down after a warm-up round (default 7); outbox: traced runs per history size; distributed, distributed-latency: measured rounds after one cold round (default 3).") Integer rounds;
   @Option(names = "--workers", paramLabel = "N[,N...]", split = ",", defaultValue = "1,2,4",
       description = "distributed: worker processes to measure with, each count on fresh processes; distributed-latency: the first count (default ${DEFAULT-VALUE}).")
   List<Integer> workers;
@@ -64,6 +64,9 @@ final class BenchCommand implements Callable<Integer> {
       UserInput.atLeast("--parallelism", parallelism, 1);
     }
     UserInput.atLeast("--chain", chain, 2);
+    if (rounds == null) {
+      rounds = scenario.equals("overhead") ? 7 : 3;
+    }
     UserInput.atLeast("--rounds", rounds, 1);
     UserInput.atLeast("--runs", runs, 1);
     for (int h : history) {
