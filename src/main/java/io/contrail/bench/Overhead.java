@@ -62,7 +62,7 @@ final class Overhead {
     List<Double> ratioDown = new ArrayList<>();
     try (OtlpReceiver receiver = new OtlpReceiver(projectDir, true)) {
       for (Mode m : Mode.values()) {
-        round(env, tasks, m, receiver, deadPort); // warm-up, not recorded
+        progress("warm-up", m, round(env, tasks, m, receiver, deadPort)); // not recorded
       }
       Mode[] modes = Mode.values();
       for (int i = 0; i < rounds; i++) {
@@ -70,6 +70,7 @@ final class Overhead {
         for (int j = 0; j < modes.length; j++) {
           Mode m = modes[(i + j) % modes.length];
           thisRound.put(m, round(env, tasks, m, receiver, deadPort));
+          progress("round " + (i + 1) + "/" + rounds, m, thisRound.get(m));
         }
         thisRound.forEach((m, r) -> byMode.get(m).add(r));
         double off = thisRound.get(Mode.OFF).tasksPerSecond();
@@ -106,6 +107,12 @@ final class Overhead {
     r.put("ratio_of_medians_receiver_down", Scenarios.round(median(tps(byMode.get(Mode.RECEIVER_DOWN)))
         / median(tps(byMode.get(Mode.OFF))), 3));
     return r;
+  }
+
+  /** One line per round on stderr, with the time, so a long run shows where it is (and a profile can be cut by mode). */
+  private static void progress(String round, Mode mode, Round r) {
+    System.err.printf("%s overhead %s %s: %.1f tasks/s, %.3f CPU-ms/task%n", java.time.Instant.now(), round, mode.id,
+        r.tasksPerSecond(), r.cpuMsPerTask());
   }
 
   private static List<Double> tps(List<Round> rounds) {
