@@ -413,7 +413,7 @@ final class JdbcRunStore implements RunStore {
 
   @Override
   public List<TaskAttempt> attempts(RunKey key, Collection<String> taskIds) {
-    return ByTaskIds.query(sql, "SELECT " + ATTEMPT_COLUMNS + " FROM task_instance_history", "task_id, try_number",
+    return ByTaskIds.query(sql, "SELECT " + ATTEMPT_COLUMNS + " FROM task_instance_history", "try_number",
         key, taskIds, JdbcRunStore::mapAttempt);
   }
 
@@ -502,7 +502,7 @@ final class JdbcRunStore implements RunStore {
   @Override
   public List<TaskInstance> taskSegments(RunKey key, Collection<String> taskIds) {
     return ByTaskIds.query(sql, "SELECT " + JdbcSegments.TASK_SEGMENT_COLUMNS + " FROM task_run_segment",
-        "task_id, end_date", key, taskIds, JdbcSegments::mapTaskSegment);
+        "end_date", key, taskIds, JdbcSegments::mapTaskSegment);
   }
 
   @Override
