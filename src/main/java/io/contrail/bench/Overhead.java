@@ -49,7 +49,9 @@ final class Overhead {
 
   private Overhead() {}
 
-  static Map<String, Object> run(BenchEnvironment env, int tasks, int rounds, Path projectDir) throws Exception {
+  /** @param telemetryConfig CONTRAIL__ overrides of the two telemetry-on modes (--config), over the scenario's */
+  static Map<String, Object> run(BenchEnvironment env, int tasks, int rounds, Path projectDir,
+      Map<String, String> telemetryConfig) throws Exception {
     int deadPort;
     try (ServerSocket s = new ServerSocket(0)) {
       deadPort = s.getLocalPort(); // closed again at once: nothing listens there
@@ -62,14 +64,14 @@ final class Overhead {
     List<Double> ratioDown = new ArrayList<>();
     try (OtlpReceiver receiver = new OtlpReceiver(projectDir, true)) {
       for (Mode m : Mode.values()) {
-        progress("warm-up", m, round(env, tasks, m, receiver, deadPort)); // not recorded
+        progress("warm-up", m, round(env, tasks, m, receiver, deadPort, telemetryConfig)); // not recorded
       }
       Mode[] modes = Mode.values();
       for (int i = 0; i < rounds; i++) {
         Map<Mode, Round> thisRound = new EnumMap<>(Mode.class);
         for (int j = 0; j < modes.length; j++) {
           Mode m = modes[(i + j) % modes.length];
-          thisRound.put(m, round(env, tasks, m, receiver, deadPort));
+          thisRound.put(m, round(env, tasks, m, receiver, deadPort, telemetryConfig));
           progress("round " + (i + 1) + "/" + rounds, m, thisRound.get(m));
         }
         thisRound.forEach((m, r) -> byMode.get(m).add(r));
@@ -85,6 +87,7 @@ final class Overhead {
     r.put("gc", ManagementFactory.getGarbageCollectorMXBeans().stream().map(GarbageCollectorMXBean::getName)
         .collect(Collectors.joining(", ")));
     r.put("warm", "yes: one unrecorded warm-up round of each mode first");
+    r.put("telemetry_config", telemetryConfig);
     r.put("order", "rotating per round: off, traced, receiver_down; then traced, receiver_down, off; ...");
     for (Mode m : Mode.values()) {
       List<Round> rs = byMode.get(m);
@@ -120,12 +123,12 @@ final class Overhead {
   }
 
   /** One run of {@code tasks} noop tasks in a process of its own with the mode's telemetry. */
-  private static Round round(BenchEnvironment env, int tasks, Mode mode, OtlpReceiver receiver, int deadPort)
-      throws InterruptedException {
+  private static Round round(BenchEnvironment env, int tasks, Mode mode, OtlpReceiver receiver, int deadPort,
+      Map<String, String> telemetryConfig) throws InterruptedException {
     Map<String, String> overrides = switch (mode) {
       case OFF -> Map.of();
-      case TRACED -> telemetryOn(receiver.grpcPort());
-      case RECEIVER_DOWN -> telemetryOn(deadPort);
+      case TRACED -> telemetryOn(receiver.grpcPort(), telemetryConfig);
+      case RECEIVER_DOWN -> telemetryOn(deadPort, telemetryConfig);
     };
     long expected = 1 + 2L * tasks; // the run, each task_run and its one attempt
     DagRun run;
@@ -173,13 +176,14 @@ final class Overhead {
     return new Round(tasks / seconds, cpuMs / tasks, receiverCpuMs / tasks, spans);
   }
 
-  private static Map<String, String> telemetryOn(int port) {
+  private static Map<String, String> telemetryOn(int port, Map<String, String> telemetryConfig) {
     Map<String, String> m = new LinkedHashMap<>();
     m.put("CONTRAIL__TRACES__OTEL_ON", "true");
     m.put("CONTRAIL__TRACES__OTEL_PORT", String.valueOf(port));
     m.put("CONTRAIL__METRICS__OTEL_ON", "true");
     m.put("CONTRAIL__METRICS__OTEL_PORT", String.valueOf(port));
     m.put("CONTRAIL__METRICS__OTEL_INTERVAL_MILLISECONDS", "1000");
+    m.putAll(telemetryConfig);
     return m;
   }
 
