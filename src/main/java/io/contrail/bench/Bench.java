@@ -57,7 +57,7 @@ public final class Bench {
         case "throughput" -> Scenarios.throughput(env, tasks == null ? 1000 : tasks, shell, rounds, Map.of());
         case "latency" -> Scenarios.latency(env, chain, Map.of());
         case "db-ceiling" -> Scenarios.dbCeiling(env, tasks == null ? 10_000 : tasks);
-        case "overhead" -> Overhead.run(env, tasks == null ? 1000 : tasks, rounds, projectDir);
+        case "overhead" -> Overhead.run(env, tasks == null ? 5000 : tasks, rounds, projectDir, processConfig);
         case "outbox" -> OutboxBench.run(env, history.stream().sorted().toList(), tasks == null ? 2000 : tasks, rounds,
             projectDir);
         case "memory" -> Scenarios.memory(env, runs, tasks == null ? 10_000 : tasks, Map.of(

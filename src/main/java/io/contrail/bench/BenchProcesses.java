@@ -140,6 +140,11 @@ final class BenchProcesses implements AutoCloseable {
     return ticks / TICKS_PER_SECOND;
   }
 
+  /** CPU seconds (user + system, and its ended children's) of one process so far; 0 when unreadable. */
+  static double cpuSeconds(long pid) {
+    return cpuTicks(pid).orElse(0) / TICKS_PER_SECOND;
+  }
+
   private static OptionalLong cpuTicks(long pid) {
     String[] f = statFields(Path.of("/proc", Long.toString(pid), "stat"));
     return f == null || f.length < 15 ? OptionalLong.empty() : OptionalLong.of(ticks(f));

@@ -1,6 +1,5 @@
 package io.contrail.bench;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.contrail.storage.Json;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -50,6 +49,11 @@ final class OtlpReceiver implements AutoCloseable {
     ProcessBuilder pb = new ProcessBuilder("node", projectDir.resolve("scripts/peers/otlp-receiver.js").toString())
         .redirectError(ProcessBuilder.Redirect.DISCARD);
     pb.environment().put("NODE_PATH", peers.resolve("node_modules").toString());
+    if (count) {
+      // spans counted per trace by the receiver itself: printing every span as JSON (and parsing it
+      // here) would cost more CPU on this machine than the telemetry being measured
+      pb.environment().put("OTLP_RECEIVER_PRINT", "span-counts");
+    }
     process = pb.start();
     BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
     String first = out.readLine();
@@ -78,18 +82,13 @@ final class OtlpReceiver implements AutoCloseable {
     try (r) {
       String line;
       while ((line = r.readLine()) != null) {
-        if (!count || !line.startsWith("{") || !line.contains("\"resourceSpans\"")) {
+        if (!count || !line.startsWith("{\"spanCounts\"")) {
           continue;
         }
         Instant now = Instant.now();
         Map<String, Long> perTrace = new java.util.HashMap<>();
-        for (JsonNode rs : Json.MAPPER.readTree(line).path("resourceSpans")) {
-          for (JsonNode ss : rs.path("scopeSpans")) {
-            for (JsonNode span : ss.path("spans")) {
-              perTrace.merge(span.path("traceId").asText(), 1L, Long::sum);
-            }
-          }
-        }
+        Json.MAPPER.readTree(line).path("spanCounts").fields()
+            .forEachRemaining(e -> perTrace.put(e.getKey(), e.getValue().asLong()));
         perTrace.forEach((trace, n) -> arrivals.merge(trace, new Arrivals(n, now, now),
             (a, b) -> new Arrivals(a.spans() + b.spans(), a.first(), b.last())));
       }
@@ -101,6 +100,11 @@ final class OtlpReceiver implements AutoCloseable {
   /** What arrived of a trace so far (no spans: zero and nulls). */
   Arrivals arrivals(String traceId) {
     return arrivals.getOrDefault(traceId, new Arrivals(0, null, null));
+  }
+
+  /** CPU seconds the receiver (node) has used so far. */
+  double cpuSeconds() {
+    return BenchProcesses.cpuSeconds(process.pid());
   }
 
   @Override

@@ -24,15 +24,16 @@ final class BenchCommand implements Callable<Integer> {
 
   @Parameters(paramLabel = "SCENARIO", description = "throughput, latency, db-ceiling, overhead, memory, outbox, api, trigger, distributed or distributed-latency") String scenario;
   @Option(names = "--db", paramLabel = "DB", description = "h2 (embedded default) or postgres (embedded, fsync on); default h2, postgres for the distributed scenarios (which run on PostgreSQL only)") String db;
-  @Option(names = "--tasks", paramLabel = "N", description = "Tasks per run (throughput/db-ceiling/overhead default 1000, memory default 10000, outbox default 2000); api: runs of one DAG beside 1000 DAGs (default 100000); trigger: triggers per phase (default 200); distributed: noop tasks per round (default 10000), shell tasks a tenth of it (default 1000).") Integer tasks;
+  @Option(names = "--tasks", paramLabel = "N", description = "Tasks per run (throughput/db-ceiling default 1000, overhead 5000, memory default 10000, outbox default 2000); api: runs of one DAG beside 1000 DAGs (default 100000); trigger: triggers per phase (default 200); distributed: noop tasks per round (default 10000), shell tasks a tenth of it (default 1000).") Integer tasks;
   @Option(names = "--chain", paramLabel = "N", defaultValue = "200", description = "Length of the latency chain, latency and distributed-latency (default ${DEFAULT-VALUE}).") int chain;
   @Option(names = "--shell", description = "throughput: shell tasks running `true` instead of noop.") boolean shell;
-  @Option(names = "--rounds", paramLabel = "N", defaultValue = "3", description = "throughput: warm runs after the cold one; overhead: rounds of off/traced/receiver-down; outbox: traced runs per history size; distributed, distributed-latency: measured rounds after one cold round (default ${DEFAULT-VALUE}).") int rounds;
+  @Option(names = "--rounds", paramLabel = "N", description = "throughput: warm runs after the cold one (default 3); overhead: measured rounds of off/traced/receiver-down after a warm-up round (default 7); outbox: traced runs per history size; distributed, distributed-latency: measured rounds after one cold round (default 3).") Integer rounds;
   @Option(names = "--workers", paramLabel = "N[,N...]", split = ",", defaultValue = "1,2,4",
       description = "distributed: worker processes to measure with, each count on fresh processes; distributed-latency: the first count (default ${DEFAULT-VALUE}).")
   List<Integer> workers;
   @Option(names = "--config", paramLabel = "SECTION.NAME=VALUE",
       description = "distributed scenarios: a setting of the scheduler and worker processes, repeatable (e.g. worker.poll_interval_ms=50);"
+          + " overhead: a setting of the traced and receiver-down rounds (e.g. metrics.otel_on=false for traces alone);"
           + " over the scenarios' own: core.parallelism=1024, core.default_pool_slots=1024, scheduler.loop_interval_ms=100, worker.poll_interval_ms=100, worker.concurrency=32.")
   List<String> config = new java.util.ArrayList<>();
   @Option(names = "--history", paramLabel = "N[,N...]", split = ",", defaultValue = "10000,100000,1000000",
@@ -64,6 +65,9 @@ final class BenchCommand implements Callable<Integer> {
       UserInput.atLeast("--parallelism", parallelism, 1);
     }
     UserInput.atLeast("--chain", chain, 2);
+    if (rounds == null) {
+      rounds = scenario.equals("overhead") ? 7 : 3;
+    }
     UserInput.atLeast("--rounds", rounds, 1);
     UserInput.atLeast("--runs", runs, 1);
     for (int h : history) {

@@ -406,6 +406,18 @@ final class JdbcRunStore implements RunStore {
   }
 
   @Override
+  public List<TaskInstance> taskInstances(RunKey key, Collection<String> taskIds) {
+    return ByTaskIds.query(sql, "SELECT " + TI_COLUMNS + " FROM task_instance", "task_id", key, taskIds,
+        JdbcRunStore::mapTi);
+  }
+
+  @Override
+  public List<TaskAttempt> attempts(RunKey key, Collection<String> taskIds) {
+    return ByTaskIds.query(sql, "SELECT " + ATTEMPT_COLUMNS + " FROM task_instance_history", "try_number",
+        key, taskIds, JdbcRunStore::mapAttempt);
+  }
+
+  @Override
   public Optional<TaskAttempt> attempt(TaskInstanceKey key, int tryNumber) {
     return sql.queryOne("SELECT " + ATTEMPT_COLUMNS + " FROM task_instance_history WHERE dag_id = ?"
         + " AND run_id = ? AND task_id = ? AND try_number = ?", JdbcRunStore::mapAttempt,
@@ -485,6 +497,12 @@ final class JdbcRunStore implements RunStore {
   public List<TaskInstance> taskSegments(RunKey key) {
     return sql.query("SELECT " + JdbcSegments.TASK_SEGMENT_COLUMNS + " FROM task_run_segment WHERE dag_id = ?"
         + " AND run_id = ? ORDER BY task_id, end_date", JdbcSegments::mapTaskSegment, key.dagId(), key.runId());
+  }
+
+  @Override
+  public List<TaskInstance> taskSegments(RunKey key, Collection<String> taskIds) {
+    return ByTaskIds.query(sql, "SELECT " + JdbcSegments.TASK_SEGMENT_COLUMNS + " FROM task_run_segment",
+        "end_date", key, taskIds, JdbcSegments::mapTaskSegment);
   }
 
   @Override

@@ -122,6 +122,27 @@ public interface RunStore {
   /** Attempts of one run, ordered by task and try. */
   List<TaskAttempt> attempts(RunKey key);
 
+  /**
+   * The run's task instances with these task ids: what the span outbox reads for a batch of a
+   * large run's spans instead of the whole run.
+   */
+  default List<TaskInstance> taskInstances(RunKey key, Collection<String> taskIds) {
+    java.util.Set<String> ids = java.util.Set.copyOf(taskIds);
+    return taskInstances(key).stream().filter(ti -> ids.contains(ti.taskId())).toList();
+  }
+
+  /** The run's attempts of these task ids, each task's ordered by try. */
+  default List<TaskAttempt> attempts(RunKey key, Collection<String> taskIds) {
+    java.util.Set<String> ids = java.util.Set.copyOf(taskIds);
+    return attempts(key).stream().filter(a -> ids.contains(a.taskId())).toList();
+  }
+
+  /** The task_run spans a clear or mark replaced of these task ids, each task's oldest first. */
+  default List<TaskInstance> taskSegments(RunKey key, Collection<String> taskIds) {
+    java.util.Set<String> ids = java.util.Set.copyOf(taskIds);
+    return taskSegments(key).stream().filter(ti -> ids.contains(ti.taskId())).toList();
+  }
+
   Optional<TaskAttempt> attempt(TaskInstanceKey key, int tryNumber);
 
   /** Segments of the run's trace that a clear or mark ended (the root first), oldest first. */

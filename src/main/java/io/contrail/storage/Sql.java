@@ -111,6 +111,28 @@ public final class Sql {
       }
     }
 
+    /**
+     * One query prepared once and run for every argument row, the rows of all in order: many
+     * lookups by key without a statement (or an IN list to parse and scan) per lookup.
+     */
+    public <T> List<T> queryEach(String sql, RowMapper<T> mapper, List<Object[]> argRows) throws SQLException {
+      List<T> out = new ArrayList<>();
+      if (argRows.isEmpty()) {
+        return out;
+      }
+      try (PreparedStatement ps = connection.prepareStatement(sql)) {
+        for (Object[] args : argRows) {
+          bind(ps, args);
+          try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              out.add(mapper.map(rs));
+            }
+          }
+        }
+      }
+      return out;
+    }
+
     public <T> List<T> query(String sql, RowMapper<T> mapper, Object... args) throws SQLException {
       try (PreparedStatement ps = connection.prepareStatement(sql)) {
         bind(ps, args);

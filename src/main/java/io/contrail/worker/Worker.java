@@ -8,6 +8,7 @@ import io.contrail.run.RunKey;
 import io.contrail.run.TaskChange;
 import io.contrail.run.TaskInstance;
 import io.contrail.scheduler.ZombieReaper;
+import io.contrail.storage.DagCache;
 import io.contrail.storage.DagStore;
 import io.contrail.storage.RunStore;
 import io.contrail.storage.WorkerStore;

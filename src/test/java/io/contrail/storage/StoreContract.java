@@ -377,6 +377,25 @@ abstract class StoreContract {
   }
 
   @Test
+  void someTasksOfARunAreReadWithTheirAttemptsAndNoOthers() {
+    DagRun run = aRun("etl").build();
+    List<TaskInstance> tis = List.of(aTaskInstance(run, "a"), aTaskInstance(run, "b"), aTaskInstance(run, "c"));
+    runs.createRun(run, tis);
+    for (TaskInstance none : tis) {
+      TaskInstance queued = none.toScheduled(at(1)).toQueued(at(2), 7L);
+      runs.update(TaskChange.of(none, queued));
+      TaskInstance started = queued.toRunning(at(3), "worker-1", new ProcessIdentity(999L, at(2)));
+      runs.update(new TaskChange(queued, started, attemptOf(started, null, null)));
+    }
+
+    assertThat(runs.taskInstances(run.key(), List.of("c", "a", "missing"))).extracting(TaskInstance::taskId)
+        .containsExactlyInAnyOrder("a", "c");
+    assertThat(runs.attempts(run.key(), List.of("b"))).extracting(TaskAttempt::taskId).containsExactly("b");
+    assertThat(runs.taskSegments(run.key(), List.of("a"))).isEmpty();
+    assertThat(runs.taskInstances(run.key(), List.of())).isEmpty();
+  }
+
+  @Test
   void attemptIsRecordedWhenStartedAndUpdatedWhenFinished() {
     DagRun run = aRun("etl").build();
     TaskInstance none = aTaskInstance(run, "extract");

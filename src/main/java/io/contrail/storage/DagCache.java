@@ -1,21 +1,19 @@
-package io.contrail.worker;
+package io.contrail.storage;
 
 import io.contrail.api.Dag;
-import io.contrail.storage.DagStore;
-import io.contrail.storage.StoredDag;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * The DAGs a worker ran tasks of, kept in memory while their stored definition is unchanged. A
- * claim reads the DAG of what it took; reading and parsing the serialized DAG for every claim
- * cost a worker most of its CPU on large DAGs (a 10,000-task DAG parsed once per batch of 32
- * tasks), where checking its definition's hash is one indexed one-column read. Bounded: the least
- * recently used DAG goes when more than {@link #MAX_DAGS} are held. Used by the worker's claim
- * thread only.
+ * Stored DAG definitions kept in memory while they are unchanged, for the readers that need a
+ * DAG per batch: a worker's claims and the span outbox's batches. Reading and parsing the
+ * serialized DAG each time cost a worker most of its CPU on large DAGs (a 10,000-task DAG parsed
+ * once per batch of 32 tasks), and the span outbox most of its own (once per batch of spans),
+ * where checking the definition's hash is one indexed one-column read. Bounded: the least
+ * recently used DAG goes when more than {@link #MAX_DAGS} are held. Thread-safe.
  */
-final class DagCache {
+public final class DagCache {
   static final int MAX_DAGS = 256;
   private final DagStore dags;
   private final Map<String, StoredDag> held = new LinkedHashMap<>(16, 0.75f, true) {
@@ -25,12 +23,12 @@ final class DagCache {
     }
   };
 
-  DagCache(DagStore dags) {
+  public DagCache(DagStore dags) {
     this.dags = dags;
   }
 
   /** The DAG as stored now; empty when it is not in the database. */
-  Optional<Dag> find(String dagId) {
+  public synchronized Optional<Dag> find(String dagId) {
     Optional<String> hash = dags.fileHash(dagId);
     if (hash.isEmpty()) {
       held.remove(dagId);

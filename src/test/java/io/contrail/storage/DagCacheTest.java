@@ -1,4 +1,4 @@
-package io.contrail.worker;
+package io.contrail.storage;
 
 import static io.contrail.testing.Fixtures.T0;
 import static io.contrail.testing.Fixtures.anEtlDag;
@@ -6,8 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.contrail.api.Dag;
 import io.contrail.dag.ImportError;
-import io.contrail.storage.DagStore;
-import io.contrail.storage.StoredDag;
 import io.contrail.storage.memory.InMemoryDagStore;
 import java.time.Instant;
 import java.util.Collection;
