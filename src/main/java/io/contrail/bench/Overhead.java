@@ -4,8 +4,6 @@ import io.contrail.api.Dag;
 import io.contrail.roles.Contrail;
 import io.contrail.run.DagRun;
 import io.contrail.run.RunState;
-import java.lang.management.GarbageCollectorMXBean;
-import java.lang.management.ManagementFactory;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,7 +12,6 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 /**
  * Telemetry overhead: the throughput scenario with telemetry off, with traces and metrics on to a
@@ -83,9 +80,6 @@ final class Overhead {
     Map<String, Object> r = new LinkedHashMap<>();
     r.put("tasks", tasks);
     r.put("rounds", rounds);
-    r.put("jdk", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
-    r.put("gc", ManagementFactory.getGarbageCollectorMXBeans().stream().map(GarbageCollectorMXBean::getName)
-        .collect(Collectors.joining(", ")));
     r.put("warm", "yes: one unrecorded warm-up round of each mode first");
     r.put("telemetry_config", telemetryConfig);
     r.put("order", "rotating per round: off, traced, receiver_down; then traced, receiver_down, off; ...");
