@@ -50,7 +50,8 @@ public final class Bench {
     try (BenchEnvironment env = new BenchEnvironment(environment, db, parallelism)) {
       figures.put("parallelism", env.config(Map.of()).core().parallelism());
       Map<String, Object> r = switch (scenario) {
-        case "throughput" -> Scenarios.throughput(env, tasks == null ? 1000 : tasks, shell, Map.of());
+        case "throughput" -> shell ? ShellThroughput.run(env, tasks == null ? 1000 : tasks, rounds)
+            : Scenarios.throughput(env, tasks == null ? 1000 : tasks, false, Map.of());
         case "latency" -> Scenarios.latency(env, chain, Map.of());
         case "db-ceiling" -> Scenarios.dbCeiling(env, tasks == null ? 10_000 : tasks);
         case "overhead" -> Overhead.run(env, tasks == null ? 1000 : tasks, rounds, projectDir);
