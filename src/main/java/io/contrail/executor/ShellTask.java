@@ -93,13 +93,14 @@ final class ShellTask implements TaskBody<ShellSpec> {
     pb.command(ProcessControl.shell(WRAPPER, ctx.exitFile().toString(), command))
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(ctx.logFile().toFile()));
-    Process process;
+    Started started;
     try {
-      process = start(ctx, command, pb);
+      started = start(ctx, command, pb);
     } catch (NotStarted e) {
       return e.outcome("bash");
     }
-    ProcessIdentity leader = ProcessIdentity.of(process.toHandle());
+    Process process = started.process();
+    ProcessIdentity leader = started.leader();
     Outcome failed = awaitExit(ctx, process, leader);
     if (failed != null) {
       return failed;
@@ -134,13 +135,14 @@ final class ShellTask implements TaskBody<ShellSpec> {
       return ctx.claim().test(null) ? Outcome.failed(null, "cannot write the attempt's log: " + e.getMessage()) : null;
     }
     try (log) {
-      Process process;
+      Started started;
       try {
-        process = start(ctx, command, pb);
+        started = start(ctx, command, pb);
       } catch (NotStarted e) {
         return e.outcome(argv.get(0));
       }
-      ProcessIdentity leader = ProcessIdentity.of(process.toHandle());
+      Process process = started.process();
+      ProcessIdentity leader = started.leader();
       Clock clock = Clock.systemUTC();
       Future<?> out = OutputPump.start(process.getInputStream(), LogLines.Stream.STDOUT, log, clock);
       Future<?> err = OutputPump.start(process.getErrorStream(), LogLines.Stream.STDERR, log, clock);
@@ -170,7 +172,7 @@ final class ShellTask implements TaskBody<ShellSpec> {
    * Starts the process, records the try as running with it and opens its gate; {@link NotStarted}
    * when it could not start or the try is not ours (the process then told to go away ungated).
    */
-  private static Process start(AttemptContext ctx, String command, ProcessBuilder pb)
+  private static Started start(AttemptContext ctx, String command, ProcessBuilder pb)
       throws InterruptedException, NotStarted {
     Process process;
     try {
@@ -192,8 +194,11 @@ final class ShellTask implements TaskBody<ShellSpec> {
     } catch (IOException e) {
       // the process is gone already; its exit status says how
     }
-    return process;
+    return new Started(process, leader);
   }
+
+  /** A started, claimed process and its identity (read once: ProcessHandle.info reads several /proc files). */
+  private record Started(Process process, ProcessIdentity leader) {}
 
   /** Waits for the leader within the timeout; the failed outcome when it had to be killed. */
   private static Outcome awaitExit(AttemptContext ctx, Process process, ProcessIdentity leader)
