@@ -35,6 +35,12 @@ import java.util.concurrent.TimeUnit;
  * by a scheduler that recovers the try after a crash) and kills the rest of its process group, so
  * no background child outlives the try. If the leader dies without doing so (killed from
  * outside), the executor kills what is left of the group before it records the try.
+ *
+ * <p>A command that needs no shell ({@link SimpleCommand}; {@code [core] shell_direct_exec}) skips
+ * the wrapper: a one-line {@code sh} gate waits the same way and then execs the program, whose
+ * output this JVM stamps ({@link OutputPump}) and whose exit this JVM records. Such a try does not
+ * survive its scheduler's crash: recovery kills and retries it (a try that ended before the crash
+ * is still adopted from the exit file).
  */
 final class ShellTask implements TaskBody<ShellSpec> {
   private static final Duration KILL_GRACE = Duration.ofSeconds(2);
