@@ -26,8 +26,8 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--db", paramLabel = "DB", description = "h2 (embedded default) or postgres (embedded, fsync on); default h2, postgres for the distributed scenarios (which run on PostgreSQL only)") String db;
   @Option(names = "--tasks", paramLabel = "N", description = "Tasks per run (throughput/db-ceiling/overhead default 1000, memory default 10000, outbox default 2000); api: runs of one DAG beside 1000 DAGs (default 100000); trigger: triggers per phase (default 200); distributed: noop tasks per round (default 10000), shell tasks a tenth of it (default 1000).") Integer tasks;
   @Option(names = "--chain", paramLabel = "N", defaultValue = "200", description = "Length of the latency chain, latency and distributed-latency (default ${DEFAULT-VALUE}).") int chain;
-  @Option(names = "--shell", description = "throughput: shell tasks running `true` instead of noop, run directly and through the bash wrapper alternated for --rounds rounds each after a warm-up.") boolean shell;
-  @Option(names = "--rounds", paramLabel = "N", defaultValue = "3", description = "throughput --shell: rounds of direct/wrapper; overhead: rounds of off/traced/receiver-down; outbox: traced runs per history size; distributed, distributed-latency: measured rounds after one cold round (default ${DEFAULT-VALUE}).") int rounds;
+  @Option(names = "--shell", description = "throughput: shell tasks running `true` instead of noop.") boolean shell;
+  @Option(names = "--rounds", paramLabel = "N", defaultValue = "3", description = "overhead: rounds of off/traced/receiver-down; outbox: traced runs per history size; distributed, distributed-latency: measured rounds after one cold round (default ${DEFAULT-VALUE}).") int rounds;
   @Option(names = "--workers", paramLabel = "N[,N...]", split = ",", defaultValue = "1,2,4",
       description = "distributed: worker processes to measure with, each count on fresh processes; distributed-latency: the first count (default ${DEFAULT-VALUE}).")
   List<Integer> workers;
