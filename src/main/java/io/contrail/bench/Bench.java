@@ -48,10 +48,15 @@ public final class Bench {
     figures.put("scenario", scenario);
     figures.put("db", db);
     try (BenchEnvironment env = new BenchEnvironment(environment, db, parallelism)) {
+      if (shell && scenario.equals("throughput")) {
+        // shell tasks run directly and through the bash wrapper, alternated in this process
+        figures.put("parallelism", env.config(Map.of()).core().parallelism());
+        figures.putAll(ShellThroughput.run(env, tasks == null ? 1000 : tasks, rounds));
+        return figures;
+      }
       figures.put("parallelism", env.config(Map.of()).core().parallelism());
       Map<String, Object> r = switch (scenario) {
-        case "throughput" -> shell ? ShellThroughput.run(env, tasks == null ? 1000 : tasks, rounds)
-            : Scenarios.throughput(env, tasks == null ? 1000 : tasks, false, Map.of());
+        case "throughput" -> Scenarios.throughput(env, tasks == null ? 1000 : tasks, shell, Map.of());
         case "latency" -> Scenarios.latency(env, chain, Map.of());
         case "db-ceiling" -> Scenarios.dbCeiling(env, tasks == null ? 10_000 : tasks);
         case "overhead" -> Overhead.run(env, tasks == null ? 1000 : tasks, rounds, projectDir);
