@@ -38,7 +38,7 @@ final class ShellThroughput {
     r.put("jdk", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
     r.put("gc", ManagementFactory.getGarbageCollectorMXBeans().stream().map(GarbageCollectorMXBean::getName)
         .collect(Collectors.joining(", ")));
-    r.put("jvm", "warm: one unrecorded run per mode first; rounds alternate direct/wrapper, each on a fresh scheduler");
+    r.put("jvm", "warm: one unrecorded run per mode first; rounds rotate direct / wrapper / noop, each on a fresh scheduler");
     Map<Mode, List<double[]>> figures = new java.util.EnumMap<>(Mode.class);
     for (Mode m : Mode.values()) {
       figures.put(m, new ArrayList<>());
