@@ -52,6 +52,12 @@ public final class Bench {
     figures.put("gc", String.join(", ", java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().stream()
         .map(java.lang.management.GarbageCollectorMXBean::getName).toList()));
     try (BenchEnvironment env = new BenchEnvironment(environment, db, parallelism)) {
+      if (shell && scenario.equals("throughput")) {
+        // shell tasks run directly and through the bash wrapper, alternated in this process
+        figures.put("parallelism", env.config(Map.of()).core().parallelism());
+        figures.putAll(ShellThroughput.run(env, tasks == null ? 1000 : tasks, rounds));
+        return figures;
+      }
       figures.put("parallelism", env.config(Map.of()).core().parallelism());
       Map<String, Object> r = switch (scenario) {
         case "throughput" -> Scenarios.throughput(env, tasks == null ? 1000 : tasks, shell, rounds, Map.of());

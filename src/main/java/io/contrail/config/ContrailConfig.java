@@ -55,7 +55,9 @@ public record ContrailConfig(
       @Key(value = "1048576", comment = "a larger DAG file is an import error, not parsed") int maxDagFileBytes,
       @Key(value = "30000", comment = "a DAG file taking longer to parse is given up") long dagbagImportTimeoutMs,
       @Key(value = "", comment = "comma-separated extra names whose values are masked as secrets",
-          parser = Parser.NAMES) List<String> sensitiveVarConnNames) {
+          parser = Parser.NAMES) List<String> sensitiveVarConnNames,
+      @Key(value = "true", comment = "run a shell task's command without bash when it needs no shell (docs/dags.md)")
+          boolean shellDirectExec) {
     public Core {
       sensitiveVarConnNames = List.copyOf(sensitiveVarConnNames);
     }

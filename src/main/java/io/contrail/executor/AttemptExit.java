@@ -24,6 +24,17 @@ public record AttemptExit(int exitCode, Instant endedAt) {
     return exitCode == 0;
   }
 
+  /**
+   * Records an exit the executor saw itself (a shell command run without the bash wrapper), in the
+   * wrapper's format, 0600. A reader that comes while it is written finds no whole line, as with
+   * the wrapper's own write.
+   */
+  static void write(Path file, int exitCode, Instant endedAt) throws IOException {
+    Files.deleteIfExists(file);
+    io.contrail.security.PrivateFiles.writeNew(file, "exit_code=" + exitCode + " ended_at=" + endedAt.getEpochSecond()
+        + "." + String.format("%06d", endedAt.getNano() / 1000) + "\n");
+  }
+
   /** The recorded exit, if the file holds a whole line (a wrapper killed mid-write leaves none). */
   public static Optional<AttemptExit> read(Path file) {
     String text;

@@ -71,7 +71,7 @@ final class AttemptRunner {
     this.onFinished = onFinished;
     bodies.put(NoopSpec.class, (TaskBody<NoopSpec>) (ctx, spec) -> Outcome.ok(null));
     bodies.put(SleepSpec.class, new SleepTask());
-    bodies.put(ShellSpec.class, new ShellTask());
+    bodies.put(ShellSpec.class, new ShellTask(settings.shellDirectExec()));
     bodies.put(HttpSpec.class, new HttpTask());
     bodies.put(JavaSpec.class, new JavaTask(taskClassLoader));
   }

@@ -14,15 +14,17 @@ import java.util.Map;
  * attempt's span context into outgoing requests (http tasks), as OTEL_PROPAGATORS says, the
  * process's secrets masker, through which every line of an attempt's log is written, and how
  * often a running try may be handed back at a graceful stop before it fails instead
- * ([scheduler] max_handbacks).
+ * ([scheduler] max_handbacks), and whether shell commands that need no shell run without bash
+ * ([core] shell_direct_exec).
  */
 public record AttemptSettings(String executorName, Path logsRoot, Path dagsFolder, String hostname,
-    Map<String, String> extraEnv, TextMapPropagator propagator, SecretsMasker masker, int maxHandbacks) {
+    Map<String, String> extraEnv, TextMapPropagator propagator, SecretsMasker masker, int maxHandbacks,
+    boolean shellDirectExec) {
   public static final int DEFAULT_MAX_HANDBACKS = 3;
 
   public AttemptSettings(String executorName, Path logsRoot, Path dagsFolder, String hostname,
       Map<String, String> extraEnv, TextMapPropagator propagator, SecretsMasker masker) {
-    this(executorName, logsRoot, dagsFolder, hostname, extraEnv, propagator, masker, DEFAULT_MAX_HANDBACKS);
+    this(executorName, logsRoot, dagsFolder, hostname, extraEnv, propagator, masker, DEFAULT_MAX_HANDBACKS, true);
   }
   /** W3C trace context and baggage: OpenTelemetry's default propagators. */
   public static final TextMapPropagator DEFAULT_PROPAGATOR = TextMapPropagator.composite(

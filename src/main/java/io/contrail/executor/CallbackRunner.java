@@ -60,7 +60,7 @@ public final class CallbackRunner implements AutoCloseable {
   private final AttemptSettings settings;
   private final Duration poll;
   private final String owner = "callbacks:" + ProcessHandle.current().pid() + ":" + UUID.randomUUID().toString().substring(0, 8);
-  private final ShellTask shell = new ShellTask();
+  private final ShellTask shell = new ShellTask(false); // callbacks keep the wrapper: they are few
   private final HttpTask http = new HttpTask();
   private final Semaphore free = new Semaphore(THREADS);
   private final Semaphore pokes = new Semaphore(0);

@@ -6,8 +6,13 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import io.contrail.security.PrivateFiles;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -30,6 +35,12 @@ import java.util.concurrent.TimeUnit;
  * by a scheduler that recovers the try after a crash) and kills the rest of its process group, so
  * no background child outlives the try. If the leader dies without doing so (killed from
  * outside), the executor kills what is left of the group before it records the try.
+ *
+ * <p>A command that needs no shell ({@link SimpleCommand}; {@code [core] shell_direct_exec}) skips
+ * the wrapper: a one-line {@code sh} gate waits the same way and then execs the program, whose
+ * output this JVM stamps ({@link OutputPump}) and whose exit this JVM records. Such a try does not
+ * survive its scheduler's crash: recovery kills and retries it (a try that ended before the crash
+ * is still adopted from the exit file).
  */
 final class ShellTask implements TaskBody<ShellSpec> {
   private static final Duration KILL_GRACE = Duration.ofSeconds(2);
@@ -52,6 +63,23 @@ final class ShellTask implements TaskBody<ShellSpec> {
       (umask 077; printf 'exit_code=%d ended_at=%s\\n' "$__contrail_status" "$EPOCHREALTIME" > "$__contrail_exit")
       """ + (ProcessControl.HAS_SETSID ? "kill -KILL 0\n" : "exit \"$__contrail_status\"\n");
 
+  /**
+   * The gate of a command run without the wrapper ($@ is its argv): the same wait for "go" on
+   * stdin, then the shell replaces itself with the program, which so keeps the pid and start time
+   * recorded for the try and leads the process group.
+   */
+  private static final String GATE = "IFS= read -r g && [ \"$g\" = go ] || exit 0; exec \"$@\" </dev/null";
+  private static final String SH = "/bin/sh";
+  private static final boolean HAS_SH = java.nio.file.Files.isExecutable(java.nio.file.Path.of(SH));
+  private static final Duration DRAIN_WAIT = Duration.ofSeconds(1);
+
+  private final boolean directExec;
+
+  /** @param directExec run commands that need no shell ({@link SimpleCommand}) without bash */
+  ShellTask(boolean directExec) {
+    this.directExec = directExec && HAS_SH;
+  }
+
   @Override
   public boolean startsProcess() {
     return true;
@@ -60,47 +88,28 @@ final class ShellTask implements TaskBody<ShellSpec> {
   @Override
   public Outcome run(AttemptContext ctx, ShellSpec spec) throws InterruptedException {
     String command = ctx.render(spec.command());
-    ProcessBuilder pb = new ProcessBuilder(ProcessControl.shell(WRAPPER, ctx.exitFile().toString(), command))
-        .directory(ctx.workingDir().toFile())
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(ctx.logFile().toFile()));
+    ProcessBuilder pb = new ProcessBuilder().directory(ctx.workingDir().toFile());
     withoutContrailSettings(pb.environment());
     pb.environment().putAll(ctx.env());
-    Process process;
+    Optional<List<String>> argv = directExec ? SimpleCommand.argv(command, pb.environment(), ctx.workingDir())
+        : Optional.empty();
+    if (argv.isPresent()) {
+      return runDirect(ctx, command, argv.get(), pb);
+    }
+    pb.command(ProcessControl.shell(WRAPPER, ctx.exitFile().toString(), command))
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(ctx.logFile().toFile()));
+    Started started;
     try {
-      process = pb.start();
-    } catch (IOException e) {
-      if (!ctx.claim().test(null)) {
-        return null;
-      }
-      return Outcome.failed(null, "cannot start bash: " + e.getMessage());
+      started = start(ctx, command, pb);
+    } catch (NotStarted e) {
+      return e.outcome("bash");
     }
-    ProcessIdentity leader = ProcessIdentity.of(process.toHandle());
-    if (!ctx.claim().test(leader)) {
-      // the try is not ours (any more): the wrapper reads end-of-input and exits without running it
-      closeQuietly(process);
-      process.waitFor(5, TimeUnit.SECONDS);
-      return null;
-    }
-    ctx.log().println("[contrail] $ " + command);
-    ctx.log().flush();
-    try (OutputStream gate = process.getOutputStream()) {
-      gate.write("go\n".getBytes(StandardCharsets.US_ASCII));
-    } catch (IOException e) {
-      // the wrapper is gone already; its exit status below says how
-    }
-    try {
-      boolean done = ctx.timeout() == null
-          ? waitForever(process)
-          : process.waitFor(ctx.timeout().toMillis(), TimeUnit.MILLISECONDS);
-      if (!done) {
-        ProcessControl.killGroup(leader, KILL_GRACE);
-        return Outcome.failed(null, "execution_timeout of " + Durations.format(ctx.timeout())
-            + " exceeded; the task's process tree was killed");
-      }
-    } catch (InterruptedException e) {
-      ProcessControl.killGroup(leader, KILL_GRACE);
-      throw e;
+    Process process = started.process();
+    ProcessIdentity leader = started.leader();
+    Outcome failed = awaitExit(ctx, process, leader);
+    if (failed != null) {
+      return failed;
     }
     Optional<AttemptExit> exit = AttemptExit.read(ctx.exitFile());
     if (exit.isEmpty()) {
@@ -111,8 +120,141 @@ final class ShellTask implements TaskBody<ShellSpec> {
           + " exit status" + (value > 128 ? " (killed by signal " + (value - 128) + ")" : "")
           + "; its process group was killed");
     }
-    int code = exit.get().exitCode();
+    return outcome(exit.get().exitCode());
+  }
+
+  /**
+   * A command that needs no shell: the program runs under a gate of {@code sh} that replaces
+   * itself with it, its stdout and stderr are stamped into the log by this JVM ({@link OutputPump}),
+   * and this JVM records its exit status in the exit file, as the wrapper would.
+   */
+  private Outcome runDirect(AttemptContext ctx, String command, List<String> argv, ProcessBuilder pb)
+      throws InterruptedException {
+    List<String> gated = new ArrayList<>(ProcessControl.HAS_SETSID ? List.of("setsid", SH, "-c", GATE, "sh")
+        : List.of(SH, "-c", GATE, "sh"));
+    gated.addAll(argv);
+    pb.command(gated);
+    OutputStream log;
+    try {
+      log = PrivateFiles.append(ctx.logFile());
+    } catch (IOException e) {
+      return ctx.claim().test(null) ? Outcome.failed(null, "cannot write the attempt's log: " + e.getMessage()) : null;
+    }
+    try (log) {
+      Started started;
+      try {
+        started = start(ctx, command, pb);
+      } catch (NotStarted e) {
+        return e.outcome(argv.get(0));
+      }
+      Process process = started.process();
+      ProcessIdentity leader = started.leader();
+      Clock clock = Clock.systemUTC();
+      Future<?> out = OutputPump.start(process.getInputStream(), LogLines.Stream.STDOUT, log, clock);
+      Future<?> err = OutputPump.start(process.getErrorStream(), LogLines.Stream.STDERR, log, clock);
+      Outcome failed = awaitExit(ctx, process, leader);
+      if (failed != null) {
+        drained(out, err, DRAIN_WAIT);
+        return failed;
+      }
+      int code = process.exitValue();
+      try {
+        AttemptExit.write(ctx.exitFile(), code, clock.instant());
+      } catch (IOException e) {
+        ctx.log().println("[contrail] cannot record the exit status in " + ctx.exitFile() + ": " + e.getMessage());
+      }
+      if (!drained(out, err, DRAIN_WAIT)) {
+        // a background child still holds the output: it goes with the rest of the group, as under the wrapper
+        ProcessControl.killGroup(leader, KILL_GRACE);
+        drained(out, err, DRAIN_WAIT);
+      }
+      return outcome(code);
+    } catch (IOException e) {
+      return null; // closing the log failed: nothing was lost that a reader could still get
+    }
+  }
+
+  /**
+   * Starts the process, records the try as running with it and opens its gate; {@link NotStarted}
+   * when it could not start or the try is not ours (the process then told to go away ungated).
+   */
+  private static Started start(AttemptContext ctx, String command, ProcessBuilder pb)
+      throws InterruptedException, NotStarted {
+    Process process;
+    try {
+      process = pb.start();
+    } catch (IOException e) {
+      throw new NotStarted(ctx.claim().test(null), e.getMessage());
+    }
+    ProcessIdentity leader = ProcessIdentity.of(process.toHandle());
+    if (!ctx.claim().test(leader)) {
+      // the try is not ours (any more): the gate reads end-of-input and exits without running it
+      closeQuietly(process);
+      process.waitFor(5, TimeUnit.SECONDS);
+      throw new NotStarted(false, null);
+    }
+    ctx.log().println("[contrail] $ " + command);
+    ctx.log().flush();
+    try (OutputStream gate = process.getOutputStream()) {
+      gate.write("go\n".getBytes(StandardCharsets.US_ASCII));
+    } catch (IOException e) {
+      // the process is gone already; its exit status says how
+    }
+    return new Started(process, leader);
+  }
+
+  /** A started, claimed process and its identity (read once: ProcessHandle.info reads several /proc files). */
+  private record Started(Process process, ProcessIdentity leader) {}
+
+  /** Waits for the leader within the timeout; the failed outcome when it had to be killed. */
+  private static Outcome awaitExit(AttemptContext ctx, Process process, ProcessIdentity leader)
+      throws InterruptedException {
+    try {
+      boolean done = ctx.timeout() == null
+          ? waitForever(process)
+          : process.waitFor(ctx.timeout().toMillis(), TimeUnit.MILLISECONDS);
+      if (!done) {
+        ProcessControl.killGroup(leader, KILL_GRACE);
+        return Outcome.failed(null, "execution_timeout of " + Durations.format(ctx.timeout())
+            + " exceeded; the task's process tree was killed");
+      }
+      return null;
+    } catch (InterruptedException e) {
+      ProcessControl.killGroup(leader, KILL_GRACE);
+      throw e;
+    }
+  }
+
+  private static Outcome outcome(int code) {
     return code == 0 ? Outcome.ok(code) : Outcome.failed(code, "command exited with code " + code);
+  }
+
+  private static boolean drained(Future<?> out, Future<?> err, Duration wait) throws InterruptedException {
+    long deadline = System.nanoTime() + wait.toNanos();
+    try {
+      out.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      err.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      return true;
+    } catch (java.util.concurrent.TimeoutException e) {
+      return false;
+    } catch (java.util.concurrent.ExecutionException e) {
+      return true; // a pump that failed has stopped reading
+    }
+  }
+
+  /** Out of {@link #start}: the process could not start (the try recorded failed if ours), or the try is not ours. */
+  private static final class NotStarted extends Exception {
+    private final boolean ours;
+
+    NotStarted(boolean ours, String reason) {
+      super(reason, null, false, false);
+      this.ours = ours;
+    }
+
+    /** The try's outcome: failed, or null when it is not this executor's. */
+    Outcome outcome(String what) {
+      return ours ? Outcome.failed(null, "cannot start " + what + ": " + getMessage()) : null;
+    }
   }
 
   /** The variables that configure Contrail itself are not the task's business. */

@@ -64,7 +64,8 @@ public final class TaskTester {
     }
     AtomicReference<TaskChange> last = new AtomicReference<>();
     AttemptSettings local = new AttemptSettings(settings.executorName(), logs, settings.dagsFolder(),
-        settings.hostname(), settings.extraEnv(), settings.propagator(), settings.masker(), settings.maxHandbacks());
+        settings.hostname(), settings.extraEnv(), settings.propagator(), settings.masker(), settings.maxHandbacks(),
+        settings.shellDirectExec());
     StateWriter nothingStored = change -> {
       last.set(change);
       return true;

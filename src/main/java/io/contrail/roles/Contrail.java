@@ -384,7 +384,8 @@ public final class Contrail implements AutoCloseable {
       LoggerFactory.getLogger(Contrail.class).warn("cannot make {} private: {}", logs, e.toString());
     }
     return new AttemptSettings(config.core().executor(), logs, config.core().dagsFolder(), hostname(),
-        otel.envForTasks(config.traces()), otel.propagator(), masker, config.scheduler().maxHandbacks());
+        otel.envForTasks(config.traces()), otel.propagator(), masker, config.scheduler().maxHandbacks(),
+        config.core().shellDirectExec());
   }
 
   /** Runs the callbacks recorded on this database, started; stopped when this closes. */

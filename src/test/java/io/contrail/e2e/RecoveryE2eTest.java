@@ -77,6 +77,67 @@ class RecoveryE2eTest {
   }
 
   @Test
+  void sigkillMidRunOfACommandRunWithoutBashIsRetriedNeverRunTwice() throws Exception {
+    Path marker = cli.home().resolve("marker.txt");
+    Path script = cli.home().resolve("dags").resolve("slow.sh");
+    Files.createDirectories(script.getParent());
+    // a plain command: it runs without bash, its parent is the scheduler's JVM
+    Files.writeString(script, """
+        #!/bin/sh
+        echo "start $CONTRAIL_TRY_NUMBER" >> %1$s
+        echo $$ > %2$s/try$CONTRAIL_TRY_NUMBER.pid
+        cat /proc/$PPID/comm > %2$s/parent$CONTRAIL_TRY_NUMBER
+        if [ "$CONTRAIL_TRY_NUMBER" = 1 ]; then sleep 120; else sleep 1; fi
+        echo "end $CONTRAIL_TRY_NUMBER" >> %1$s
+        """.formatted(marker, cli.home()));
+    script.toFile().setExecutable(true);
+    cli.dag("direct", """
+        dag_id: direct
+        schedule: null
+        paused: false
+        start_date: 2026-01-01
+        tasks:
+          - task_id: slow
+            type: shell
+            command: ./slow.sh
+            retries: 1
+            retry_delay: 500ms
+        """);
+    cli.ok("dags", "trigger", "direct", "--run-id", "r1");
+
+    CliProcess.Background first = cli.start("standalone");
+    first.awaitOutput("Press Ctrl+C to stop.");
+    cli.awaitRun("direct", "r1", Duration.ofSeconds(30), r -> CliProcess.task(r, "slow").get("state").asText()
+        .equals("running") && Files.exists(cli.home().resolve("parent1")));
+    long orphan = CliProcess.readPid(cli.home().resolve("try1.pid"));
+    cli.killOnClose(orphan);
+    assertThat(Files.readString(cli.home().resolve("parent1")).trim()).as("no bash between JVM and program")
+        .isEqualTo("java");
+    first.process.destroyForcibly();
+    assertThat(first.waitFor(Duration.ofSeconds(10))).isNotNull();
+    assertThat(CliProcess.isAlive(orphan)).as("the task process outlives a SIGKILLed scheduler").isTrue();
+
+    CliProcess.Background second = cli.env("CONTRAIL__SCHEDULER__ZOMBIE_THRESHOLD_MS", "2000").start("standalone");
+    second.awaitOutput("Press Ctrl+C to stop.");
+    JsonNode run = cli.awaitRun("direct", "r1", Duration.ofSeconds(40),
+        r -> r.get("state").asText().matches("success|failed"));
+    second.process.destroy();
+    assertThat(second.waitFor(Duration.ofSeconds(15))).as("exit of %s", second).isEqualTo(0);
+
+    assertThat(run.get("state").asText()).as("%s\n%s", run.toPrettyString(), second).isEqualTo("success");
+    assertThat(CliProcess.task(run, "slow").get("try_number").asInt()).isEqualTo(2);
+    assertThat(CliProcess.isAlive(orphan)).as("try 1's process %d after recovery", orphan).isFalse();
+    assertThat(Files.readAllLines(marker)).as("starts and ends of the task's tries")
+        .containsExactly("start 1", "start 2", "end 2");
+    List<TaskAttempt> attempts = attempts(new RunKey("direct", "r1"));
+    assertThat(attempts).extracting(TaskAttempt::tryNumber).containsExactly(1, 2);
+    assertThat(attempts.get(0).placement().pid()).as("the program itself is try 1's recorded process").isEqualTo(orphan);
+    assertThat(attempts.get(0).state()).isEqualTo(TaskState.FAILED);
+    assertThat(attempts.get(0).status().error()).contains("stopped heartbeating");
+    assertThat(attempts.get(1).state()).isEqualTo(TaskState.SUCCESS);
+  }
+
+  @Test
   void sigtermHandsRunningTasksBackForRetry() throws Exception {
     cli.dag("long", """
         dag_id: long
