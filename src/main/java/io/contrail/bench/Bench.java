@@ -56,7 +56,7 @@ public final class Bench {
         case "overhead" -> Overhead.run(env, tasks == null ? 1000 : tasks, rounds, projectDir);
         case "outbox" -> OutboxBench.run(env, history.stream().sorted().toList(), tasks == null ? 2000 : tasks, rounds,
             projectDir);
-        case "memory" -> MemoryBench.run(env, runs, tasks == null ? 10_000 : tasks);
+        case "memory" -> MemoryBench.run(env, runs, tasks == null ? 10_000 : tasks, processConfig);
         case "api" -> ApiBench.run(env, 1000, tasks == null ? 100_000 : tasks, 500);
         case "trigger" -> TriggerBench.run(env, tasks == null ? 200 : tasks);
         case "distributed" -> DistributedBench.throughput(env, workers, tasks == null ? 10_000 : tasks,

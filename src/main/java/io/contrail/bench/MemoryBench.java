@@ -33,11 +33,14 @@ final class MemoryBench {
 
   private MemoryBench() {}
 
-  static Map<String, Object> run(BenchEnvironment env, int runs, int tasks) throws IOException {
+  /** @param config CONTRAIL__ overrides of the scheduler process (bench --config), over the scenario's own */
+  static Map<String, Object> run(BenchEnvironment env, int runs, int tasks, Map<String, String> config)
+      throws IOException {
     int downPort = freePort();
-    Map<String, String> overrides = Map.of(
+    Map<String, String> overrides = new LinkedHashMap<>(Map.of(
         "CONTRAIL__TRACES__OTEL_ON", "true", "CONTRAIL__TRACES__OTEL_PORT", String.valueOf(downPort),
-        "CONTRAIL__METRICS__OTEL_ON", "true", "CONTRAIL__METRICS__OTEL_PORT", String.valueOf(downPort));
+        "CONTRAIL__METRICS__OTEL_ON", "true", "CONTRAIL__METRICS__OTEL_PORT", String.valueOf(downPort)));
+    overrides.putAll(config);
     DistributedBench.writeDag(env, DAG, tasks, "type: noop");
     Map<String, Object> r = new LinkedHashMap<>();
     r.put("jdk", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
@@ -51,6 +54,7 @@ final class MemoryBench {
       r.put("gc", BenchProcesses.collector(scheduler));
       r.put("jvm_options", String.join(" ", procs.jvm().jvmOptions()));
       r.put("environment", procs.jvm().environment());
+      r.put("config", config);
       List<Long> samples = new CopyOnWriteArrayList<>();
       List<Long> perRun = new ArrayList<>();
       int failed = 0;
