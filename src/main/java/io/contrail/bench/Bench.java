@@ -66,9 +66,7 @@ public final class Bench {
         case "overhead" -> Overhead.run(env, tasks == null ? 5000 : tasks, rounds, projectDir, processConfig);
         case "outbox" -> OutboxBench.run(env, history.stream().sorted().toList(), tasks == null ? 2000 : tasks, rounds,
             projectDir);
-        case "memory" -> Scenarios.memory(env, runs, tasks == null ? 10_000 : tasks, Map.of(
-            "CONTRAIL__TRACES__OTEL_ON", "true", "CONTRAIL__TRACES__OTEL_PORT", "4999",
-            "CONTRAIL__METRICS__OTEL_ON", "true", "CONTRAIL__METRICS__OTEL_PORT", "4999"));
+        case "memory" -> MemoryBench.run(env, runs, tasks == null ? 10_000 : tasks, processConfig);
         case "api" -> ApiBench.run(env, 1000, tasks == null ? 100_000 : tasks, 500);
         case "trigger" -> TriggerBench.run(env, tasks == null ? 200 : tasks);
         case "distributed" -> DistributedBench.throughput(env, workers, tasks == null ? 10_000 : tasks,

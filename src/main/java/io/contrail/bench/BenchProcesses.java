@@ -17,8 +17,8 @@ import java.util.stream.Stream;
 /**
  * The Contrail processes of a distributed benchmark: {@code contrail scheduler} and {@code
  * contrail worker} as JVMs of their own on this machine, started as the launcher starts a server
- * role — the benchmark's own java binary and classpath, the JVM's default compilers and collector
- * — with their output in files under the installation. Also reads what the processes (and the
+ * role — the benchmark's own java binary and classpath, the JVM settings of
+ * {@link ServerJvmOptions} — with their output in files under the installation. Also reads what the processes (and the
  * database's) spent on the CPUs, from /proc.
  */
 final class BenchProcesses implements AutoCloseable {
@@ -43,6 +43,7 @@ final class BenchProcesses implements AutoCloseable {
 
   private final Path outputs;
   private final Map<String, String> variables;
+  private final ServerJvmOptions jvm;
   private final List<Child> children = new java.util.concurrent.CopyOnWriteArrayList<>();
   /** A benchmark stopped by a signal runs no finally block: its processes must not outlive it. */
   private final Thread killOnExit = new Thread(() -> children.forEach(c -> c.process().destroyForcibly()),
@@ -52,6 +53,7 @@ final class BenchProcesses implements AutoCloseable {
   BenchProcesses(Path outputs, Map<String, String> variables) {
     this.outputs = outputs;
     this.variables = variables;
+    this.jvm = serverJvmOptions();
     Runtime.getRuntime().addShutdownHook(killOnExit);
     try {
       Files.createDirectories(outputs);
@@ -63,14 +65,16 @@ final class BenchProcesses implements AutoCloseable {
   /** Starts {@code contrail ARGS...} and waits until it says it is up. */
   Child start(String name, String... args) {
     List<String> command = new ArrayList<>(List.of(javaBinary(), "--enable-native-access=ALL-UNNAMED",
-        "-XX:+PrintCommandLineFlags", "-Dcontrail.root=" + System.getProperty("contrail.root", "."),
-        "-cp", classpath(), "io.contrail.cli.Main"));
+        "-XX:+PrintCommandLineFlags"));
+    command.addAll(jvm.jvmOptions());
+    command.addAll(List.of("-Dcontrail.root=" + root(), "-cp", classpath(), "io.contrail.cli.Main"));
     command.addAll(List.of(args));
     Path out = outputs.resolve(name + ".out");
     Path err = outputs.resolve(name + ".err");
     ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile())
         .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
     pb.environment().clear();
+    pb.environment().putAll(jvm.environment());
     pb.environment().putAll(variables);
     Child child;
     try {
@@ -194,7 +198,27 @@ final class BenchProcesses implements AutoCloseable {
     }
   }
 
-  private static String javaBinary() {
+  /** The JVM options (and environment) every started process gets, as the launcher gives a server role. */
+  ServerJvmOptions jvm() {
+    return jvm;
+  }
+
+  /**
+   * The launcher's settings for server roles and the benchmark's CONTRAIL_JAVA_OPTS; the system
+   * property {@code contrail.bench.server-jvm-options} names another file (e.g. /dev/null: the
+   * JVM's defaults, to compare with).
+   */
+  static ServerJvmOptions serverJvmOptions() {
+    String file = System.getProperty("contrail.bench.server-jvm-options");
+    return ServerJvmOptions.read(file != null ? Path.of(file) : Path.of(root(), ServerJvmOptions.FILE),
+        System.getenv("CONTRAIL_JAVA_OPTS"));
+  }
+
+  private static String root() {
+    return System.getProperty("contrail.root", ".");
+  }
+
+  static String javaBinary() {
     return ProcessHandle.current().info().command()
         .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
   }

@@ -158,7 +158,7 @@ final class DistributedBench {
   }
 
   /** "min / median / max". */
-  private static String spread(List<Double> values, int digits) {
+  static String spread(List<Double> values, int digits) {
     List<Double> s = new ArrayList<>(values);
     s.sort(Double::compare);
     return Scenarios.round(s.get(0), digits) + " / " + Scenarios.round(Overhead.median(s), digits) + " / "
@@ -194,7 +194,7 @@ final class DistributedBench {
   }
 
   /** Creates a run of {@code dagId} and waits for the scheduler process to finish it. */
-  private static DagRun runToEnd(Contrail app, String dagId, int tasks) {
+  static DagRun runToEnd(Contrail app, String dagId, int tasks) {
     Dag dag = app.stores().dags().find(dagId).orElseThrow(() -> new IllegalStateException(dagId + " was not synced"))
         .dag();
     RunKey key = app.runCreator().createNew(dag, RunRequest.manual("bench_" + System.nanoTime(), null, null)).key();
@@ -253,7 +253,7 @@ final class DistributedBench {
     }
   }
 
-  private static void writeDag(BenchEnvironment env, String dagId, int tasks, String spec) throws IOException {
+  static void writeDag(BenchEnvironment env, String dagId, int tasks, String spec) throws IOException {
     StringBuilder b = header(dagId);
     for (int i = 0; i < tasks; i++) {
       b.append(String.format("  - {task_id: t%06d, %s}%n", i, spec));

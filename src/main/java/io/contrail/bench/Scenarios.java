@@ -3,12 +3,8 @@ package io.contrail.bench;
 import io.contrail.api.Dag;
 import io.contrail.roles.Contrail;
 import io.contrail.run.DagRun;
-import io.contrail.run.RunState;
 import io.contrail.run.TaskInstance;
 import io.contrail.storage.Sql;
-import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -142,49 +138,6 @@ final class Scenarios {
     }
     gaps.sort(Double::compare);
     return gaps;
-  }
-
-  /** Heap after GC and RSS while {@code runs} runs of {@code tasks} tasks finish, sampled after each run. */
-  static Map<String, Object> memory(BenchEnvironment env, int runs, int tasks, Map<String, String> overrides) {
-    Map<String, Object> r = new LinkedHashMap<>();
-    List<Long> heapMb = new ArrayList<>();
-    int finished = 0;
-    int failedRuns = 0;
-    try (Contrail app = env.open(overrides)) {
-      Dag dag = BenchDags.wide("bench_memory_" + System.nanoTime(), tasks, false);
-      for (int i = 0; i < runs; i++) {
-        DagRun run = BenchDags.run(app, dag, 1).get(0);
-        failedRuns += run.state() == RunState.SUCCESS ? 0 : 1;
-        finished += tasks;
-        heapMb.add(heapAfterGcMb());
-      }
-      r.put("finished_task_instances", finished);
-      r.put("failed_runs", failedRuns);
-      r.put("heap_after_gc_mb_per_run", heapMb);
-      r.put("heap_after_gc_mb", heapMb.get(heapMb.size() - 1));
-      r.put("rss_mb", rssMb());
-    }
-    return r;
-  }
-
-  static long heapAfterGcMb() {
-    for (int i = 0; i < 3; i++) {
-      System.gc();
-    }
-    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / (1024 * 1024);
-  }
-
-  static long rssMb() {
-    try {
-      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-        if (line.startsWith("VmRSS:")) {
-          return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
-        }
-      }
-    } catch (java.io.IOException | NumberFormatException e) {
-      return -1;
-    }
-    return -1;
   }
 
   static double percentile(List<Double> sorted, int p) {

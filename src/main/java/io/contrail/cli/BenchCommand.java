@@ -32,7 +32,7 @@ final class BenchCommand implements Callable<Integer> {
       description = "distributed: worker processes to measure with, each count on fresh processes; distributed-latency: the first count (default ${DEFAULT-VALUE}).")
   List<Integer> workers;
   @Option(names = "--config", paramLabel = "SECTION.NAME=VALUE",
-      description = "distributed scenarios: a setting of the scheduler and worker processes, repeatable (e.g. worker.poll_interval_ms=50);"
+      description = "distributed scenarios and memory: a setting of the scheduler (and worker) processes, repeatable (e.g. worker.poll_interval_ms=50);"
           + " overhead: a setting of the traced and receiver-down rounds (e.g. metrics.otel_on=false for traces alone);"
           + " over the scenarios' own: core.parallelism=1024, core.default_pool_slots=1024, scheduler.loop_interval_ms=100, worker.poll_interval_ms=100, worker.concurrency=32.")
   List<String> config = new java.util.ArrayList<>();

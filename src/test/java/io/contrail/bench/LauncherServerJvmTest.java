@@ -1,0 +1,119 @@
+package io.contrail.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The launcher gives the server roles the JVM settings of scripts/server-jvm.options — the same
+ * list the benchmarks give their scheduler and worker processes — and CONTRAIL_JAVA_OPTS after
+ * them. The launcher runs from a copy of the repository's launcher files whose jar is up to date,
+ * so nothing is built: once with the real JDK (the JVM reports the heap and collector it took),
+ * and with a stand-in {@code java} that prints its arguments and environment.
+ */
+class LauncherServerJvmTest {
+  private static final Path OPTIONS = Path.of(ServerJvmOptions.FILE);
+
+  @TempDir Path root;
+
+  @Test
+  void aSchedulerStartsWithTheBoundedHeapAndCollectorOfTheOptionsFile() throws Exception {
+    copyLauncher();
+    ServerJvmOptions file = ServerJvmOptions.read(OPTIONS, "");
+    String out = launch(System.getProperty("java.home"), "-XX:+PrintCommandLineFlags", "scheduler");
+
+    assertThat(out).contains("-XX:MaxHeapSize=" + bytes(option(file, "-Xmx")) + " ");
+    assertThat(out).contains(option(file, "-XX:+Use") + " ");
+    assertThat(out).doesNotContain("Multiple garbage collectors");
+  }
+
+  @Test
+  void contrailJavaOptsWinsOverTheFileAndMayChooseAnotherCollector() throws Exception {
+    copyLauncher();
+    String out = launch(System.getProperty("java.home"), "-XX:+PrintCommandLineFlags -Xmx300m -XX:+UseG1GC",
+        "worker");
+
+    assertThat(out).contains("-XX:MaxHeapSize=314572800 ").contains("-XX:+UseG1GC ");
+    assertThat(out).doesNotContain("Multiple garbage collectors");
+  }
+
+  @Test
+  void everyServerRoleGetsTheFilesOptionsAndEnvironmentButCliCommandsDoNot() throws Exception {
+    copyLauncher();
+    Path fakeJdk = fakeJdk();
+    ServerJvmOptions expected = ServerJvmOptions.read(OPTIONS, "-Xss1m");
+    for (String role : List.of("standalone", "scheduler", "api-server", "worker", "bench")) {
+      String out = launch(fakeJdk.toString(), "-Xss1m", role);
+      List<String> args = List.of(out.lines().filter(l -> l.startsWith("args: ")).findFirst().orElseThrow()
+          .substring("args: ".length()).split(" "));
+      assertThat(args).as(role).containsSubsequence(expected.jvmOptions());
+      assertThat(args.indexOf("-Xss1m")).as(role + ": CONTRAIL_JAVA_OPTS after the file's -Xss")
+          .isGreaterThan(args.lastIndexOf(option(expected, "-Xss")));
+      expected.environment().forEach((k, v) -> assertThat(out).as(role).contains("env: " + k + "=" + v));
+    }
+    String cli = launch(fakeJdk.toString(), "", "dags");
+    assertThat(cli).doesNotContain(option(expected, "-Xmx"));
+  }
+
+  private static String option(ServerJvmOptions o, String prefix) {
+    return o.jvmOptions().stream().filter(s -> s.startsWith(prefix)).findFirst()
+        .orElseThrow(() -> new AssertionError(OPTIONS + " has no " + prefix + " option"));
+  }
+
+  private static long bytes(String xmx) {
+    String v = xmx.substring("-Xmx".length()).toLowerCase(java.util.Locale.ROOT);
+    long unit = switch (v.charAt(v.length() - 1)) {
+      case 'k' -> 1024L;
+      case 'm' -> 1024L * 1024;
+      case 'g' -> 1024L * 1024 * 1024;
+      default -> 1L;
+    };
+    return Long.parseLong(unit == 1 ? v : v.substring(0, v.length() - 1)) * unit;
+  }
+
+  /** The launcher, its scripts and an empty jar newer than (absent) sources: the launcher builds nothing. */
+  private void copyLauncher() throws IOException {
+    Files.createDirectories(root.resolve("scripts"));
+    Files.createDirectories(root.resolve("target"));
+    Files.copy(Path.of("contrail"), root.resolve("contrail"));
+    Files.copy(Path.of("scripts/jdk.sh"), root.resolve("scripts/jdk.sh"));
+    Files.copy(OPTIONS, root.resolve(ServerJvmOptions.FILE));
+    Files.createFile(root.resolve("target/contrail.jar"));
+  }
+
+  /** A JAVA_HOME whose java prints its arguments and MALLOC_ARENA_MAX instead of starting a JVM. */
+  private Path fakeJdk() throws IOException {
+    Path jdk = root.resolve("fake-jdk");
+    Files.createDirectories(jdk.resolve("bin"));
+    Files.writeString(jdk.resolve("release"), "JAVA_VERSION=\"17.0.1\"\n");
+    Files.writeString(jdk.resolve("bin/javac"), "#!/bin/sh\n");
+    Files.writeString(jdk.resolve("bin/java"), "#!/bin/sh\necho \"args: $*\"\nenv | sed 's/^/env: /'\n");
+    for (String tool : List.of("javac", "java")) {
+      Files.setPosixFilePermissions(jdk.resolve("bin").resolve(tool), PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+    return jdk;
+  }
+
+  private String launch(String javaHome, String javaOpts, String role) throws Exception {
+    List<String> command = new ArrayList<>(List.of("bash", root.resolve("contrail").toString(), role));
+    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+    Map<String, String> env = pb.environment();
+    env.keySet().removeIf(k -> k.startsWith("CONTRAIL") || k.equals("MALLOC_ARENA_MAX"));
+    env.put("JAVA_HOME", javaHome);
+    env.put("CONTRAIL_JAVA_OPTS", javaOpts);
+    env.put("CONTRAIL_HOME", root.resolve("home").toString());
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes());
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    return out;
+  }
+}
