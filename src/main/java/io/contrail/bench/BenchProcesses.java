@@ -149,6 +149,19 @@ final class BenchProcesses implements AutoCloseable {
     return cpuTicks(pid).orElse(0) / TICKS_PER_SECOND;
   }
 
+  /**
+   * {utime + stime of this process, cutime + cstime of the children it waited for} in seconds
+   * ({0, 0} where /proc cannot be read): a benchmark's own CPU apart from its task processes'.
+   */
+  static double[] ownAndChildrenCpuSeconds() {
+    String[] f = statFields(Path.of("/proc/self/stat"));
+    if (f == null || f.length < 15) {
+      return new double[2];
+    }
+    return new double[] {(Long.parseLong(f[11]) + Long.parseLong(f[12])) / TICKS_PER_SECOND,
+        (Long.parseLong(f[13]) + Long.parseLong(f[14])) / TICKS_PER_SECOND};
+  }
+
   private static OptionalLong cpuTicks(long pid) {
     String[] f = statFields(Path.of("/proc", Long.toString(pid), "stat"));
     return f == null || f.length < 15 ? OptionalLong.empty() : OptionalLong.of(ticks(f));

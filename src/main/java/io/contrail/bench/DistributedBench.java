@@ -120,7 +120,7 @@ final class DistributedBench {
         }
       }
       r.put("rounds", rounds);
-      byPercentile.forEach((k, v) -> r.put(k, spread(v, 2)));
+      byPercentile.forEach((k, v) -> r.put(k, Scenarios.spread(v, 2)));
     }
     return r;
   }
@@ -150,19 +150,11 @@ final class DistributedBench {
       }
     }
     r.put("rounds", rounds);
-    r.put("tasks_per_second", spread(tps, 1));
-    r.put("cpu_ms_per_task_contrail", spread(cpu, 3));
-    r.put("cpu_ms_per_task_postgres", spread(dbCpu, 3));
+    r.put("tasks_per_second", Scenarios.spread(tps, 1));
+    r.put("cpu_ms_per_task_contrail", Scenarios.spread(cpu, 3));
+    r.put("cpu_ms_per_task_postgres", Scenarios.spread(dbCpu, 3));
     r.put("median_tasks_per_second", Overhead.median(tps));
     return r;
-  }
-
-  /** "min / median / max". */
-  static String spread(List<Double> values, int digits) {
-    List<Double> s = new ArrayList<>(values);
-    s.sort(Double::compare);
-    return Scenarios.round(s.get(0), digits) + " / " + Scenarios.round(Overhead.median(s), digits) + " / "
-        + Scenarios.round(s.get(s.size() - 1), digits);
   }
 
   /**

@@ -92,7 +92,7 @@ final class MemoryBench {
             .stream().map(kb -> kb / 1024.0).toList();
         r.put("rss_mb_after_each_run", perRun);
         r.put("rss_mb_samples", warm.size());
-        r.put("rss_mb", DistributedBench.spread(warm, 0) + " (min / median / max, sampled every 200 ms after the first run)");
+        r.put("rss_mb", Scenarios.spread(warm, 0) + " (min / median / max, sampled every 200 ms after the first run)");
         r.put("vm_hwm_mb", status(pid, "VmHWM") / 1024);
         r.put("heap_after_full_gc_mb", heapAfterFullGcMb(pid));
         r.put("rss_mb_after_full_gc", status(pid, "VmRSS") / 1024);

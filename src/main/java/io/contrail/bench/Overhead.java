@@ -86,17 +86,17 @@ final class Overhead {
     for (Mode m : Mode.values()) {
       List<Round> rs = byMode.get(m);
       r.put("tasks_per_second_" + m.id, rs.stream().map(x -> Scenarios.round(x.tasksPerSecond(), 1)).toList());
-      r.put("tasks_per_second_" + m.id + "_min_median_max", minMedianMax(rs.stream().map(Round::tasksPerSecond).toList(), 1));
-      r.put("cpu_ms_per_task_" + m.id + "_min_median_max", minMedianMax(rs.stream().map(Round::cpuMsPerTask).toList(), 3));
+      r.put("tasks_per_second_" + m.id + "_min_median_max", Scenarios.spread(rs.stream().map(Round::tasksPerSecond).toList(), 1));
+      r.put("cpu_ms_per_task_" + m.id + "_min_median_max", Scenarios.spread(rs.stream().map(Round::cpuMsPerTask).toList(), 3));
     }
     r.put("receiver_cpu_ms_per_task_traced_min_median_max",
-        minMedianMax(byMode.get(Mode.TRACED).stream().map(Round::receiverCpuMsPerTask).toList(), 3));
+        Scenarios.spread(byMode.get(Mode.TRACED).stream().map(Round::receiverCpuMsPerTask).toList(), 3));
     r.put("spans_at_receiver_per_traced_round", byMode.get(Mode.TRACED).stream().map(Round::spans).toList());
     r.put("spans_waiting_per_receiver_down_round", byMode.get(Mode.RECEIVER_DOWN).stream().map(Round::spans).toList());
     r.put("ratio_traced_per_round", ratioTraced.stream().map(v -> Scenarios.round(v, 3)).toList());
-    r.put("ratio_traced_min_median_max", minMedianMax(ratioTraced, 3));
+    r.put("ratio_traced_min_median_max", Scenarios.spread(ratioTraced, 3));
     r.put("ratio_receiver_down_per_round", ratioDown.stream().map(v -> Scenarios.round(v, 3)).toList());
-    r.put("ratio_receiver_down_min_median_max", minMedianMax(ratioDown, 3));
+    r.put("ratio_receiver_down_min_median_max", Scenarios.spread(ratioDown, 3));
     r.put("ratio_traced", Scenarios.round(median(ratioTraced), 3));
     r.put("ratio_receiver_down", Scenarios.round(median(ratioDown), 3));
     r.put("ratio_of_medians_traced", Scenarios.round(median(tps(byMode.get(Mode.TRACED)))
@@ -179,17 +179,6 @@ final class Overhead {
     m.put("CONTRAIL__METRICS__OTEL_INTERVAL_MILLISECONDS", "1000");
     m.putAll(telemetryConfig);
     return m;
-  }
-
-  /** "min / median / max" of the values. */
-  static String minMedianMax(List<Double> values, int digits) {
-    if (values.isEmpty()) {
-      return "none";
-    }
-    List<Double> v = new ArrayList<>(values);
-    v.sort(Double::compare);
-    return Scenarios.round(v.get(0), digits) + " / " + Scenarios.round(median(v), digits) + " / "
-        + Scenarios.round(v.get(v.size() - 1), digits);
   }
 
   static double median(List<Double> values) {

@@ -66,8 +66,11 @@ final class Scenarios {
     }
   }
 
-  /** "min / median / max" of {@code values}. */
+  /** "min / median / max" of {@code values} ("none" when there are none): every scenario's spread. */
   static String spread(List<Double> values, int digits) {
+    if (values.isEmpty()) {
+      return "none";
+    }
     List<Double> s = new ArrayList<>(values);
     s.sort(Double::compare);
     return round(s.get(0), digits) + " / " + round(Overhead.median(s), digits) + " / " + round(s.get(s.size() - 1), digits);

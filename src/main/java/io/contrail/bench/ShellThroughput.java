@@ -4,17 +4,11 @@ import io.contrail.api.Dag;
 import io.contrail.roles.Contrail;
 import io.contrail.run.DagRun;
 import io.contrail.run.RunState;
-import java.io.IOException;
-import java.lang.management.GarbageCollectorMXBean;
-import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 /**
  * {@code throughput --shell}: a run of N shell tasks running {@code true}, with commands that need
@@ -27,17 +21,12 @@ import java.util.stream.Collectors;
  * (cutime + cstime), and on PostgreSQL the postmaster and its backends.
  */
 final class ShellThroughput {
-  private static final double TICKS_PER_SECOND = 100.0;
-
   private ShellThroughput() {}
 
   static Map<String, Object> run(BenchEnvironment env, int tasks, int rounds) {
     Map<String, Object> r = new LinkedHashMap<>();
     r.put("tasks", tasks);
     r.put("task_type", "shell");
-    r.put("jdk", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
-    r.put("gc", ManagementFactory.getGarbageCollectorMXBeans().stream().map(GarbageCollectorMXBean::getName)
-        .collect(Collectors.joining(", ")));
     r.put("jvm", "warm: one unrecorded run per mode first; rounds rotate direct / wrapper / noop, each on a fresh scheduler");
     Map<Mode, List<double[]>> figures = new java.util.EnumMap<>(Mode.class);
     for (Mode m : Mode.values()) {
@@ -79,10 +68,10 @@ final class ShellThroughput {
   private static double[] once(BenchEnvironment env, int tasks, Mode mode) {
     try (Contrail app = env.open(Map.of("CONTRAIL__CORE__SHELL_DIRECT_EXEC", String.valueOf(mode == Mode.DIRECT)))) {
       Dag dag = BenchDags.wide("bench_shell_" + System.nanoTime(), tasks, mode != Mode.NOOP);
-      double[] cpu0 = ownCpuSeconds();
+      double[] cpu0 = BenchProcesses.ownAndChildrenCpuSeconds();
       double db0 = BenchProcesses.postgresCpuSeconds(env.postmasterPid());
       DagRun run = BenchDags.run(app, dag, 1).get(0);
-      double[] cpu1 = ownCpuSeconds();
+      double[] cpu1 = BenchProcesses.ownAndChildrenCpuSeconds();
       double db = BenchProcesses.postgresCpuSeconds(env.postmasterPid()) - db0;
       if (run.state() != RunState.SUCCESS) {
         throw new IllegalStateException("the benchmark run ended " + run.state().id() + ", not success");
@@ -105,24 +94,10 @@ final class ShellThroughput {
   }
 
   private static String spread(List<double[]> rounds, int field, int digits) {
-    List<Double> v = rounds.stream().map(a -> a[field]).sorted().toList();
-    return Scenarios.round(v.get(0), digits) + " / " + Scenarios.round(Overhead.median(v), digits) + " / "
-        + Scenarios.round(v.get(v.size() - 1), digits);
+    return Scenarios.spread(rounds.stream().map(a -> a[field]).toList(), digits);
   }
 
   private static double median(List<double[]> rounds, int field) {
     return Overhead.median(rounds.stream().map(a -> a[field]).sorted().toList());
-  }
-
-  /** {utime + stime of this JVM, cutime + cstime of the children it waited for (the tasks)} in seconds. */
-  private static double[] ownCpuSeconds() {
-    try {
-      String s = Files.readString(Path.of("/proc/self/stat"));
-      String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
-      return new double[] {(Long.parseLong(f[11]) + Long.parseLong(f[12])) / TICKS_PER_SECOND,
-          (Long.parseLong(f[13]) + Long.parseLong(f[14])) / TICKS_PER_SECOND};
-    } catch (IOException | RuntimeException e) {
-      return new double[2]; // not Linux: CPU figures read 0
-    }
   }
 }

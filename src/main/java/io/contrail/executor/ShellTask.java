@@ -2,12 +2,12 @@ package io.contrail.executor;
 
 import io.contrail.api.ShellSpec;
 import io.contrail.run.ProcessIdentity;
+import io.contrail.security.PrivateFiles;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import io.contrail.security.PrivateFiles;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
