@@ -17,6 +17,7 @@ public final class Bench {
   private final Path projectDir;
   private List<Integer> workers = List.of(1, 2, 4);
   private Map<String, String> processConfig = Map.of();
+  private int statements;
 
   /** @param environment what the benchmark process started with */
   public Bench(Environment environment, String db, Integer parallelism, Path projectDir) {
@@ -36,6 +37,15 @@ public final class Bench {
     return this;
   }
 
+  /**
+   * distributed: the {@code n} statements PostgreSQL spent most time in over each worker count's
+   * noop rounds (pg_stat_statements, loaded for this run only), printed with the figures.
+   */
+  public Bench statements(int n) {
+    this.statements = n;
+    return this;
+  }
+
   public Map<String, Object> run(String scenario, Integer tasks, int chain, boolean shell, int rounds, int runs)
       throws Exception {
     return run(scenario, tasks, chain, shell, rounds, runs, List.of(10_000, 100_000, 1_000_000));
@@ -51,7 +61,7 @@ public final class Bench {
     figures.put("jdk", Runtime.version() + " (" + System.getProperty("java.vm.name") + ")");
     figures.put("gc", String.join(", ", java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().stream()
         .map(java.lang.management.GarbageCollectorMXBean::getName).toList()));
-    try (BenchEnvironment env = new BenchEnvironment(environment, db, parallelism)) {
+    try (BenchEnvironment env = new BenchEnvironment(environment, db, parallelism, statements > 0)) {
       if (shell && scenario.equals("throughput")) {
         // shell tasks run directly and through the bash wrapper, alternated in this process
         figures.put("parallelism", env.config(Map.of()).core().parallelism());
@@ -70,7 +80,7 @@ public final class Bench {
         case "api" -> ApiBench.run(env, 1000, tasks == null ? 100_000 : tasks, 500);
         case "trigger" -> TriggerBench.run(env, tasks == null ? 200 : tasks);
         case "distributed" -> DistributedBench.throughput(env, workers, tasks == null ? 10_000 : tasks,
-            tasks == null ? 1000 : Math.max(1, tasks / 10), rounds, distributedOverrides());
+            tasks == null ? 1000 : Math.max(1, tasks / 10), rounds, distributedOverrides(), statements);
         case "distributed-latency" -> DistributedBench.latency(env, workers.get(0), chain, rounds,
             distributedOverrides());
         default -> throw new IllegalArgumentException("unknown scenario '" + scenario + "' (throughput, latency,"

@@ -5,6 +5,7 @@ import io.contrail.config.ContrailConfig;
 import io.contrail.config.Environment;
 import io.contrail.roles.Contrail;
 import io.contrail.roles.Role;
+import io.contrail.storage.Sql;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -24,6 +26,7 @@ final class BenchEnvironment implements AutoCloseable {
   private final Path home;
   private final EmbeddedPostgres postgres;
   private final Path postgresData;
+  private final boolean statementsLoaded;
   private final String dbUrl;
   private final String db;
 
@@ -32,9 +35,15 @@ final class BenchEnvironment implements AutoCloseable {
 
   /** @param env the environment the benchmark process started with; its CONTRAIL__ overrides are dropped */
   BenchEnvironment(Environment env, String db, Integer parallelism) {
+    this(env, db, parallelism, false);
+  }
+
+  /** @param statements load pg_stat_statements into the embedded PostgreSQL ({@link #topStatements}) */
+  BenchEnvironment(Environment env, String db, Integer parallelism, boolean statements) {
     this.env = env;
     this.db = db;
     this.parallelism = parallelism;
+    this.statementsLoaded = statements;
     try {
       home = Files.createTempDirectory("contrail-bench-");
       if ("postgres".equals(db)) {
@@ -46,6 +55,7 @@ final class BenchEnvironment implements AutoCloseable {
             .setServerConfig("fsync", "on")
             .setServerConfig("synchronous_commit", "on")
             .setServerConfig("max_connections", "100")
+            .setServerConfig("shared_preload_libraries", statements ? "pg_stat_statements" : "")
             .start();
         dbUrl = postgres.getJdbcUrl("postgres", "postgres");
       } else if ("h2".equals(db)) {
@@ -58,6 +68,38 @@ final class BenchEnvironment implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** Forgets what pg_stat_statements counted so far (when it was loaded). */
+  void resetStatements(Sql sql) {
+    if (statements()) {
+      sql.update("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+      sql.queryOne("SELECT pg_stat_statements_reset()", rs -> 1);
+    }
+  }
+
+  private boolean statements() {
+    return postgres != null && statementsLoaded;
+  }
+
+  /**
+   * The {@code n} statements PostgreSQL spent most time in since {@link #resetStatements}: calls,
+   * total and mean milliseconds (wall time inside the server, so on a busy machine also time
+   * waiting for a core), rows, and the statement's first 160 characters.
+   */
+  List<String> topStatements(Sql sql, int n) {
+    if (!statements() || n <= 0) {
+      return List.of();
+    }
+    return sql.query("SELECT calls, total_exec_time, mean_exec_time, rows, query FROM pg_stat_statements"
+        + " WHERE query NOT LIKE '%pg_stat_statements%' ORDER BY total_exec_time DESC LIMIT " + n,
+        rs -> String.format(java.util.Locale.ROOT, "%d calls, %.0f ms (%.3f ms each), %d rows: %s", rs.getLong(1),
+            rs.getDouble(2), rs.getDouble(3), rs.getLong(4), abbreviate(rs.getString(5))));
+  }
+
+  private static String abbreviate(String query) {
+    String q = query.replaceAll("\\s+", " ").strip();
+    return q.length() <= 160 ? q : q.substring(0, 157) + "...";
   }
 
   String db() {

@@ -50,7 +50,7 @@ final class DistributedBench {
 
   /** Throughput of {@code noopTasks} noop and {@code shellTasks} shell tasks for each worker count. */
   static Map<String, Object> throughput(BenchEnvironment env, List<Integer> workerCounts, int noopTasks,
-      int shellTasks, int rounds, Map<String, String> overrides) throws IOException {
+      int shellTasks, int rounds, Map<String, String> overrides, int statements) throws IOException {
     requirePostgres(env);
     Map<String, Object> r = new LinkedHashMap<>();
     describe(env, overrides, r);
@@ -70,7 +70,12 @@ final class DistributedBench {
         Map<String, Object> at = new LinkedHashMap<>();
         try (BenchProcesses procs = start(env, overrides, n, "w" + n)) {
           at.put("gc", BenchProcesses.collector(procs.children().get(0)));
+          env.resetStatements(app.database().sql());
           Map<String, Object> noop = rounds(app, env, procs, NOOP_DAG, noopTasks, rounds, n);
+          List<String> top = env.topStatements(app.database().sql(), statements);
+          if (!top.isEmpty()) {
+            noop.put("postgres_top_statements", top);
+          }
           double median = (Double) noop.remove("median_tasks_per_second");
           noop.put("ratio_to_commit_ceiling_1_connection", Scenarios.round(median / (Double) ceiling.get("connections_1"), 3));
           if (n > 1) {

@@ -41,6 +41,7 @@ final class BenchCommand implements Callable<Integer> {
   List<Integer> history;
   @Option(names = "--runs", paramLabel = "N", defaultValue = "10", description = "memory: runs of --tasks tasks (default ${DEFAULT-VALUE}).") int runs;
   @Option(names = "--parallelism", paramLabel = "N", description = "Executor parallelism (default: [core] parallelism, 32; distributed scenarios 1024).") Integer parallelism;
+  @Option(names = "--statements", paramLabel = "N", defaultValue = "0", description = "distributed: also print the N statements PostgreSQL spent most time in over the noop rounds (pg_stat_statements, loaded for this run only).") int statements;
   @Option(names = "--record", description = "Also append the figures, dated and with this machine's details, to the results file.") boolean record;
   @Option(names = "--results", paramLabel = "FILE", defaultValue = "bench/RESULTS.md", description = "The results file --record appends to (default ${DEFAULT-VALUE}).") Path results;
   @Option(names = "--json", description = "Print the figures as JSON.") boolean json;
@@ -91,7 +92,7 @@ final class BenchCommand implements Callable<Integer> {
           + c.substring(dot + 1, eq).toUpperCase(java.util.Locale.ROOT), c.substring(eq + 1));
     }
     Bench bench = new Bench(Main.env(spec), db, parallelism,
-        Path.of(System.getProperty("contrail.root", System.getProperty("user.dir")))).distributed(workers, processConfig);
+        Path.of(System.getProperty("contrail.root", System.getProperty("user.dir")))).distributed(workers, processConfig).statements(statements);
     Map<String, Object> figures = bench.run(scenario, tasks, chain, shell, rounds, runs, history);
     if (json) {
       Output.json(spec.commandLine().getOut(), figures);

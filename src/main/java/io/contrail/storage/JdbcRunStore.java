@@ -470,21 +470,22 @@ final class JdbcRunStore implements RunStore {
         Sql.instant(rs, "start_date"), Sql.instant(rs, "end_date"), status, rs.getString("task_span_id"));
   }
 
+  /**
+   * One lookup by primary key per row, prepared once, in one transaction. (An OR of the keys cost
+   * PostgreSQL 30-50 ms for 32 keys, planned as a bitmap OR over the primary key's index, for a
+   * distributed worker's stop watch every second.)
+   */
   @Override
   public List<TaskInstance> taskInstances(Collection<TaskInstanceKey> keys) {
     if (keys.isEmpty()) {
       return List.of();
     }
-    String where = String.join(" OR ", java.util.Collections.nCopies(keys.size(),
-        "(dag_id = ? AND run_id = ? AND task_id = ?)"));
-    List<Object> args = new ArrayList<>();
+    List<Object[]> args = new ArrayList<>(keys.size());
     for (TaskInstanceKey k : keys) {
-      args.add(k.dagId());
-      args.add(k.runId());
-      args.add(k.taskId());
+      args.add(new Object[] {k.dagId(), k.runId(), k.taskId()});
     }
-    return sql.query("SELECT " + TI_COLUMNS + " FROM task_instance WHERE " + where, JdbcRunStore::mapTi,
-        args.toArray());
+    return sql.inTransaction(tx -> tx.queryEach("SELECT " + TI_COLUMNS + " FROM task_instance WHERE dag_id = ? AND"
+        + " run_id = ? AND task_id = ?", JdbcRunStore::mapTi, args));
   }
 
   @Override

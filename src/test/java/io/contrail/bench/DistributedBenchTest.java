@@ -19,9 +19,9 @@ import org.junit.jupiter.api.Test;
 class DistributedBenchTest {
   @Test
   void throughputAndLatencyRunEndToEndWithSchedulerAndWorkerProcesses() throws Exception {
-    try (BenchEnvironment env = new BenchEnvironment(Environment.of(Map.of()), "postgres", null)) {
+    try (BenchEnvironment env = new BenchEnvironment(Environment.of(Map.of()), "postgres", null, true)) {
       Map<String, String> overrides = DistributedBench.defaults();
-      Map<String, Object> figures = DistributedBench.throughput(env, List.of(1), 20, 3, 1, overrides);
+      Map<String, Object> figures = DistributedBench.throughput(env, List.of(1), 20, 3, 1, overrides, 40);
 
       assertThat((String) figures.get("wake_up")).startsWith("PostgreSQL LISTEN/NOTIFY, polling behind it: worker every 100 ms");
       assertThat((String) figures.get("jdk")).contains(System.getProperty("java.version"));
@@ -41,6 +41,11 @@ class DistributedBenchTest {
       @SuppressWarnings("unchecked")
       Map<String, Object> noop = (Map<String, Object>) one.get("noop");
       assertThat((Double) noop.get("ratio_to_commit_ceiling_1_connection")).isPositive();
+      // --statements: what PostgreSQL spent its time in, the workers' claim among it
+      @SuppressWarnings("unchecked")
+      List<String> top = (List<String>) noop.get("postgres_top_statements");
+      assertThat(top).hasSizeBetween(5, 40).anyMatch(st -> st.contains("UPDATE task_instance SET job_id = $1, hostname = $2"))
+          .allMatch(st -> st.matches("\\d+ calls, \\d+ ms \\([0-9.]+ ms each\\), \\d+ rows: .+"));
 
       Map<String, Object> latency = DistributedBench.latency(env, 1, 5, 1, overrides);
       assertThat((String) latency.get("p50_ms")).matches("[0-9.]+ / [0-9.]+ / [0-9.]+");

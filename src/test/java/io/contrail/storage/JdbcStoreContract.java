@@ -52,8 +52,9 @@ abstract class JdbcStoreContract extends StoreContract {
   void migratingAnUpToDateDatabaseAppliesNothing() {
     // main's migrations (V1, V2, V3, V20, V22, V70), the log outbox's (V24), the REST API's (V50,
     // V51), the workers' (V80), the worker log server's (V90) and the attempt's job id with the
-    // workers listing's index (V95): a branch that adds one says so here
-    List<String> shipped = List.of("1", "2", "3", "20", "22", "24", "50", "51", "70", "80", "90", "95");
+    // workers listing's index (V95), the claim index in claim order (V110): a branch that adds one
+    // says so here
+    List<String> shipped = List.of("1", "2", "3", "20", "22", "24", "50", "51", "70", "80", "90", "95", "110");
     assertThat(migrationsOnEmptyDatabase).isEqualTo(shipped.size());
     assertThat(db.migrate()).isZero();
     assertThat(db.pendingMigrations()).isEmpty();

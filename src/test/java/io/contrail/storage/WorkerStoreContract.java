@@ -224,16 +224,44 @@ abstract class WorkerStoreContract {
     }
     String plan = String.join("\n", db.sql().query("EXPLAIN " + JdbcWorkerStore.claimSql(2, 64, db.isPostgres()),
         rs -> rs.getString(1), "default", "heavy"));
-    // an index led by state (the claim's or the state index): the rows read are the queued ones
+    // the claim index, led by state: the rows read are the queued ones
     if (db.isPostgres()) {
       assertThat(plan).as(plan).doesNotContainPattern("Seq Scan on task_instance\\b")
-          .containsPattern("Index Scan using task_instance_(claim|state)_idx on task_instance");
+          .containsPattern("Index Scan using task_instance_claim_idx on task_instance");
     } else {
       assertThat(plan.toLowerCase(java.util.Locale.ROOT)).as(plan).doesNotContain("task_instance.tablescan")
-          .containsPattern("task_instance_(claim|state)_idx");
+          .contains("task_instance_claim_idx");
     }
     assertThat(workers.claim(worker("h"), "h", List.of("default", "heavy"), 64)).extracting(TaskInstance::taskId)
         .containsExactly("t2", "t1", "t0");
+  }
+
+  @Test
+  void aClaimReadsTheRowsItTakesNotTheWholeQueue() {
+    // 3,000 rows queued on one queue: the claim of 64 must not read and sort them all (it did, at
+    // about 4 ms of PostgreSQL CPU per claim with 1,000 queued) but stop in the index's order
+    String ts = "TIMESTAMP WITH TIME ZONE '2026-01-01 00:00:00+00'";
+    String series = db.isPostgres() ? "generate_series(1, %d) AS s(x)" : "SYSTEM_RANGE(1, %d) AS s(x)";
+    db.sql().update("INSERT INTO dag_run (dag_id, run_id, run_type, state, logical_date, queued_at, trace_id, span_id,"
+        + " trace_flags) VALUES ('wide', 'r', 'manual', 'running', " + ts + ", " + ts + ", '" + "1".repeat(32) + "', '"
+        + "1".repeat(16) + "', 1)");
+    db.sql().update("INSERT INTO task_instance (dag_id, run_id, task_id, state, try_number, max_tries, task_type, pool,"
+        + " pool_slots, priority_weight, queued_at, span_id, trace_flags, queue) SELECT 'wide', 'r', 't' || x, 'queued', 1,"
+        + " 1, 'noop', 'default_pool', 1, 1 + MOD(x, 3), " + ts + ", LPAD(CAST(x AS VARCHAR), 16, '0'), 1, 'default' FROM "
+        + series.formatted(3_000));
+    if (db.isPostgres()) {
+      db.sql().update("ANALYZE");
+    }
+    String plan = String.join("\n", db.sql().query("EXPLAIN " + JdbcWorkerStore.claimSql(1, 64, db.isPostgres()),
+        rs -> rs.getString(1), "default"));
+    if (db.isPostgres()) {
+      assertThat(plan).as(plan).doesNotContain("Sort").contains("Index Scan using task_instance_claim_idx");
+    } else {
+      assertThat(plan.toLowerCase(java.util.Locale.ROOT)).as(plan).contains("task_instance_claim_idx")
+          .contains("index sorted");
+    }
+    List<TaskInstance> claimed = workers.claim(worker("h"), "h", List.of("default"), 64);
+    assertThat(claimed).hasSize(64).allSatisfy(ti -> assertThat(ti.profile().priorityWeight()).isEqualTo(3));
   }
 
   @Test
