@@ -279,7 +279,7 @@ public final class Contrail implements AutoCloseable {
         } else if (run != null) {
           scheduler.wake(run);
         } else {
-          scheduler.runQueued(); // may have missed some: one full loop looks at every run
+          scheduler.readEverythingAgain(); // may have missed some: one full loop reads every run
         }
       });
     }

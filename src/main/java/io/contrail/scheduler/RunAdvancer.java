@@ -67,10 +67,13 @@ final class RunAdvancer {
     stopping = true;
   }
 
-  /** Re-reads every running run from the database (the truth) and advances it. */
+  /**
+   * Reads the running runs from the database (the truth) — in full those whose copy is due or
+   * changed by a user, see {@link ActiveRuns#refresh} — and advances them.
+   */
   void advanceRunning() {
     List<DagRun> running = runs.runsInState(RunState.RUNNING).stream().filter(r -> scope.runs().test(r.key())).toList();
-    List<RunProgress> held = active.reloadAll(running);
+    List<RunProgress> held = active.refresh(running);
     telemetry.dagRunsRunning(held.size());
     advance(held);
   }

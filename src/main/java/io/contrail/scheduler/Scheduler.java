@@ -87,6 +87,8 @@ public final class Scheduler {
   private static final Wake STOP = new Wake(new RunKey("", ""), null);
   /** A run was queued in this process: run a full loop now, which starts it, not at the next interval. */
   private static final Wake LOOP_NOW = new Wake(new RunKey("", ""), null);
+  /** A full loop now that reads every held run in full: what changed may not have been reported. */
+  private static final Wake READ_ALL = new Wake(new RunKey("", ""), null);
 
   private final Stores stores;
   private final Executor executor;
@@ -206,6 +208,14 @@ public final class Scheduler {
     wakeups.offer(LOOP_NOW);
   }
 
+  /**
+   * Reports of changes may have been lost (the wake-up connection was down): the next full loop,
+   * now, reads every running run in full rather than trusting the copies it holds.
+   */
+  public void readEverythingAgain() {
+    wakeups.offer(READ_ALL);
+  }
+
   public void requestStop() {
     stopRequested = true;
     wakeups.offer(STOP);
@@ -290,6 +300,10 @@ public final class Scheduler {
     List<Wake> wakes = new ArrayList<>();
     wakes.add(first);
     wakeups.drainTo(wakes);
+    if (wakes.removeIf(w -> w == READ_ALL)) {
+      active.readAllAgain();
+      wakes.add(LOOP_NOW);
+    }
     boolean loopNow = wakes.removeIf(w -> w == LOOP_NOW);
     if (!wakes.isEmpty()) {
       safely(() -> advancer.advance(touchedRuns(wakes)), "fast path");
