@@ -156,6 +156,8 @@ final class DistributedBench {
     }
     r.put("rounds", rounds);
     r.put("tasks_per_second", Scenarios.spread(tps, 1));
+    // in the order measured: whether a slow round is the first after the cold one (warm-up) or any
+    r.put("tasks_per_second_by_round", tps.stream().map(t -> Scenarios.round(t, 1)).toList());
     r.put("cpu_ms_per_task_contrail", Scenarios.spread(cpu, 3));
     r.put("cpu_ms_per_task_postgres", Scenarios.spread(dbCpu, 3));
     r.put("median_tasks_per_second", Overhead.median(tps));

@@ -140,7 +140,7 @@ final class AttemptRunner {
 
     boolean run() {
       // the run may have been created by another process: its secrets are learnt before the first line
-      RunSecrets.register(settings.masker(), run, dag);
+      RunSecrets.registerForTry(settings.masker(), run, task);
       try {
         logFile = TaskLogs.attemptLog(settings.logsRoot(), queued.key(), queued.tryNumber());
         PrivateFiles.createDirectories(logFile.getParent());

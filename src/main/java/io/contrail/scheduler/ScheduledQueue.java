@@ -31,6 +31,17 @@ final class ScheduledQueue {
     }
   }
 
+  /** Drops the task instances of runs {@code keep} says no to. */
+  void retainRuns(java.util.function.Predicate<io.contrail.run.RunKey> keep) {
+    java.util.List<TaskInstanceKey> gone = new java.util.ArrayList<>();
+    for (TaskInstanceKey key : byKey.keySet()) {
+      if (!keep.test(key.runKey())) {
+        gone.add(key);
+      }
+    }
+    gone.forEach(this::remove);
+  }
+
   void clear() {
     ordered.clear();
     byKey.clear();

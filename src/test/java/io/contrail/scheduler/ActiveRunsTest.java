@@ -8,6 +8,8 @@ import io.contrail.operations.RunCreator;
 import io.contrail.operations.RunRequest;
 import io.contrail.run.DagRun;
 import io.contrail.run.RunKey;
+import io.contrail.run.TaskChange;
+import io.contrail.run.TaskInstance;
 import io.contrail.secrets.SecretsMasker;
 import io.contrail.storage.RunStore;
 import io.contrail.storage.memory.InMemoryDagStore;
@@ -79,10 +81,15 @@ class ActiveRunsTest {
   @Test
   void aRunThatIsSlowToReadKeepsItsCopyUntilAUserChangesItOrReportsMayHaveBeenLost() {
     DagRun run = aRun();
+    TaskInstance a = store.taskInstances(run.key()).stream().filter(ti -> ti.taskId().equals("a")).findFirst()
+        .orElseThrow();
+    assertThat(store.update(TaskChange.of(a, a.toScheduled(NOW)))).isTrue();
     readMillis = 150; // a wide run: read again in full 1.5 s later at the earliest
     RunProgress first = active.refresh(List.of(run)).get(0);
+    assertThat(active.scheduled().size()).as("a, waiting for a slot").isEqualTo(1);
     assertThat(active.refresh(List.of(run))).containsExactly(first);
     assertThat(fullReads).as("the copy was kept").hasValue(1);
+    assertThat(active.scheduled().size()).as("the kept copy's scheduled task still waits").isEqualTo(1);
 
     // a clear or mark by a user (another process) counts up the run's revision: read at once
     DagRun cleared = new DagRun(run.key(), run.state(), run.spec(), run.times(), run.trace(), run.revision() + 1);
@@ -97,8 +104,9 @@ class ActiveRunsTest {
     active.refresh(List.of(cleared));
     assertThat(fullReads).hasValue(3);
 
-    // a run no longer running is dropped; when it runs again it is read
+    // a run no longer running is dropped, its scheduled tasks with it; when it runs again it is read
     assertThat(active.refresh(List.of())).isEmpty();
+    assertThat(active.scheduled().isEmpty()).isTrue();
     active.refresh(List.of(cleared));
     assertThat(fullReads).hasValue(4);
   }
