@@ -109,7 +109,8 @@ public record ContrailConfig(
       @Key(value = "9464", comment = "port of the /metrics endpoint", parser = Parser.PORT) int prometheusPort,
       @Key(value = "", comment = "comma-separated regexes; empty = all") List<Pattern> metricsAllowList,
       @Key(value = "", comment = "comma-separated regexes; empty = none") List<Pattern> metricsBlockList,
-      @Key(value = "true", comment = "also send Airflow's legacy names with ids baked in (StatsD, OTLP)") boolean legacyNamesOn) {
+      @Key(value = "true", comment = "StatsD only: also send Airflow's legacy names with ids baked in"
+          + " (OTLP and /metrics carry the ids as attributes)") boolean legacyNamesOn) {
     public Metrics {
       metricsAllowList = List.copyOf(metricsAllowList);
       metricsBlockList = List.copyOf(metricsBlockList);

@@ -7,8 +7,6 @@ import io.opentelemetry.sdk.OpenTelemetrySdk;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -37,12 +35,11 @@ public final class Metrics {
           m.statsdDatadogTags(), m.legacyNamesOn(), filter, config.metricsTags(), self));
     }
     if (m.otelOn() || m.prometheusOn()) {
-      Set<String> legacyInstruments = ConcurrentHashMap.newKeySet();
-      OpenTelemetrySdk sdk = OtelMetricsSdk.build(config, otel, self, legacyInstruments);
+      OpenTelemetrySdk sdk = OtelMetricsSdk.build(config, otel, self);
       if (sdk != null) {
         backends.add(new OtelStats(sdk.getMeterProvider().meterBuilder(SCOPE)
             .setInstrumentationVersion(io.contrail.telemetry.ContrailResource.VERSION).build(), m.otelPrefix(), filter,
-            config.metricsTags(), m.legacyNamesOn(), legacyInstruments, () -> sdk.shutdown().join(5, TimeUnit.SECONDS)));
+            config.metricsTags(), () -> sdk.shutdown().join(5, TimeUnit.SECONDS)));
       }
     }
     if (backends.isEmpty()) {

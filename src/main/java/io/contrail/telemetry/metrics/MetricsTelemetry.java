@@ -24,7 +24,7 @@ import java.util.TreeMap;
  * Turns what the scheduler and executors report into Airflow's metric catalog (docs/metrics.md):
  * counters, gauges and timers named as in Airflow, with the ids as tags — Contrail's keys, and
  * Airflow 3.3's where they differ ({@code operator_name}, {@code executor_class_name},
- * {@code status}, {@code queue}) — from which the backends derive the legacy names. Run and task
+ * {@code status}, {@code queue}) — from which StatsD derives the legacy names. Run and task
  * durations are recorded in the run's or attempt's span context, so histograms carry exemplars that
  * point at the trace.
  */

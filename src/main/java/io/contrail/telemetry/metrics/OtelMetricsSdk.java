@@ -7,7 +7,6 @@ import io.contrail.telemetry.ContrailResource;
 import io.contrail.telemetry.OtelSettings;
 import io.opentelemetry.exporter.otlp.http.metrics.OtlpHttpMetricExporter;
 import io.opentelemetry.exporter.otlp.metrics.OtlpGrpcMetricExporter;
-import io.opentelemetry.exporter.prometheus.PrometheusHttpServer;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdkBuilder;
 import io.opentelemetry.sdk.metrics.export.MetricExporter;
@@ -16,7 +15,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,7 +65,7 @@ final class OtelMetricsSdk {
    * start. A Prometheus port in use (another Contrail process serves it) is one warning: the process
    * goes on without the endpoint, exporting OTLP when that is on.
    */
-  static OpenTelemetrySdk build(ContrailConfig config, OtelSettings otel, SelfMetrics self, Set<String> legacyInstruments) {
+  static OpenTelemetrySdk build(ContrailConfig config, OtelSettings otel, SelfMetrics self) {
     ContrailConfig.Metrics m = config.metrics();
     if (m.prometheusOn() && !Listeners.isLoopback(m.prometheusHost())) {
       LOG.warn("metrics: the Prometheus endpoint listens on {}:{} ([metrics] prometheus_host), which other machines"
@@ -76,7 +74,7 @@ final class OtelMetricsSdk {
     }
     AtomicReference<String> port = new AtomicReference<>();
     try {
-      return OtelSettings.build(() -> builder(config, otel, self, legacyInstruments).addPropertiesCustomizer(c -> {
+      return OtelSettings.build(() -> builder(config, otel, self).addPropertiesCustomizer(c -> {
         port.set(c.getString(PROMETHEUS_PORT));
         return Map.of();
       }));
@@ -92,7 +90,7 @@ final class OtelMetricsSdk {
           port.get(), bind.getMessage());
     }
     try {
-      return OtelSettings.build(() -> builder(config, otel, self, legacyInstruments).addPropertiesCustomizer(c -> {
+      return OtelSettings.build(() -> builder(config, otel, self).addPropertiesCustomizer(c -> {
         List<String> exporters = new ArrayList<>(c.getList(EXPORTERS));
         exporters.remove("prometheus");
         return Map.of(EXPORTERS, exporters.isEmpty() ? "none" : String.join(",", exporters));
@@ -108,13 +106,11 @@ final class OtelMetricsSdk {
   }
 
   private static AutoConfiguredOpenTelemetrySdkBuilder builder(ContrailConfig config, OtelSettings otel,
-      SelfMetrics self, Set<String> legacyInstruments) {
+      SelfMetrics self) {
     // this SDK only carries metrics, whatever OTEL_TRACES_EXPORTER says for the traces pipeline
     return otel.sdk(defaults(config.metrics()), Map.of("otel.traces.exporter", "none", "otel.logs.exporter", "none"))
         .addResourceCustomizer((r, c) -> ContrailResource.create(config, config.traces().otelService(), otel.environment()))
-        .addMetricExporterCustomizer((exporter, c) -> new CountingMetricExporter(withoutRetries(exporter), self))
-        .addMetricReaderCustomizer((reader, c) -> reader instanceof PrometheusHttpServer
-            ? new WithoutLegacyNames(reader, legacyInstruments) : reader);
+        .addMetricExporterCustomizer((exporter, c) -> new CountingMetricExporter(withoutRetries(exporter), self));
   }
 
   /** The BindException among the causes of {@code e}, or null. */

@@ -11,7 +11,6 @@ import io.opentelemetry.context.Context;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiConsumer;
@@ -23,10 +22,10 @@ import java.util.function.BiConsumer;
  * histograms in milliseconds (explicit buckets from 1 ms to a day unless the exporter aggregates
  * them exponentially, see {@code [metrics] otel_histograms}). Tags become attributes — Contrail's
  * keys and Airflow's beside them — with every {@code [metrics_tags]} entry added so Prometheus shows
- * them as labels. With legacy_names_on every measurement that has a legacy name is recorded under
- * it too, as Airflow 3.3 does: the ids in the name with '.' turned into "__", the other tags as
- * attributes. Those instruments are named in {@code legacyInstruments}, so the Prometheus endpoint
- * can leave them out.
+ * them as labels. Only the catalog's names become instruments, whatever legacy_names_on says: a
+ * legacy name bakes the ids in and would make one set of instruments per DAG and task id (most of a
+ * scheduler's heap with 10,000 task ids); here the ids are attributes, and legacy names go to
+ * StatsD only ({@link StatsdStats}).
  */
 final class OtelStats implements Stats {
   /** Task durations range from milliseconds (noop) to hours (batch jobs). */
@@ -38,8 +37,6 @@ final class OtelStats implements Stats {
   private final String prefix;
   private final MetricFilter filter;
   private final Attributes constant;
-  private final boolean legacyNames;
-  private final Set<String> legacyInstruments;
   private final Map<String, LongCounter> counters = new ConcurrentHashMap<>();
   private final Map<String, LongUpDownCounter> upDownCounters = new ConcurrentHashMap<>();
   private final Map<String, DoubleHistogram> histograms = new ConcurrentHashMap<>();
@@ -48,18 +45,11 @@ final class OtelStats implements Stats {
 
   private final Runnable onClose;
 
-  /**
-   * @param legacyInstruments where the instrument names of legacy metrics are added (shared with
-   *     the Prometheus endpoint's reader)
-   */
-  OtelStats(Meter meter, String prefix, MetricFilter filter, Map<String, String> constantTags,
-      boolean legacyNames, Set<String> legacyInstruments, Runnable onClose) {
+  OtelStats(Meter meter, String prefix, MetricFilter filter, Map<String, String> constantTags, Runnable onClose) {
     this.meter = meter;
     this.onClose = onClose;
     this.prefix = prefix;
     this.filter = filter;
-    this.legacyNames = legacyNames;
-    this.legacyInstruments = legacyInstruments;
     AttributesBuilder b = Attributes.builder();
     constantTags.forEach(b::put);
     this.constant = b.build();
@@ -102,20 +92,10 @@ final class OtelStats implements Stats {
     callbacks.forEach(ObservableDoubleGauge::close);
   }
 
-  /** Records under the name and, with legacy_names_on, under its legacy name; {@code to} gets the instrument name. */
+  /** Records under the name unless the filter blocks it; {@code to} gets the instrument name. */
   private void record(String name, Tags tags, BiConsumer<String, Attributes> to) {
-    Map<String, String> all = tags.all();
     if (filter.allows(name)) {
-      to.accept(instrument(name), attributes(all));
-    }
-    LegacyNames.Legacy legacy = legacyNames ? LegacyNames.of(name) : null;
-    if (legacy != null) {
-      String legacyName = legacy.format(all, LegacyNames::airflowValue);
-      if (legacyName != null && filter.allows(legacyName)) {
-        String instrument = instrument(legacyName);
-        legacyInstruments.add(instrument);
-        to.accept(instrument, attributes(legacy.otherTags(all)));
-      }
+      to.accept(instrument(name), attributes(tags.all()));
     }
   }
 

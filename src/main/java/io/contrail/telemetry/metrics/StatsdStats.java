@@ -63,8 +63,8 @@ final class StatsdStats implements Stats {
   private void send(String name, String valueAndType, Tags tags) {
     emit(name, valueAndType, tags.values());
     LegacyNames.Legacy legacy = legacyNames ? LegacyNames.of(name) : null;
-    if (legacy != null && legacy.statsd()) {
-      String legacyName = legacy.format(tags.all(), v -> v);
+    if (legacy != null) {
+      String legacyName = legacy.format(tags.all());
       if (legacyName != null) {
         emit(legacyName, valueAndType, Map.of());
       }

@@ -13,26 +13,15 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class OtelStatsTest {
-  private final Set<String> legacyInstruments = ConcurrentHashMap.newKeySet();
   private final InMemoryMetricReader reader = InMemoryMetricReader.create();
-  // what the Prometheus endpoint reads
-  private final InMemoryMetricReader scrape = InMemoryMetricReader.create();
-  private final SdkMeterProvider provider = SdkMeterProvider.builder().registerMetricReader(reader)
-      .registerMetricReader(new WithoutLegacyNames(scrape, legacyInstruments)).build();
-  private final OtelStats stats = stats(true);
-
-  private OtelStats stats(boolean legacyNames) {
-    return new OtelStats(provider.get(Metrics.SCOPE), "airflow",
-        new MetricFilter(List.of(), List.of(Pattern.compile("^blocked"))), Map.of("cluster", "blue"),
-        legacyNames, legacyInstruments, () -> { });
-  }
+  private final SdkMeterProvider provider = SdkMeterProvider.builder().registerMetricReader(reader).build();
+  private final OtelStats stats = new OtelStats(provider.get(Metrics.SCOPE), "airflow",
+      new MetricFilter(List.of(), List.of(Pattern.compile("^blocked"))), Map.of("cluster", "blue"), () -> { });
 
   @AfterEach
   void close() {
@@ -101,36 +90,44 @@ class OtelStatsTest {
   }
 
   @Test
-  void airflowsKeysAreAttributesBesideContrailsAndLegacyNamesFollowAirflow33() {
+  void airflowsKeysAreAttributesBesideContrails() {
     stats.incr("operator_failures", Tags.of("dag_id", "etl", "task_id", "group.load", "operator", "shell")
         .airflow("operator_name", "shell"));
-    stats.incr("ti.finish", Tags.of("dag_id", "etl", "task_id", "group.load", "state", "failed"));
     stats.gauge("executor.open_slots", 3, Tags.of("executor", "local")
         .airflow("status", "open", "executor_class_name", "LocalExecutor"));
 
     assertThat(metric("airflow.operator_failures").getLongSumData().getPoints()).singleElement()
         .satisfies(p -> assertThat(p.getAttributes()).isEqualTo(Attributes.builder().put("cluster", "blue")
             .put("dag_id", "etl").put("task_id", "group.load").put("operator", "shell").put("operator_name", "shell").build()));
-    // the ids of the name leave the attributes; a task group's '.' becomes "__" as in Airflow 3.3
-    assertThat(metric("airflow.operator_failures_shell").getLongSumData().getPoints()).singleElement()
+    assertThat(metric("airflow.executor.open_slots").getDoubleGaugeData().getPoints()).singleElement()
         .satisfies(p -> assertThat(p.getAttributes()).isEqualTo(Attributes.builder().put("cluster", "blue")
-            .put("dag_id", "etl").put("task_id", "group.load").put("operator", "shell").build()));
-    assertThat(metric("airflow.ti.finish.etl.group__load.failed").getLongSumData().getPoints()).singleElement()
-        .satisfies(p -> assertThat(p.getAttributes()).isEqualTo(Attributes.of(AttributeKey.stringKey("cluster"), "blue")));
-    assertThat(metric("airflow.executor.open_slots.LocalExecutor").getDoubleGaugeData().getPoints()).singleElement()
-        .satisfies(p -> assertThat(p.getAttributes()).isEqualTo(Attributes.builder().put("cluster", "blue")
-            .put("executor", "local").put("status", "open").build()));
+            .put("executor", "local").put("status", "open").put("executor_class_name", "LocalExecutor").build()));
   }
 
   @Test
-  void legacyNamesAreLeftOutWhenOffAndNeverReachThePrometheusEndpoint() {
-    stats.incr("ti.start", Tags.of("dag_id", "etl", "task_id", "load"));
-    OtelStats off = stats(false);
-    off.timing("task.duration", Duration.ofMillis(5), Tags.of("dag_id", "etl", "task_id", "other"));
+  void everyIdOfEveryTaskIsAnAttributeOfOneInstrumentPerCatalogName() {
+    for (String task : List.of("extract", "group.load")) {
+      stats.incr("ti.start", Tags.of("dag_id", "etl", "task_id", task));
+      stats.incr("ti.finish", Tags.of("dag_id", "etl", "task_id", task, "state", "success"));
+      stats.timing("task.duration", Duration.ofMillis(5), Tags.of("dag_id", "etl", "task_id", task));
+      stats.incr("operator_successes", Tags.of("dag_id", "etl", "task_id", task, "operator", "shell")
+          .airflow("operator_name", "shell"));
+    }
+    stats.timing("dagrun.duration.success", Duration.ofMillis(50), Tags.of("dag_id", "etl", "run_type", "manual"));
+    stats.gauge("pool.open_slots", 7, Tags.of("pool_name", "default_pool"));
+    stats.gauge("executor.open_slots", 3, Tags.of("executor", "local")
+        .airflow("status", "open", "executor_class_name", "LocalExecutor"));
 
-    assertThat(reader.collectAllMetrics()).extracting(MetricData::getName)
-        .containsExactlyInAnyOrder("airflow.ti.start", "airflow.ti.start.etl.load", "airflow.task.duration");
-    assertThat(scrape.collectAllMetrics()).extracting(MetricData::getName)
-        .containsExactlyInAnyOrder("airflow.ti.start", "airflow.task.duration");
+    // the names Airflow's legacy registry has for these (ti.start.etl.extract, operator_successes_shell,
+    // pool.open_slots.default_pool, executor.open_slots.LocalExecutor ...) are StatsD's only
+    assertThat(reader.collectAllMetrics()).extracting(MetricData::getName).containsExactlyInAnyOrder(
+        "airflow.ti.start", "airflow.ti.finish", "airflow.task.duration", "airflow.operator_successes",
+        "airflow.dagrun.duration.success", "airflow.pool.open_slots", "airflow.executor.open_slots");
+    assertThat(metric("airflow.ti.finish").getLongSumData().getPoints())
+        .extracting(p -> p.getAttributes().get(AttributeKey.stringKey("task_id")))
+        .containsExactlyInAnyOrder("extract", "group.load");
+    assertThat(metric("airflow.task.duration").getHistogramData().getPoints())
+        .extracting(p -> p.getAttributes().get(AttributeKey.stringKey("task_id")))
+        .containsExactlyInAnyOrder("extract", "group.load");
   }
 }

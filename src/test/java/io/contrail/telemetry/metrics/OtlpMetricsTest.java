@@ -11,6 +11,7 @@ import io.contrail.testing.InProcessContrail;
 import io.contrail.testing.MockOtlpServer;
 import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -18,6 +19,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterAll;
@@ -97,24 +99,39 @@ class OtlpMetricsTest {
             .collect(Collectors.toCollection(java.util.TreeSet::new))));
   }
 
+  /** A sum point's value, which the receiver prints as a protobuf Long ({low, high}). */
+  private static long asInt(JsonNode point) {
+    JsonNode v = point.path("asInt");
+    return v.isObject() ? (v.path("high").asLong() << 32) | (v.path("low").asLong() & 0xffffffffL) : v.asLong();
+  }
+
   private static Map<String, String> attributes(JsonNode point) {
     Map<String, String> out = new TreeMap<>();
     point.path("attributes").fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
     return out;
   }
 
+  /** Also: StatsD is on beside OTLP with legacy_names_on, and only StatsD gets the legacy names. */
   @Test
-  void grpcExportCarriesTheCatalogWithAttributesResourceAndExemplars(@TempDir Path home) throws Exception {
+  void grpcExportCarriesTheCatalogWithIdsAsAttributesResourceAndExemplars(@TempDir Path home) throws Exception {
+    StatsdReceiver statsd = new StatsdReceiver();
     InProcessContrail contrail = new InProcessContrail(home).dag("mixed.yaml", MetricsDags.MIXED)
         .set("CONTRAIL__METRICS__OTEL_ON", true).set("CONTRAIL__METRICS__OTEL_HOST", "127.0.0.1")
         .set("CONTRAIL__METRICS__OTEL_PORT", collector.grpcPort())
         .set("CONTRAIL__METRICS__OTEL_INTERVAL_MILLISECONDS", 200)
-        .set("CONTRAIL__METRICS__OTEL_PREFIX", "airflow");
+        .set("CONTRAIL__METRICS__OTEL_PREFIX", "airflow")
+        .set("CONTRAIL__METRICS__LEGACY_NAMES_ON", true)
+        .set("CONTRAIL__METRICS__STATSD_ON", true).set("CONTRAIL__METRICS__STATSD_HOST", "127.0.0.1")
+        .set("CONTRAIL__METRICS__STATSD_PORT", statsd.port()).set("CONTRAIL__METRICS__STATSD_PREFIX", "airflow");
     DagRun run;
     TaskInstance ok;
-    try (contrail) {
-      run = contrail.run("metrics_mixed");
-      ok = contrail.stores().runs().taskInstances(run.key()).stream().filter(t -> t.taskId().equals("ok")).findFirst().orElseThrow();
+    List<String> statsdLines;
+    try (statsd) {
+      try (contrail) {
+        run = contrail.run("metrics_mixed");
+        ok = contrail.stores().runs().taskInstances(run.key()).stream().filter(t -> t.taskId().equals("ok")).findFirst().orElseThrow();
+      }
+      statsdLines = statsd.awaitLine(l -> l.startsWith("airflow.dagrun.duration.failed.metrics_mixed:"), Duration.ofSeconds(5));
     }
     assertThat(run.state()).isEqualTo(RunState.FAILED);
 
@@ -158,17 +175,22 @@ class OtlpMetricsTest {
           assertThat(attributes(p)).containsEntry("queue", "default").containsKeys("dag_id", "task_id"));
     }
 
-    // legacy names over OTLP (legacy_names_on is the default), with Airflow's ids taken out of the attributes
-    assertThat(points(metrics, "airflow.ti.finish.metrics_mixed.flaky.up_for_retry"))
-        .isNotEmpty().allSatisfy(p -> assertThat(attributes(p)).isEmpty());
-    assertThat(points(metrics, "airflow.operator_failures_shell")).anySatisfy(p -> assertThat(attributes(p))
-        .containsEntry("task_id", "broken").doesNotContainKey("operator_name"));
-    assertThat(points(metrics, "airflow.dag.metrics_mixed.ok.duration"))
-        .isNotEmpty().allSatisfy(p -> assertThat(attributes(p)).isEmpty());
-    assertThat(metric(metrics, "airflow.dag.metrics_mixed.ok.duration").has("exponentialHistogram")).isTrue();
-    assertThat(names).contains("airflow.ti.start.metrics_mixed.ok", "airflow.task_instance_created_shell",
-        "airflow.dagrun.duration.failed.metrics_mixed", "airflow.pool.open_slots.default_pool",
-        "airflow.executor.open_slots.LocalExecutor", "airflow.dag.metrics_mixed.broken.queued_duration");
+    // legacy_names_on: StatsD gets the names with the ids baked in; over OTLP no name carries an id,
+    // the same measurements arrive under the catalog's names with the ids as attributes
+    assertThat(statsdLines).contains("airflow.ti.finish.metrics_mixed.flaky.up_for_retry:1|c",
+        "airflow.ti.start.metrics_mixed.ok:1|c", "airflow.operator_failures_shell:1|c")
+        .anyMatch(l -> l.startsWith("airflow.dag.metrics_mixed.ok.duration:"))
+        .anyMatch(l -> l.startsWith("airflow.pool.open_slots.default_pool:"));
+    Set<String> ids = Set.of("metrics_mixed", "ok", "broken", "flaky", "shell", "noop", "default_pool", "LocalExecutor");
+    assertThat(names).noneMatch(n -> ids.stream().anyMatch(id -> Pattern.compile("(^|[._])" + id + "([._]|$)").matcher(n).find()));
+    assertThat(points(metrics, "airflow.ti.finish")).anySatisfy(p -> {
+      assertThat(attributes(p)).isEqualTo(Map.of("dag_id", "metrics_mixed", "task_id", "flaky", "state", "up_for_retry"));
+      assertThat(asInt(p)).isEqualTo(1);
+    });
+    assertThat(points(metrics, "airflow.task.duration")).anySatisfy(p ->
+        assertThat(attributes(p)).isEqualTo(Map.of("dag_id", "metrics_mixed", "task_id", "ok")));
+    assertThat(points(metrics, "airflow.pool.open_slots")).anySatisfy(p ->
+        assertThat(attributes(p)).isEqualTo(Map.of("pool_name", "default_pool")));
 
     List<String> exemplarSpans = new ArrayList<>();
     for (JsonNode p : points(metrics, "airflow.task.duration")) {
@@ -185,7 +207,7 @@ class OtlpMetricsTest {
 
   /** Also: the Prometheus port is taken (a standalone serves it), which costs this process its endpoint only. */
   @Test
-  void httpProtobufExportWithExplicitHistogramsAndNoLegacyNames(@TempDir Path home) throws Exception {
+  void httpProtobufExportWithExplicitHistograms(@TempDir Path home) throws Exception {
     try (ServerSocket taken = new ServerSocket(0)) {
       exportOverHttp(home, taken.getLocalPort());
     }
@@ -203,7 +225,7 @@ class OtlpMetricsTest {
         .set("CONTRAIL__METRICS__OTEL_ON", true).set("CONTRAIL__METRICS__OTEL_HOST", "127.0.0.1")
         .set("CONTRAIL__METRICS__OTEL_PORT", collector.httpPort()).set("CONTRAIL__METRICS__OTEL_PROTOCOL", "http/protobuf")
         .set("CONTRAIL__METRICS__OTEL_INTERVAL_MILLISECONDS", 200)
-        .set("CONTRAIL__METRICS__OTEL_HISTOGRAMS", "explicit").set("CONTRAIL__METRICS__LEGACY_NAMES_ON", false)
+        .set("CONTRAIL__METRICS__OTEL_HISTOGRAMS", "explicit")
         .set("CONTRAIL__METRICS__PROMETHEUS_ON", true).set("CONTRAIL__METRICS__PROMETHEUS_PORT", prometheusPort);
     try (contrail) {
       assertThat(contrail.run("metrics_over_http").state()).isEqualTo(RunState.SUCCESS);

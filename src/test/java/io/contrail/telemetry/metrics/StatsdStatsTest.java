@@ -52,7 +52,7 @@ class StatsdStatsTest {
         .airflow("status", "open", "executor_class_name", "LocalExecutor"));
     stats.incr("marker", Tags.NONE);
 
-    // no Airflow-only keys, a task group's '.' kept, and no executor legacy name (OpenTelemetry only)
+    // no Airflow-only keys, a task group's '.' kept, and no executor legacy name (Contrail's StatsD never had one)
     assertThat(statsd.awaitLine(l -> l.startsWith("contrail.marker"), Duration.ofSeconds(5))).containsExactly(
         "contrail.operator_failures:1|c|#dag_id:d,task_id:g.t,operator:shell", "contrail.operator_failures_shell:1|c",
         "contrail.ti.start:1|c|#dag_id:d,task_id:g.t", "contrail.ti.start.d.g.t:1|c",
