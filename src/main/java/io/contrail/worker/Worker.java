@@ -42,12 +42,6 @@ public final class Worker {
   private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
   /** At most this many rows per claim: one short transaction, however many slots are open. */
   static final int MAX_BATCH = 64;
-  /**
-   * How long a busy worker waits, after a try ended, for more of its tries to end before it claims:
-   * one claim (a transaction with a commit) per burst of ended tries rather than one per try. A
-   * worker with nothing running claims at once, so a chain's next task is not delayed.
-   */
-  static final long LINGER_NANOS = 2_000_000L;
 
   /**
    * What a worker serves and how it waits.
@@ -167,7 +161,6 @@ public final class Worker {
           // nothing queued, or no slot left: wait for a finished try, a stop or the poll interval
           wake.tryAcquire(settings.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
           wake.drainPermits();
-          linger();
         }
       }
     } catch (InterruptedException e) {
@@ -175,23 +168,6 @@ public final class Worker {
     } finally {
       shutdown();
     }
-  }
-
-  /**
-   * While tries are still running and fewer than a quarter of the slots are open, waits up to
-   * {@link #LINGER_NANOS} for more tries to end, so that the claim that follows takes them together.
-   */
-  private void linger() throws InterruptedException {
-    int floor = Math.max(1, settings.concurrency() / 4);
-    long until = System.nanoTime() + LINGER_NANOS;
-    while (!stopRequested && executor.openSlots() < floor && executor.runningCount() + executor.queuedCount() > 0) {
-      long left = until - System.nanoTime();
-      if (left <= 0) {
-        return;
-      }
-      wake.tryAcquire(left, TimeUnit.NANOSECONDS);
-    }
-    wake.drainPermits();
   }
 
   /** One claim of up to {@code limit} rows; each claimed try goes to the executor. Returns how many. */
