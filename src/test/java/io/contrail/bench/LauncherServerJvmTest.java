@@ -64,6 +64,58 @@ class LauncherServerJvmTest {
     assertThat(cli).doesNotContain(option(expected, "-Xmx"));
   }
 
+  @Test
+  void theKubernetesImagesEntrypointStartsEveryCommandWithTheSameSettings() throws Exception {
+    // the image runs deploy/kubernetes/contrail-entrypoint.sh from /opt/contrail, beside a copy of
+    // the options file, the jar and its libraries (the Dockerfile): that layout, with this build
+    String dockerfile = Files.readString(Path.of("deploy/kubernetes/Dockerfile"));
+    assertThat(dockerfile).contains("COPY scripts/server-jvm.options /opt/contrail/server-jvm.options")
+        .contains("COPY deploy/kubernetes/contrail-entrypoint.sh /opt/contrail/contrail-entrypoint.sh")
+        .contains("ENTRYPOINT [\"/opt/contrail/contrail-entrypoint.sh\"]");
+    Path image = imageLayout();
+    ServerJvmOptions file = ServerJvmOptions.read(OPTIONS, "");
+
+    String out = entrypoint(image, "-XX:+PrintCommandLineFlags", "--version");
+    assertThat(out).contains("-XX:MaxHeapSize=" + bytes(option(file, "-Xmx")) + " ")
+        .contains(option(file, "-XX:+Use") + " ").containsPattern("(?m)^contrail \\S+");
+
+    String chosen = entrypoint(image, "-XX:+PrintCommandLineFlags -Xmx300m -XX:+UseG1GC", "--version");
+    assertThat(chosen).contains("-XX:MaxHeapSize=314572800 ").contains("-XX:+UseG1GC ")
+        .doesNotContain("Multiple garbage collectors");
+  }
+
+  /** /opt/contrail as the image has it: the entrypoint, the options, the classes as contrail.jar, lib/. */
+  private Path imageLayout() throws IOException {
+    Path image = root.resolve("opt-contrail");
+    Files.createDirectories(image.resolve("lib"));
+    Files.copy(Path.of("deploy/kubernetes/contrail-entrypoint.sh"), image.resolve("contrail-entrypoint.sh"));
+    Files.copy(OPTIONS, image.resolve("server-jvm.options"));
+    Files.createSymbolicLink(image.resolve("contrail.jar"), Path.of("target/classes").toAbsolutePath());
+    for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+      Path jar = Path.of(entry);
+      if (entry.endsWith(".jar") && !Files.exists(image.resolve("lib").resolve(jar.getFileName()))) {
+        Files.createSymbolicLink(image.resolve("lib").resolve(jar.getFileName()), jar.toAbsolutePath());
+      }
+    }
+    return image;
+  }
+
+  private String entrypoint(Path image, String javaOpts, String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of("sh", image.resolve("contrail-entrypoint.sh").toString()));
+    command.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+    Map<String, String> env = pb.environment();
+    env.keySet().removeIf(k -> k.startsWith("CONTRAIL") || k.equals("MALLOC_ARENA_MAX"));
+    env.put("PATH", Path.of(System.getProperty("java.home"), "bin") + java.io.File.pathSeparator + env.get("PATH"));
+    env.put("CONTRAIL_JAVA_OPTS", javaOpts);
+    env.put("CONTRAIL_HOME", root.resolve("home").toString());
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes());
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(out).isZero();
+    return out;
+  }
+
   private static String option(ServerJvmOptions o, String prefix) {
     return o.jvmOptions().stream().filter(s -> s.startsWith(prefix)).findFirst()
         .orElseThrow(() -> new AssertionError(OPTIONS + " has no " + prefix + " option"));
