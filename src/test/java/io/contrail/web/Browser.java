@@ -54,7 +54,10 @@ final class Browser implements AutoCloseable {
   }
 
   <T> T await(String what, Duration timeout, Function<WebDriver, T> condition) {
-    return new WebDriverWait(driver, timeout).withMessage(what).pollingEvery(Duration.ofMillis(100)).until(condition);
+    // a condition finds its elements again on every poll; one htmx swapped out between the find and
+    // the read (stale) is a page still changing, not an answer (a CI run failed on exactly that)
+    return new WebDriverWait(driver, timeout).withMessage(what).pollingEvery(Duration.ofMillis(100))
+        .ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(condition);
   }
 
   Object js(String script, Object... args) {
