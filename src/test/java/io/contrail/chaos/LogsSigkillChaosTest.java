@@ -17,14 +17,15 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * Standalone SIGKILLed while a task prints: the task goes on writing its log without a scheduler,
  * the next standalone adopts the try and ships the rest from the offset the database holds — at a
- * real receiver every line arrives once, in the order of the times it was written.
+ * real receiver every line arrives, in the order of the times it was written, and only the batch
+ * in flight at the kill may arrive twice (at-least-once, docs/logs.md).
  */
 @ExtendWith(CliExtension.class)
 class LogsSigkillChaosTest {
   CliProcess cli;
 
   @Test
-  void sigkillMidRunLosesNoLogLineAndRepeatsNone() throws Exception {
+  void sigkillMidRunLosesNoLogLineAndRepeatsAtMostTheBatchInFlight() throws Exception {
     cli.dag("ticking", """
         dag_id: ticking
         schedule: null
@@ -53,16 +54,28 @@ class LogsSigkillChaosTest {
         assertThat(ticks(collector.logRecords())).as("ticks shipped while the task runs").hasSizeBetween(3, 11);
         first.process.destroyForcibly(); // SIGKILL, the task prints on
         assertThat(first.waitFor(Duration.ofSeconds(10))).isNotNull();
+        List<String> beforeKill = ticks(collector.logRecords()).stream().map(OutboxLogsTest::body).toList();
 
         second = cli.start("standalone");
         List<JsonNode> records = collector.awaitLogRecords(r -> ticks(r).size() >= 12
             && r.stream().anyMatch(x -> OutboxLogsTest.body(x).contains("recovered by job")), Duration.ofSeconds(40));
         Thread.sleep(1500); // a repeat would come in this window, if at all
         records = ticks(collector.logRecords());
-        assertThat(records.stream().map(OutboxLogsTest::body).toList()).as("every line once").doesNotHaveDuplicates()
-            .hasSize(12);
+        List<String> bodies = records.stream().map(OutboxLogsTest::body).toList();
+        // at-least-once (docs/logs.md): the kill lands just after the collector accepted a batch,
+        // so that batch's offset may not be stored yet and the next standalone sends it again —
+        // only lines received before the kill, only the last of them, each at most twice
+        List<String> repeated = bodies.stream().filter(b -> bodies.indexOf(b) != bodies.lastIndexOf(b)).distinct()
+            .toList();
+        assertThat(repeated).as("lines received twice: only the batch in flight at the kill")
+            .allMatch(beforeKill::contains)
+            .allMatch(b -> bodies.stream().filter(b::equals).count() == 2);
+        if (!repeated.isEmpty()) {
+          assertThat(beforeKill.subList(beforeKill.size() - repeated.size(), beforeKill.size()))
+              .as("the repeat is the last batch before the kill").containsExactlyInAnyOrderElementsOf(repeated);
+        }
         assertThat(records.stream().sorted(Comparator.comparing(r -> Long.parseLong(r.path("timeUnixNano").asText())))
-            .map(OutboxLogsTest::body).toList())
+            .map(OutboxLogsTest::body).distinct().toList()).as("every line, in the order written")
             .containsExactly(IntStream.rangeClosed(1, 12).mapToObj(i -> "tick " + i).toArray(String[]::new));
       } finally {
         first.process.destroyForcibly();
