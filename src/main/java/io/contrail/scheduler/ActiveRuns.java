@@ -73,20 +73,8 @@ final class ActiveRuns {
 
   /** Replaces the working set with the given running runs, freshly read; returns their copies. */
   List<RunProgress> reloadAll(List<DagRun> running) {
-    progress.clear();
-    readAgainAt.clear();
-    scheduled.clear();
-    for (DagRun run : running) {
-      RunProgress p = load(run);
-      if (p != null) {
-        p.taskInstances().forEach(ti -> {
-          if (ti.state() == TaskState.SCHEDULED) {
-            scheduled.put(ti);
-          }
-        });
-      }
-    }
-    return all();
+    readAllAgain();
+    return refresh(running);
   }
 
   /**

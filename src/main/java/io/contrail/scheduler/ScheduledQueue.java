@@ -1,11 +1,15 @@
 package io.contrail.scheduler;
 
+import io.contrail.run.RunKey;
 import io.contrail.run.TaskInstance;
 import io.contrail.run.TaskInstanceKey;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 
 /**
  * Scheduled task instances waiting for executor capacity, kept in priority order, so that a
@@ -32,8 +36,8 @@ final class ScheduledQueue {
   }
 
   /** Drops the task instances of runs {@code keep} says no to. */
-  void retainRuns(java.util.function.Predicate<io.contrail.run.RunKey> keep) {
-    java.util.List<TaskInstanceKey> gone = new java.util.ArrayList<>();
+  void retainRuns(Predicate<RunKey> keep) {
+    List<TaskInstanceKey> gone = new ArrayList<>();
     for (TaskInstanceKey key : byKey.keySet()) {
       if (!keep.test(key.runKey())) {
         gone.add(key);

@@ -206,18 +206,24 @@ abstract class WorkerStoreContract {
     }
   }
 
+  /** A fixed timestamp literal both databases read. */
+  private static final String TS = "TIMESTAMP WITH TIME ZONE '2026-01-01 00:00:00+00'";
+
+  /** Rows x = 1..%d, for INSERT ... SELECT: PostgreSQL's generate_series, H2's SYSTEM_RANGE. */
+  private String series() {
+    return db.isPostgres() ? "generate_series(1, %d) AS s(x)" : "SYSTEM_RANGE(1, %d) AS s(x)";
+  }
+
   @Test
   void theClaimReadsTheQueueByItsIndexNotTheHistory() {
     // 20,000 finished task instances of 5,000 runs, and a few queued
-    String ts = "TIMESTAMP WITH TIME ZONE '2026-01-01 00:00:00+00'";
-    String series = db.isPostgres() ? "generate_series(1, %d) AS s(x)" : "SYSTEM_RANGE(1, %d) AS s(x)";
     db.sql().update("INSERT INTO dag_run (dag_id, run_id, run_type, state, logical_date, queued_at, trace_id, span_id,"
-        + " trace_flags) SELECT 'hist', 'r' || x, 'manual', 'success', " + ts + ", " + ts
-        + ", LPAD(CAST(x AS VARCHAR), 32, '0'), LPAD(CAST(x AS VARCHAR), 16, '0'), 1 FROM " + series.formatted(5_000));
+        + " trace_flags) SELECT 'hist', 'r' || x, 'manual', 'success', " + TS + ", " + TS
+        + ", LPAD(CAST(x AS VARCHAR), 32, '0'), LPAD(CAST(x AS VARCHAR), 16, '0'), 1 FROM " + series().formatted(5_000));
     db.sql().update("INSERT INTO task_instance (dag_id, run_id, task_id, state, try_number, max_tries, task_type, pool,"
         + " pool_slots, priority_weight, span_id, trace_flags) SELECT 'hist', 'r' || (1 + (x - 1) / 4), 't' || x,"
         + " 'success', 1, 1, 'shell', 'default_pool', 1, 1, LPAD(CAST(x AS VARCHAR), 16, '0'), 1 FROM "
-        + series.formatted(20_000));
+        + series().formatted(20_000));
     queued("now", "default", 1, 2, 3);
     if (db.isPostgres()) {
       db.sql().update("ANALYZE");
@@ -240,15 +246,13 @@ abstract class WorkerStoreContract {
   void aClaimReadsTheRowsItTakesNotTheWholeQueue() {
     // 3,000 rows queued on one queue: the claim of 64 must not read and sort them all (it did, at
     // about 4 ms of PostgreSQL CPU per claim with 1,000 queued) but stop in the index's order
-    String ts = "TIMESTAMP WITH TIME ZONE '2026-01-01 00:00:00+00'";
-    String series = db.isPostgres() ? "generate_series(1, %d) AS s(x)" : "SYSTEM_RANGE(1, %d) AS s(x)";
     db.sql().update("INSERT INTO dag_run (dag_id, run_id, run_type, state, logical_date, queued_at, trace_id, span_id,"
-        + " trace_flags) VALUES ('wide', 'r', 'manual', 'running', " + ts + ", " + ts + ", '" + "1".repeat(32) + "', '"
+        + " trace_flags) VALUES ('wide', 'r', 'manual', 'running', " + TS + ", " + TS + ", '" + "1".repeat(32) + "', '"
         + "1".repeat(16) + "', 1)");
     db.sql().update("INSERT INTO task_instance (dag_id, run_id, task_id, state, try_number, max_tries, task_type, pool,"
         + " pool_slots, priority_weight, queued_at, span_id, trace_flags, queue) SELECT 'wide', 'r', 't' || x, 'queued', 1,"
-        + " 1, 'noop', 'default_pool', 1, 1 + MOD(x, 3), " + ts + ", LPAD(CAST(x AS VARCHAR), 16, '0'), 1, 'default' FROM "
-        + series.formatted(3_000));
+        + " 1, 'noop', 'default_pool', 1, 1 + MOD(x, 3), " + TS + ", LPAD(CAST(x AS VARCHAR), 16, '0'), 1, 'default' FROM "
+        + series().formatted(3_000));
     if (db.isPostgres()) {
       db.sql().update("ANALYZE");
     }
