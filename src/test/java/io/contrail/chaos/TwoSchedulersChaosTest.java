@@ -80,7 +80,7 @@ class TwoSchedulersChaosTest {
         tasks:
           - {task_id: a, type: shell, command: '%s'}
           - {task_id: b, type: shell, command: '%s', depends_on: [a]}
-        """.formatted(body.formatted(home, ledger, 4), body.formatted(home, ledger, 1)));
+        """.formatted(body.formatted(home, ledger, 4), body.formatted(home, ledger, 4)));
     List<String> runIds = List.of("r1", "r2", "r3", "r4");
     for (String id : runIds) {
       cli.ok("dags", "trigger", "shared", "--run-id", id);
@@ -90,7 +90,9 @@ class TwoSchedulersChaosTest {
     two = cli.start("scheduler");
     one.awaitOutput("Press Ctrl+C to stop.");
     two.awaitOutput("Press Ctrl+C to stop.");
-    // pause the scheduler running the most tries past the threshold, then resume it
+    // pause the scheduler running the most tries past the threshold, then resume it. b runs as long
+    // as a: the other scheduler, which takes over a and then runs b, must still be running b when
+    // the paused one has resumed (with b at 1 s it had sometimes finished every b by then)
     await(() -> runningBy(ledger, one.pid()) + runningBy(ledger, two.pid()) > 0, "a try running", ledger);
     final CliProcess.Background paused = runningBy(ledger, one.pid()) >= runningBy(ledger, two.pid()) ? one : two;
     final CliProcess.Background other = paused == one ? two : one;
