@@ -37,9 +37,9 @@ import picocli.CommandLine.ScopeType;
 public final class Main implements Callable<Integer> {
   /**
    * The commands, in the order usage lists them. Only the one a command line names is built (picocli
-   * reflects over every option of every command it is given, and its classes cannot be archived by
-   * CDS: that was most of a short command's start-up); usage, {@code help} and a name that matches
-   * none get them all.
+   * reflects over every option of every command it is given, parsing annotations and making a proxy
+   * class for each kind: that was most of a short command's start-up); usage, {@code help} and a
+   * name that matches none get them all.
    */
   static final Map<String, Class<?>> COMMANDS = commands(StandaloneCommand.class, SchedulerCommand.class,
       ApiServerCommand.class, DbCommand.class, DagsCommand.class, RunsCommand.class, TasksCommand.class,
