@@ -1,6 +1,5 @@
 package io.contrail.cli;
 
-import io.contrail.dag.DagBag;
 import io.contrail.dag.ImportError;
 import io.contrail.operations.RunSecrets;
 import io.contrail.roles.Contrail;
@@ -49,20 +48,19 @@ final class CliContext implements AutoCloseable {
   }
 
   /**
-   * Brings the database's DAGs in step with dags_folder (only changed files are parsed) and
-   * reports each import error once, on stderr, so that stdout keeps only the command's output.
+   * Brings the database's DAGs in step with dags_folder (nothing is parsed when the database
+   * already reflects the folder's files as they are, else only changed files are parsed) and reports each import error once, on stderr, so that stdout keeps only the command's output.
    */
-  DagBag syncDags() {
-    DagBag bag = app.dagSync().sync();
-    for (ImportError e : bag.importErrors()) {
+  void syncDags() {
+    List<ImportError> errors = app.dagSync().syncOrReuse();
+    for (ImportError e : errors) {
       err.println("warning: " + e);
     }
-    if (!bag.importErrors().isEmpty()) {
+    if (!errors.isEmpty()) {
       err.printf("warning: %d DAG file(s) failed to load; `contrail dags list-import-errors` lists them%n",
-          bag.importErrors().size());
+          errors.size());
     }
     err.flush();
-    return bag;
   }
 
   /** The DAG, or a one-line error naming it and where DAGs come from. */

@@ -197,7 +197,7 @@ final class DagsCommand extends ParentCommand {
     public Integer call() {
       try (CliContext c = CliContext.open(spec, Role.CLI)) {
         // the errors are this command's output: synced without the warnings other commands print
-        c.app().dagSync().sync();
+        c.app().dagSync().syncOrReuse();
         List<ImportError> errors = c.app().stores().dags().importErrors();
         if (json) {
           List<Map<String, Object>> rows = new ArrayList<>();

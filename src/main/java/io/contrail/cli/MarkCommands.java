@@ -39,7 +39,7 @@ final class MarkCommands {
     public Integer call() {
       TaskState target = parse(state, "success, failed or skipped", TaskState::parse);
       try (Contrail app = Main.contrail(spec, Role.CLI)) {
-        app.dagSync().sync();
+        app.dagSync().syncOrReuse();
         RunOperations ops = app.operations();
         MarkRequest.Task request = MarkRequest.Task.of(new TaskInstanceKey(dagId, runId, taskId), target,
             Operate.actor(app.hostname())).withDownstream(downstream).withUpstream(upstream);
@@ -66,7 +66,7 @@ final class MarkCommands {
         throw new Main.UserError("--state must be success, failed or queued, not running");
       }
       try (Contrail app = Main.contrail(spec, Role.CLI)) {
-        app.dagSync().sync();
+        app.dagSync().syncOrReuse();
         RunOperations ops = app.operations();
         MarkRequest.Run request = MarkRequest.Run.of(new RunKey(dagId, runId), target, Operate.actor(app.hostname()));
         return Operate.confirmAndApply(spec.commandLine().getOut(), options, "marking " + target.id(),

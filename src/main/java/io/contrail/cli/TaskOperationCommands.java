@@ -34,7 +34,7 @@ final class TaskOperationCommands {
     @Override
     public Integer call() {
       try (Contrail app = Main.contrail(spec, Role.CLI)) {
-        app.dagSync().sync();
+        app.dagSync().syncOrReuse();
         Dag dag = app.stores().dags().find(dagId).map(io.contrail.storage.StoredDag::dag)
             .orElseThrow(() -> new Main.UserError("no DAG '" + dagId + "' (see `contrail dags list`)"));
         if (!dag.taskIndex().containsKey(taskId)) {

@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,6 +64,7 @@ public final class DagProcessor implements AutoCloseable {
   private final Map<Path, CachedFile> cache = new HashMap<>();
   private List<FileResult> examples;
   private int parseCount;
+  private String lastFingerprint;
 
   /** A DAG and the line of its dag_id key (0 when it came from a jar). */
   record LocatedDag(Dag dag, int line) {}
@@ -124,6 +126,7 @@ public final class DagProcessor implements AutoCloseable {
       LOG.warn("Cannot list dags_folder {}: {}", dagsFolder, e.toString());
       results.add(FileResult.failed(dagsFolder.toString(), 0, "cannot read dags_folder: " + describe(e)));
     }
+    boolean listed = results.isEmpty();
     Set<Path> present = new HashSet<>(files);
     for (Iterator<Map.Entry<Path, CachedFile>> it = cache.entrySet().iterator(); it.hasNext(); ) {
       Map.Entry<Path, CachedFile> e = it.next();
@@ -145,7 +148,66 @@ public final class DagProcessor implements AutoCloseable {
       }
       results.addAll(examples);
     }
+    lastFingerprint = listed ? fingerprint(files, file -> {
+      CachedFile f = cache.get(file);
+      return f == null ? "gone" : contentKey(f.sha256(), f.size(), f.lastModified());
+    }) : null;
     return assemble(results);
+  }
+
+  /**
+   * What {@link #refresh} would parse, without parsing it: a SHA-256 over every DAG file's path
+   * and content hash (size and modification time for a file too big to read), the parser build
+   * and the settings that change what a file yields. Equal fingerprints mean a refresh yields the
+   * same DAGs and import errors. Null when the folder or a file cannot be read (then only a
+   * refresh says what is there).
+   */
+  public synchronized String fingerprint() {
+    List<FileResult> problems = new ArrayList<>();
+    List<Path> files;
+    try {
+      files = listDagFiles(problems);
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+    if (!problems.isEmpty()) {
+      return null;
+    }
+    return fingerprint(files, file -> {
+      try {
+        long size = Files.size(file);
+        if (!file.toString().endsWith(".jar") && size > maxFileBytes) {
+          return contentKey(null, size, Files.getLastModifiedTime(file).toMillis());
+        }
+        return contentKey(ParseCache.sha256(Files.readAllBytes(file)), size, 0);
+      } catch (IOException e) {
+        return null;
+      }
+    });
+  }
+
+  /** The fingerprint of the folder as the last {@link #refresh} read it; null if it could not list it. */
+  public synchronized String lastFingerprint() {
+    return lastFingerprint;
+  }
+
+  private String fingerprint(List<Path> files, Function<Path, String> contentKey) {
+    StringBuilder b = new StringBuilder().append(dagsFolder).append('\n').append(ParseCache.PARSER_BUILD)
+        .append("\nexamples=").append(loadExamples).append("\nmax_dag_file_bytes=").append(maxFileBytes)
+        .append("\ntimeout_ms=").append(parseTimeout.toMillis()).append('\n');
+    for (Path file : files) {
+      String key = contentKey.apply(file);
+      if (key == null) {
+        return null;
+      }
+      b.append(file).append('\0').append(key).append('\n');
+    }
+    return ParseCache.sha256(b.toString().getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** A file's content as a fingerprint names it: its hash, or size and time when it was too big to read. */
+  private static String contentKey(String sha256, long size, long lastModified) {
+    return sha256 != null ? sha256 : "too-big:" + size + ":" + lastModified;
   }
 
   /** The class loader of the jar a DAG came from, for java tasks defined in that jar. */

@@ -20,6 +20,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,6 +45,7 @@ public final class DagSync {
   private final Map<String, Dag> writtenDags = new HashMap<>();
   private boolean seeded;
   private Set<ImportError> lastErrors;
+  private Optional<String> recordedFingerprint;
 
   public DagSync(DagProcessor processor, DagStore dags, PoolStore pools, Clock clock,
       Telemetry telemetry, boolean pausedAtCreation, int defaultPoolSlots) {
@@ -62,6 +64,7 @@ public final class DagSync {
    */
   public DagBag sync() {
     long t0 = System.nanoTime();
+    boolean storedAll = true;
     if (!seeded) {
       // a process starting up (every CLI command is one) need not rewrite the DAGs the database has already
       dags.summaries().stream().filter(DagStore.DagSummary::active)
@@ -76,6 +79,7 @@ public final class DagSync {
         write(dag);
         stored.put(dag.dagId(), dag);
       } catch (RuntimeException e) {
+        storedAll = false;
         writtenDags.remove(dag.dagId());
         writtenHashes.remove(dag.dagId());
         errors.add(new ImportError(dag.fileloc(), 0, "DAG '" + dag.dagId() + "' cannot be stored: " + e.getMessage()));
@@ -93,8 +97,49 @@ public final class DagSync {
     errors.stream().filter(e -> !previous.contains(e))
         .forEach(e -> LOG.warn("import error: {}:{}: {}", e.file(), e.line(), e.message()));
     lastErrors = Set.copyOf(errors);
+    if (storedAll) {
+      record(processor.lastFingerprint());
+    }
     telemetry.dagsParsed(stored.size(), errors.size(), Duration.ofNanos(System.nanoTime() - t0));
     return new DagBag(stored, errors);
+  }
+
+  /**
+   * For a short command, which starts with nothing parsed: brings the database in step with
+   * dags_folder and returns the import errors. When the database already holds what the folder
+   * yields as it is now (the fingerprint the last sync of the folder recorded matches its files'
+   * contents), no file is parsed and nothing is written; otherwise this is a {@link #sync}. A file
+   * added or changed a moment ago is still seen: its content is part of the fingerprint.
+   */
+  public List<ImportError> syncOrReuse() {
+    if (!seeded) {
+      String now = processor.fingerprint();
+      if (now != null && recordedFingerprint().filter(now::equals).isPresent()) {
+        return dags.importErrors();
+      }
+    }
+    return sync().importErrors();
+  }
+
+  private Optional<String> recordedFingerprint() {
+    if (recordedFingerprint == null) {
+      recordedFingerprint = dags.folderFingerprint(processor.dagsFolder().toString());
+    }
+    return recordedFingerprint;
+  }
+
+  /** After a sync that stored every DAG: what the database now reflects, if that changed. */
+  private void record(String fingerprint) {
+    if (fingerprint == null || recordedFingerprint().filter(fingerprint::equals).isPresent()) {
+      return;
+    }
+    try {
+      dags.recordFolderFingerprint(processor.dagsFolder().toString(), fingerprint, clock.instant());
+      recordedFingerprint = Optional.of(fingerprint);
+    } catch (RuntimeException e) {
+      // only the next short command's shortcut is lost: it parses
+      LOG.debug("cannot record the fingerprint of {}: {}", processor.dagsFolder(), e.toString());
+    }
   }
 
   private void write(Dag dag) {

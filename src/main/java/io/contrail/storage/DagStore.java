@@ -41,4 +41,16 @@ public interface DagStore {
   void replaceImportErrors(List<ImportError> errors, Instant now);
 
   List<ImportError> importErrors();
+
+  /**
+   * The fingerprint of {@code dagsFolder} as the DAGs and import errors stored here reflect it
+   * (recorded by the last sync of that folder); empty when none was recorded since, or when this
+   * store keeps none (then every short command parses).
+   */
+  default Optional<String> folderFingerprint(String dagsFolder) {
+    return Optional.empty();
+  }
+
+  /** Records that the stored DAGs and import errors are what {@code dagsFolder} yields with this fingerprint. */
+  default void recordFolderFingerprint(String dagsFolder, String fingerprint, Instant now) {}
 }

@@ -2,6 +2,9 @@ package io.contrail.storage;
 
 import io.contrail.api.Dag;
 import io.contrail.dag.ImportError;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -9,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -120,6 +124,34 @@ final class JdbcDagStore implements DagStore {
   public List<ImportError> importErrors() {
     return sql.query("SELECT filename, line, message FROM import_error ORDER BY filename, line",
         rs -> new ImportError(rs.getString(1), rs.getInt(2), rs.getString(3)));
+  }
+
+  @Override
+  public Optional<String> folderFingerprint(String dagsFolder) {
+    return sql.queryOne("SELECT fingerprint FROM dag_folder_sync WHERE folder_key = ?", rs -> rs.getString(1),
+        folderKey(dagsFolder));
+  }
+
+  @Override
+  public void recordFolderFingerprint(String dagsFolder, String fingerprint, Instant now) {
+    String key = folderKey(dagsFolder);
+    sql.inTransaction(tx -> {
+      if (tx.update("UPDATE dag_folder_sync SET fingerprint = ?, synced_at = ? WHERE folder_key = ?", fingerprint, now,
+          key) == 0) {
+        tx.update("INSERT INTO dag_folder_sync (folder_key, dags_folder, fingerprint, synced_at) VALUES (?, ?, ?, ?)",
+            key, tail(dagsFolder, 2000), fingerprint, now);
+      }
+      return null;
+    });
+  }
+
+  private static String folderKey(String dagsFolder) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+          .digest(dagsFolder.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is required of every JVM", e);
+    }
   }
 
   static StoredDag map(ResultSet rs) throws SQLException {

@@ -159,6 +159,9 @@ final class JdbcOperationStore implements OperationStore {
       int runs = tx.update("DELETE FROM dag_run WHERE dag_id = ?", dagId);
       tx.update("DELETE FROM import_error WHERE filename IN (SELECT fileloc FROM dag WHERE dag_id = ?)", dagId);
       tx.update("DELETE FROM dag WHERE dag_id = ?", dagId);
+      // the folder's fingerprint no longer describes the DAG table: the next sync parses, and the
+      // DAG comes back while its file is there
+      tx.update("DELETE FROM dag_folder_sync");
       return new DagDeletion(true, runs);
     });
   }

@@ -1,6 +1,8 @@
 package io.contrail.storage;
 
+import static io.contrail.testing.Fixtures.T0;
 import static io.contrail.testing.Fixtures.aRun;
+import static io.contrail.testing.Fixtures.anEtlDag;
 import static io.contrail.testing.Fixtures.aTaskInstance;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
@@ -52,13 +54,32 @@ abstract class JdbcStoreContract extends StoreContract {
   void migratingAnUpToDateDatabaseAppliesNothing() {
     // main's migrations (V1, V2, V3, V20, V22, V70), the log outbox's (V24), the REST API's (V50,
     // V51), the workers' (V80), the worker log server's (V90) and the attempt's job id with the
-    // workers listing's index (V95), the claim index in claim order (V110): a branch that adds one
-    // says so here
-    List<String> shipped = List.of("1", "2", "3", "20", "22", "24", "50", "51", "70", "80", "90", "95", "110");
+    // workers listing's index (V95), the claim index in claim order (V110), the DAG folders'
+    // fingerprints (V111): a branch that adds one says so here
+    List<String> shipped = List.of("1", "2", "3", "20", "22", "24", "50", "51", "70", "80", "90", "95", "110",
+        "111");
     assertThat(migrationsOnEmptyDatabase).isEqualTo(shipped.size());
     assertThat(db.migrate()).isZero();
     assertThat(db.pendingMigrations()).isEmpty();
     assertThat(db.currentVersion()).isEqualTo(shipped.get(shipped.size() - 1));
+  }
+
+  // --- DAG folder fingerprints (short commands that need not parse) --------------------------------
+
+  @Test
+  void eachDagsFolderKeepsItsLastFingerprintUntilADagIsDeleted() {
+    String folder = "/srv/contrail/dags/" + "x".repeat(3000); // longer than the column: the key is its hash
+    assertThat(stores.dags().folderFingerprint(folder)).isEmpty();
+    stores.dags().recordFolderFingerprint(folder, "f1", T0);
+    stores.dags().recordFolderFingerprint(folder, "f2", T0.plusSeconds(5));
+    stores.dags().recordFolderFingerprint("/other/dags", "g1", T0);
+    assertThat(stores.dags().folderFingerprint(folder)).contains("f2");
+    assertThat(stores.dags().folderFingerprint("/other/dags")).contains("g1");
+
+    stores.dags().upsert(anEtlDag("gone"), "h", false, T0);
+    assertThat(Stores.operations(db).deleteDag("gone").deleted()).isTrue();
+    assertThat(stores.dags().folderFingerprint(folder)).as("a deleted DAG is parsed back from its file").isEmpty();
+    assertThat(stores.dags().folderFingerprint("/other/dags")).isEmpty();
   }
 
   // --- notes (REST API) ------------------------------------------------------------------------
