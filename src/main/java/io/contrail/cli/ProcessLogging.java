@@ -28,9 +28,8 @@ import org.slf4j.Marker;
 final class ProcessLogging {
   /** The logger of internal errors: to the log file only, the terminal gets one line. */
   static final String ERRORS_LOGGER = "io.contrail.cli.errors";
-  /** As the console's in logback.xml: message and stack trace pass the secrets masker (%masked). */
-  private static final String PATTERN = "%nopex%d{yyyy-MM-dd'T'HH:mm:ss.SSSX,UTC} %-5level [%thread] %logger{24}"
-      + "%replace( trace_id=%X{trace_id} span_id=%X{span_id}){' trace_id= span_id=', ''} - %masked(%msg%n%ex)";
+  /** As the console's (ConsoleLogging): message and stack trace pass the secrets masker (%masked). */
+  private static final String PATTERN = ConsoleLogging.PATTERN + "%ex)";
 
   private static volatile Path logFile;
 

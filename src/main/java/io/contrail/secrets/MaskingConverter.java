@@ -4,7 +4,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.pattern.CompositeConverter;
 
 /**
- * {@code %masked(...)} in logback.xml: the component log line (message and stack trace) with the
+ * {@code %masked(...)} in the log pattern (io.contrail.cli.ConsoleLogging): the component log line (message and stack trace) with the
  * process's secrets masked ({@link ProcessMasking}), whoever logged it — Contrail, HikariCP, the
  * OpenTelemetry SDK.
  */

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Component log lines — the message and the stack trace, whoever logs them — pass the installed
- * masker through {@code %masked(...)}, as logback.xml writes them to stderr.
+ * masker through {@code %masked(...)}, as ConsoleLogging writes them to stderr.
  */
 class ComponentLogMaskingTest {
   @Test
