@@ -53,7 +53,7 @@ final class BenchProcesses implements AutoCloseable {
   BenchProcesses(Path outputs, Map<String, String> variables) {
     this.outputs = outputs;
     this.variables = variables;
-    this.jvm = serverJvmOptions();
+    this.jvm = serverJvmOptions("scheduler");
     Runtime.getRuntime().addShutdownHook(killOnExit);
     try {
       Files.createDirectories(outputs);
@@ -66,6 +66,7 @@ final class BenchProcesses implements AutoCloseable {
   Child start(String name, String... args) {
     List<String> command = new ArrayList<>(List.of(javaBinary(), "--enable-native-access=ALL-UNNAMED",
         "-XX:+PrintCommandLineFlags"));
+    ServerJvmOptions jvm = serverJvmOptions(args[0]); // the role's: scheduler, worker
     command.addAll(jvm.jvmOptions());
     command.addAll(List.of("-Dcontrail.root=" + root(), "-cp", classpath(), "io.contrail.cli.Main"));
     command.addAll(List.of(args));
@@ -221,10 +222,10 @@ final class BenchProcesses implements AutoCloseable {
    * property {@code contrail.bench.server-jvm-options} names another file (e.g. /dev/null: the
    * JVM's defaults, to compare with).
    */
-  static ServerJvmOptions serverJvmOptions() {
+  static ServerJvmOptions serverJvmOptions(String role) {
     String file = System.getProperty("contrail.bench.server-jvm-options");
     return ServerJvmOptions.read(file != null ? Path.of(file) : Path.of(root(), ServerJvmOptions.FILE),
-        System.getenv("CONTRAIL_JAVA_OPTS"));
+        System.getenv("CONTRAIL_JAVA_OPTS"), role);
   }
 
   private static String root() {

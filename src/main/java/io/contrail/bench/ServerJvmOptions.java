@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -21,19 +22,24 @@ record ServerJvmOptions(List<String> jvmOptions, Map<String, String> environment
   static final String FILE = "scripts/server-jvm.options";
   private static final Pattern COLLECTOR = Pattern.compile("-XX:\\+Use[A-Za-z0-9]+GC");
   private static final Pattern VARIABLE = Pattern.compile("[A-Z_][A-Z0-9_]*=.*");
+  /** "scheduler,worker: -Xmx128m": an option for those roles only. */
+  private static final Pattern FOR_ROLES = Pattern.compile("([a-z-]+(?:,[a-z-]+)*): +(\\S+)");
 
-  /** The settings of {@code file} with {@code userOptions} (CONTRAIL_JAVA_OPTS, may be blank) after them. */
-  static ServerJvmOptions read(Path file, String userOptions) {
+  /**
+   * The settings of {@code file} for the server role {@code role} ({@code scheduler}, {@code
+   * worker} ...) with {@code userOptions} (CONTRAIL_JAVA_OPTS, may be blank) after them.
+   */
+  static ServerJvmOptions read(Path file, String userOptions, String role) {
     List<String> lines;
     try {
       lines = Files.readAllLines(file);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the server roles' JVM settings " + file, e);
     }
-    return parse(lines, userOptions == null ? "" : userOptions);
+    return parse(lines, userOptions == null ? "" : userOptions, role);
   }
 
-  static ServerJvmOptions parse(List<String> lines, String userOptions) {
+  static ServerJvmOptions parse(List<String> lines, String userOptions, String role) {
     List<String> user = userOptions.isBlank() ? List.of() : List.of(userOptions.strip().split("\\s+"));
     boolean userCollector = user.stream().anyMatch(o -> COLLECTOR.matcher(o).matches());
     List<String> options = new ArrayList<>();
@@ -43,8 +49,13 @@ record ServerJvmOptions(List<String> jvmOptions, Map<String, String> environment
       if (line.isEmpty() || line.startsWith("#")) {
         continue;
       }
+      Matcher forRoles = FOR_ROLES.matcher(line);
       if (VARIABLE.matcher(line).matches()) {
         env.put(line.substring(0, line.indexOf('=')), line.substring(line.indexOf('=') + 1));
+      } else if (forRoles.matches()) {
+        if (List.of(forRoles.group(1).split(",")).contains(role)) {
+          options.add(forRoles.group(2));
+        }
       } else if (!(userCollector && COLLECTOR.matcher(line).matches())) {
         options.add(line);
       }

@@ -28,7 +28,7 @@ class LauncherServerJvmTest {
   @Test
   void aSchedulerStartsWithTheBoundedHeapAndCollectorOfTheOptionsFile() throws Exception {
     copyLauncher();
-    ServerJvmOptions file = ServerJvmOptions.read(OPTIONS, "");
+    ServerJvmOptions file = ServerJvmOptions.read(OPTIONS, "", "scheduler");
     String out = launch(System.getProperty("java.home"), "-XX:+PrintCommandLineFlags", "scheduler");
 
     assertThat(out).contains("-XX:MaxHeapSize=" + bytes(option(file, "-Xmx")) + " ");
@@ -50,18 +50,18 @@ class LauncherServerJvmTest {
   void everyServerRoleGetsTheFilesOptionsAndEnvironmentButCliCommandsDoNot() throws Exception {
     copyLauncher();
     Path fakeJdk = fakeJdk();
-    ServerJvmOptions expected = ServerJvmOptions.read(OPTIONS, "-Xss1m");
     for (String role : List.of("standalone", "scheduler", "api-server", "worker", "bench")) {
+      ServerJvmOptions expected = ServerJvmOptions.read(OPTIONS, "-Xss1m", role);
       String out = launch(fakeJdk.toString(), "-Xss1m", role);
       List<String> args = List.of(out.lines().filter(l -> l.startsWith("args: ")).findFirst().orElseThrow()
           .substring("args: ".length()).split(" "));
       assertThat(args).as(role).containsSubsequence(expected.jvmOptions());
       assertThat(args.indexOf("-Xss1m")).as(role + ": CONTRAIL_JAVA_OPTS after the file's -Xss")
-          .isGreaterThan(args.lastIndexOf(option(expected, "-Xss")));
+          .isGreaterThan(args.lastIndexOf(option(ServerJvmOptions.read(OPTIONS, "", role), "-Xss")));
       expected.environment().forEach((k, v) -> assertThat(out).as(role).contains("env: " + k + "=" + v));
     }
     String cli = launch(fakeJdk.toString(), "", "dags");
-    assertThat(cli).doesNotContain(option(expected, "-Xmx"));
+    assertThat(cli).doesNotContain(option(ServerJvmOptions.read(OPTIONS, "", "standalone"), "-Xmx"));
   }
 
   @Test
@@ -73,11 +73,15 @@ class LauncherServerJvmTest {
         .contains("COPY deploy/kubernetes/contrail-entrypoint.sh /opt/contrail/contrail-entrypoint.sh")
         .contains("ENTRYPOINT [\"/opt/contrail/contrail-entrypoint.sh\"]");
     Path image = imageLayout();
-    ServerJvmOptions file = ServerJvmOptions.read(OPTIONS, "");
+    ServerJvmOptions file = ServerJvmOptions.read(OPTIONS, "", "dags");
 
     String out = entrypoint(image, "-XX:+PrintCommandLineFlags", "--version");
     assertThat(out).contains("-XX:MaxHeapSize=" + bytes(option(file, "-Xmx")) + " ")
         .contains(option(file, "-XX:+Use") + " ").containsPattern("(?m)^contrail \\S+");
+    // a role's own line: the worker's heap, not the one for all
+    String worker = entrypoint(image, "-XX:+PrintCommandLineFlags", "worker", "--help");
+    assertThat(worker).contains("-XX:MaxHeapSize="
+        + bytes(option(ServerJvmOptions.read(OPTIONS, "", "worker"), "-Xmx")) + " ");
 
     String chosen = entrypoint(image, "-XX:+PrintCommandLineFlags -Xmx300m -XX:+UseG1GC", "--version");
     assertThat(chosen).contains("-XX:MaxHeapSize=314572800 ").contains("-XX:+UseG1GC ")
@@ -116,8 +120,9 @@ class LauncherServerJvmTest {
     return out;
   }
 
+  /** The option the JVM takes: the last one with this prefix. */
   private static String option(ServerJvmOptions o, String prefix) {
-    return o.jvmOptions().stream().filter(s -> s.startsWith(prefix)).findFirst()
+    return o.jvmOptions().stream().filter(s -> s.startsWith(prefix)).reduce((first, second) -> second)
         .orElseThrow(() -> new AssertionError(OPTIONS + " has no " + prefix + " option"));
   }
 
