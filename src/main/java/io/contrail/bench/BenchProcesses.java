@@ -66,8 +66,8 @@ final class BenchProcesses implements AutoCloseable {
   Child start(String name, String... args) {
     List<String> command = new ArrayList<>(List.of(javaBinary(), "--enable-native-access=ALL-UNNAMED",
         "-XX:+PrintCommandLineFlags"));
-    ServerJvmOptions jvm = serverJvmOptions(args[0]); // the role's: scheduler, worker
-    command.addAll(jvm.jvmOptions());
+    ServerJvmOptions role = serverJvmOptions(args[0]); // the role's own: scheduler, worker
+    command.addAll(role.jvmOptions());
     command.addAll(List.of("-Dcontrail.root=" + root(), "-cp", classpath(), "io.contrail.cli.Main"));
     command.addAll(List.of(args));
     Path out = outputs.resolve(name + ".out");
@@ -75,7 +75,7 @@ final class BenchProcesses implements AutoCloseable {
     ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile())
         .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
     pb.environment().clear();
-    pb.environment().putAll(jvm.environment());
+    pb.environment().putAll(role.environment());
     pb.environment().putAll(variables);
     Child child;
     try {
@@ -212,7 +212,7 @@ final class BenchProcesses implements AutoCloseable {
     }
   }
 
-  /** The JVM options (and environment) every started process gets, as the launcher gives a server role. */
+  /** The JVM options (and environment) a started scheduler gets, as the launcher gives that role. */
   ServerJvmOptions jvm() {
     return jvm;
   }

@@ -49,7 +49,8 @@ final class CliContext implements AutoCloseable {
 
   /**
    * Brings the database's DAGs in step with dags_folder (nothing is parsed when the database
-   * already reflects the folder's files as they are, else only changed files are parsed) and reports each import error once, on stderr, so that stdout keeps only the command's output.
+   * already reflects the folder's files as they are, else only changed files are parsed) and
+   * reports each import error once, on stderr, so that stdout keeps only the command's output.
    */
   void syncDags() {
     List<ImportError> errors = app.dagSync().syncOrReuse();

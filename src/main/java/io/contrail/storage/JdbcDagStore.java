@@ -2,9 +2,6 @@ package io.contrail.storage;
 
 import io.contrail.api.Dag;
 import io.contrail.dag.ImportError;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -12,7 +9,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -146,12 +142,7 @@ final class JdbcDagStore implements DagStore {
   }
 
   private static String folderKey(String dagsFolder) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-          .digest(dagsFolder.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is required of every JVM", e);
-    }
+    return JdbcSpanResources.digest(dagsFolder);
   }
 
   static StoredDag map(ResultSet rs) throws SQLException {
