@@ -4,11 +4,9 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Properties;
 import java.util.Set;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationInfo;
@@ -47,30 +45,43 @@ public final class Database implements AutoCloseable {
     }
     // the settings that need admin rights (WRITE_DELAY) were made persistent by EmbeddedH2
     EmbeddedH2.Access access = EmbeddedH2.open(home, normalizeUrl(url, false), user);
+    boolean handedOver = false;
     try {
-      return new Database(access.url(), access.user(), access.password(), poolSize,
-          List.of(access.password(), access.adminPassword()));
+      Database db = new Database(access.url(), access.user(), access.password(), poolSize,
+          List.of(access.password(), access.adminPassword()), access.poolMayUse() ? access.probe() : null);
+      // the pool opens its first connection as it starts: a probe it may use is that one
+      handedOver = access.poolMayUse();
+      return db;
     } finally {
-      try {
-        access.probe().close();
-      } catch (SQLException e) {
-        // the pool has its own connections by now
+      if (!handedOver) {
+        try {
+          access.probe().close();
+        } catch (SQLException e) {
+          // the pool has its own connections by now
+        }
       }
     }
   }
 
   public Database(String url, String user, String password, int poolSize) {
     this(normalizeUrl(url, true), user, password, poolSize,
-        password == null || password.isEmpty() ? List.of() : List.of(password));
+        password == null || password.isEmpty() ? List.of() : List.of(password), null);
   }
 
-  private Database(String normalizedUrl, String user, String password, int poolSize, List<String> secrets) {
+  /** @param first a connection of {@code user} to {@code normalizedUrl} the pool starts with, or null */
+  private Database(String normalizedUrl, String user, String password, int poolSize, List<String> secrets,
+      Connection first) {
     this.url = normalizedUrl;
     this.secrets = List.copyOf(secrets);
     this.user = user;
     this.password = password;
     HikariConfig hc = new HikariConfig();
-    hc.setJdbcUrl(this.url);
+    javax.sql.DataSource driver = JdbcDrivers.dataSource(this.url, first);
+    if (driver != null) {
+      hc.setDataSource(driver);
+    } else {
+      hc.setJdbcUrl(this.url);
+    }
     if (user != null && !user.isBlank()) {
       hc.setUsername(user);
     }
@@ -128,14 +139,7 @@ public final class Database implements AutoCloseable {
    * process runs (PostgreSQL LISTEN); the caller closes it.
    */
   public Connection openDedicated() throws SQLException {
-    Properties props = new Properties();
-    if (user != null && !user.isBlank()) {
-      props.setProperty("user", user);
-    }
-    if (password != null && !password.isBlank()) {
-      props.setProperty("password", password);
-    }
-    return DriverManager.getConnection(url, props);
+    return JdbcDrivers.connect(url, user, password);
   }
 
   public Sql sql() {

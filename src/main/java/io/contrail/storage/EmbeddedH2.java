@@ -4,7 +4,6 @@ import io.contrail.security.PrivateFiles;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -38,9 +37,12 @@ final class EmbeddedH2 {
 
   /**
    * What the pool connects with, and the probe connection, open until the pool has its first one
-   * (so the database file is not opened twice by one process start).
+   * (so the database file is not opened twice by one process start). When {@code poolMayUse}, the
+   * probe is already the pool's kind of connection (the user's, through another process's server)
+   * and becomes the pool's first one.
    */
-  record Access(String url, String user, String password, String adminPassword, Connection probe) {
+  record Access(String url, String user, String password, String adminPassword, Connection probe,
+      boolean poolMayUse) {
     @Override
     public String toString() {
       return "Access[url=" + url + ", user=" + user + ", password=***]";
@@ -97,6 +99,10 @@ final class EmbeddedH2 {
     } catch (IOException e) {
       throw new StorageException("cannot read or create the database passwords in " + home + ": " + e, e);
     }
+    Connection joined = joinServer(url, password);
+    if (joined != null) {
+      return new Access(withoutAdminSettings(url), USER, password, adminPassword, joined, true);
+    }
     String adminUser = admin == null || admin.isBlank() ? "SA" : admin;
     long deadline = System.nanoTime() + BUSY_TIMEOUT.toNanos();
     Connection probe;
@@ -114,7 +120,39 @@ final class EmbeddedH2 {
       }
     }
     restrictFiles(url);
-    return new Access(withoutAdminSettings(url), USER, password, adminPassword, probe);
+    return new Access(withoutAdminSettings(url), USER, password, adminPassword, probe, false);
+  }
+
+  /**
+   * A connection as {@code CONTRAIL} through the auto-server of the process that holds the database
+   * (a scheduler or standalone beside a CLI command), or null. That process opened the file as the
+   * admin (with {@code WRITE_DELAY}) and made sure of the user, so a command need not log in as the
+   * admin too: one connection fewer at every start. Null when no lock file names a server, when the
+   * login fails (the admin path then sets the password again), or when the connection opened the file
+   * itself (a stale lock file): that one is closed and the admin opens the file with its settings.
+   */
+  private static Connection joinServer(String url, String password) {
+    Path lock = lockFile(url);
+    if (lock == null || !java.nio.file.Files.isRegularFile(lock)) {
+      return null;
+    }
+    Connection c = null;
+    try {
+      c = JdbcDrivers.connect(withoutAdminSettings(url), USER, password);
+      if (c instanceof org.h2.jdbc.JdbcConnection h2 && h2.getSession() instanceof org.h2.engine.SessionRemote) {
+        return c;
+      }
+    } catch (SQLException | RuntimeException e) {
+      LOG.debug("cannot join the server of {} as {}: {}", url, USER, e.toString());
+    }
+    if (c != null) {
+      try {
+        c.close();
+      } catch (SQLException e) {
+        LOG.debug("closing {}: {}", url, e.toString());
+      }
+    }
+    return null;
   }
 
   /**
@@ -127,7 +165,7 @@ final class EmbeddedH2 {
     // a WRITE_DELAY of the configured URL is the user's choice; otherwise every commit reaches the file at once
     String opening = ADMIN_SETTINGS.matcher(url).find() ? url : url + ";WRITE_DELAY=0";
     try {
-      return DriverManager.getConnection(opening, adminUser, adminPassword);
+      return JdbcDrivers.connect(opening, adminUser, adminPassword);
     } catch (SQLException e) {
       if (e.getErrorCode() != WRONG_USER_OR_PASSWORD) {
         throw e;
@@ -135,7 +173,7 @@ final class EmbeddedH2 {
     }
     Connection legacy;
     try {
-      legacy = DriverManager.getConnection(opening, adminUser, "");
+      legacy = JdbcDrivers.connect(opening, adminUser, "");
     } catch (SQLException e) {
       if (e.getErrorCode() == WRONG_USER_OR_PASSWORD) {
         throw new StorageException("cannot log in to the embedded database " + url + " as " + adminUser
@@ -174,6 +212,18 @@ final class EmbeddedH2 {
 
   /** The database's own files (H2 creates them 0644 and the lock file again on every open): 0600. */
   private static void restrictFiles(String url) {
+    String base = filePath(url);
+    for (String suffix : new String[] {".mv.db", ".lock.db", ".trace.db"}) {
+      try {
+        PrivateFiles.restrict(Path.of(base + suffix));
+      } catch (IOException | RuntimeException e) {
+        LOG.debug("cannot restrict {}{}: {}", base, suffix, e.toString());
+      }
+    }
+  }
+
+  /** The database's path without the {@code .mv.db} suffix, from a file URL. */
+  private static String filePath(String url) {
     String base = url.substring("jdbc:h2:".length());
     base = base.startsWith("file:") ? base.substring("file:".length()) : base;
     base = base.startsWith("async:") ? base.substring("async:".length()) : base;
@@ -182,12 +232,14 @@ final class EmbeddedH2 {
     if (base.startsWith("~")) {
       base = System.getProperty("user.home") + base.substring(1);
     }
-    for (String suffix : new String[] {".mv.db", ".lock.db", ".trace.db"}) {
-      try {
-        PrivateFiles.restrict(Path.of(base + suffix));
-      } catch (IOException | RuntimeException e) {
-        LOG.debug("cannot restrict {}{}: {}", base, suffix, e.toString());
-      }
+    return base;
+  }
+
+  private static Path lockFile(String url) {
+    try {
+      return Path.of(filePath(url) + ".lock.db");
+    } catch (RuntimeException e) {
+      return null;
     }
   }
 

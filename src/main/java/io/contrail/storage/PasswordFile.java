@@ -15,7 +15,10 @@ import java.util.Base64;
  * fails if another process got there first — so every process reads the same complete password.
  */
 final class PasswordFile {
-  private static final SecureRandom RANDOM = new SecureRandom();
+  /** Made when a password is first generated: seeding it is a few ms of every command's start otherwise. */
+  private static final class Random {
+    static final SecureRandom INSTANCE = new SecureRandom();
+  }
 
   private PasswordFile() {}
 
@@ -28,7 +31,7 @@ final class PasswordFile {
     byte[] bytes = new byte[24];
     String password;
     do {
-      RANDOM.nextBytes(bytes);
+      Random.INSTANCE.nextBytes(bytes);
       password = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     } while (password.startsWith("-")); // a leading '-' reads as an option to command-line tools (airflowctl --password)
     Path temp = file.resolveSibling(file.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
