@@ -8,6 +8,7 @@ import io.contrail.api.SleepSpec;
 import io.contrail.api.TaskDefinition;
 import io.contrail.dag.DurationText;
 import io.contrail.secrets.SecretsMasker;
+import io.contrail.storage.DagStore;
 import io.contrail.storage.StoredDag;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,19 +20,6 @@ import java.util.Map;
  */
 final class DagJson {
   private DagJson() {}
-
-  /** The summary {@code dags list} prints per DAG. */
-  static Map<String, Object> summary(StoredDag stored) {
-    Dag dag = stored.dag();
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("dag_id", dag.dagId());
-    m.put("is_paused", stored.paused());
-    m.put("schedule", dag.schedule());
-    m.put("tasks", dag.tasks().size());
-    m.put("tags", dag.tags());
-    m.put("fileloc", dag.fileloc());
-    return m;
-  }
 
   /**
    * Everything {@code dags show} knows of a DAG, tasks in DAG order; literal secrets in task env,
@@ -85,7 +73,17 @@ final class DagJson {
     return m;
   }
 
-  static List<Map<String, Object>> summaries(List<StoredDag> dags) {
-    return dags.stream().map(DagJson::summary).toList();
+  /** What {@code dags list --json} prints per DAG. */
+  static List<Map<String, Object>> summaries(List<DagStore.DagListing> dags) {
+    return dags.stream().map(d -> {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("dag_id", d.dagId());
+      m.put("is_paused", d.paused());
+      m.put("schedule", d.schedule());
+      m.put("tasks", d.tasks());
+      m.put("tags", d.tags());
+      m.put("fileloc", d.fileloc());
+      return m;
+    }).toList();
   }
 }

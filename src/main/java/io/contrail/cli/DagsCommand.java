@@ -8,6 +8,7 @@ import io.contrail.operations.RunRequest;
 import io.contrail.roles.Role;
 import io.contrail.run.DagRun;
 import io.contrail.run.Ids;
+import io.contrail.storage.DagStore;
 import io.contrail.storage.Json;
 import io.contrail.storage.StoredDag;
 import java.io.PrintWriter;
@@ -22,10 +23,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code dags ...}: inspect and control DAGs. Each command first syncs dags_folder to the database. */
-@Command(name = "dags", description = "Inspect and control DAGs.",
-    subcommands = {DagsCommand.ListDags.class, DagsCommand.Show.class, DagsCommand.Pause.class,
-        DagsCommand.Unpause.class, DagsCommand.Trigger.class, DagTestCommand.class, BackfillCommand.class,
-        DagsCommand.ImportErrors.class, DeleteCommands.Dag.class})
+@Command(name = "dags", description = "Inspect and control DAGs.")
 final class DagsCommand extends ParentCommand {
 
   @Command(name = "list", description = "List DAGs: paused flag, schedule, number of tasks, tags, file.")
@@ -37,15 +35,16 @@ final class DagsCommand extends ParentCommand {
     public Integer call() {
       try (CliContext c = CliContext.open(spec, Role.CLI)) {
         c.syncDags();
-        List<StoredDag> dags = c.app().stores().dags().list().stream().filter(StoredDag::active).toList();
+        List<DagStore.DagListing> dags = c.app().stores().dags().listings().stream()
+            .filter(DagStore.DagListing::active).toList();
         if (json) {
           c.json(DagJson.summaries(dags));
           return 0;
         }
         List<List<String>> rows = new ArrayList<>();
-        for (StoredDag d : dags) {
-          rows.add(List.of(d.dagId(), String.valueOf(d.paused()), String.valueOf(d.dag().schedule()),
-              String.valueOf(d.dag().tasks().size()), String.join(",", d.dag().tags()), d.dag().fileloc()));
+        for (DagStore.DagListing d : dags) {
+          rows.add(List.of(d.dagId(), String.valueOf(d.paused()), String.valueOf(d.schedule()),
+              String.valueOf(d.tasks()), String.join(",", d.tags()), d.fileloc()));
         }
         Output.table(c.out(), List.of("dag_id", "paused", "schedule", "tasks", "tags", "fileloc"), rows);
         return 0;

@@ -10,8 +10,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code db migrate} and {@code db check}. */
-@Command(name = "db", description = "Metadata database schema.",
-    subcommands = {DbCommand.Migrate.class, DbCommand.Check.class})
+@Command(name = "db", description = "Metadata database schema.")
 final class DbCommand extends ParentCommand {
 
   @Command(name = "migrate", description = "Apply pending schema migrations.")

@@ -12,8 +12,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code pools list} and {@code pools set NAME SLOTS}. */
-@Command(name = "pools", description = "Pools limit how many tasks run at once.",
-    subcommands = {PoolsCommand.ListPools.class, PoolsCommand.Set.class})
+@Command(name = "pools", description = "Pools limit how many tasks run at once.")
 final class PoolsCommand extends ParentCommand {
 
   static Map<String, Object> poolJson(String pool, int slots, int occupied) {

@@ -20,9 +20,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code runs list} and {@code runs show}. */
-@Command(name = "runs", description = "DAG runs.",
-    subcommands = {RunsCommand.ListRuns.class, RunsCommand.Show.class, ClearCommands.Runs.class,
-        MarkCommands.Run.class, DeleteCommands.Run.class})
+@Command(name = "runs", description = "DAG runs.")
 final class RunsCommand extends ParentCommand {
 
   /** The run as JSON, its conf redacted by key at any depth (the real conf stays in the database). */

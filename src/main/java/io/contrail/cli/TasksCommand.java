@@ -16,9 +16,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code tasks logs}: the output of one attempt. */
-@Command(name = "tasks", description = "Task instances.", subcommands = {TasksCommand.Logs.class,
-    ClearCommands.Tasks.class, MarkCommands.Task.class, TaskOperationCommands.Test.class,
-    TaskOperationCommands.States.class})
+@Command(name = "tasks", description = "Task instances.")
 final class TasksCommand extends ParentCommand {
 
   @Command(name = "logs", description = "Print the log of one attempt (default: the latest).")

@@ -23,8 +23,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code traces show}, {@code traces critical-path} and {@code traces export}: a run's trace from the database. */
-@Command(name = "traces", description = "Show, analyse and re-send runs' traces.",
-    subcommands = {TracesCommand.Show.class, TracesCommand.CriticalPathOf.class, TracesCommand.Export.class})
+@Command(name = "traces", description = "Show, analyse and re-send runs' traces.")
 final class TracesCommand extends ParentCommand {
 
   @Command(name = "show", description = "Print a run's trace as a tree (run, tasks, attempts) from the database.")

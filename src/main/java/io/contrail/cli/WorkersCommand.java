@@ -15,8 +15,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code workers list}: the distributed workers on this database. */
-@Command(name = "workers", description = "Distributed workers (executor = distributed).",
-    subcommands = {WorkersCommand.ListWorkers.class})
+@Command(name = "workers", description = "Distributed workers (executor = distributed).")
 final class WorkersCommand extends ParentCommand {
   @Command(name = "list", description = "Workers running now or ended within the last hour: host, queues,"
       + " concurrency, running tasks, last heartbeat, state (running, stopping, stopped, or lost: declared dead,"

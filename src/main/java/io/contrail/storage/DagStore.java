@@ -27,6 +27,15 @@ public interface DagStore {
 
   List<StoredDag> list();
 
+  /** A line of {@code dags list}: what it shows of a DAG, read without binding its whole definition. */
+  record DagListing(String dagId, boolean paused, boolean active, String schedule, int tasks, List<String> tags,
+      String fileloc) {}
+
+  default List<DagListing> listings() {
+    return list().stream().map(d -> new DagListing(d.dagId(), d.paused(), d.active(), d.dag().schedule(),
+        d.dag().tasks().size(), d.dag().tags(), d.dag().fileloc())).toList();
+  }
+
   /** What the scheduler checks every loop, without reading the serialized DAGs. */
   record DagSummary(String dagId, boolean paused, boolean active, String schedule, String fileHash) {}
 

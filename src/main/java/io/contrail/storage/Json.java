@@ -35,6 +35,15 @@ public final class Json {
 
   /** Parses a JSON object (run conf); null or blank gives an empty map. */
   @SuppressWarnings("unchecked")
+  /** The JSON tree of {@code text}. */
+  public static com.fasterxml.jackson.databind.JsonNode tree(String text) {
+    try {
+      return MAPPER.readTree(text);
+    } catch (java.io.IOException e) {
+      throw new StorageException("cannot read JSON: " + e.getMessage(), e);
+    }
+  }
+
   public static Map<String, Object> readObject(String text) {
     if (text == null || text.isBlank()) {
       return Map.of();

@@ -12,6 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import io.contrail.api.Dag;
+import io.contrail.api.TaskDefinition;
 import io.contrail.api.TaskSpec;
 import io.contrail.dag.ImportError;
 import io.contrail.run.DagRun;
@@ -91,6 +92,20 @@ abstract class StoreContract {
     assertThat(stored.fileHash()).isEqualTo("hash-1");
     assertThat(stored.active()).isTrue();
     assertThat(stored.lastParsedAt()).isEqualTo(T0);
+  }
+
+  @Test
+  void dagListingsSayWhatTheDefinitionsSay() {
+    Dag etl = anEtlDag("etl");
+    Dag manual = Dag.builder("manual").startDate(Instant.parse("2026-01-01T00:00:00Z"))
+        .task(TaskDefinition.builder("only", TaskSpec.shell("true"))).fileloc("/dags/manual.yaml").build();
+    dags.upsert(etl, "h", true, T0);
+    dags.upsert(manual, "h", false, T0);
+    dags.deactivateAllExcept(List.of("etl"));
+
+    assertThat(dags.listings()).containsExactly(
+        new DagStore.DagListing("etl", true, true, "@daily", 3, List.of("etl", "nightly"), etl.fileloc()),
+        new DagStore.DagListing("manual", false, false, null, 1, List.of(), "/dags/manual.yaml"));
   }
 
   @Test
