@@ -4,7 +4,6 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
-import ch.qos.logback.classic.jul.LevelChangePropagator;
 import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.spi.ConfiguratorRank;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -38,12 +37,7 @@ public final class ConsoleLogging extends ContextAwareBase implements Configurat
     if (System.getProperty("logback.configurationFile") != null) {
       return ExecutionStatus.INVOKE_NEXT_IF_ANY;
     }
-    // java.util.logging (the OpenTelemetry SDK) is bridged to SLF4J; this keeps its levels in step cheaply
-    LevelChangePropagator jul = new LevelChangePropagator();
-    jul.setContext(context);
-    jul.setResetJUL(true);
-    jul.start();
-    context.addListener(jul);
+    // java.util.logging is bridged, with its levels in step, when something that uses it runs (JulBridge)
     // a database that cannot be reached is reported by the command as one line (ExitCodes)
     ProcessLogging.QuietPoolStart quietPoolStart = new ProcessLogging.QuietPoolStart();
     quietPoolStart.setContext(context);

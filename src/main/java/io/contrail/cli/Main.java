@@ -46,6 +46,24 @@ public final class Main implements Callable<Integer> {
       PoolsCommand.class, TracesCommand.class, BenchCommand.class, WorkerCommand.class, WorkersCommand.class,
       HelpCommand.class);
 
+  /**
+   * The subcommands of each group, in the order its usage lists them; as with {@link #COMMANDS},
+   * only the one a command line names is built.
+   */
+  static final Map<Class<?>, List<Class<?>>> SUBCOMMANDS = Map.of(
+      DagsCommand.class, List.of(DagsCommand.ListDags.class, DagsCommand.Show.class, DagsCommand.Pause.class,
+          DagsCommand.Unpause.class, DagsCommand.Trigger.class, DagTestCommand.class, BackfillCommand.class,
+          DagsCommand.ImportErrors.class, DeleteCommands.Dag.class),
+      DbCommand.class, List.of(DbCommand.Migrate.class, DbCommand.Check.class),
+      PoolsCommand.class, List.of(PoolsCommand.ListPools.class, PoolsCommand.Set.class),
+      RunsCommand.class, List.of(RunsCommand.ListRuns.class, RunsCommand.Show.class, ClearCommands.Runs.class,
+          MarkCommands.Run.class, DeleteCommands.Run.class),
+      TasksCommand.class, List.of(TasksCommand.Logs.class, ClearCommands.Tasks.class, MarkCommands.Task.class,
+          TaskOperationCommands.Test.class, TaskOperationCommands.States.class),
+      TracesCommand.class, List.of(TracesCommand.Show.class, TracesCommand.CriticalPathOf.class,
+          TracesCommand.Export.class),
+      WorkersCommand.class, List.of(WorkersCommand.ListWorkers.class));
+
   /** The commands that run until stopped and log as servers do. */
   static final List<String> SERVER_COMMANDS = List.of("standalone", "scheduler", "api-server", "worker");
 
@@ -72,6 +90,16 @@ public final class Main implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
+    // before anything logs: SLF4J takes logback from LoggingProvider without a service look-up
+    if (System.getProperty("slf4j.provider") == null) {
+      System.setProperty("slf4j.provider", LoggingProvider.class.getName());
+      // SLF4J would say on stderr that it did so
+      System.setProperty("slf4j.internal.verbosity", System.getProperty("slf4j.internal.verbosity", "WARN"));
+    }
+    // picocli looks for Groovy otherwise: a class that is not there is looked for in every jar
+    if (System.getProperty("picocli.disable.closures") == null) {
+      System.setProperty("picocli.disable.closures", "true");
+    }
     // everything this process prints — tables, JSON, errors, progress, log lines — is masked
     // (UTF-8, as execute's writers encode it)
     Charset charset = StandardCharsets.UTF_8;
@@ -123,10 +151,10 @@ public final class Main implements Callable<Integer> {
 
   /** Runs the CLI on {@code env} with its output going to {@code out} and {@code err}; returns its exit code. */
   public static int execute(Environment env, PrintWriter out, PrintWriter err, String... args) {
-    // the OpenTelemetry SDK logs through java.util.logging: route it to the same log output
-    if (!org.slf4j.bridge.SLF4JBridgeHandler.isInstalled()) {
-      org.slf4j.bridge.SLF4JBridgeHandler.removeHandlersForRootLogger();
-      org.slf4j.bridge.SLF4JBridgeHandler.install();
+    // a server's libraries log through java.util.logging too (the OpenTelemetry SDK, the PostgreSQL
+    // driver): route it to the same log output; a short command does so when it first needs it
+    if (isServer(args)) {
+      io.contrail.telemetry.JulBridge.install();
     }
     CommandLine cli = commandLine(env, args);
     cli.setOut(out);
@@ -145,25 +173,49 @@ public final class Main implements Callable<Integer> {
   /** The command tree {@code args} need: the command they name, or all of them. */
   static CommandLine commandLine(Environment env, String... args) {
     CommandLine cli = new CommandLine(new Main(env));
-    Class<?> named = COMMANDS.get(firstCommand(args));
+    List<String> words = commandWords(args);
+    Class<?> named = words.isEmpty() ? null : COMMANDS.get(words.get(0));
     if (named != null && named != HelpCommand.class) {
-      cli.addSubcommand(named);
+      cli.addSubcommand(group(named, words.size() > 1 ? words.get(1) : ""));
     } else {
-      COMMANDS.values().forEach(cli::addSubcommand);
+      COMMANDS.values().forEach(c -> cli.addSubcommand(group(c, "")));
     }
     cli.setExecutionExceptionHandler(ExitCodes::handle);
     cli.setParameterExceptionHandler(ExitCodes::badUsage);
     return cli;
   }
 
-  /** The first argument that is not one of the top-level options (none of which takes a value). */
-  private static String firstCommand(String... args) {
+  /**
+   * The command and subcommand names {@code args} start with: their first two arguments that are not
+   * options (neither the top level nor a group has an option that takes a value).
+   */
+  private static List<String> commandWords(String... args) {
+    List<String> words = new java.util.ArrayList<>(2);
     for (String a : args) {
       if (!a.startsWith("-")) {
-        return a;
+        words.add(a);
+        if (words.size() == 2) {
+          break;
+        }
       }
     }
-    return "";
+    return words;
+  }
+
+  /** A command, with the subcommand {@code name} names if it is a group that has one, else with all of them. */
+  private static CommandLine group(Class<?> command, String name) {
+    CommandLine cli = new CommandLine(command);
+    List<Class<?>> subcommands = SUBCOMMANDS.getOrDefault(command, List.of());
+    List<Class<?>> named = subcommands.stream().filter(c -> names(c).contains(name)).toList();
+    (named.isEmpty() ? subcommands : named).forEach(c -> cli.addSubcommand(group(c, "")));
+    return cli;
+  }
+
+  private static List<String> names(Class<?> command) {
+    Command c = command.getAnnotation(Command.class);
+    List<String> names = new java.util.ArrayList<>(List.of(c.aliases()));
+    names.add(c.name());
+    return names;
   }
 
   private static Map<String, Class<?>> commands(Class<?>... classes) {

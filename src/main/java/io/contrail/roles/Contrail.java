@@ -86,7 +86,8 @@ public final class Contrail implements AutoCloseable {
     ProcessMasking.install(masker);
     // every OpenTelemetry setting is checked before the database is opened
     try {
-      this.otel = OtelSettings.resolve(env);
+      // a short command builds the SDK only if it starts a run or exports (a bad setting fails it then)
+      this.otel = role == Role.CLI ? OtelSettings.deferred(env) : OtelSettings.resolve(env);
       this.built = TelemetryFactory.create(this.config, otel, role.traces(), masker);
     } catch (RuntimeException e) {
       ProcessMasking.uninstall(masker);
@@ -136,7 +137,7 @@ public final class Contrail implements AutoCloseable {
     if (migrate) {
       stores.pools().ensure("default_pool", config.core().defaultPoolSlots(), "Default pool");
     }
-    this.runCreator = new RunCreator(stores.runs(), telemetry, otel.sampler(), clock, masker);
+    this.runCreator = new RunCreator(stores.runs(), telemetry, otel.deferredSampler(), clock, masker);
     // a run triggered here (CLI, API) is started by a scheduler in another process at once
     runCreator.onCreated(run -> {
       if (run.runType() == RunType.SCHEDULED) {

@@ -9,8 +9,14 @@ import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdkBuilder;
 import io.opentelemetry.sdk.autoconfigure.spi.ConfigurationException;
 import io.opentelemetry.sdk.resources.Resource;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.sdk.trace.data.LinkData;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
+import io.opentelemetry.sdk.trace.samplers.SamplingResult;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
@@ -27,24 +33,51 @@ import java.util.function.Supplier;
 public final class OtelSettings {
   private final Environment env;
   private final Map<String, String> properties;
-  private final Sampler sampler;
-  private final TextMapPropagator propagator;
-  private final Resource resource;
+  private static final Sampler DEFAULT_SAMPLER = Sampler.parentBased(Sampler.alwaysOn());
+  private volatile Resolved resolved;
 
-  private OtelSettings(Environment env, Map<String, String> properties, Sampler sampler, TextMapPropagator propagator,
-      Resource resource) {
+  /** What autoconfiguration made of the settings. */
+  private record Resolved(Sampler sampler, TextMapPropagator propagator, Resource resource) {}
+
+  private OtelSettings(Environment env, Map<String, String> properties) {
     this.env = env;
     this.properties = properties;
-    this.sampler = sampler;
-    this.propagator = propagator;
-    this.resource = resource;
   }
 
   /** Reads and checks the settings; every exporter stays off here, so this starts nothing. */
   public static OtelSettings resolve(Environment env) {
+    OtelSettings settings = deferred(env);
+    settings.resolved();
+    return settings;
+  }
+
+  /**
+   * The settings, read and checked when first asked for: a short command that starts no run and
+   * exports nothing (listing DAGs) does not build an SDK; one that does reports a rejected setting
+   * then, as a configuration error.
+   */
+  public static OtelSettings deferred(Environment env) {
     Map<String, String> properties = new HashMap<>(env.otelProperties());
     // Contrail always accepted propagator names in any case; the SDK wants them lower-case
     properties.computeIfPresent("otel.propagators", (k, v) -> v.toLowerCase(Locale.ROOT));
+    return new OtelSettings(env, Map.copyOf(properties));
+  }
+
+  private Resolved resolved() {
+    Resolved r = resolved;
+    if (r == null) {
+      synchronized (this) {
+        r = resolved;
+        if (r == null) {
+          r = resolveNow(properties);
+          resolved = r;
+        }
+      }
+    }
+    return r;
+  }
+
+  private static Resolved resolveNow(Map<String, String> properties) {
     Map<String, String> none = Map.of("otel.traces.exporter", "none", "otel.metrics.exporter", "none",
         "otel.logs.exporter", "none");
     AtomicReference<Sampler> sampler = new AtomicReference<>();
@@ -61,8 +94,8 @@ public final class OtelSettings {
     TextMapPropagator propagator = probe.getPropagators().getTextMapPropagator();
     probe.close();
     // OTEL_SDK_DISABLED=true builds no tracer provider, so no sampler: the SDK's default then
-    Sampler chosen = sampler.get() != null ? sampler.get() : Sampler.parentBased(Sampler.alwaysOn());
-    return new OtelSettings(env, Map.copyOf(properties), chosen, propagator, resource.get());
+    Sampler chosen = sampler.get() != null ? sampler.get() : DEFAULT_SAMPLER;
+    return new Resolved(chosen, propagator, resource.get());
   }
 
   /** What the process was started with. */
@@ -72,7 +105,36 @@ public final class OtelSettings {
 
   /** The sampler OTEL_TRACES_SAMPLER names (parentbased_always_on by default). */
   public Sampler sampler() {
-    return sampler;
+    return resolved().sampler();
+  }
+
+  /**
+   * {@link #sampler()}, resolved when it first decides: the run creator of a short command that
+   * starts no run builds no SDK.
+   */
+  public Sampler deferredSampler() {
+    if (properties.keySet().stream().noneMatch(k -> k.startsWith("otel.traces.sampler"))) {
+      // what the SDK's autoconfiguration gives without OTEL_TRACES_SAMPLER (and what resolveNow
+      // falls back to), without building an SDK to learn it
+      return DEFAULT_SAMPLER;
+    }
+    return new Sampler() {
+      @Override
+      public SamplingResult shouldSample(Context parent, String traceId, String name, SpanKind kind,
+          Attributes attributes, List<LinkData> links) {
+        return sampler().shouldSample(parent, traceId, name, kind, attributes, links);
+      }
+
+      @Override
+      public String getDescription() {
+        return sampler().getDescription();
+      }
+
+      @Override
+      public String toString() {
+        return getDescription();
+      }
+    };
   }
 
   /**
@@ -80,12 +142,12 @@ public final class OtelSettings {
    * classpath, OTEL_RESOURCE_ATTRIBUTES, OTEL_SERVICE_NAME), before Contrail adds its own.
    */
   public Resource resource() {
-    return resource;
+    return resolved().resource();
   }
 
   /** The propagators OTEL_PROPAGATORS names (tracecontext,baggage by default). */
   public TextMapPropagator propagator() {
-    return propagator;
+    return resolved().propagator();
   }
 
   /**
@@ -99,6 +161,7 @@ public final class OtelSettings {
 
   private static AutoConfiguredOpenTelemetrySdkBuilder sdk(Map<String, String> properties,
       Map<String, String> defaults, Map<String, String> forced) {
+    JulBridge.install();
     Map<String, String> overrides = new HashMap<>(properties);
     overrides.putAll(forced);
     return AutoConfiguredOpenTelemetrySdk.builder()

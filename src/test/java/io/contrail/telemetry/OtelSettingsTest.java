@@ -76,4 +76,22 @@ class OtelSettingsTest {
     assertThat(OtelSettings.resolve(env).propagator().fields()).containsExactly("uber-trace-id");
     assertThat(OtelSettings.resolve(env).envForTasks(traces(false))).containsEntry("OTEL_PROPAGATORS", "jaeger");
   }
+
+  @Test
+  void aDeferredSamplerDecidesAsTheSdksAndRejectsWhatItRejectsWhenFirstUsed() {
+    // without OTEL_TRACES_SAMPLER the SDK's default, without building an SDK
+    Sampler byDefault = OtelSettings.deferred(Environment.of(Map.of())).deferredSampler();
+    assertThat(byDefault.getDescription()).isEqualTo(settings(Map.of()).sampler().getDescription());
+
+    Map<String, String> ratio = Map.of("OTEL_TRACES_SAMPLER", "traceidratio", "OTEL_TRACES_SAMPLER_ARG", "0.25");
+    Sampler deferred = OtelSettings.deferred(Environment.of(ratio)).deferredSampler();
+    assertThat(deferred.getDescription()).isEqualTo(settings(ratio).sampler().getDescription()).contains("0.25");
+
+    // a setting the SDK refuses: nothing happens until a decision is asked for, then the usual error
+    Sampler bad = OtelSettings.deferred(Environment.of(Map.of("OTEL_TRACES_SAMPLER", "sometimes"))).deferredSampler();
+    assertThatThrownBy(bad::getDescription)
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("invalid OpenTelemetry setting")
+        .hasMessageContaining("sometimes");
+  }
 }
