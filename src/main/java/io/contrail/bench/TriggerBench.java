@@ -1,6 +1,8 @@
 package io.contrail.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.contrail.api.Dag;
+import io.contrail.operations.RunRequest;
 import io.contrail.rest.RestApi;
 import io.contrail.roles.Contrail;
 import io.contrail.roles.SchedulerProcess;
@@ -26,8 +28,9 @@ import java.util.Map;
  * {@code standalone}; a client triggers a one-task DAG through {@code POST .../dagRuns}, one run
  * at a time, and the figure is the time from sending the request to the task's start as stored —
  * with the scheduler woken by the trigger (what standalone does) and, in the same run for
- * comparison, without (the run waits for the next loop). Each phase is preceded by unmeasured
- * triggers to warm the JVM.
+ * comparison, without (the run waits for the next loop). Then across processes: a scheduler in a
+ * JVM of its own, and runs created here as {@code dags trigger} creates them. Each phase is
+ * preceded by unmeasured triggers to warm the JVM.
  */
 final class TriggerBench {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -81,7 +84,58 @@ final class TriggerBench {
         }
       }
     }
+    crossProcess(env, triggers, r);
     return r;
+  }
+
+  /**
+   * A {@code contrail scheduler} in a JVM of its own, started as the launcher starts it, and runs
+   * created in this process as {@code dags trigger} creates them: the run creator wakes the other
+   * process (PostgreSQL NOTIFY; on H2 a datagram to the port the scheduler names in
+   * CONTRAIL_HOME/scheduler_wake_port). From just before the run is created to its task's start.
+   */
+  private static void crossProcess(BenchEnvironment env, int triggers, Map<String, Object> r) throws Exception {
+    try (BenchProcesses procs = new BenchProcesses(env.home().resolve("bench-processes").resolve("trigger"),
+        env.processVariables(Map.of()))) {
+      procs.start("scheduler", "scheduler");
+      try (Contrail app = env.open(Map.of())) {
+        Dag dag = app.stores().dags().find(DAG).orElseThrow().dag();
+        created(app, dag, Math.max(5, triggers / 4)); // warm-up
+        List<Double> ms = created(app, dag, triggers);
+        r.put("cross_process_p50_ms", Scenarios.round(Scenarios.percentile(ms, 50), 2));
+        r.put("cross_process_p95_ms", Scenarios.round(Scenarios.percentile(ms, 95), 2));
+        r.put("cross_process_min_ms", Scenarios.round(ms.get(0), 2));
+        r.put("cross_process_max_ms", Scenarios.round(ms.get(ms.size() - 1), 2));
+      }
+    }
+  }
+
+  /** Sequential runs created here; each one's created to task-started time in ms, sorted. */
+  private static List<Double> created(Contrail app, Dag dag, int n) throws Exception {
+    List<Double> ms = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      Instant sent = app.clock().instant();
+      DagRun run = app.runCreator().createNew(dag, RunRequest.manual(null, null, null));
+      ms.add(awaitStart(app, run.key(), sent));
+    }
+    ms.sort(Double::compare);
+    return ms;
+  }
+
+  /** Waits for the run to finish; its task's start, in ms after {@code sent}. */
+  private static double awaitStart(Contrail app, RunKey key, Instant sent) throws InterruptedException {
+    Instant deadline = sent.plusSeconds(30);
+    while (true) {
+      DagRun run = app.stores().runs().findRun(key).orElseThrow();
+      if (run.state().isFinished()) {
+        TaskInstance ti = app.stores().runs().taskInstances(key).get(0);
+        return Duration.between(sent, ti.times().startDate()).toNanos() / 1e6;
+      }
+      if (app.clock().instant().isAfter(deadline)) {
+        throw new IllegalStateException("run " + key + " did not finish within 30 s: " + run.state().id());
+      }
+      Thread.sleep(2);
+    }
   }
 
   /** Sequential triggers; each one's request-sent to task-started time in ms, sorted. */
@@ -96,19 +150,7 @@ final class TriggerBench {
         throw new IllegalStateException("trigger failed: " + resp.statusCode() + " " + resp.body());
       }
       RunKey key = RunKey.of(DAG, JSON.readTree(resp.body()).get("dag_run_id").asText());
-      Instant deadline = sent.plusSeconds(30);
-      while (true) {
-        DagRun run = app.stores().runs().findRun(key).orElseThrow();
-        if (run.state().isFinished()) {
-          TaskInstance ti = app.stores().runs().taskInstances(key).get(0);
-          ms.add(Duration.between(sent, ti.times().startDate()).toNanos() / 1e6);
-          break;
-        }
-        if (app.clock().instant().isAfter(deadline)) {
-          throw new IllegalStateException("run " + key + " did not finish within 30 s: " + run.state().id());
-        }
-        Thread.sleep(2);
-      }
+      ms.add(awaitStart(app, key, sent));
     }
     ms.sort(Double::compare);
     return ms;
