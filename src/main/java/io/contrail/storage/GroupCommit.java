@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +22,9 @@ public final class GroupCommit implements AutoCloseable {
   private static final int MAX_BATCH = 512;
 
   private record Pending(TaskChange change, CompletableFuture<Boolean> done) {}
+
+  /** Queued by {@link #close}: the writer stops once what is queued before and with it is written. */
+  private static final Pending CLOSE = new Pending(null, null);
 
   private final RunStore runs;
   private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
@@ -63,15 +65,21 @@ public final class GroupCommit implements AutoCloseable {
 
   private void writeLoop() {
     List<Pending> batch = new ArrayList<>();
-    while (!closed || !queue.isEmpty()) {
+    boolean closing = false;
+    // blocks until there is work (an idle writer costs nothing); close() queues CLOSE, after which
+    // whatever is still queued is written and the writer ends
+    while (!closing || !queue.isEmpty()) {
       try {
-        Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
+        Pending first = closing ? queue.poll() : queue.take();
         if (first == null) {
           continue;
         }
         batch.add(first);
         queue.drainTo(batch, MAX_BATCH - 1);
-        apply(batch);
+        closing |= batch.remove(CLOSE);
+        if (!batch.isEmpty()) {
+          apply(batch);
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
@@ -107,6 +115,7 @@ public final class GroupCommit implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
+    queue.add(CLOSE);
     try {
       writer.join(10_000);
     } catch (InterruptedException e) {
