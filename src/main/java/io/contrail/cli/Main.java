@@ -5,6 +5,7 @@ import io.contrail.roles.Contrail;
 import io.contrail.roles.Role;
 import io.contrail.secrets.MaskingOutputStream;
 import io.contrail.secrets.ProcessMasking;
+import io.contrail.telemetry.JulBridge;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.PrintStream;
@@ -154,7 +155,7 @@ public final class Main implements Callable<Integer> {
     // a server's libraries log through java.util.logging too (the OpenTelemetry SDK, the PostgreSQL
     // driver): route it to the same log output; a short command does so when it first needs it
     if (isServer(args)) {
-      io.contrail.telemetry.JulBridge.install();
+      JulBridge.install();
     }
     CommandLine cli = commandLine(env, args);
     cli.setOut(out);

@@ -2,6 +2,7 @@ package io.contrail.storage;
 
 import io.contrail.security.PrivateFiles;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -133,7 +134,7 @@ final class EmbeddedH2 {
    */
   private static Connection joinServer(String url, String password) {
     Path lock = lockFile(url);
-    if (lock == null || !java.nio.file.Files.isRegularFile(lock)) {
+    if (lock == null || !Files.isRegularFile(lock)) {
       return null;
     }
     Connection c = null;

@@ -1,5 +1,6 @@
 package io.contrail.storage;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.contrail.api.Dag;
 import io.contrail.dag.ImportError;
 import java.sql.ResultSet;
@@ -91,10 +92,10 @@ final class JdbcDagStore implements DagStore {
   @Override
   public List<DagListing> listings() {
     return sql.query("SELECT dag_id, is_paused, is_active, serialized FROM dag ORDER BY dag_id", rs -> {
-      com.fasterxml.jackson.databind.JsonNode dag = Json.tree(rs.getString(4));
-      List<String> tags = new java.util.ArrayList<>();
+      JsonNode dag = Json.tree(rs.getString(4));
+      List<String> tags = new ArrayList<>();
       dag.path("tags").forEach(t -> tags.add(t.asText()));
-      com.fasterxml.jackson.databind.JsonNode schedule = dag.path("schedule");
+      JsonNode schedule = dag.path("schedule");
       return new DagListing(rs.getString(1), rs.getBoolean(2), rs.getBoolean(3),
           schedule.isTextual() ? schedule.asText() : null, dag.path("tasks").size(), List.copyOf(tags),
           dag.path("fileloc").asText(null));

@@ -1,5 +1,6 @@
 package io.contrail.storage;
 
+import io.contrail.telemetry.JulBridge;
 import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.Driver;
@@ -23,11 +24,7 @@ final class JdbcDrivers {
 
   /** A connection to {@code url}; {@code user} and {@code password} may be null or blank (none). */
   static Connection connect(String url, String user, String password) throws SQLException {
-    return connect(url, credentials(user, password));
-  }
-
-  /** A connection to {@code url} with these driver properties. */
-  static Connection connect(String url, Properties properties) throws SQLException {
+    Properties properties = credentials(user, password);
     Driver driver = shipped(url);
     if (driver == null) {
       return DriverManager.getConnection(url, properties);
@@ -55,7 +52,7 @@ final class JdbcDrivers {
     }
     if (url.startsWith("jdbc:postgresql:")) {
       // the PostgreSQL driver logs through java.util.logging
-      io.contrail.telemetry.JulBridge.install();
+      JulBridge.install();
       return Postgres.DRIVER;
     }
     return null;
@@ -81,7 +78,6 @@ final class JdbcDrivers {
   private static final class UrlDataSource implements DataSource {
     private final String url;
     private final java.util.concurrent.atomic.AtomicReference<Connection> first;
-    private int loginTimeoutSeconds;
 
     UrlDataSource(String url, Connection first) {
       this.url = url;
@@ -112,14 +108,15 @@ final class JdbcDrivers {
       // nothing is logged through a writer
     }
 
+    /** Where HikariCP's own data source puts it too: the PostgreSQL driver reads it (setting it loads no driver). */
     @Override
     public void setLoginTimeout(int seconds) {
-      loginTimeoutSeconds = seconds;
+      DriverManager.setLoginTimeout(seconds);
     }
 
     @Override
     public int getLoginTimeout() {
-      return loginTimeoutSeconds;
+      return DriverManager.getLoginTimeout();
     }
 
     @Override

@@ -33,8 +33,6 @@ public final class Json {
     }
   }
 
-  /** Parses a JSON object (run conf); null or blank gives an empty map. */
-  @SuppressWarnings("unchecked")
   /** The JSON tree of {@code text}. */
   public static com.fasterxml.jackson.databind.JsonNode tree(String text) {
     try {
@@ -44,6 +42,8 @@ public final class Json {
     }
   }
 
+  /** Parses a JSON object (run conf); null or blank gives an empty map. */
+  @SuppressWarnings("unchecked")
   public static Map<String, Object> readObject(String text) {
     if (text == null || text.isBlank()) {
       return Map.of();

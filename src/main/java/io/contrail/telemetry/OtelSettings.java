@@ -3,15 +3,15 @@ package io.contrail.telemetry;
 import io.contrail.config.ConfigException;
 import io.contrail.config.ContrailConfig;
 import io.contrail.config.Environment;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapPropagator;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdkBuilder;
 import io.opentelemetry.sdk.autoconfigure.spi.ConfigurationException;
 import io.opentelemetry.sdk.resources.Resource;
-import io.opentelemetry.api.common.Attributes;
-import io.opentelemetry.api.trace.SpanKind;
-import io.opentelemetry.context.Context;
 import io.opentelemetry.sdk.trace.data.LinkData;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
 import io.opentelemetry.sdk.trace.samplers.SamplingResult;
@@ -31,9 +31,9 @@ import java.util.function.Supplier;
  * is a {@link ConfigException} before the process starts working.
  */
 public final class OtelSettings {
+  private static final Sampler DEFAULT_SAMPLER = Sampler.parentBased(Sampler.alwaysOn());
   private final Environment env;
   private final Map<String, String> properties;
-  private static final Sampler DEFAULT_SAMPLER = Sampler.parentBased(Sampler.alwaysOn());
   private volatile Resolved resolved;
 
   /** What autoconfiguration made of the settings. */
@@ -113,6 +113,10 @@ public final class OtelSettings {
    * starts no run builds no SDK.
    */
   public Sampler deferredSampler() {
+    Resolved r = resolved;
+    if (r != null) {
+      return r.sampler(); // a server resolved its settings at start
+    }
     if (properties.keySet().stream().noneMatch(k -> k.startsWith("otel.traces.sampler"))) {
       // what the SDK's autoconfiguration gives without OTEL_TRACES_SAMPLER (and what resolveNow
       // falls back to), without building an SDK to learn it
