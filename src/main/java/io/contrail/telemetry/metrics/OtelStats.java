@@ -42,6 +42,8 @@ final class OtelStats implements Stats {
   private final Map<String, DoubleHistogram> histograms = new ConcurrentHashMap<>();
   private final Map<String, Map<Attributes, Double>> gauges = new ConcurrentHashMap<>();
   private final List<ObservableDoubleGauge> callbacks = new CopyOnWriteArrayList<>();
+  /** Instrument names by catalog name (the catalog is finite): worked out once each, not at every measurement. */
+  private final Map<String, String> instruments = new ConcurrentHashMap<>();
 
   private final Runnable onClose;
 
@@ -95,7 +97,7 @@ final class OtelStats implements Stats {
   /** Records under the name unless the filter blocks it; {@code to} gets the instrument name. */
   private void record(String name, Tags tags, BiConsumer<String, Attributes> to) {
     if (filter.allows(name)) {
-      to.accept(instrument(name), attributes(tags.all()));
+      to.accept(instruments.computeIfAbsent(name, this::instrument), attributes(tags.all()));
     }
   }
 

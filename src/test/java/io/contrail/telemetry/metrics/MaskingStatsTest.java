@@ -16,7 +16,38 @@ class MaskingStatsTest {
     SecretsMasker masker = SecretsMasker.defaults();
     masker.addSecret("pool-secret-1");
     List<Tags> seen = new ArrayList<>();
-    Stats recording = new Stats() {
+    Stats recording = recorder(seen);
+    Stats stats = new MaskingStats(recording, masker);
+
+    stats.incr("ti.finish", Tags.of("dag_id", "etl", "pool_name", "pool-secret-1").airflow("api_token", "x1"));
+    stats.gauge("pool.open_slots", 3, Tags.of("pool_name", "p", "url", "https://u:pw-123@h/"));
+    stats.timing("dagrun.duration", Duration.ofSeconds(1), Tags.of("dag_id", "etl"), Context.root());
+
+    assertThat(seen.get(0).values()).containsEntry("dag_id", "etl").containsEntry("pool_name", "***");
+    assertThat(seen.get(0).airflow()).containsEntry("api_token", "***");
+    assertThat(seen.get(1).values()).containsEntry("url", "https://u:***@h/");
+    assertThat(seen.get(2).values()).containsEntry("dag_id", "etl");
+  }
+
+  @Test
+  void aSecretRegisteredAfterAMeasurementIsMaskedFromTheNextOneOn() {
+    SecretsMasker masker = SecretsMasker.defaults();
+    List<Tags> seen = new ArrayList<>();
+    Stats stats = new MaskingStats(recorder(seen), masker);
+    Tags tags = Tags.of("dag_id", "etl", "pool_name", "late-secret-9").airflow("api_token", "x1");
+
+    stats.incr("ti.finish", tags);
+    masker.addSecret("late-secret-9"); // a connection read while the scheduler runs
+    stats.incr("ti.finish", tags);
+
+    assertThat(seen.get(0).values()).containsEntry("pool_name", "late-secret-9");
+    assertThat(seen.get(1).values()).containsEntry("dag_id", "etl").containsEntry("pool_name", "***");
+    assertThat(seen).allSatisfy(t -> assertThat(t.airflow()).containsEntry("api_token", "***"));
+  }
+
+  /** A backend that keeps the tags of every measurement it gets. */
+  private static Stats recorder(List<Tags> seen) {
+    return new Stats() {
       @Override
       public void incr(String name, long count, Tags tags) {
         seen.add(tags);
@@ -37,15 +68,5 @@ class MaskingStatsTest {
         seen.add(tags);
       }
     };
-    Stats stats = new MaskingStats(recording, masker);
-
-    stats.incr("ti.finish", Tags.of("dag_id", "etl", "pool_name", "pool-secret-1").airflow("api_token", "x1"));
-    stats.gauge("pool.open_slots", 3, Tags.of("pool_name", "p", "url", "https://u:pw-123@h/"));
-    stats.timing("dagrun.duration", Duration.ofSeconds(1), Tags.of("dag_id", "etl"), Context.root());
-
-    assertThat(seen.get(0).values()).containsEntry("dag_id", "etl").containsEntry("pool_name", "***");
-    assertThat(seen.get(0).airflow()).containsEntry("api_token", "***");
-    assertThat(seen.get(1).values()).containsEntry("url", "https://u:***@h/");
-    assertThat(seen.get(2).values()).containsEntry("dag_id", "etl");
   }
 }
