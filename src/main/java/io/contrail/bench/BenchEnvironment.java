@@ -106,6 +106,11 @@ final class BenchEnvironment implements AutoCloseable {
     return db;
   }
 
+  /** [core] parallelism of its processes; null: the default. */
+  Integer parallelism() {
+    return parallelism;
+  }
+
   String dbUrl() {
     return dbUrl;
   }

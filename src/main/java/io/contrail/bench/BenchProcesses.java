@@ -238,7 +238,7 @@ final class BenchProcesses implements AutoCloseable {
   }
 
   /** The benchmark's classpath without the test runner's jars (when a test runs the benchmark). */
-  private static String classpath() {
+  static String classpath() {
     List<String> entries = new ArrayList<>();
     for (String e : System.getProperty("java.class.path").split(File.pathSeparator)) {
       if (!e.contains("surefire")) {

@@ -1,9 +1,5 @@
 package io.contrail.bench;
 
-import io.contrail.api.Dag;
-import io.contrail.roles.Contrail;
-import io.contrail.run.DagRun;
-import io.contrail.run.RunState;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,12 +11,15 @@ import java.util.Map;
 
 /**
  * Telemetry overhead: the throughput scenario with telemetry off, with traces and metrics on to a
- * live OTLP receiver, and with the receiver down. After one unrecorded warm-up round of each mode
- * (the JIT compiles the hot paths of all three), {@code rounds} rounds run the three modes, each in
- * a process role of its own on the same database, in an order that rotates per round so no mode
- * always follows another. Per mode: min / median / max of tasks/s (run start to run end, as stored)
- * and of the benchmark process's CPU per task (utime + stime from /proc/self/stat, the run only);
- * per round the ratios traced ÷ off and receiver down ÷ off, whose medians are the figures.
+ * live OTLP receiver, and with the receiver down. Each mode runs in a JVM of its own for all its
+ * rounds ({@link OverheadLane}), as a deployment runs one configuration, and is warmed first by
+ * unrecorded rounds until its CPU per task stops falling (see {@link #settled}; at least
+ * {@value #MIN_WARM_UP}, at most {@code maxWarmUp}). Then
+ * {@code rounds} rounds run the three modes in an order that rotates per round, so no mode always
+ * follows another, one at a time (the other lanes wait, idle). Per mode: min / median / max of
+ * tasks/s (run start to run end, as stored) and of the lane's CPU per task (utime + stime from
+ * /proc/self/stat, from the run's start until its process closed); per round the ratios traced ÷
+ * off and receiver down ÷ off, whose medians are the figures.
  *
  * <p>Telemetry must really be on: every traced round's spans (the run, each task_run and its
  * attempt) are counted at the receiver by trace id, and the scenario fails if any is missing;
@@ -30,6 +29,9 @@ import java.util.Map;
  */
 final class Overhead {
   private static final Duration ARRIVAL_TIMEOUT = Duration.ofSeconds(120);
+  static final int MIN_WARM_UP = 6;
+  static final int MAX_WARM_UP = 20;
+  private static final int SETTLED_PERCENT = 5;
 
   enum Mode {
     OFF("off"), TRACED("traced"), RECEIVER_DOWN("receiver_down");
@@ -49,26 +51,41 @@ final class Overhead {
   /** @param telemetryConfig CONTRAIL__ overrides of the two telemetry-on modes (--config), over the scenario's */
   static Map<String, Object> run(BenchEnvironment env, int tasks, int rounds, Path projectDir,
       Map<String, String> telemetryConfig) throws Exception {
+    return run(env, tasks, rounds, MAX_WARM_UP, projectDir, telemetryConfig);
+  }
+
+  /** @param maxWarmUp the most unrecorded rounds a lane runs before its CPU per task has settled */
+  static Map<String, Object> run(BenchEnvironment env, int tasks, int rounds, int maxWarmUp, Path projectDir,
+      Map<String, String> telemetryConfig) throws Exception {
     int deadPort;
     try (ServerSocket s = new ServerSocket(0)) {
       deadPort = s.getLocalPort(); // closed again at once: nothing listens there
     }
     Map<Mode, List<Round>> byMode = new EnumMap<>(Mode.class);
-    for (Mode m : Mode.values()) {
-      byMode.put(m, new ArrayList<>());
-    }
+    Map<Mode, List<Double>> warmUp = new EnumMap<>(Mode.class);
     List<Double> ratioTraced = new ArrayList<>();
     List<Double> ratioDown = new ArrayList<>();
+    Map<Mode, OverheadLane> lanes = new EnumMap<>(Mode.class);
     try (OtlpReceiver receiver = new OtlpReceiver(projectDir, true)) {
       for (Mode m : Mode.values()) {
-        progress("warm-up", m, round(env, tasks, m, receiver, deadPort, telemetryConfig)); // not recorded
+        byMode.put(m, new ArrayList<>());
+        lanes.put(m, new OverheadLane(env, m, tasks, m == Mode.TRACED ? receiver.grpcPort() : deadPort, telemetryConfig));
+      }
+      for (Mode m : Mode.values()) {
+        List<Double> cpu = new ArrayList<>();
+        warmUp.put(m, cpu);
+        while (cpu.size() < Math.min(MIN_WARM_UP, maxWarmUp) || cpu.size() < maxWarmUp && !settled(cpu)) {
+          Round r = round(lanes.get(m), m, tasks, receiver);
+          cpu.add(Scenarios.round(r.cpuMsPerTask(), 3));
+          progress("warm-up " + cpu.size(), m, r); // not recorded
+        }
       }
       Mode[] modes = Mode.values();
       for (int i = 0; i < rounds; i++) {
         Map<Mode, Round> thisRound = new EnumMap<>(Mode.class);
         for (int j = 0; j < modes.length; j++) {
           Mode m = modes[(i + j) % modes.length];
-          thisRound.put(m, round(env, tasks, m, receiver, deadPort, telemetryConfig));
+          thisRound.put(m, round(lanes.get(m), m, tasks, receiver));
           progress("round " + (i + 1) + "/" + rounds, m, thisRound.get(m));
         }
         thisRound.forEach((m, r) -> byMode.get(m).add(r));
@@ -76,11 +93,18 @@ final class Overhead {
         ratioTraced.add(thisRound.get(Mode.TRACED).tasksPerSecond() / off);
         ratioDown.add(thisRound.get(Mode.RECEIVER_DOWN).tasksPerSecond() / off);
       }
+    } finally {
+      lanes.values().forEach(OverheadLane::close);
     }
     Map<String, Object> r = new LinkedHashMap<>();
     r.put("tasks", tasks);
     r.put("rounds", rounds);
-    r.put("warm", "yes: one unrecorded warm-up round of each mode first");
+    r.put("warm", "yes: each mode in a JVM of its own, warmed by unrecorded rounds until the median CPU per task of"
+        + " the last three was within " + SETTLED_PERCENT + "% of the three before (at least " + Math.min(MIN_WARM_UP, maxWarmUp) + ", at most " + maxWarmUp + ")");
+    r.put("lane_jvm_options", String.join(" ", BenchProcesses.serverJvmOptions("bench").jvmOptions()));
+    for (Mode m : Mode.values()) {
+      r.put("warm_up_cpu_ms_per_task_" + m.id, warmUp.get(m));
+    }
     r.put("telemetry_config", telemetryConfig);
     r.put("order", "rotating per round: off, traced, receiver_down; then traced, receiver_down, off; ...");
     for (Mode m : Mode.values()) {
@@ -106,6 +130,18 @@ final class Overhead {
     return r;
   }
 
+  /**
+   * Whether a lane's CPU per task has stopped falling: the median of its last three warm-up rounds
+   * is within SETTLED_PERCENT of the median of the three before. (A lane kept getting faster for
+   * 15-19 rounds of 5,000 tasks — off: 3.98 to 0.85 CPU-ms per task — and comparing one round
+   * with the one before mistook noise for the end of it after three.)
+   */
+  static boolean settled(List<Double> cpuMsPerTask) {
+    int n = cpuMsPerTask.size();
+    return n >= 6 && median(cpuMsPerTask.subList(n - 3, n))
+        >= median(cpuMsPerTask.subList(n - 6, n - 3)) * (1 - SETTLED_PERCENT / 100.0);
+  }
+
   /** One line per round on stderr, with the time, so a long run shows where it is (and a profile can be cut by mode). */
   private static void progress(String round, Mode mode, Round r) {
     System.err.printf("%s overhead %s %s: %.1f tasks/s, %.3f CPU-ms/task%n", java.time.Instant.now(), round, mode.id,
@@ -116,61 +152,32 @@ final class Overhead {
     return rounds.stream().map(Round::tasksPerSecond).toList();
   }
 
-  /** One run of {@code tasks} noop tasks in a process of its own with the mode's telemetry. */
-  private static Round round(BenchEnvironment env, int tasks, Mode mode, OtlpReceiver receiver, int deadPort,
-      Map<String, String> telemetryConfig) throws InterruptedException {
-    Map<String, String> overrides = switch (mode) {
-      case OFF -> Map.of();
-      case TRACED -> telemetryOn(receiver.grpcPort(), telemetryConfig);
-      case RECEIVER_DOWN -> telemetryOn(deadPort, telemetryConfig);
-    };
+  /**
+   * One round in the mode's lane; a traced round is over when all its spans are at the receiver
+   * (it fails if they do not all come), whose CPU is counted until then.
+   */
+  private static Round round(OverheadLane lane, Mode mode, int tasks, OtlpReceiver receiver) throws Exception {
     long expected = 1 + 2L * tasks; // the run, each task_run and its one attempt
-    DagRun run;
-    long waiting;
-    long self = ProcessHandle.current().pid();
-    double cpu0;
-    double rcpu0;
-    try (Contrail app = env.open(overrides)) {
-      Dag dag = BenchDags.wide("bench_overhead_" + mode.id + "_" + System.nanoTime(), tasks, false);
-      cpu0 = BenchProcesses.cpuSeconds(self);
-      rcpu0 = receiver.cpuSeconds();
-      run = BenchDags.run(app, dag, 1).get(0);
-      waiting = app.database().sql().queryOne("SELECT COUNT(*) FROM span_outbox", rs -> rs.getLong(1)).orElse(0L);
-      if (mode == Mode.RECEIVER_DOWN) {
-        if (waiting < expected) {
-          throw new IllegalStateException("receiver down: only " + waiting + " of " + expected
-              + " spans wait in the outbox: was tracing on?");
-        }
-        app.database().sql().update("DELETE FROM span_outbox"); // not the next traced round's work
-      } else if (mode == Mode.OFF && waiting > 0) {
-        throw new IllegalStateException("telemetry off, yet " + waiting + " spans wait in the outbox");
-      }
-    }
-    // the process's CPU from the run's start until it closed (a traced process ships the rest of its spans then)
-    double cpuMs = (BenchProcesses.cpuSeconds(self) - cpu0) * 1000;
-    if (run.state() != RunState.SUCCESS) {
-      throw new IllegalStateException(mode.id + " round: the run ended " + run.state().id());
-    }
-    long spans = mode == Mode.RECEIVER_DOWN ? waiting : 0;
+    double rcpu0 = receiver.cpuSeconds();
+    OverheadLane.Result result = lane.round();
+    long spans = mode == Mode.RECEIVER_DOWN ? result.waitingSpans() : 0;
     if (mode == Mode.TRACED) {
-      String traceId = run.trace().traceId();
       long deadline = System.nanoTime() + ARRIVAL_TIMEOUT.toNanos();
-      spans = receiver.arrivals(traceId).spans();
+      spans = receiver.arrivals(result.traceId()).spans();
       while (spans < expected && System.nanoTime() < deadline) {
         Thread.sleep(20);
-        spans = receiver.arrivals(traceId).spans();
+        spans = receiver.arrivals(result.traceId()).spans();
       }
       if (spans < expected) {
-        throw new IllegalStateException("traced round: " + spans + " of " + expected + " spans of trace " + traceId
-            + " arrived at the receiver");
+        throw new IllegalStateException("traced round: " + spans + " of " + expected + " spans of trace "
+            + result.traceId() + " arrived at the receiver");
       }
     }
     double receiverCpuMs = (receiver.cpuSeconds() - rcpu0) * 1000;
-    double seconds = Duration.between(run.times().startDate(), run.times().endDate()).toNanos() / 1e9;
-    return new Round(tasks / seconds, cpuMs / tasks, receiverCpuMs / tasks, spans);
+    return new Round(result.tasksPerSecond(), result.cpuMsPerTask(), receiverCpuMs / tasks, spans);
   }
 
-  private static Map<String, String> telemetryOn(int port, Map<String, String> telemetryConfig) {
+  static Map<String, String> telemetryOn(int port, Map<String, String> telemetryConfig) {
     Map<String, String> m = new LinkedHashMap<>();
     m.put("CONTRAIL__TRACES__OTEL_ON", "true");
     m.put("CONTRAIL__TRACES__OTEL_PORT", String.valueOf(port));

@@ -27,7 +27,7 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--tasks", paramLabel = "N", description = "Tasks per run (throughput/db-ceiling default 1000, overhead 5000, memory default 10000, outbox default 2000); api: runs of one DAG beside 1000 DAGs (default 100000); trigger: triggers per phase (default 200); distributed: noop tasks per round (default 10000), shell tasks a tenth of it (default 1000).") Integer tasks;
   @Option(names = "--chain", paramLabel = "N", defaultValue = "200", description = "Length of the latency chain, latency and distributed-latency (default ${DEFAULT-VALUE}).") int chain;
   @Option(names = "--shell", description = "throughput: shell tasks running `true` instead of noop.") boolean shell;
-  @Option(names = "--rounds", paramLabel = "N", description = "throughput: warm runs after the cold one (default 3); overhead: measured rounds of off/traced/receiver-down after a warm-up round (default 7); outbox: traced runs per history size; distributed, distributed-latency: measured rounds after one cold round (default 3).") Integer rounds;
+  @Option(names = "--rounds", paramLabel = "N", description = "throughput: warm runs after the cold one (default 3); overhead: measured rounds of off/traced/receiver-down, each mode in a JVM of its own warmed until its CPU per task stops falling (default 7); outbox: traced runs per history size; distributed, distributed-latency: measured rounds after one cold round (default 3).") Integer rounds;
   @Option(names = "--workers", paramLabel = "N[,N...]", split = ",", defaultValue = "1,2,4",
       description = "distributed: worker processes to measure with, each count on fresh processes; distributed-latency: the first count (default ${DEFAULT-VALUE}).")
   List<Integer> workers;
