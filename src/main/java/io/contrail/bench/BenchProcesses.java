@@ -64,11 +64,8 @@ final class BenchProcesses implements AutoCloseable {
 
   /** Starts {@code contrail ARGS...} and waits until it says it is up. */
   Child start(String name, String... args) {
-    List<String> command = new ArrayList<>(List.of(javaBinary(), "--enable-native-access=ALL-UNNAMED",
-        "-XX:+PrintCommandLineFlags"));
     ServerJvmOptions role = serverJvmOptions(args[0]); // the role's own: scheduler, worker
-    command.addAll(role.jvmOptions());
-    command.addAll(List.of("-Dcontrail.root=" + root(), "-cp", classpath(), "io.contrail.cli.Main"));
+    List<String> command = javaCommand(List.of("-XX:+PrintCommandLineFlags"), role, "io.contrail.cli.Main");
     command.addAll(List.of(args));
     Path out = outputs.resolve(name + ".out");
     Path err = outputs.resolve(name + ".err");
@@ -228,6 +225,18 @@ final class BenchProcesses implements AutoCloseable {
         System.getenv("CONTRAIL_JAVA_OPTS"), role);
   }
 
+  /**
+   * The command line of a JVM started from the benchmark: its java binary and classpath, then
+   * {@code extra}, the role's settings and the project root, then {@code mainClass}; its arguments follow.
+   */
+  static List<String> javaCommand(List<String> extra, ServerJvmOptions role, String mainClass) {
+    List<String> command = new ArrayList<>(List.of(javaBinary(), "--enable-native-access=ALL-UNNAMED"));
+    command.addAll(extra);
+    command.addAll(role.jvmOptions());
+    command.addAll(List.of("-Dcontrail.root=" + root(), "-cp", classpath(), mainClass));
+    return command;
+  }
+
   private static String root() {
     return System.getProperty("contrail.root", ".");
   }
@@ -238,7 +247,7 @@ final class BenchProcesses implements AutoCloseable {
   }
 
   /** The benchmark's classpath without the test runner's jars (when a test runs the benchmark). */
-  static String classpath() {
+  private static String classpath() {
     List<String> entries = new ArrayList<>();
     for (String e : System.getProperty("java.class.path").split(File.pathSeparator)) {
       if (!e.contains("surefire")) {

@@ -52,17 +52,16 @@ final class OverheadLane implements AutoCloseable {
     this.mode = mode;
     this.log = env.home().resolve("overhead-lane-" + mode.id + ".log");
     ServerJvmOptions jvm = BenchProcesses.serverJvmOptions("bench");
-    List<String> command = new ArrayList<>(List.of(BenchProcesses.javaBinary(), "--enable-native-access=ALL-UNNAMED"));
-    command.addAll(jvm.jvmOptions());
     // the benchmark's own log levels (WARN unless --verbose): a line per task at INFO cost a lane half its throughput
+    List<String> levels = new ArrayList<>();
     for (String level : List.of("contrail.log.level", "contrail.otel.log.level")) {
       if (System.getProperty(level) != null) {
-        command.add("-D" + level + "=" + System.getProperty(level));
+        levels.add("-D" + level + "=" + System.getProperty(level));
       }
     }
-    command.addAll(List.of("-Dcontrail.root=" + System.getProperty("contrail.root", "."),
-        "-cp", BenchProcesses.classpath(), OverheadLane.class.getName(), mode.name(), String.valueOf(tasks),
-        env.db(), env.parallelism() == null ? "-" : String.valueOf(env.parallelism()), String.valueOf(port)));
+    List<String> command = BenchProcesses.javaCommand(levels, jvm, OverheadLane.class.getName());
+    command.addAll(List.of(mode.name(), String.valueOf(tasks), env.db(),
+        env.parallelism() == null ? "-" : String.valueOf(env.parallelism()), String.valueOf(port)));
     telemetryConfig.forEach((k, v) -> command.add(k + "=" + v));
     ProcessBuilder pb = new ProcessBuilder(command).redirectError(log.toFile());
     jvm.environment().forEach(pb.environment()::putIfAbsent);
