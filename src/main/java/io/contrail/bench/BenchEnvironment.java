@@ -3,6 +3,7 @@ package io.contrail.bench;
 import io.contrail.config.ConfigLoader;
 import io.contrail.config.ContrailConfig;
 import io.contrail.config.Environment;
+import io.contrail.executor.TaskLogs;
 import io.contrail.roles.Contrail;
 import io.contrail.roles.Role;
 import io.contrail.storage.Sql;
@@ -11,11 +12,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * A throw-away Contrail installation for one benchmark: a temporary CONTRAIL_HOME, and either an
@@ -178,9 +177,7 @@ final class BenchEnvironment implements AutoCloseable {
       if (postgres != null) {
         postgres.close();
       }
-      try (Stream<Path> files = Files.walk(home)) {
-        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
+      TaskLogs.deleteTree(home);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

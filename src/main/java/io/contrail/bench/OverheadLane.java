@@ -2,6 +2,7 @@ package io.contrail.bench;
 
 import io.contrail.api.Dag;
 import io.contrail.config.Environment;
+import io.contrail.executor.TaskLogs;
 import io.contrail.roles.Contrail;
 import io.contrail.run.DagRun;
 import io.contrail.run.RunState;
@@ -136,10 +137,12 @@ final class OverheadLane implements AutoCloseable {
     DagRun run;
     long waiting;
     double cpu0;
+    Path logs;
     try (Contrail app = env.open(overrides)) {
       Dag dag = BenchDags.wide("bench_overhead_" + mode.id + "_" + System.nanoTime(), tasks, false);
       cpu0 = BenchProcesses.cpuSeconds(self);
       run = BenchDags.run(app, dag, 1).get(0);
+      logs = TaskLogs.dagFolder(app.config().logs().baseLogFolder(), dag.dagId());
       waiting = app.database().sql().queryOne("SELECT COUNT(*) FROM span_outbox", rs -> rs.getLong(1)).orElse(0L);
       if (mode == Overhead.Mode.RECEIVER_DOWN) {
         if (waiting < expected) {
@@ -153,6 +156,9 @@ final class OverheadLane implements AutoCloseable {
     }
     // the process's CPU from the run's start until it closed (a traced process ships the rest of its spans then)
     double cpuMs = (BenchProcesses.cpuSeconds(self) - cpu0) * 1000;
+    // each task's attempt log, after the CPU is read: left for the end, 26 rounds' 260,000 files and
+    // folders took minutes to delete, past the parent's wait for the lane, into the next benchmark
+    TaskLogs.deleteTree(logs);
     if (run.state() != RunState.SUCCESS) {
       throw new IllegalStateException(mode.id + " round: the run ended " + run.state().id());
     }

@@ -7,14 +7,8 @@ import io.contrail.roles.Role;
 import io.contrail.run.DagRun;
 import io.contrail.run.RunKey;
 import io.contrail.storage.OperationStore;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -54,7 +48,7 @@ final class DeleteCommands {
         RunOperations ops = app.operations();
         ops.deleteRun(key);
         if (logs) {
-          deleteTree(TaskLogs.runFolder(app.config().logs().baseLogFolder(), key));
+          TaskLogs.deleteTree(TaskLogs.runFolder(app.config().logs().baseLogFolder(), key));
         }
         out.printf("deleted run %s of %s%n", runId, dagId);
         return 0;
@@ -82,7 +76,7 @@ final class DeleteCommands {
         }
         OperationStore.DagDeletion d = app.operations().deleteDag(dagId);
         if (logs) {
-          deleteTree(TaskLogs.dagFolder(app.config().logs().baseLogFolder(), dagId));
+          TaskLogs.deleteTree(TaskLogs.dagFolder(app.config().logs().baseLogFolder(), dagId));
         }
         out.printf("deleted DAG %s and %d run(s); it comes back when its file is parsed again%n", dagId, d.runs());
         return 0;
@@ -102,16 +96,5 @@ final class DeleteCommands {
     out.println("aborted: nothing changed (answer y, or pass --yes)");
     out.flush();
     return false;
-  }
-
-  static void deleteTree(Path folder) {
-    if (!Files.exists(folder)) {
-      return;
-    }
-    try (Stream<Path> files = Files.walk(folder)) {
-      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot delete " + folder, e);
-    }
   }
 }

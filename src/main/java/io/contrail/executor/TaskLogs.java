@@ -2,8 +2,15 @@ package io.contrail.executor;
 
 import io.contrail.run.Ids;
 import io.contrail.run.TaskInstanceKey;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.HexFormat;
 import java.util.zip.CRC32;
 
@@ -36,6 +43,44 @@ public final class TaskLogs {
    */
   public static Path attemptLog(Path logsRoot, TaskInstanceKey key, int tryNumber) {
     return checked(logsRoot, key, "attempt=" + tryNumber + ".log");
+  }
+
+  /**
+   * Deletes a folder of logs and everything in it, if it exists: files as the walk meets them and
+   * each folder once it is empty, so a run of 100,000 tasks costs one pass and no sort of its paths.
+   */
+  public static void deleteTree(Path folder) {
+    if (!Files.exists(folder)) {
+      return;
+    }
+    try {
+      Files.walkFileTree(folder, new SimpleFileVisitor<>() {
+        @Override
+        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+          Files.deleteIfExists(file);
+          return FileVisitResult.CONTINUE;
+        }
+
+        @Override
+        public FileVisitResult visitFileFailed(Path file, IOException failed) throws IOException {
+          if (failed instanceof NoSuchFileException) {
+            return FileVisitResult.CONTINUE; // deleted meanwhile by another process: gone either way
+          }
+          throw failed;
+        }
+
+        @Override
+        public FileVisitResult postVisitDirectory(Path dir, IOException failed) throws IOException {
+          if (failed != null && !(failed instanceof NoSuchFileException)) {
+            throw failed;
+          }
+          Files.deleteIfExists(dir);
+          return FileVisitResult.CONTINUE;
+        }
+      });
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete " + folder + ": " + e.getMessage(), e);
+    }
   }
 
   /** The file where the wrapper of a shell task's try records how its command exited. */
