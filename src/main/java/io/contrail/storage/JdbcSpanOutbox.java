@@ -9,10 +9,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.function.IntFunction;
 import java.util.stream.Collectors;
@@ -50,11 +52,12 @@ final class JdbcSpanOutbox implements SpanOutbox {
     return new Object[] {"attempt", at.dagId(), at.runId(), at.taskId(), at.tryNumber()};
   }
 
-  private record Claimed(int rows, int timeouts) {}
+  /** What a claim took: how many rows, their most timeouts, and which kinds of span (the loads of others are skipped). */
+  private record Claimed(int rows, int timeouts, Set<String> kinds) {}
 
   /** The first claimable rows, in id order; locked rows are another claim's: skipped. */
   static String claimSql(int limit) {
-    return "SELECT id, timeouts FROM span_outbox WHERE claim_until IS NULL OR claim_until < ? ORDER BY id"
+    return "SELECT id, timeouts, kind FROM span_outbox WHERE claim_until IS NULL OR claim_until < ? ORDER BY id"
         + " FETCH FIRST " + Math.max(1, limit) + " ROWS ONLY FOR UPDATE SKIP LOCKED";
   }
 
@@ -87,37 +90,45 @@ final class JdbcSpanOutbox implements SpanOutbox {
   @Override
   public Batch claim(Long jobId, String token, int limit, Instant now, IntFunction<Duration> lease) {
     Claimed claimed = sql.inTransaction(tx -> {
-      List<long[]> rows = tx.query(claimSql(limit), rs -> new long[] {rs.getLong(1), rs.getInt(2)}, now);
+      List<Object[]> rows = tx.query(claimSql(limit), rs -> new Object[] {rs.getLong(1), rs.getInt(2), rs.getString(3)},
+          now);
       if (rows.isEmpty()) {
-        return new Claimed(0, 0);
+        return new Claimed(0, 0, Set.of());
       }
-      int timeouts = (int) rows.stream().mapToLong(r -> r[1]).max().orElse(0);
+      int timeouts = rows.stream().mapToInt(r -> (Integer) r[1]).max().orElse(0);
       Instant until = now.plus(lease.apply(timeouts));
       List<Object[]> stamps = new ArrayList<>(rows.size());
-      for (long[] r : rows) {
+      Set<String> kinds = new HashSet<>();
+      for (Object[] r : rows) {
         stamps.add(new Object[] {Sql.num(jobId), token, until, r[0]});
+        kinds.add((String) r[2]);
       }
       tx.batch(STAMP, stamps);
-      return new Claimed(rows.size(), timeouts);
+      return new Claimed(rows.size(), timeouts, kinds);
     });
     if (claimed.rows() == 0) {
       return Batch.empty(token);
     }
-    List<Stored<DagRun>> runs = new ArrayList<>(load(LOAD_RUNS, token, JdbcRunStore::mapRun,
+    // a batch is mostly tasks and attempts: a kind it holds none of costs no query
+    List<Stored<DagRun>> runs = new ArrayList<>(load(claimed, "run", LOAD_RUNS, token, JdbcRunStore::mapRun,
         run -> run.key().toString()));
-    runs.addAll(load(LOAD_RUN_SEGMENTS, token, JdbcSegments::mapRunSegment,
+    runs.addAll(load(claimed, "run_seg", LOAD_RUN_SEGMENTS, token, JdbcSegments::mapRunSegment,
         run -> run.key() + "@" + run.trace().currentSpanId()));
-    List<Stored<TaskInstance>> tasks = new ArrayList<>(load(LOAD_TASKS, token, JdbcRunStore::mapTi,
+    List<Stored<TaskInstance>> tasks = new ArrayList<>(load(claimed, "task", LOAD_TASKS, token, JdbcRunStore::mapTi,
         ti -> ti.key().toString()));
-    tasks.addAll(load(LOAD_TASK_SEGMENTS, token, JdbcSegments::mapTaskSegment,
+    tasks.addAll(load(claimed, "task_seg", LOAD_TASK_SEGMENTS, token, JdbcSegments::mapTaskSegment,
         ti -> ti.key() + "@" + ti.trace().spanId()));
-    List<Stored<TaskAttempt>> attempts = load(LOAD_ATTEMPTS, token, JdbcRunStore::mapAttempt,
+    List<Stored<TaskAttempt>> attempts = load(claimed, "attempt", LOAD_ATTEMPTS, token, JdbcRunStore::mapAttempt,
         at -> at.key() + "#" + at.tryNumber());
     return new Batch(token, claimed.rows(), claimed.timeouts(), runs, tasks, attempts);
   }
 
   /** Claimed rows of one kind; a span queued twice (the first-start history racing a live finish) comes once. */
-  private <T> List<Stored<T>> load(String query, String token, Sql.RowMapper<T> mapper, Function<T, String> identity) {
+  private <T> List<Stored<T>> load(Claimed claimed, String kind, String query, String token, Sql.RowMapper<T> mapper,
+      Function<T, String> identity) {
+    if (!claimed.kinds().contains(kind)) {
+      return List.of();
+    }
     List<Stored<T>> rows = sql.query(query, rs -> new Stored<>(mapper.map(rs), Sql.nullableLong(rs, "span_resource_id")),
         token);
     Map<String, Stored<T>> unique = new LinkedHashMap<>();
