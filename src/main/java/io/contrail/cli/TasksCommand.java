@@ -79,7 +79,11 @@ final class TasksCommand extends ParentCommand {
           m.put("task_id", taskId);
           m.put("try_number", n);
           m.put("log_file", log.toString());
-          m.put("log_source", read.origin() == AttemptLogReader.Origin.LOCAL ? "local" : "worker " + read.source());
+          m.put("log_source", switch (read.origin()) {
+            case LOCAL -> "local";
+            case NO_LOG -> "none";
+            default -> "worker " + read.source();
+          });
           m.put("log", text);
           c.json(m);
         } else {

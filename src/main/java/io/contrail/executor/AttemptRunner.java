@@ -130,7 +130,7 @@ final class AttemptRunner {
       current = running;
       telemetry.taskStateChanged(queued, running);
       if (log == null) {
-        return true; // the log could not be opened: the try fails with that reason
+        return true; // a noop task, or the log could not be opened (the try fails with that reason)
       }
       log.printf("[contrail] %s %s try %d of %d on %s started %s%n", running.key(), running.profile().taskType(),
           running.tryNumber(), running.tries().max(), settings.hostname(), running.times().startDate());
@@ -140,6 +140,14 @@ final class AttemptRunner {
 
     boolean run() {
       // the run may have been created by another process: its secrets are learnt before the first line
+      if (task != null && task.spec() instanceof NoopSpec) {
+        // runs no code, so it writes no log (TaskProfile.writesNoLog): no folder and file per try
+        if (!claim(null)) {
+          return false;
+        }
+        finish(current, task, Outcome.ok(null), null, false);
+        return true;
+      }
       RunSecrets.registerForTry(settings.masker(), run, task);
       try {
         logFile = TaskLogs.attemptLog(settings.logsRoot(), queued.key(), queued.tryNumber());

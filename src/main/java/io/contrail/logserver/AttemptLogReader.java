@@ -21,8 +21,11 @@ import java.util.function.Supplier;
  * that server cannot be reached the answer says which host:port and why, with what is known.
  */
 public final class AttemptLogReader {
-  /** Where a log came from. */
-  public enum Origin { LOCAL, WORKER, NONE }
+  /** Where a log came from; NO_LOG: the task writes none (a noop task), the text says so. */
+  public enum Origin { LOCAL, WORKER, NONE, NO_LOG }
+
+  /** What is shown for a try of a task that writes no log. */
+  public static final String NO_LOG_TEXT = "*** A noop task runs no code and writes no log.\n";
 
   /**
    * What was read.
@@ -89,6 +92,10 @@ public final class AttemptLogReader {
     Optional<AttemptLog> local = readLocal(file, tail);
     if (local.isPresent()) {
       return local.get();
+    }
+    if (ti.profile().writesNoLog()) {
+      byte[] text = NO_LOG_TEXT.getBytes(StandardCharsets.UTF_8);
+      return new AttemptLog(Origin.NO_LOG, text, text.length, "none (noop task)", null, null, null);
     }
     boolean current = tryNumber == ti.tryNumber();
     String hostname = runs.attempt(ti.key(), tryNumber).map(TaskAttempt::placement).map(p -> p.hostname())

@@ -15,4 +15,12 @@ public record TaskProfile(String taskType, String pool, int poolSlots, int prior
   public TaskProfile {
     queue = queue == null ? DEFAULT_QUEUE : queue;
   }
+
+  /**
+   * Whether a try of this task writes no attempt log: a {@code noop} task runs no code, so, like
+   * Airflow's EmptyOperator, it has no log (and costs no folder and file per try).
+   */
+  public boolean writesNoLog() {
+    return "noop".equals(taskType);
+  }
 }

@@ -297,7 +297,7 @@ final class JdbcRunStore implements RunStore {
       TaskAttempt a = c.attempt();
       TaskInstance ti = c.after();
       if (a != null && a.endDate() == null && ti.state() == TaskState.RUNNING && c.before().state() != TaskState.RUNNING
-          && ti.trace().sampled()) {
+          && ti.trace().sampled() && !ti.profile().writesNoLog()) {
         rows.add(new Object[] {ti.lease().hostname() == null ? "" : ti.lease().hostname(), ti.dagId(), ti.runId(),
             ti.taskId(), ti.tryNumber()});
       }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.contrail.testing.CliExtension;
 import io.contrail.testing.CliProcess;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
@@ -91,6 +92,15 @@ class CliOutputTest {
     JsonNode log = cli.callJson("tasks", "logs", "ordered", "r1", "zeta", "--json");
     assertThat(log.get("try_number").asInt()).isEqualTo(1);
     assertThat(log.get("log").asText()).contains("first");
+    assertThat(log.get("log_source").asText()).isEqualTo("local");
+
+    // a noop task runs no code: no log, not even its folder, and the reader says why
+    JsonNode noop = cli.callJson("tasks", "logs", "ordered", "r1", "alpha", "--json");
+    assertThat(noop.get("log").asText()).isEqualTo("*** A noop task runs no code and writes no log.\n");
+    assertThat(noop.get("log_source").asText()).isEqualTo("none");
+    assertThat(Path.of(noop.get("log_file").asText()).getParent()).doesNotExist();
+    assertThat(cli.callOk("tasks", "logs", "ordered", "r1", "alpha").stdout())
+        .isEqualTo("*** A noop task runs no code and writes no log.\n");
   }
 
   @Test
