@@ -25,45 +25,73 @@ final class Scenarios {
     return throughput(env, tasks, shell, 0, overrides);
   }
 
+  /** The most unrecorded warm-up runs of the throughput scenario before its CPU per task has settled. */
+  static final int MAX_WARM_UP = 40;
+
   /**
    * One DAG of {@code tasks} independent tasks, run once in a fresh process (cold: the JIT has not
-   * compiled the scheduler's paths yet, its caches are empty) and then {@code warmRounds} more times
-   * in the same process (warm), each a new run of the same DAG on top of the earlier ones' history.
-   * {@code tasks_per_second} is the warm median, or the cold figure without warm rounds.
+   * compiled the scheduler's paths yet, its caches are empty), then, unrecorded, again until the
+   * process's CPU per task has stopped falling ({@link Overhead#settled}: at least
+   * {@value Overhead#MIN_WARM_UP} runs, at most {@value #MAX_WARM_UP}), then {@code warmRounds}
+   * more times (warm), each a new run of the same DAG on top of the earlier ones' history. A run
+   * measured while the JIT compiler still took a third of the CPU was not warm (2026-12-05: the
+   * compiler threads had 46 % of a profile of rounds 2-4). {@code tasks_per_second} is the warm
+   * median, or the cold figure without warm rounds (then there is no warm-up either).
    */
   static Map<String, Object> throughput(BenchEnvironment env, int tasks, boolean shell, int warmRounds,
       Map<String, String> overrides) {
     try (Contrail app = env.open(overrides)) {
       Dag dag = BenchDags.wide("bench_throughput_" + System.nanoTime(), tasks, shell);
-      double cold = 0;
-      double coldSeconds = 0;
-      List<Double> warm = new ArrayList<>();
-      for (int round = 0; round <= warmRounds; round++) {
-        DagRun run = BenchDags.run(app, dag, 1).get(0);
-        if (!run.state().id().equals("success")) {
-          throw new IllegalStateException("round " + round + " of the throughput benchmark ended " + run.state().id());
-        }
-        double seconds = Duration.between(run.times().startDate(), run.times().endDate()).toNanos() / 1e9;
-        if (round == 0) {
-          cold = tasks / seconds;
-          coldSeconds = seconds;
-        } else {
-          warm.add(tasks / seconds);
-        }
+      double[] cold = throughputRun(app, dag, tasks, "cold");
+      List<Double> warmUpCpu = new ArrayList<>();
+      while (warmRounds > 0 && (warmUpCpu.size() < Overhead.MIN_WARM_UP
+          || warmUpCpu.size() < MAX_WARM_UP && !Overhead.settled(warmUpCpu))) {
+        warmUpCpu.add(round(throughputRun(app, dag, tasks, "warm-up " + (warmUpCpu.size() + 1))[1], 3));
       }
+      java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+      long jitBefore = jit.getTotalCompilationTime();
+      List<Double> warm = new ArrayList<>();
+      List<Double> warmCpu = new ArrayList<>();
+      for (int round = 1; round <= warmRounds; round++) {
+        double[] measured = throughputRun(app, dag, tasks, "round " + round + "/" + warmRounds);
+        warm.add(measured[0]);
+        warmCpu.add(measured[1]);
+      }
+      double measuredSeconds = warm.stream().mapToDouble(tps -> tasks / tps).sum();
       Map<String, Object> r = new LinkedHashMap<>();
       r.put("tasks", tasks);
       r.put("task_type", shell ? "shell" : "noop");
       r.put("state", "success");
-      r.put("run_seconds", round(coldSeconds, 3));
-      r.put("cold_tasks_per_second", round(cold, 1));
+      r.put("run_seconds", round(tasks / cold[0], 3));
+      r.put("cold_tasks_per_second", round(cold[0], 1));
+      r.put("cold_cpu_ms_per_task", round(cold[1], 3));
+      r.put("warm_up_rounds", warmUpCpu.size());
+      r.put("warm_up_cpu_ms_per_task", warmUpCpu);
       r.put("warm_rounds", warmRounds);
       if (!warm.isEmpty()) {
         r.put("warm_tasks_per_second", spread(warm, 1));
+        r.put("warm_cpu_ms_per_task", spread(warmCpu, 3));
+        // how warm the measured rounds were: the JIT's share of their time (wall, on all cores)
+        r.put("warm_jit_compile_ms_per_s", round((jit.getTotalCompilationTime() - jitBefore) / measuredSeconds, 1));
       }
-      r.put("tasks_per_second", round(warm.isEmpty() ? cold : Overhead.median(warm), 1));
+      r.put("tasks_per_second", round(warm.isEmpty() ? cold[0] : Overhead.median(warm), 1));
       return r;
     }
+  }
+
+  /** One run of the throughput DAG: {tasks per second from its start to its end, this process's CPU-ms per task}. */
+  private static double[] throughputRun(Contrail app, Dag dag, int tasks, String label) {
+    double cpu0 = BenchProcesses.ownAndChildrenCpuSeconds()[0];
+    DagRun run = BenchDags.run(app, dag, 1).get(0);
+    double cpu1 = BenchProcesses.ownAndChildrenCpuSeconds()[0];
+    if (!run.state().id().equals("success")) {
+      throw new IllegalStateException(label + " run of the throughput benchmark ended " + run.state().id());
+    }
+    double seconds = Duration.between(run.times().startDate(), run.times().endDate()).toNanos() / 1e9;
+    double[] figures = {tasks / seconds, (cpu1 - cpu0) * 1000 / tasks};
+    System.err.printf("%s throughput %s: %.1f tasks/s, %.3f CPU-ms/task%n", java.time.Instant.now(), label,
+        figures[0], figures[1]);
+    return figures;
   }
 
   /** "min / median / max" of {@code values} ("none" when there are none): every scenario's spread. */
