@@ -139,7 +139,6 @@ final class AttemptRunner {
     }
 
     boolean run() {
-      // the run may have been created by another process: its secrets are learnt before the first line
       if (task != null && task.spec() instanceof NoopSpec) {
         // runs no code, so it writes no log (TaskProfile.writesNoLog): no folder and file per try
         if (!claim(null)) {
@@ -148,6 +147,7 @@ final class AttemptRunner {
         finish(current, task, Outcome.ok(null), null, false);
         return true;
       }
+      // the run may have been created by another process: its secrets are learnt before the first line
       RunSecrets.registerForTry(settings.masker(), run, task);
       try {
         logFile = TaskLogs.attemptLog(settings.logsRoot(), queued.key(), queued.tryNumber());
