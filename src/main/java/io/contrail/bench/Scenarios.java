@@ -43,11 +43,7 @@ final class Scenarios {
     try (Contrail app = env.open(overrides)) {
       Dag dag = BenchDags.wide("bench_throughput_" + System.nanoTime(), tasks, shell);
       double[] cold = throughputRun(app, dag, tasks, "cold");
-      List<Double> warmUpCpu = new ArrayList<>();
-      while (warmRounds > 0 && (warmUpCpu.size() < Overhead.MIN_WARM_UP
-          || warmUpCpu.size() < MAX_WARM_UP && !Overhead.settled(warmUpCpu))) {
-        warmUpCpu.add(round(throughputRun(app, dag, tasks, "warm-up " + (warmUpCpu.size() + 1))[1], 3));
-      }
+      List<Double> warmUpCpu = warmUp(warmRounds > 0, run -> throughputRun(app, dag, tasks, "warm-up " + run)[1]);
       java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
       long jitBefore = jit.getTotalCompilationTime();
       List<Double> warm = new ArrayList<>();
@@ -77,6 +73,19 @@ final class Scenarios {
       r.put("tasks_per_second", round(warm.isEmpty() ? cold[0] : Overhead.median(warm), 1));
       return r;
     }
+  }
+
+  /**
+   * Unrecorded warm-up runs, while {@code on}, until the CPU per task they return has stopped
+   * falling ({@link Overhead#settled}; at least {@value Overhead#MIN_WARM_UP}, at most
+   * {@value #MAX_WARM_UP} runs): each run's CPU ms per task, rounded, in order.
+   */
+  static List<Double> warmUp(boolean on, java.util.function.IntToDoubleFunction run) {
+    List<Double> cpu = new ArrayList<>();
+    while (on && (cpu.size() < Overhead.MIN_WARM_UP || cpu.size() < MAX_WARM_UP && !Overhead.settled(cpu))) {
+      cpu.add(round(run.applyAsDouble(cpu.size() + 1), 3));
+    }
+    return cpu;
   }
 
   /** One run of the throughput DAG: {tasks per second from its start to its end, this process's CPU-ms per task}. */
