@@ -23,7 +23,6 @@ import java.util.function.Predicate;
  * @param timeout execution_timeout, or null for none
  * @param attemptSpan the try's span, which the task's own spans and requests continue
  * @param propagator injects the attempt's span context into outgoing requests (OTEL_PROPAGATORS)
- * @param exitFile where a shell task's wrapper records its exit status ({@link AttemptExit})
  * @param claim for tasks that start a process of their own: records the try as running with that
  *     process (null if it could not start) and says whether the try is still this executor's to
  *     run; the process must not start its work otherwise
@@ -31,7 +30,7 @@ import java.util.function.Predicate;
  *     what they render
  */
 record AttemptContext(TaskInstance ti, TaskDefinition task, Dag dag, DagRun run,
-    Map<String, Object> placeholders, Map<String, String> env, Path logFile, Path exitFile, PrintStream log,
+    Map<String, Object> placeholders, Map<String, String> env, Path logFile, PrintStream log,
     Path workingDir, Duration timeout, TraceContext attemptSpan, TextMapPropagator propagator,
     Predicate<ProcessIdentity> claim, SecretsMasker masker) {
 

@@ -287,8 +287,7 @@ final class AttemptRunner {
         env.put(k, rendered);
       });
     }
-    return new AttemptContext(ti, task, dag, run, values, env, logFile,
-        TaskLogs.exitFile(settings.logsRoot(), ti.key(), ti.tryNumber()), log, workingDir(settings, dag),
+    return new AttemptContext(ti, task, dag, run, values, env, logFile, log, workingDir(settings, dag),
         task.executionTimeout(), attemptSpan, settings.propagator(), claim, settings.masker());
   }
 

@@ -211,8 +211,7 @@ public final class CallbackRunner implements AutoCloseable {
     Map<String, String> env = AttemptRunner.environment(settings, run, request.taskId(), request.tryNumber(), traceparent);
     io.contrail.run.TraceContext parent = traceparent == null ? request.concerns()
         : TraceContexts.parse(traceparent).orElse(request.concerns());
-    Path exitFile = logFile.resolveSibling(logFile.getFileName() + ".exit");
-    AttemptContext ctx = new AttemptContext(null, null, dag, run, values, env, logFile, exitFile, log,
+    AttemptContext ctx = new AttemptContext(null, null, dag, run, values, env, logFile, log,
         AttemptRunner.workingDir(settings, dag), callback.timeout(), parent, settings.propagator(), process -> true, settings.masker());
     if (callback.action() instanceof ShellSpec s) {
       s.env().forEach((k, v) -> env.put(k, io.contrail.dag.Placeholders.render(v, values)));

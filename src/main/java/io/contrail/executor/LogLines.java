@@ -17,6 +17,11 @@ import java.util.regex.Pattern;
  * the executor for Contrail's own lines and a Java task's output — so it survives a crash of the
  * scheduler and is each line's own timestamp when the line becomes an OTel log record. Lines
  * without a stamp (logs written before the format existed) are read as stdout lines of unknown time.
+ *
+ * <p>One more kind of line records how a shell task's command exited: {@code <instant> exit <code>}
+ * ({@link #exitLine}, {@link AttemptExit}), written by the wrapper or the executor, never through
+ * a stamper, so no output of the task can take its form. It is read as Contrail's own stdout line
+ * {@code [contrail] the command exited with code <code>}.
  */
 public final class LogLines {
   /** Where a line came from: the task's stdout (and Contrail's own lines) or its stderr. */
@@ -36,14 +41,18 @@ public final class LogLines {
       .appendLiteral('Z').toFormatter().withZone(ZoneOffset.UTC);
   private static final Pattern STAMPED = Pattern.compile(
       "(\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(?:\\.\\d{1,9})?Z) (stdout|stderr) (.*)", Pattern.DOTALL);
+  private static final Pattern EXIT = Pattern.compile(
+      "(\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(?:\\.\\d{1,9})?Z) exit (\\d{1,3})");
 
   /**
    * The bash function the shell wrapper pipes the command's stdout and stderr through: it stamps
    * each line as it arrives (the date part is formatted once per second; a last line without a
-   * newline gets one). {@code $1} is the stream's name.
+   * newline gets one). {@code $1} is the stream's name. TERM (the wrapper's when a background
+   * child still holds the output) ends it between lines, never inside one.
    */
   static final String BASH_STAMPER = """
       __contrail_stamp() {
+        trap 'exit 0' TERM
         local TZ=UTC0 __l __t __s= __d=
         while IFS= read -r __l || [ -n "$__l" ]; do
           __t=$EPOCHREALTIME
@@ -65,6 +74,30 @@ public final class LogLines {
     return prefix(at, stream) + text;
   }
 
+  /** The line (with its newline) that records a command's exit with {@code code} at {@code at}. */
+  public static String exitLine(Instant at, int code) {
+    return STAMP.format(at) + " exit " + code + "\n";
+  }
+
+  /**
+   * The bash that appends the exit line for the status in {@code $__contrail_status} to the
+   * wrapper's stdout (the log), stamped like the stamper's lines.
+   */
+  static final String BASH_EXIT_LINE = """
+      __t=$EPOCHREALTIME TZ=UTC0
+      printf -v __d '%(%Y-%m-%dT%H:%M:%S)T' "${__t%[.,]*}"
+      printf '%s.%sZ exit %d\\n' "$__d" "${__t#*[.,]}" "$__contrail_status"
+      """;
+
+  /** The exit a line (without its line end) records, if it is an exit line. */
+  static Optional<AttemptExit> exit(String line) {
+    Matcher m = EXIT.matcher(line);
+    if (!m.matches()) {
+      return Optional.empty();
+    }
+    return instant(m.group(1)).map(at -> new AttemptExit(Integer.parseInt(m.group(2)), at));
+  }
+
   /** Reads one line of a log file (without its line end). */
   public static Line parse(String line) {
     Matcher m = STAMPED.matcher(line);
@@ -73,6 +106,11 @@ public final class LogLines {
       if (at.isPresent()) {
         return new Line(at.get(), m.group(2).equals("stderr") ? Stream.STDERR : Stream.STDOUT, m.group(3));
       }
+    }
+    Optional<AttemptExit> exit = exit(line);
+    if (exit.isPresent()) {
+      return new Line(exit.get().endedAt(), Stream.STDOUT,
+          "[contrail] the command exited with code " + exit.get().exitCode());
     }
     return new Line(null, Stream.STDOUT, line);
   }

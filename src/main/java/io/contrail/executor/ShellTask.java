@@ -8,6 +8,8 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,32 +26,32 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>The task's output goes straight into the log file, not through this JVM, so it is all there
  * even when the scheduler crashed meanwhile (a recovering scheduler adopts the finished try from
- * the log and exit file). It is therefore stored as the task printed it and masked where it is
+ * the exit line at the log's end, {@link AttemptExit}). It is therefore stored as the task printed it and masked where it is
  * read ({@code tasks logs}, the OTel log export); the lines Contrail writes itself (the command
  * line, errors) are masked on their way in.
  *
  * <p>The wrapper waits on its stdin until the try is recorded as running with the wrapper's pid
  * and start time, so no command runs before a recovering scheduler could identify (and kill) its
  * process, and none runs at all when another process took the try over meanwhile. When the
- * command exits the wrapper writes its exit status and end time to {@code attempt=N.exit} (read
- * by a scheduler that recovers the try after a crash) and kills the rest of its process group, so
- * no background child outlives the try. If the leader dies without doing so (killed from
+ * command exits the wrapper appends its exit status and end time to the log ({@link AttemptExit},
+ * read by a scheduler that recovers the try after a crash) and kills the rest of its process
+ * group, so no background child outlives the try. If the leader dies without doing so (killed from
  * outside), the executor kills what is left of the group before it records the try.
  *
  * <p>A command that needs no shell ({@link SimpleCommand}; {@code [core] shell_direct_exec}) skips
  * the wrapper: a one-line {@code sh} gate waits the same way and then execs the program, whose
- * output this JVM stamps ({@link OutputPump}) and whose exit this JVM records. Such a try does not
- * survive its scheduler's crash: recovery kills and retries it (a try that ended before the crash
- * is still adopted from the exit file).
+ * output this JVM stamps ({@link OutputPump}) and whose exit this JVM records in the log. Such a try
+ * does not survive its scheduler's crash: recovery kills and retries it (a try that ended before
+ * the crash is still adopted from its exit line).
  */
 final class ShellTask implements TaskBody<ShellSpec> {
   private static final Duration KILL_GRACE = Duration.ofSeconds(2);
-  // $1: the exit file, $2: the command. Variables carry a prefix so they cannot meet the command's.
+  // $1: the command. Variables carry a prefix so they cannot meet the command's.
   // The command's stdout and stderr go through one stamper each (see LogLines), which append to
   // the log; the wrapper waits for them to drain before it records the exit, at most a second
   // when a background child still holds the output (it is killed with the group right after).
   private static final String WRAPPER = LogLines.BASH_STAMPER + """
-      __contrail_exit=$1 __contrail_command=$2
+      __contrail_command=$1
       set --
       IFS= read -r __contrail_gate && [ "$__contrail_gate" = go ] || exit 0
       exec 3> >(__contrail_stamp stdout); __contrail_out=$!
@@ -60,8 +62,7 @@ final class ShellTask implements TaskBody<ShellSpec> {
       ( sleep 1; kill "$__contrail_out" "$__contrail_err" ) 2>/dev/null & __contrail_watch=$!
       wait "$__contrail_out" "$__contrail_err"
       kill "$__contrail_watch" 2>/dev/null
-      (umask 077; printf 'exit_code=%d ended_at=%s\\n' "$__contrail_status" "$EPOCHREALTIME" > "$__contrail_exit")
-      """ + (ProcessControl.HAS_SETSID ? "kill -KILL 0\n" : "exit \"$__contrail_status\"\n");
+      """ + LogLines.BASH_EXIT_LINE + (ProcessControl.HAS_SETSID ? "kill -KILL 0\n" : "exit \"$__contrail_status\"\n");
 
   /**
    * The gate of a command run without the wrapper ($@ is its argv): the same wait for "go" on
@@ -96,10 +97,11 @@ final class ShellTask implements TaskBody<ShellSpec> {
     if (argv.isPresent()) {
       return runDirect(ctx, command, argv.get(), pb);
     }
-    pb.command(ProcessControl.shell(WRAPPER, ctx.exitFile().toString(), command))
+    pb.command(ProcessControl.shell(WRAPPER, command))
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(ctx.logFile().toFile()));
     Started started;
+    Instant launched = Instant.now().truncatedTo(ChronoUnit.MICROS);
     try {
       started = start(ctx, command, pb);
     } catch (NotStarted e) {
@@ -111,7 +113,7 @@ final class ShellTask implements TaskBody<ShellSpec> {
     if (failed != null) {
       return failed;
     }
-    Optional<AttemptExit> exit = AttemptExit.read(ctx.exitFile());
+    Optional<AttemptExit> exit = AttemptExit.recorded(ctx.logFile(), null, launched);
     if (exit.isEmpty()) {
       // the wrapper was killed before it could record the exit and clean up: kill what is left
       ProcessControl.killGroup(leader, KILL_GRACE);
@@ -126,7 +128,7 @@ final class ShellTask implements TaskBody<ShellSpec> {
   /**
    * A command that needs no shell: the program runs under a gate of {@code sh} that replaces
    * itself with it, its stdout and stderr are stamped into the log by this JVM ({@link OutputPump}),
-   * and this JVM records its exit status in the exit file, as the wrapper would.
+   * and this JVM appends its exit line to the log once the output is in, as the wrapper does.
    */
   private Outcome runDirect(AttemptContext ctx, String command, List<String> argv, ProcessBuilder pb)
       throws InterruptedException {
@@ -158,15 +160,18 @@ final class ShellTask implements TaskBody<ShellSpec> {
         return failed;
       }
       int code = process.exitValue();
-      try {
-        AttemptExit.write(ctx.exitFile(), code, clock.instant());
-      } catch (IOException e) {
-        ctx.log().println("[contrail] cannot record the exit status in " + ctx.exitFile() + ": " + e.getMessage());
-      }
+      Instant ended = clock.instant();
       if (!drained(out, err, DRAIN_WAIT)) {
         // a background child still holds the output: it goes with the rest of the group, as under the wrapper
         ProcessControl.killGroup(leader, KILL_GRACE);
         drained(out, err, DRAIN_WAIT);
+      }
+      try {
+        synchronized (log) {
+          log.write(LogLines.exitLine(ended, code).getBytes(StandardCharsets.US_ASCII));
+        }
+      } catch (IOException e) {
+        ctx.log().println("[contrail] cannot record the exit status in the log: " + e.getMessage());
       }
       return outcome(code);
     } catch (IOException e) {

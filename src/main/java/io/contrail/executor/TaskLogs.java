@@ -16,8 +16,8 @@ import java.util.zip.CRC32;
 
 /**
  * Where each attempt's output lives: {@code logs/dag_id=D/run_id=R/task_id=T/attempt=N.log}, always
- * inside the logs folder, and beside it {@code attempt=N.exit}, the exit status a shell task's
- * wrapper records (see {@link AttemptExit}). A
+ * inside the logs folder; a shell task's exit is recorded in its log ({@link AttemptExit}), the
+ * wrappers of earlier versions wrote it beside the log to {@code attempt=N.exit}. A
  * folder name over the file systems' 255-byte limit (a 250-character dag_id plus "dag_id=") is cut
  * and ends in a checksum of the whole name, so it stays unique and the same for every reader.
  */
@@ -83,7 +83,10 @@ public final class TaskLogs {
     }
   }
 
-  /** The file where the wrapper of a shell task's try records how its command exited. */
+  /**
+   * The file where the wrapper of a shell task's try recorded how its command exited before
+   * versions of 2026-12-06, which record it in the log: read only to recover such a try.
+   */
   public static Path exitFile(Path logsRoot, TaskInstanceKey key, int tryNumber) {
     return checked(logsRoot, key, "attempt=" + tryNumber + ".exit");
   }

@@ -58,7 +58,7 @@ import org.slf4j.LoggerFactory;
  * process is gone or killed. A queued try never started: back to scheduled, the try not used. A
  * running shell try on this host has its process group killed — only if the group's leader is the
  * very process that was started — and then its real outcome is recorded: the exit status its
- * wrapper wrote to {@code attempt=N.exit} (success stays success, with its real end time), or
+ * wrapper wrote to the end of its log (success stays success, with its real end time), or
  * failed when the process left none. A try that ran inside the dead job's JVM (noop, sleep, http,
  * java) died with that JVM: failed, unless the JVM is still alive (stopped, say), which resolves
  * it itself when it resumes. A try on another host is left to a process on that host. Each
@@ -233,8 +233,8 @@ public final class ZombieReaper implements AutoCloseable {
       return Resolution.leave("its process group (leader " + leader + ") does not die");
     }
     Instant start = ti.times().startDate();
-    Optional<AttemptExit> exit = AttemptExit.read(TaskLogs.exitFile(logsRoot, ti.key(), ti.tryNumber()))
-        .filter(e -> start == null || !e.endedAt().isBefore(start));
+    Optional<AttemptExit> exit = AttemptExit.recorded(TaskLogs.attemptLog(logsRoot, ti.key(), ti.tryNumber()),
+        TaskLogs.exitFile(logsRoot, ti.key(), ti.tryNumber()), start);
     String detail = switch (kill) {
       case KILLED -> "its leftover process group (" + leader + ") was killed";
       case NOT_OURS -> "pid " + leader.pid() + " now belongs to another process, which was left alone;"

@@ -84,21 +84,26 @@ class DirectExecShellTaskTest {
     String line = log(a).stream().filter(l -> l.contains("pid=")).findFirst().orElseThrow();
     assertThat(line).contains("pid=" + a.placement().pid() + " ");
     assertThat(line).doesNotContain("bash");
-    Path exit = TaskLogs.exitFile(home.resolve("logs"), a.key(), 1);
-    assertThat(AttemptExit.read(exit).orElseThrow().exitCode()).isZero();
+    Path log = TaskLogs.attemptLog(home.resolve("logs"), a.key(), 1);
+    assertThat(AttemptExit.recorded(log, null, a.startDate()).orElseThrow().exitCode()).isZero();
   }
 
   @Test
-  void exitCodeIsTheProgramsAndRecordedBesideTheLog() throws Exception {
-    DagRun run = run("sh -c \"exit 7\"", "");
+  void exitCodeIsTheProgramsAndRecordedInTheLogAfterItsOutput() throws Exception {
+    DagRun run = run("sh -c \"echo bye; exit 7\"", "");
 
     assertThat(run.state()).isEqualTo(RunState.FAILED);
     TaskAttempt a = attempt(run);
     assertThat(a.status().exitCode()).isEqualTo(7);
     assertThat(a.status().error()).isEqualTo("command exited with code 7");
-    Path exit = TaskLogs.exitFile(home.resolve("logs"), a.key(), 1);
-    assertThat(Files.readString(exit)).matches("exit_code=7 ended_at=\\d+\\.\\d{6}\\n");
-    assertThat(AttemptExit.read(exit).orElseThrow().endedAt()).isBetween(a.startDate(), a.endDate());
+    Path log = TaskLogs.attemptLog(home.resolve("logs"), a.key(), 1);
+    assertThat(Files.readAllLines(log)).filteredOn(l -> l.endsWith(" stdout bye") || l.endsWith(" exit 7"))
+        .satisfiesExactly(l -> assertThat(l).endsWith(" stdout bye"),
+            l -> assertThat(l).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{6}Z exit 7"));
+    AttemptExit exit = AttemptExit.recorded(log, null, a.startDate()).orElseThrow();
+    assertThat(exit.exitCode()).isEqualTo(7);
+    assertThat(exit.endedAt()).isBetween(a.startDate(), a.endDate());
+    assertThat(TaskLogs.exitFile(home.resolve("logs"), a.key(), 1)).as("no file of its own").doesNotExist();
   }
 
   @Test

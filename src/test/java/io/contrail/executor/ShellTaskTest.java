@@ -68,18 +68,25 @@ class ShellTaskTest {
   }
 
   @Test
-  void exitStatusAndEndTimeAreRecordedBesideTheLog() throws Exception {
+  void exitStatusAndEndTimeAreRecordedInTheLogAndNoFileBesideIt() throws Exception {
     DagRun run = run("echo failing; exit 3");
 
     assertThat(run.state()).isEqualTo(RunState.FAILED);
     TaskAttempt a = attempt(run);
     assertThat(a.status().exitCode()).as("the command's code, not the wrapper's own end").isEqualTo(3);
     assertThat(a.status().error()).isEqualTo("command exited with code 3");
-    Path exit = TaskLogs.exitFile(home.resolve("logs"), a.key(), 1);
-    assertThat(Files.readString(exit)).matches("exit_code=3 ended_at=\\d+\\.\\d{6}\\n");
-    AttemptExit recorded = AttemptExit.read(exit).orElseThrow();
+    Path log = TaskLogs.attemptLog(home.resolve("logs"), a.key(), 1);
+    String exitLine = "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{6}Z exit 3";
+    assertThat(Files.readAllLines(log)).as("the exit line comes after the command's output")
+        .filteredOn(l -> l.endsWith(" stdout failing") || l.matches(exitLine))
+        .satisfiesExactly(l -> assertThat(l).endsWith(" stdout failing"), l -> assertThat(l).matches(exitLine));
+    AttemptExit recorded = AttemptExit.recorded(log, null, a.startDate()).orElseThrow();
     assertThat(recorded.exitCode()).isEqualTo(3);
     assertThat(recorded.endedAt()).isBetween(a.startDate(), a.endDate());
+    assertThat(TaskLogs.exitFile(home.resolve("logs"), a.key(), 1)).as("no file of its own").doesNotExist();
+    try (var files = Files.list(log.getParent())) {
+      assertThat(files.map(f -> f.getFileName().toString())).containsExactly("attempt=1.log");
+    }
   }
 
   @Test

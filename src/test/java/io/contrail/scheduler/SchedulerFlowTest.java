@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import io.contrail.api.Dag;
 import io.contrail.operations.RunCreator;
 import io.contrail.operations.RunRequest;
+import io.contrail.executor.LogLines;
 import io.contrail.executor.TaskLogs;
 import io.contrail.run.DagRun;
 import io.contrail.run.ProcessIdentity;
@@ -369,6 +370,28 @@ class SchedulerFlowTest {
 
   @Test
   void shellTryThatFinishedAfterItsJobDiedKeepsItsRecordedSuccessAndEnd() throws Exception {
+    finishedShellTryIsAdopted((running, end) -> {
+      Path log = TaskLogs.attemptLog(logs, running.key(), 1);
+      Files.createDirectories(log.getParent());
+      // the wrapper's lines: the command's output, then its exit line
+      Files.writeString(log, LogLines.format(NOW, LogLines.Stream.STDOUT, "done") + "\n" + LogLines.exitLine(end, 0));
+    });
+  }
+
+  @Test
+  void shellTryOfAnEarlierVersionsWrapperIsAdoptedFromItsExitFile() throws Exception {
+    finishedShellTryIsAdopted((running, end) -> {
+      Path exitFile = TaskLogs.exitFile(logs, running.key(), 1);
+      Files.createDirectories(exitFile.getParent());
+      Files.writeString(exitFile, "exit_code=0 ended_at=" + end.getEpochSecond() + "." + "234000\n");
+    });
+  }
+
+  private interface ExitRecorder {
+    void record(TaskInstance running, Instant end) throws Exception;
+  }
+
+  private void finishedShellTryIsAdopted(ExitRecorder recorder) throws Exception {
     RunKey run = trigger(aDag("etl").task("a", b -> b.retries(2)).build());
     scheduler.runOnce();
     long dead = deadJob("test-host", GONE_JVM);
@@ -378,9 +401,7 @@ class SchedulerFlowTest {
     moveToJob(executor.handed(), dead, List.of("a"), "test-host", leader);
     TaskInstance running = runs.taskInstances(run).get(0);
     Instant end = NOW.plusMillis(1234);
-    Path exitFile = TaskLogs.exitFile(logs, running.key(), 1);
-    Files.createDirectories(exitFile.getParent());
-    Files.writeString(exitFile, "exit_code=0 ended_at=" + end.getEpochSecond() + "." + "234000\n");
+    recorder.record(running, end);
 
     clock.advance(HEARTBEAT);
     scheduler.runOnce();
