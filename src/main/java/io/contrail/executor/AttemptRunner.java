@@ -104,6 +104,8 @@ final class AttemptRunner {
     Path logFile;
     PrintStream log;
     TaskInstance current;
+    /** The process a body started after its try was recorded running (a shell command run directly). */
+    ProcessIdentity launched;
 
     Try(TaskInstance queued, Dag dag, DagRun run, AtomicBoolean stopped) {
       this.queued = queued;
@@ -116,10 +118,15 @@ final class AttemptRunner {
 
     /**
      * queued -> running, with the task's own process if it has one, written in the owner's name:
-     * refused when another process took the try over or the owner was declared dead.
+     * refused when another process took the try over or the owner was declared dead. Once the try
+     * is running, a process given is the one the body started since (recorded with the attempt
+     * when it ends): true while the try has not been stopped.
      */
     boolean claim(ProcessIdentity process) {
       if (current != null || stopped.get()) {
+        if (current != null && process != null) {
+          launched = process;
+        }
         return current != null && !stopped.get();
       }
       TaskInstance running = queued.toRunning(clock.instant(), settings.hostname(), process);
@@ -211,7 +218,8 @@ final class AttemptRunner {
         onFinished.accept(queued.key(), null);
         return true;
       }
-      finish(current, task, outcome, current.lease().pid(), interrupted);
+      Long pid = launched != null ? Long.valueOf(launched.pid()) : current.lease().pid();
+      finish(current, task, outcome, pid, interrupted);
       if (interrupted) {
         Thread.currentThread().interrupt();
       }

@@ -39,6 +39,81 @@ public final class ProcessControl {
   private ProcessControl() {}
 
   /**
+   * The variable every process of a shell try gets (and its children inherit), naming the try and
+   * the job that runs it: how a recovering scheduler finds a directly executed program whose pid
+   * was not recorded ({@link #withTryVariable}).
+   */
+  public static final String TRY_VARIABLE = "CONTRAIL_TRY";
+
+  /** The value of {@link #TRY_VARIABLE} for try {@code tryNumber} of the task instance, run by job {@code jobId}. */
+  public static String tryValue(io.contrail.run.TaskInstanceKey key, int tryNumber, long jobId) {
+    return "job=" + jobId + " dag_id=" + key.dagId() + " run_id=" + key.runId() + " task_id=" + key.taskId()
+        + " try=" + tryNumber;
+  }
+
+  /**
+   * argv running {@code program} in a new session (process group = its pid), without a shell;
+   * without setsid, in this JVM's group.
+   */
+  static List<String> inNewSession(List<String> program) {
+    List<String> argv = new ArrayList<>(HAS_SETSID ? List.of("setsid") : List.of());
+    argv.addAll(program);
+    return argv;
+  }
+
+  /**
+   * The live processes (of this user: others' environments cannot be read) whose environment
+   * holds {@code value} in {@link #TRY_VARIABLE}: a try's program and whatever it started that kept
+   * its environment (the value names the job, so no other run of the try matches). A scan of
+   * /proc, for recovery only; empty without /proc.
+   */
+  public static List<ProcessHandle> withTryVariable(String value) {
+    byte[] wanted = (TRY_VARIABLE + "=" + value).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    List<ProcessHandle> out = new ArrayList<>();
+    if (!Files.isDirectory(PROC.resolve("self"))) {
+      return out;
+    }
+    long self = ProcessHandle.current().pid();
+    try (DirectoryStream<Path> dirs = Files.newDirectoryStream(PROC, p -> isNumber(p.getFileName().toString()))) {
+      for (Path dir : dirs) {
+        long pid = Long.parseLong(dir.getFileName().toString());
+        if (pid == self || !holds(dir.resolve("environ"), wanted)) {
+          continue;
+        }
+        ProcessHandle.of(pid).filter(ProcessControl::isLive).ifPresent(out::add);
+      }
+    } catch (IOException e) {
+      // /proc went away under us: nothing more can be found
+    }
+    return out;
+  }
+
+  /** Whether the NUL-separated environment file holds the entry {@code wanted}. */
+  private static boolean holds(Path environ, byte[] wanted) {
+    byte[] env;
+    try {
+      env = Files.readAllBytes(environ);
+    } catch (IOException | SecurityException e) {
+      return false; // gone, or another user's
+    }
+    outer:
+    for (int i = 0; i + wanted.length <= env.length; i++) {
+      if (i > 0 && env[i - 1] != 0) {
+        continue;
+      }
+      for (int j = 0; j < wanted.length; j++) {
+        if (env[i + j] != wanted[j]) {
+          continue outer;
+        }
+      }
+      if (i + wanted.length == env.length || env[i + wanted.length] == 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
    * argv running {@code script} with bash in a new session (process group = its pid), with
    * {@code args} as $1, $2 ...
    */
@@ -107,7 +182,7 @@ public final class ProcessControl {
   }
 
   /** Alive and not a zombie (a killed child whose parent has not reaped it yet counts as gone). */
-  static boolean isLive(ProcessHandle h) {
+  public static boolean isLive(ProcessHandle h) {
     if (!h.isAlive()) {
       return false;
     }

@@ -38,11 +38,12 @@ import java.util.concurrent.TimeUnit;
  * group, so no background child outlives the try. If the leader dies without doing so (killed from
  * outside), the executor kills what is left of the group before it records the try.
  *
- * <p>A command that needs no shell ({@link SimpleCommand}; {@code [core] shell_direct_exec}) skips
- * the wrapper: a one-line {@code sh} gate waits the same way and then execs the program, whose
- * output this JVM stamps ({@link OutputPump}) and whose exit this JVM records in the log. Such a try
- * does not survive its scheduler's crash: recovery kills and retries it (a try that ended before
- * the crash is still adopted from its exit line).
+ * <p>A command that needs no shell ({@link SimpleCommand}; {@code [core] shell_direct_exec}) runs
+ * without one: the try is recorded running first, then the program starts in a session of its
+ * own, its output stamped by this JVM ({@link OutputPump}) and its exit recorded in the log by
+ * this JVM. Such a try does not survive its scheduler's crash: recovery finds its processes by
+ * the try's variable in their environment ({@link ProcessControl#TRY_VARIABLE}), kills them and
+ * retries the try (a try that ended before the crash is still adopted from its exit line).
  */
 final class ShellTask implements TaskBody<ShellSpec> {
   private static final Duration KILL_GRACE = Duration.ofSeconds(2);
@@ -64,21 +65,14 @@ final class ShellTask implements TaskBody<ShellSpec> {
       kill "$__contrail_watch" 2>/dev/null
       """ + LogLines.BASH_EXIT_LINE + (ProcessControl.HAS_SETSID ? "kill -KILL 0\n" : "exit \"$__contrail_status\"\n");
 
-  /**
-   * The gate of a command run without the wrapper ($@ is its argv): the same wait for "go" on
-   * stdin, then the shell replaces itself with the program, which so keeps the pid and start time
-   * recorded for the try and leads the process group.
-   */
-  private static final String GATE = "IFS= read -r g && [ \"$g\" = go ] || exit 0; exec \"$@\" </dev/null";
-  private static final String SH = "/bin/sh";
-  private static final boolean HAS_SH = java.nio.file.Files.isExecutable(java.nio.file.Path.of(SH));
   private static final Duration DRAIN_WAIT = Duration.ofSeconds(1);
+  private static final java.io.File DEV_NULL = new java.io.File("/dev/null");
 
   private final boolean directExec;
 
   /** @param directExec run commands that need no shell ({@link SimpleCommand}) without bash */
   ShellTask(boolean directExec) {
-    this.directExec = directExec && HAS_SH;
+    this.directExec = directExec;
   }
 
   @Override
@@ -126,31 +120,44 @@ final class ShellTask implements TaskBody<ShellSpec> {
   }
 
   /**
-   * A command that needs no shell: the program runs under a gate of {@code sh} that replaces
-   * itself with it, its stdout and stderr are stamped into the log by this JVM ({@link OutputPump}),
-   * and this JVM appends its exit line to the log once the output is in, as the wrapper does.
+   * A command that needs no shell: the try is recorded running, then the program starts as it
+   * is, the leader of a session of its own ({@code setsid}) with stdin from /dev/null, no shell in
+   * between; its stdout and stderr are stamped into the log by this JVM ({@link OutputPump}), and
+   * this JVM appends its exit line to the log once the output is in, as the wrapper does. Its pid
+   * is recorded with the attempt when it ends; until then a recovering scheduler finds it by the
+   * try's {@link ProcessControl#TRY_VARIABLE} in its environment.
    */
   private Outcome runDirect(AttemptContext ctx, String command, List<String> argv, ProcessBuilder pb)
       throws InterruptedException {
-    List<String> gated = new ArrayList<>(ProcessControl.HAS_SETSID ? List.of("setsid", SH, "-c", GATE, "sh")
-        : List.of(SH, "-c", GATE, "sh"));
-    gated.addAll(argv);
-    pb.command(gated);
+    // there is no gate to hold the program back, so the try is recorded running before it starts
+    if (!ctx.claim().test(null)) {
+      return null;
+    }
+    pb.command(ProcessControl.inNewSession(argv)).redirectInput(ProcessBuilder.Redirect.from(DEV_NULL));
+    pb.environment().put("PWD", ctx.workingDir().toString()); // as a shell would set it
+    pb.environment().put(ProcessControl.TRY_VARIABLE,
+        ProcessControl.tryValue(ctx.ti().key(), ctx.ti().tryNumber(), ctx.ti().lease().jobId()));
     OutputStream log;
     try {
       log = PrivateFiles.append(ctx.logFile());
     } catch (IOException e) {
-      return ctx.claim().test(null) ? Outcome.failed(null, "cannot write the attempt's log: " + e.getMessage()) : null;
+      return Outcome.failed(null, "cannot write the attempt's log: " + e.getMessage());
     }
     try (log) {
-      Started started;
+      ctx.log().println("[contrail] $ " + command);
+      ctx.log().flush();
+      Process process;
       try {
-        started = start(ctx, command, pb);
-      } catch (NotStarted e) {
-        return e.outcome(argv.get(0));
+        process = pb.start();
+      } catch (IOException e) {
+        return Outcome.failed(null, "cannot start " + argv.get(0) + ": " + e.getMessage());
       }
-      Process process = started.process();
-      ProcessIdentity leader = started.leader();
+      ProcessIdentity leader = ProcessIdentity.of(process.toHandle());
+      if (!ctx.claim().test(leader)) {
+        // stopped (a user changed the task instance, or the owner was declared dead) as it started
+        ProcessControl.killGroup(leader, KILL_GRACE);
+        return null;
+      }
       Clock clock = Clock.systemUTC();
       Future<?> out = OutputPump.start(process.getInputStream(), LogLines.Stream.STDOUT, log, clock);
       Future<?> err = OutputPump.start(process.getErrorStream(), LogLines.Stream.STDERR, log, clock);

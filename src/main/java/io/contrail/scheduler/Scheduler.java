@@ -256,10 +256,24 @@ public final class Scheduler {
     }
   }
 
-  /** One full loop without waiting or shutting down, for tests that step the scheduler. */
+  /**
+   * One full loop without waiting or shutting down, for tests that step the scheduler; the
+   * wake-ups reported since the last step are handled first, as the running loop handles them as
+   * they come (a copy of a run held because its read was slow, in a cold JVM, would otherwise stay
+   * stale across steps).
+   */
   void runOnce() {
     if (lease.lost()) {
       rejoin();
+    }
+    List<Wake> wakes = new ArrayList<>();
+    wakeups.drainTo(wakes);
+    wakes.removeIf(w -> w == LOOP_NOW || w == STOP);
+    if (wakes.removeIf(w -> w == READ_ALL)) {
+      active.readAllAgain();
+    }
+    if (!wakes.isEmpty()) {
+      safely(() -> advancer.advance(touchedRuns(wakes)), "fast path");
     }
     fullLoop();
     try {

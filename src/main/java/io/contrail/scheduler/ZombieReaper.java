@@ -71,6 +71,7 @@ public final class ZombieReaper implements AutoCloseable {
   private static final int THREADS = 4;
   private static final Duration KILL_GRACE = Duration.ofSeconds(2);
 
+  private static final String SHELL = "shell";
   private final RunStore runs;
   private final JobStore jobs;
   private final Clock clock;
@@ -187,7 +188,8 @@ public final class ZombieReaper implements AutoCloseable {
       }
       return;
     }
-    Resolution r = ti.lease().process() != null ? ownProcess(ti) : insideJvm(ti, owner);
+    Resolution r = ti.lease().process() != null ? ownProcess(ti)
+        : SHELL.equals(ti.profile().taskType()) ? unrecordedProcess(ti, owner) : insideJvm(ti, owner);
     if (r.leaveBecause() != null) {
       if (leftAlone.add(ti.key() + "#" + ti.tryNumber())) {
         LOG.warn("{} try {} of {}: not recovered yet: {}", ti.key(), ti.tryNumber(), who, r.leaveBecause());
@@ -208,13 +210,18 @@ public final class ZombieReaper implements AutoCloseable {
   }
 
   /** What to do with a running try: leave it (and why), or record it with this outcome. */
-  private record Resolution(String leaveBecause, AttemptExit exit, String detail) {
+  private record Resolution(String leaveBecause, AttemptExit exit, String detail, Long foundPid) {
     static Resolution leave(String why) {
-      return new Resolution(why, null, null);
+      return new Resolution(why, null, null, null);
     }
 
     static Resolution record(AttemptExit exit, String detail) {
-      return new Resolution(null, exit, detail);
+      return new Resolution(null, exit, detail, null);
+    }
+
+    /** The pid of the try's program, found by recovery where the try had none recorded. */
+    Resolution withPid(Long pid) {
+      return new Resolution(leaveBecause, exit, detail, pid);
     }
   }
 
@@ -242,6 +249,41 @@ public final class ZombieReaper implements AutoCloseable {
       case GONE -> "its process (" + leader + ") had ended";
     };
     return Resolution.record(exit.orElse(null), detail);
+  }
+
+  /**
+   * A shell try recorded running without a process: a command run directly, whose program starts
+   * after the try is recorded and whose pid is recorded only with the attempt. Its processes are
+   * found by the try's variable in their environment ({@link ProcessControl#TRY_VARIABLE}) and
+   * killed with their groups, as {@link #ownProcess} kills a recorded group; then the exit line in
+   * the log, if the program had ended, gives the outcome.
+   */
+  private Resolution unrecordedProcess(TaskInstance ti, Job owner) {
+    if (!hostname.equals(ti.lease().hostname())) {
+      return Resolution.leave("its process runs on " + ti.lease().hostname() + "; a process there recovers it");
+    }
+    if (owner != null && owner.process().equals(lease.process()) && executor.isRunning(ti.key(), ti.tryNumber())) {
+      return Resolution.leave("it is still stopping in this process");
+    }
+    List<ProcessHandle> found = ProcessControl.withTryVariable(
+        ProcessControl.tryValue(ti.key(), ti.tryNumber(), ti.lease().jobId()));
+    List<String> killed = new java.util.ArrayList<>();
+    // the program leads its session, so its pid is its group's; what it started shares the group
+    Long program = found.stream().filter(h -> found.stream().noneMatch(p -> h.parent().map(ProcessHandle::pid)
+        .orElse(-1L) == p.pid())).map(ProcessHandle::pid).findFirst().orElse(null);
+    for (ProcessHandle h : found) {
+      ProcessIdentity p = ProcessIdentity.of(h);
+      if (ProcessControl.killGroup(p, KILL_GRACE) == ProcessControl.Kill.KILLED) {
+        killed.add(p.toString());
+      }
+    }
+    if (found.stream().anyMatch(ProcessControl::isLive)) {
+      return Resolution.leave("its processes (" + String.join(", ", killed) + ") do not die");
+    }
+    Optional<AttemptExit> exit = AttemptExit.recorded(TaskLogs.attemptLog(logsRoot, ti.key(), ti.tryNumber()), null,
+        ti.times().startDate());
+    return Resolution.record(exit.orElse(null), killed.isEmpty() ? "its program had ended"
+        : "its leftover processes (" + String.join(", ", killed) + ") were killed").withPid(program);
   }
 
   /** A try that runs inside its owner's JVM: it ended when that JVM did. */
@@ -298,7 +340,7 @@ public final class ZombieReaper implements AutoCloseable {
       status = AttemptStatus.failed(null, error);
     }
     TaskAttempt started = runs.attempt(ti.key(), ti.tryNumber()).orElseGet(() -> TaskAttempt.started(ti, null));
-    TaskAttempt attempt = started.finished(status, ti.lease().pid(), end);
+    TaskAttempt attempt = started.finished(status, ti.lease().pid() != null ? ti.lease().pid() : r.foundPid(), end);
     Optional<TaskDefinition> task = dags.apply(ti.dagId()).map(dag -> dag.taskIndex().get(ti.taskId()));
     List<CallbackRequest> callbacks = task.filter(t -> !t.callbacks().isEmpty())
         .flatMap(t -> runs.findRun(ti.key().runKey()).map(run -> CallbackRequests.requested(t, finished, attempt,

@@ -72,18 +72,21 @@ class DirectExecShellTaskTest {
   }
 
   @Test
-  void theProgramIsTheRecordedProcessAndNoBashRuns() throws Exception {
+  void theProgramIsTheRecordedProcessAndNoShellRunsBeforeIt() throws Exception {
     Path script = home.resolve("dags").resolve("who.sh");
     Files.createDirectories(script.getParent());
-    // $PPID's command line: under the wrapper it would be bash; here the JVM itself
-    Files.writeString(script, "#!/bin/sh\necho pid=$$ parent=$(tr '\\0' ' ' < /proc/$PPID/cmdline)\n");
+    // $PPID's command line: under the wrapper it would be bash, under a gate sh; here the JVM itself
+    Files.writeString(script, "#!/bin/sh\necho pid=$$ group=$(cut -d' ' -f5 /proc/$$/stat)"
+        + " stdin=$(readlink /proc/$$/fd/0) parent=$(tr '\\0' ' ' < /proc/$PPID/cmdline)\n");
     script.toFile().setExecutable(true);
     DagRun run = run("./who.sh", "");
 
     TaskAttempt a = attempt(run);
     String line = log(a).stream().filter(l -> l.contains("pid=")).findFirst().orElseThrow();
     assertThat(line).contains("pid=" + a.placement().pid() + " ");
-    assertThat(line).doesNotContain("bash");
+    assertThat(line).as("the leader of a process group of its own").contains("group=" + a.placement().pid() + " ");
+    assertThat(line).contains("stdin=/dev/null ");
+    assertThat(line).doesNotContain("bash").doesNotContain("sh -c").contains("java");
     Path log = TaskLogs.attemptLog(home.resolve("logs"), a.key(), 1);
     assertThat(AttemptExit.recorded(log, null, a.startDate()).orElseThrow().exitCode()).isZero();
   }
@@ -125,6 +128,9 @@ class DirectExecShellTaskTest {
     assertThat(vars).contains("STAGE=raw " + run.spec().logicalDate().toString().substring(0, 10),
         "CONTRAIL_DAG_ID=direct", "CONTRAIL_TASK_ID=t", "CONTRAIL_TRY_NUMBER=1", "PWD=" + home.resolve("dags"));
     assertThat(vars).anyMatch(v -> v.startsWith("TRACEPARENT=00-" + run.trace().traceId()));
+    TaskAttempt a = attempt(run);
+    assertThat(vars).as("how recovery finds the program").contains("CONTRAIL_TRY=job=" + a.placement().jobId()
+        + " dag_id=direct run_id=" + run.runId() + " task_id=t try=1");
     assertThat(vars).noneMatch(v -> v.startsWith("CONTRAIL__"));
   }
 

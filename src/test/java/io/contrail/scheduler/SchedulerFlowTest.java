@@ -9,6 +9,7 @@ import io.contrail.api.Dag;
 import io.contrail.operations.RunCreator;
 import io.contrail.operations.RunRequest;
 import io.contrail.executor.LogLines;
+import io.contrail.executor.ProcessControl;
 import io.contrail.executor.TaskLogs;
 import io.contrail.run.DagRun;
 import io.contrail.run.ProcessIdentity;
@@ -387,16 +388,65 @@ class SchedulerFlowTest {
     });
   }
 
+  @Test
+  void directlyRunProgramThatEndedAfterItsJobDiedKeepsItsRecordedSuccess() throws Exception {
+    // no process recorded: a command run without the wrapper, its pid recorded only with the attempt
+    finishedShellTryIsAdopted(false, (running, end) -> {
+      Path log = TaskLogs.attemptLog(logs, running.key(), 1);
+      Files.createDirectories(log.getParent());
+      Files.writeString(log, LogLines.format(NOW, LogLines.Stream.STDOUT, "done") + "\n" + LogLines.exitLine(end, 0));
+    });
+  }
+
+  @Test
+  void directlyRunProgramOfADeadJobIsFoundByItsEnvironmentKilledAndItsTryRetried() throws Exception {
+    RunKey run = trigger(aDag("etl").shellTask("a", "sleep 60", b -> b.retries(1).retryDelay(Duration.ZERO)).build());
+    scheduler.runOnce();
+    long dead = deadJob("test-host", GONE_JVM);
+    moveToJob(executor.handed(), dead, List.of("a"), "test-host", null);
+    TaskInstance running = runs.taskInstances(run).get(0);
+    // the program as the executor starts it, in a session of its own with the try's variable; and
+    // one of another job's run of the same try, which is not this try's to kill
+    Process program = program(ProcessControl.tryValue(running.key(), 1, dead));
+    Process other = program(ProcessControl.tryValue(running.key(), 1, dead + 1));
+    try {
+      clock.advance(HEARTBEAT);
+      scheduler.runOnce();
+
+      assertThat(program.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)).as("found and killed").isTrue();
+      assertThat(other.isAlive()).as("another job's program is left alone").isTrue();
+      assertThat(runs.attempt(running.key(), 1)).hasValueSatisfying(a -> {
+        assertThat(a.state()).isEqualTo(TaskState.FAILED);
+        assertThat(a.status().error()).contains("leftover processes (pid " + program.pid());
+      });
+      scheduler.runOnce();
+      assertThat(runs.taskInstances(run).get(0).tryNumber()).as("retried as a new try").isEqualTo(2);
+    } finally {
+      program.destroyForcibly();
+      other.destroyForcibly();
+    }
+  }
+
+  private static Process program(String tryValue) throws java.io.IOException {
+    ProcessBuilder pb = new ProcessBuilder("setsid", "sleep", "60");
+    pb.environment().put(ProcessControl.TRY_VARIABLE, tryValue);
+    return pb.start();
+  }
+
   private interface ExitRecorder {
     void record(TaskInstance running, Instant end) throws Exception;
   }
 
   private void finishedShellTryIsAdopted(ExitRecorder recorder) throws Exception {
-    RunKey run = trigger(aDag("etl").task("a", b -> b.retries(2)).build());
+    finishedShellTryIsAdopted(true, recorder);
+  }
+
+  private void finishedShellTryIsAdopted(boolean processRecorded, ExitRecorder recorder) throws Exception {
+    RunKey run = trigger(aDag("etl").shellTask("a", "true", b -> b.retries(2)).build());
     scheduler.runOnce();
     long dead = deadJob("test-host", GONE_JVM);
     Process finished = new ProcessBuilder("true").start();
-    ProcessIdentity leader = ProcessIdentity.of(finished.toHandle());
+    ProcessIdentity leader = processRecorded ? ProcessIdentity.of(finished.toHandle()) : null;
     finished.waitFor();
     moveToJob(executor.handed(), dead, List.of("a"), "test-host", leader);
     TaskInstance running = runs.taskInstances(run).get(0);

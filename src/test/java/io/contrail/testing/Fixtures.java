@@ -152,6 +152,12 @@ public final class Fixtures {
       return this;
     }
 
+    /** A shell task running {@code command}, with whatever else {@code settings} sets. */
+    public DagFixture shellTask(String taskId, String command, UnaryOperator<TaskDefinition.Builder> settings) {
+      dag.task(settings.apply(TaskDefinition.builder(taskId, TaskSpec.shell(command)).retryDelay(Duration.ofSeconds(30))));
+      return this;
+    }
+
     public Dag build() {
       return dag.build();
     }
