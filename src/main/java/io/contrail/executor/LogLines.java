@@ -47,13 +47,15 @@ public final class LogLines {
   /**
    * The bash function the shell wrapper pipes the command's stdout and stderr through: it stamps
    * each line as it arrives (the date part is formatted once per second; a last line without a
-   * newline gets one). {@code $1} is the stream's name. TERM (the wrapper's when a background
+   * newline gets one). {@code $1} is the stream's name. TZ is exported, or bash would not apply it
+   * (on a machine whose local zone is not UTC and whose TZ is unset, every stamp was local time
+   * marked Z). TERM (the wrapper's when a background
    * child still holds the output) ends it between lines, never inside one.
    */
   static final String BASH_STAMPER = """
       __contrail_stamp() {
         trap 'exit 0' TERM
-        local TZ=UTC0 __l __t __s= __d=
+        local -x TZ=UTC0 __l __t __s= __d=
         while IFS= read -r __l || [ -n "$__l" ]; do
           __t=$EPOCHREALTIME
           [ "${__t%[.,]*}" = "$__s" ] || { __s=${__t%[.,]*}; printf -v __d '%(%Y-%m-%dT%H:%M:%S)T' "$__s"; }
@@ -81,10 +83,11 @@ public final class LogLines {
 
   /**
    * The bash that appends the exit line for the status in {@code $__contrail_status} to the
-   * wrapper's stdout (the log), stamped like the stamper's lines.
+   * wrapper's stdout (the log), stamped like the stamper's lines (the command has ended, so the
+   * exported TZ reaches nothing of the task's).
    */
   static final String BASH_EXIT_LINE = """
-      __t=$EPOCHREALTIME TZ=UTC0
+      __t=$EPOCHREALTIME; export TZ=UTC0
       printf -v __d '%(%Y-%m-%dT%H:%M:%S)T' "${__t%[.,]*}"
       printf '%s.%sZ exit %d\\n' "$__d" "${__t#*[.,]}" "$__contrail_status"
       """;

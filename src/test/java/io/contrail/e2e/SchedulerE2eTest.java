@@ -170,8 +170,8 @@ class SchedulerE2eTest {
     }
     first.process.destroy();
     second.process.destroy();
-    assertThat(first.waitFor(Duration.ofSeconds(20))).isZero();
-    assertThat(second.waitFor(Duration.ofSeconds(20))).isZero();
+    assertThat(first.waitFor(Duration.ofSeconds(20))).as("exit of %s", first).isZero();
+    assertThat(second.waitFor(Duration.ofSeconds(20))).as("exit of %s", second).isZero();
 
     List<String> lines = java.nio.file.Files.readAllLines(marks);
     assertThat(lines).as("one line per task per run: nothing ran twice").hasSize(4 * 30).doesNotHaveDuplicates();
