@@ -39,8 +39,9 @@ class ExtraChecks(Base):
                                           f"{one_line(p.stdout + p.stderr)[-400:]}"
                 return p.stdout
 
-            ctl("auth", "login", "--api-url", self.a.base_url.rstrip("/"),
-                "--username", self.a.username, "--password", self.a.password)
+            # --opt=value: a generated password may begin with "-", which argparse takes for an option
+            ctl("auth", "login", "--api-url=" + self.a.base_url.rstrip("/"),
+                "--username=" + self.a.username, "--password=" + self.a.password)
             dags = json.loads(ctl("dags", "list", "-o", "json"))
             ids = [d["dag_id"] for d in (dags if isinstance(dags, list) else dags.get("dags", []))]
             assert self.a.dag_id in ids, f"airflowctl dags list: {ids}"
