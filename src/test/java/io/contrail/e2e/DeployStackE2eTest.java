@@ -389,11 +389,27 @@ class DeployStackE2eTest {
     }
   }
 
+  private static final java.util.Set<Integer> TAKEN = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  /**
+   * A free port below the kernel's ephemeral range (32768 up): the Collector binds its ports well
+   * after they are chosen, and a port from ServerSocket(0) is from that range, where an outgoing
+   * connection of any process (Contrail's exporter, a Prometheus scrape) may take it as its source
+   * port meanwhile ("bind: address already in use" failed a CI run).
+   */
   private static int freePort() {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    java.util.Random random = new java.util.Random();
+    for (int attempt = 0; attempt < 200; attempt++) {
+      int port = 20000 + random.nextInt(12000);
+      if (!TAKEN.add(port)) {
+        continue;
+      }
+      try (ServerSocket s = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+        return s.getLocalPort();
+      } catch (IOException inUse) {
+        // taken: try another
+      }
     }
+    throw new IllegalStateException("no free port found in 20000-31999");
   }
 }
