@@ -39,10 +39,9 @@ public final class LogLines {
   private static final DateTimeFormatter STAMP = new DateTimeFormatterBuilder()
       .appendPattern("uuuu-MM-dd'T'HH:mm:ss").appendFraction(ChronoField.MICRO_OF_SECOND, 6, 6, true)
       .appendLiteral('Z').toFormatter().withZone(ZoneOffset.UTC);
-  private static final Pattern STAMPED = Pattern.compile(
-      "(\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(?:\\.\\d{1,9})?Z) (stdout|stderr) (.*)", Pattern.DOTALL);
-  private static final Pattern EXIT = Pattern.compile(
-      "(\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(?:\\.\\d{1,9})?Z) exit (\\d{1,3})");
+  private static final String INSTANT = "(\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(?:\\.\\d{1,9})?Z)";
+  private static final Pattern STAMPED = Pattern.compile(INSTANT + " (stdout|stderr) (.*)", Pattern.DOTALL);
+  private static final Pattern EXIT = Pattern.compile(INSTANT + " exit (\\d{1,3})");
 
   /**
    * The bash function the shell wrapper pipes the command's stdout and stderr through: it stamps

@@ -268,13 +268,7 @@ public final class Scheduler {
     }
     List<Wake> wakes = new ArrayList<>();
     wakeups.drainTo(wakes);
-    wakes.removeIf(w -> w == LOOP_NOW || w == STOP);
-    if (wakes.removeIf(w -> w == READ_ALL)) {
-      active.readAllAgain();
-    }
-    if (!wakes.isEmpty()) {
-      safely(() -> advancer.advance(touchedRuns(wakes)), "fast path");
-    }
+    handle(wakes); // the full loop follows anyway
     fullLoop();
     try {
       reaper.awaitIdle(Duration.ofSeconds(30));
@@ -314,6 +308,11 @@ public final class Scheduler {
     List<Wake> wakes = new ArrayList<>();
     wakes.add(first);
     wakeups.drainTo(wakes);
+    return handle(wakes);
+  }
+
+  /** Handles drained wake-ups: the runs they name advance at once; true when a full loop is wanted now. */
+  private boolean handle(List<Wake> wakes) {
     if (wakes.removeIf(w -> w == READ_ALL)) {
       active.readAllAgain();
       wakes.add(LOOP_NOW);
